@@ -1,0 +1,23 @@
+// Bundles the CLI into dist/ for the installed command: one file per entry,
+// the ink UI split into a chunk that loads only for interactive sessions.
+import { build } from "esbuild";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+await build({
+  absWorkingDir: root,
+  entryPoints: { tcpdoc: "src/cli/entry.ts" },
+  outdir: "dist",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  jsx: "automatic",
+  logLevel: "warning",
+  // ink imports react-devtools-core only when DEV is set; keep it out of the bundle.
+  alias: { "react-devtools-core": "./scripts/devtools-stub.mjs" },
+  define: { "process.env.NODE_ENV": '"production"' },
+  banner: { js: "import { createRequire as __tcpdocRequire } from 'node:module'; const require = __tcpdocRequire(import.meta.url);" },
+});

@@ -1,0 +1,2 @@
+// Stand-in for react-devtools-core, which the bundle never needs.
+export default { initialize() {}, connectToDevTools() {} };

@@ -1,0 +1,94 @@
+/** The command line: parses arguments, runs the pipeline, picks a presenter, sets the exit code. */
+
+import * as fs from "node:fs";
+import process from "node:process";
+import { diagnose } from "../engine/mod.ts";
+import { InputError, readInputs } from "../ingest/mod.ts";
+import { severityRank } from "../model/finding.ts";
+import type { Snapshot } from "../model/snapshot.ts";
+import { type Analysis, summarize } from "../report/analysis.ts";
+import { renderJson } from "../report/json.ts";
+import { renderMarkdown } from "../report/markdown.ts";
+import { renderText } from "../report/text.ts";
+import { helpText, parseArgs, UsageError } from "./options.ts";
+import { detectTerminal } from "./terminal.ts";
+import { VERSION } from "./version.ts";
+
+/** Exit codes, named. */
+export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
+
+function list(v: unknown): string[] {
+  return Array.isArray(v) ? v : [];
+}
+
+function parseAnswers(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of list(v)) {
+    const eq = a.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--answer takes QUESTION=ANSWER, not "${a}"`);
+    out[a.slice(0, eq)] = a.slice(eq + 1);
+  }
+  return out;
+}
+
+function write(text: string, output: unknown): void {
+  if (typeof output === "string" && output !== "-") fs.writeFileSync(output, text);
+  else process.stdout.write(text);
+}
+
+async function analyze(snap: Snapshot, flags: Record<string, unknown>): Promise<number> {
+  const findings = await diagnose(snap, {
+    ruleDirs: list(flags.rules),
+    disabled: list(flags.disable),
+    userRules: !flags["no-user-rules"],
+    answers: parseAnswers(flags.answer),
+  });
+  const min = severityRank((flags["min-severity"] as "info" | undefined) ?? "info");
+  const shown = findings.filter((f) => severityRank(f.severity) >= min);
+  const analysis: Analysis = { inputs: snap.inputs, summary: summarize(snap), findings: shown, live: snap.live };
+  const format = flags.json ? "json" : (flags.format as string | undefined) ?? "text";
+  const term = detectTerminal(Boolean(flags["no-color"]));
+  const toFile = typeof flags.output === "string" && flags.output !== "-";
+  if (format === "json") write(renderJson(analysis), flags.output);
+  else if (format === "markdown") write(renderMarkdown(analysis), flags.output);
+  else write(renderText(analysis, { color: term.color && !toFile, width: term.width }), flags.output);
+  return findings.some((f) => severityRank(f.severity) >= severityRank("warning")) ? EXIT.findings : EXIT.ok;
+}
+
+/** Runs tcpdoc with `argv` (no runtime or script name) and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const { command, positionals, flags } = parseArgs(argv);
+    if (flags.help || command[0] === "help") {
+      process.stdout.write(helpText(VERSION) + "\n");
+      return EXIT.ok;
+    }
+    if (flags.version) {
+      process.stdout.write(`tcpdoc ${VERSION}\n`);
+      return EXIT.ok;
+    }
+    const cmd = command.join(" ");
+    if (cmd === "analyze" || cmd === "") {
+      if (positionals.length === 0) {
+        throw new UsageError("live snapshots are not available yet: give dump files, or - for stdin");
+      }
+      return await analyze(readInputs(positionals), flags);
+    }
+    throw new UsageError(`"tcpdoc ${cmd}" is not available yet`);
+  } catch (e) {
+    return reportError(e);
+  }
+}
+
+/** Prints a one-line error for anything thrown and returns exit code 2. */
+export function reportError(e: unknown): number {
+  if (e instanceof UsageError) {
+    process.stderr.write(`tcpdoc: ${e.message}\n`);
+  } else if (e instanceof InputError) {
+    process.stderr.write(`tcpdoc: ${e.path}${e.line ? `:${e.line}` : ""}: ${e.message}\n`);
+  } else {
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`tcpdoc: internal error: ${msg.split("\n")[0]} (please report it with the input that caused it)\n`);
+  }
+  return EXIT.error;
+}

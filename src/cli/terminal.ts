@@ -1,0 +1,26 @@
+/** Terminal, CI and colour detection, in one place. */
+
+import process from "node:process";
+
+export interface TerminalInfo {
+  stdoutIsTTY: boolean;
+  stdinIsTTY: boolean;
+  color: boolean;
+  width: number;
+  ci: boolean;
+}
+
+/** Reads the environment once. `noColorFlag` is --no-color. */
+export function detectTerminal(noColorFlag = false): TerminalInfo {
+  const env = process.env;
+  const stdoutIsTTY = Boolean(process.stdout.isTTY);
+  const ci = Boolean(env.CI && env.CI !== "false" && env.CI !== "0");
+  const noColor = noColorFlag || (env.NO_COLOR !== undefined && env.NO_COLOR !== "") || env.TERM === "dumb";
+  return {
+    stdoutIsTTY,
+    stdinIsTTY: Boolean(process.stdin.isTTY),
+    color: stdoutIsTTY && !noColor,
+    width: Math.max(60, Math.min(stdoutIsTTY ? process.stdout.columns || 80 : 100, 160)),
+    ci,
+  };
+}

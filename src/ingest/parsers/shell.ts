@@ -1,0 +1,87 @@
+/**
+ * Shell transcript lines around a pasted dump: prompts, the command line
+ * itself (whose state filter the rows below inherit), ^C and separators.
+ */
+
+import { SS_FILTER_STATES, stateId } from "../../model/states.ts";
+import type { LineParser, ParseContext } from "../parser.ts";
+
+/** Commands whose output tcpdoc reads, and a few that wrap them. */
+const COMMANDS = new Set([
+  "ss", "netstat", "netstat.exe", "NETSTAT", "NETSTAT.EXE", "cat", "lsof", "nstat", "sysctl", "sar", "busybox", "toybox",
+  "sudo", "doas", "awk", "grep", "egrep", "sort", "uniq", "wc", "head", "tail", "less", "more", "watch", "ip", "dmesg",
+  "journalctl", "Get-NetTCPConnection", "get-nettcpconnection", "netsh", "sockstat", "tcpdoc", "docker", "kubectl",
+  "nsenter", "echo", "date", "uname", "hostname", "ulimit", "findstr", "Select-String", "for", "while", "time",
+]);
+
+// Prompt prefixes: "user@host:~$ ", "[root@host ~]# ", "host% ", "$ ", "# ",
+// "PS C:\Users\me> ", "C:\> ", "sh-5.1$ ", "bash-5.2# ", "~ ❯ ".
+const PROMPT = /^(?:\[[^\]]*\]|[\w.-]+@[\w.-]+(?::\S*)?|PS [A-Za-z]:\\[^>]*|[A-Za-z]:\\[^>]*|[\w.-]*sh-[\d.]+|[\w~./-]+)?\s*[$#%>❯»]\s?/;
+
+function commandAfterPrompt(text: string): string | undefined {
+  const m = PROMPT.exec(text);
+  if (m && m[0].length > 0) return text.slice(m[0].length).trim();
+  return undefined;
+}
+
+/** Reads an ss state filter from a command line: the single state, or ambiguity. */
+function applySsFilter(words: string[], ctx: ParseContext): void {
+  ctx.stateFilter = 0;
+  ctx.stateFilterAmbiguous = false;
+  const found = new Set<number>();
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i].replace(/^['"(]+|['")]+$/g, "");
+    if ((w === "state" || w === "exclude") && i + 1 < words.length) {
+      const s = words[i + 1].replace(/^['"(]+|['")]+$/g, "");
+      if (w === "exclude") {
+        ctx.stateFilterAmbiguous = true;
+        continue;
+      }
+      const name = SS_FILTER_STATES[s];
+      if (name) found.add(stateId(name));
+      else ctx.stateFilterAmbiguous = true; // all, connected, synchronized, bucket, big
+    }
+  }
+  if (found.size === 1 && !ctx.stateFilterAmbiguous) ctx.stateFilter = [...found][0];
+  else if (found.size > 1) ctx.stateFilterAmbiguous = true;
+}
+
+/** Recognises a command line, with or without a prompt, and sets the context it implies. */
+function parseCommand(cmd: string, ctx: ParseContext): boolean {
+  const words = cmd.split(/\s+/).filter(Boolean);
+  let i = 0;
+  while (i < words.length && (words[i] === "sudo" || words[i] === "doas" || words[i] === "busybox" || words[i] === "toybox" ||
+    /^[A-Z_]+=/.test(words[i]) || words[i] === "ip" && words[i + 1] === "netns" || words[i] === "netns" || words[i] === "exec" ||
+    (words[i - 1] === "exec" && words[i] !== "ss" && words[i] !== "netstat"))) i++;
+  const name = words[i]?.replace(/^.*[\\/]/, "");
+  if (!name || !COMMANDS.has(name) && !COMMANDS.has(words[0])) return false;
+  // A new command starts a new table: forget the previous one's filter.
+  ctx.stateFilter = 0;
+  ctx.stateFilterAmbiguous = false;
+  ctx.columns = undefined;
+  // Each stage of a pipeline may be ss; the first ss decides.
+  const ss = words.indexOf("ss");
+  if (ss !== -1) applySsFilter(words.slice(ss + 1), ctx);
+  return true;
+}
+
+/** Shell transcript lines. */
+export const shellParser: LineParser = {
+  format: "shell",
+  parse(line, ctx) {
+    const { text, tokens } = line;
+    const t0 = tokens[0];
+    if (tokens.length === 1 && (t0 === "^C" || t0 === "^Z" || t0 === "^D" || /^[-=_*#~.]{3,}$/.test(t0))) return "noise";
+    const afterPrompt = commandAfterPrompt(text);
+    if (afterPrompt !== undefined) {
+      if (afterPrompt === "" || afterPrompt === "^C") return "noise";
+      if (parseCommand(afterPrompt, ctx)) return "noise";
+      return undefined;
+    }
+    if (COMMANDS.has(t0) && tokens.length > 1 && tokens[1].startsWith("-") || t0 === "sudo" || t0 === "Get-NetTCPConnection") {
+      return parseCommand(text.trim(), ctx) ? "noise" : undefined;
+    }
+    if (t0 === "ss" || t0 === "netstat" || t0 === "lsof" || t0 === "nstat") return parseCommand(text.trim(), ctx) ? "noise" : undefined;
+    return undefined;
+  },
+};

@@ -1,0 +1,121 @@
+/** The snapshot: everything read from the inputs, before any reasoning. */
+
+import { SocketTable } from "./socket_table.ts";
+import { STATES } from "./states.ts";
+
+/** How a line of input was understood. Every line gets exactly one kind. */
+export type LineKind =
+  | "socket" // a TCP socket row
+  | "other-socket" // a UDP, UNIX or raw socket row: read, not counted as TCP
+  | "detail" // a continuation line that adds fields to the socket above it
+  | "counter" // a kernel counter
+  | "sysctl" // a kernel setting
+  | "symptom" // an application or kernel error line naming a socket error
+  | "header" // a table heading or title
+  | "noise" // blank line, shell prompt, command line, ^C, separator
+  | "log" // a log line that names no socket error
+  | "unparsed"; // not understood: reported with its line number
+
+/** Every line kind, for iteration in a stable order. */
+export const LINE_KINDS: readonly LineKind[] = [
+  "socket", "other-socket", "detail", "counter", "sysctl", "symptom", "header", "noise", "log", "unparsed",
+];
+
+/** A line tcpdoc could not understand. */
+export interface UnparsedLine {
+  line: number;
+  text: string;
+}
+
+/** What one input contributed. */
+export interface InputReport {
+  /** The path as given, `-` for stdin, `live:/proc` for a live snapshot. */
+  path: string;
+  /** The format that accounts for most recognised lines, or "none". */
+  format: string;
+  /** Recognised lines per format. */
+  formats: Record<string, number>;
+  /** Text encoding the bytes were decoded with. */
+  encoding: string;
+  lines: number;
+  /** TCP sockets read from this input. */
+  sockets: number;
+  /** Lines per kind. */
+  kinds: Record<LineKind, number>;
+  unparsed: number;
+  /** The first unparsed lines, with their numbers (at most UNPARSED_KEEP). */
+  unparsedLines: UnparsedLine[];
+}
+
+/** How many unparsed lines each input keeps verbatim. */
+export const UNPARSED_KEEP = 50;
+
+/** Where a value came from. */
+export interface Origin {
+  input: number;
+  line: number;
+}
+
+/** A kernel counter such as TcpExtListenOverflows, named as nstat names it. */
+export interface Counter extends Origin {
+  name: string;
+  value: number;
+}
+
+/** A kernel setting such as net.ipv4.ip_local_port_range. */
+export interface Sysctl extends Origin {
+  key: string;
+  value: string;
+}
+
+/** Socket errors an application or the kernel reported. */
+export type SymptomKind =
+  | "EADDRINUSE"
+  | "EADDRNOTAVAIL"
+  | "ECONNREFUSED"
+  | "ETIMEDOUT"
+  | "ECONNRESET"
+  | "EMFILE"
+  | "ENOBUFS"
+  | "SYN_FLOODING"
+  | "ORPHANS_EXCEEDED"
+  | "TW_BUCKET_OVERFLOW";
+
+/** One kind of error with how often it was seen and where. */
+export interface Symptom {
+  kind: SymptomKind;
+  count: number;
+  /** The first few lines that showed it. */
+  examples: (Origin & { text: string })[];
+}
+
+/** Everything read from the inputs. */
+export interface Snapshot {
+  inputs: InputReport[];
+  sockets: SocketTable;
+  /**
+   * Sockets known only by count, per state id (index 0: state unknown), from
+   * state histograms and PowerShell Group-Object tables.
+   */
+  tallies: number[];
+  /** Latest value per counter name. */
+  counters: Map<string, Counter>;
+  /** Latest value per sysctl key. */
+  sysctls: Map<string, Sysctl>;
+  symptoms: Map<SymptomKind, Symptom>;
+  /** True when read from this machine's kernel rather than from dumps. */
+  live: boolean;
+}
+
+/** Returns an empty snapshot. */
+export function emptySnapshot(live = false): Snapshot {
+  return {
+    inputs: [],
+    sockets: new SocketTable(),
+    tallies: new Array<number>(STATES.length + 1).fill(0),
+    counters: new Map(),
+    sysctls: new Map(),
+    symptoms: new Map(),
+    live,
+  };
+}
