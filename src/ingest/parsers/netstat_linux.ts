@@ -9,18 +9,32 @@ import { familyOf, splitColonPort } from "../address.ts";
 import { isDigits, type LineParser } from "../parser.ts";
 
 // net-tools translations of the state words that differ from English
-// (po/de.po: msgid "ESTABLISHED" msgstr "VERBUNDEN"); see samples/LOCALIZATION.md.
-addStateAliases({ VERBUNDEN: "ESTABLISHED" });
+// (po/de.po, po/pt_BR.po, po/cs.po; the table is in samples/LOCALIZATION.md).
+addStateAliases({
+  VERBUNDEN: "ESTABLISHED",
+  ESTABELECIDA: "ESTABLISHED", SYN_ENVIADO: "SYN_SENT", SYN_RECEBIDO: "SYN_RECV", ESPERA_FIN1: "FIN_WAIT_1",
+  ESPERA_FIN2: "FIN_WAIT_2", FECHAR: "CLOSED", ESPERANDO_FECHAR: "CLOSE_WAIT", "ÚLTIMO_ACK": "LAST_ACK",
+  "OUÇA": "LISTEN", FECHANDO: "CLOSING",
+  SPOJENO: "ESTABLISHED", "ZAVŘEN": "CLOSED", "NASLOUCHÁ": "LISTEN", "ZAVÍRÁ": "CLOSING",
+});
+// Czech prints LAST_ACK as two words, "POSLEDNÍ ACK".
+const TWO_WORD_STATES: Record<string, string> = { "POSLEDNÍ": "ACK" };
+const LAST_ACK = parseState("LAST_ACK");
+const LISTEN = parseState("LISTEN");
 
 const TCP = new Set(["tcp", "tcp6"]);
 const OTHER = new Set(["udp", "udp6", "udpl", "udpl6", "udplite", "raw", "raw6", "unix", "sctp", "sctp6", "ax25", "ipx", "netrom", "x25"]);
-const TIMERS = new Set(["off", "on", "keepalive", "timewait", "unkn", "probe"]);
+// Timer names, English and as the translations print "off" (aus, desligado, vyp, オフ).
+const TIMERS = new Set(["off", "on", "keepalive", "timewait", "unkn", "probe", "aus", "desligado", "vyp", "オフ"]);
 
 const HEADINGS = [
   /^Active (Internet|UNIX|Bluetooth|IPX|AX\.25|NET\/ROM|X\.25) /,
   /^Proto\s+Recv-Q\s+Send-Q\s+/,
   /^Proto\s+RefCnt\s+Flags\s+/,
-  /^Aktive (Internetverbindungen|Sockets in der UNIX-Domäne)/,
+  // Translated titles (net-tools po/de, fr, ja, pt_BR, cs).
+  /^(Aktive Internetverbindungen|Aktive Sockets in der UNIX-Domäne|Connexions Internet actives|Sockets du domaine UNIX actives|稼働中の(インターネット接続|UNIXドメインソケット)|Conexões Internet Ativas|Domain sockets UNIX ativos|Aktivní (Internetová spojení|sokety domény UNIX))/,
+  // netstat -p as a non-root user.
+  /^\(Not all processes could be identified|^will not be shown, you would have to be root|^\(No info could be read for "-p"/,
 ];
 
 function isColonEndpoint(s: string): boolean {
@@ -38,7 +52,12 @@ export const netstatLinuxParser: LineParser = {
       if (t.length < 6 || !isDigits(t[1]) || !isDigits(t[2]) || !isColonEndpoint(t[3]) || !isColonEndpoint(t[4])) {
         return undefined;
       }
-      const state = parseState(t[5]);
+      let state = parseState(t[5]);
+      let extra = 0;
+      if (state === UNKNOWN_STATE && TWO_WORD_STATES[t[5]] === t[6]) {
+        state = LAST_ACK;
+        extra = 1;
+      }
       // No state word: ss's state-filtered `tcp n n a b` rows, not ours.
       if (state === UNKNOWN_STATE) return undefined;
       const local = splitColonPort(t[3])!;
@@ -52,9 +71,9 @@ export const netstatLinuxParser: LineParser = {
         remotePort: remote.port,
         recvQ: Number(t[1]),
         // A listener's Send-Q here is not its backlog (net-tools has none): unknown.
-        sendQ: t[5] === "LISTEN" ? NONE : Number(t[2]),
+        sendQ: state === LISTEN ? NONE : Number(t[2]),
       };
-      let i = 6;
+      let i = 6 + extra;
       // -e: User and Inode columns.
       if (t.length >= i + 2 && isDigits(t[i + 1]) && !t[i].includes("/") && !TIMERS.has(t[i])) {
         row.user = t[i];

@@ -11,18 +11,27 @@ const COMMANDS = new Set([
   "ss", "netstat", "netstat.exe", "NETSTAT", "NETSTAT.EXE", "cat", "lsof", "nstat", "sysctl", "sar", "busybox", "toybox",
   "sudo", "doas", "awk", "grep", "egrep", "sort", "uniq", "wc", "head", "tail", "less", "more", "watch", "ip", "dmesg",
   "journalctl", "Get-NetTCPConnection", "get-nettcpconnection", "netsh", "sockstat", "tcpdoc", "docker", "kubectl",
-  "nsenter", "echo", "date", "uname", "hostname", "ulimit", "findstr", "Select-String", "for", "while", "time",
+  "nsenter", "adb", "ssh", "echo", "date", "uname", "hostname", "ulimit", "findstr", "Select-String", "for", "while", "time",
 ]);
 
-// Prompt prefixes: "user@host:~$ ", "[root@host ~]# ", "host% ", "$ ", "# ",
-// "PS C:\Users\me> ", "C:\> ", "sh-5.1$ ", "bash-5.2# ", "~ ❯ ".
-const PROMPT = /^(?:\[[^\]]*\]|[\w.-]+@[\w.-]+(?::\S*)?|PS [A-Za-z]:\\[^>]*|[A-Za-z]:\\[^>]*|[\w.-]*sh-[\d.]+|[\w~./-]+)?\s*[$#%>❯»]\s?/;
+// Prompts that cannot be anything else: "user@host:~$ ", "[root@host ~]# ",
+// "PS C:\Users\me> ", "C:\> ", "sh-5.1$ ", "bash-5.2# ". After these any
+// command is a command line.
+const STRONG_PROMPT = /^(?:\[[^\]]*@[^\]]*\]|[\w.-]+@[\w.-]+(?::\S*)?|PS [A-Za-z]:\\[^>]*|[A-Za-z]:\\[^>]*|[\w.-]*sh-[\d.]+)\s*[$#%>]\s?/;
+// Short prompts ("$ ", "# ", "host% ", "~ ❯ "): only before a known command.
+const WEAK_PROMPT = /^(?:[\w~./-]+)?\s*[$#%>❯»]\s?/;
 
-function commandAfterPrompt(text: string): string | undefined {
-  const m = PROMPT.exec(text);
-  if (m && m[0].length > 0) return text.slice(m[0].length).trim();
+function commandAfterPrompt(text: string): { cmd: string; strong: boolean } | undefined {
+  let m = STRONG_PROMPT.exec(text);
+  if (m) return { cmd: text.slice(m[0].length).trim(), strong: true };
+  m = WEAK_PROMPT.exec(text);
+  if (m && m[0].length > 0) return { cmd: text.slice(m[0].length).trim(), strong: false };
   return undefined;
 }
+
+// A tool's own complaint printed among its output: "netstat: /proc/net/tcp6:
+// No such file or directory", "ss: unknown option".
+const TOOL_MESSAGE = /^(?:ss|netstat|lsof|nstat|sar|busybox|toybox|sysctl|cat|awk|grep|sudo|bash|sh|zsh):\s/;
 
 /** Reads an ss state filter from a command line: the single state, or ambiguity. */
 function applySsFilter(words: string[], ctx: ParseContext): void {
@@ -46,6 +55,13 @@ function applySsFilter(words: string[], ctx: ParseContext): void {
   else if (found.size > 1) ctx.stateFilterAmbiguous = true;
 }
 
+/** A new command starts a new table: forget the previous one's filter and columns. */
+function resetTable(ctx: ParseContext): void {
+  ctx.stateFilter = 0;
+  ctx.stateFilterAmbiguous = false;
+  ctx.columns = undefined;
+}
+
 /** Recognises a command line, with or without a prompt, and sets the context it implies. */
 function parseCommand(cmd: string, ctx: ParseContext): boolean {
   const words = cmd.split(/\s+/).filter(Boolean);
@@ -55,10 +71,7 @@ function parseCommand(cmd: string, ctx: ParseContext): boolean {
     (words[i - 1] === "exec" && words[i] !== "ss" && words[i] !== "netstat"))) i++;
   const name = words[i]?.replace(/^.*[\\/]/, "");
   if (!name || !COMMANDS.has(name) && !COMMANDS.has(words[0])) return false;
-  // A new command starts a new table: forget the previous one's filter.
-  ctx.stateFilter = 0;
-  ctx.stateFilterAmbiguous = false;
-  ctx.columns = undefined;
+  resetTable(ctx);
   // Each stage of a pipeline may be ss; the first ss decides.
   const ss = words.indexOf("ss");
   if (ss !== -1) applySsFilter(words.slice(ss + 1), ctx);
@@ -72,10 +85,16 @@ export const shellParser: LineParser = {
     const { text, tokens } = line;
     const t0 = tokens[0];
     if (tokens.length === 1 && (t0 === "^C" || t0 === "^Z" || t0 === "^D" || /^[-=_*#~.]{3,}$/.test(t0))) return "noise";
-    const afterPrompt = commandAfterPrompt(text);
-    if (afterPrompt !== undefined) {
-      if (afterPrompt === "" || afterPrompt === "^C") return "noise";
-      if (parseCommand(afterPrompt, ctx)) return "noise";
+    if (TOOL_MESSAGE.test(text)) return "noise";
+    const prompt = commandAfterPrompt(text);
+    if (prompt !== undefined) {
+      const { cmd, strong } = prompt;
+      if (cmd === "" || cmd === "^C") return strong || text.trim().length <= 2 ? "noise" : undefined;
+      if (parseCommand(cmd, ctx)) return "noise";
+      if (strong) {
+        resetTable(ctx);
+        return "noise";
+      }
       return undefined;
     }
     if (COMMANDS.has(t0) && tokens.length > 1 && tokens[1].startsWith("-") || t0 === "sudo" || t0 === "Get-NetTCPConnection") {
