@@ -63,6 +63,15 @@ export class LineDecoder {
 
   /** Decodes a chunk and calls `onLine` for each complete line. */
   push(chunk: Uint8Array, onLine: (line: string) => void): void {
+    this.pushRanges(chunk, (text, start, end) => onLine(text.slice(start, end)));
+  }
+
+  /**
+   * Decodes a chunk and calls `onRange(text, start, end)` for each complete
+   * line: the line is `text.slice(start, end)`, left unsliced so a caller
+   * that scans it in place makes no string for it.
+   */
+  pushRanges(chunk: Uint8Array, onRange: (text: string, start: number, end: number) => void): void {
     if (this.#first) {
       this.#first = false;
       const { encoding, bomLength } = sniffEncoding(chunk.subarray(0, 65536));
@@ -70,21 +79,39 @@ export class LineDecoder {
       this.#decoder = new TextDecoder(encoding, { ignoreBOM: true });
       chunk = chunk.subarray(bomLength);
     }
-    const text = this.#rest + this.#decoder!.decode(chunk, { stream: true });
+    const text = this.#decoder!.decode(chunk, { stream: true });
     let start = 0;
-    for (;;) {
-      const nl = text.indexOf("\n", start);
-      if (nl === -1) break;
-      onLine(text.slice(start, nl));
+    let nl = text.indexOf("\n");
+    // The line cut by the previous chunk: joined on its own, so the chunk's
+    // text stays flat (searching a concatenated string is much slower).
+    if (this.#rest.length !== 0) {
+      if (nl === -1) {
+        this.#rest += text;
+        return;
+      }
+      const line = this.#rest + text.slice(0, nl);
+      this.#rest = "";
+      onRange(line, 0, line.length);
       start = nl + 1;
+      nl = text.indexOf("\n", start);
     }
-    this.#rest = text.slice(start);
+    while (nl !== -1) {
+      onRange(text, start, nl);
+      start = nl + 1;
+      nl = text.indexOf("\n", start);
+    }
+    this.#rest = start === 0 ? text : text.slice(start);
   }
 
   /** Flushes the last line, which has no newline at its end. */
   end(onLine: (line: string) => void): void {
+    this.endRanges((text, start, end) => onLine(text.slice(start, end)));
+  }
+
+  /** Flushes the last line as a range (see {@link pushRanges}). */
+  endRanges(onRange: (text: string, start: number, end: number) => void): void {
     const tail = this.#decoder ? this.#rest + this.#decoder.decode() : this.#rest;
     this.#rest = "";
-    if (tail.length) onLine(tail);
+    if (tail.length) onRange(tail, 0, tail.length);
   }
 }

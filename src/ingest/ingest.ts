@@ -5,11 +5,14 @@ import {
   LINE_KINDS,
   type LineKind,
   type Snapshot,
+  type Symptom,
+  type SymptomEndpoint,
   type SymptomKind,
   UNPARSED_KEEP,
 } from "../model/snapshot.ts";
 import type { SocketRow } from "../model/socket_table.ts";
 import { cleanLine, LineDecoder } from "./decode.ts";
+import { type FastPath, fastPathFor, plainRow } from "./fast_rows.ts";
 import { type LineParser, type ParseContext, type Sink, tokenize } from "./parser.ts";
 
 const EXAMPLES_KEPT = 5;
@@ -23,11 +26,28 @@ export class Ingestor implements Sink {
   readonly #parsers: readonly LineParser[];
   readonly #index: number;
   readonly #decoder = new LineDecoder();
-  readonly #ctx: ParseContext = { stateFilter: 0, stateFilterAmbiguous: false, columns: undefined, scratch: {} };
+  readonly #ctx: ParseContext = {
+    stateFilter: 0,
+    stateFilterAmbiguous: false,
+    columns: undefined,
+    foreignCommand: undefined,
+    scratch: {},
+  };
   #sticky: LineParser | undefined;
+  /** The sticky parser's fast path for plain rows (see fast_rows.ts). */
+  #fast: FastPath | undefined;
+  readonly #row = plainRow();
   #lineNo = 0;
   #lastSocket = -1;
-  #onLine = (raw: string) => this.#line(raw);
+  /** Size of the input when known (expectBytes), bytes pushed so far, and the table's size at the start. */
+  #expected = 0;
+  #pushed = 0;
+  #firstRow = -1;
+  #onRange = (text: string, start: number, end: number) => {
+    if (this.#fast === undefined || !this.#fast(text, start, end, this.#snap.sockets.strings, this.#row, this.#ctx)) {
+      this.#line(text.slice(start, end));
+    } else this.#plain();
+  };
 
   constructor(snapshot: Snapshot, path: string, parsers: readonly LineParser[]) {
     this.#snap = snapshot;
@@ -50,17 +70,39 @@ export class Ingestor implements Sink {
 
   /** Reads a chunk of bytes. */
   push(chunk: Uint8Array): void {
-    this.#decoder.push(chunk, this.#onLine);
+    if (this.#firstRow === -1) this.#firstRow = this.#snap.sockets.length;
+    this.#decoder.pushRanges(chunk, this.#onRange);
+    this.#pushed += chunk.length;
+    if (this.#expected > 0) this.#reserve();
+  }
+
+  /**
+   * Tells the size of the input in bytes, when known: after the first
+   * megabyte the socket table is sized for the whole input at the density
+   * seen so far, so a big dump does not copy its columns at each doubling.
+   */
+  expectBytes(total: number): void {
+    this.#expected = total;
+  }
+
+  #reserve(): void {
+    if (this.#pushed < Math.min(this.#expected, 1 << 20)) return;
+    const t = this.#snap.sockets, rows = t.length - this.#firstRow;
+    if (rows > 0 && this.#expected > this.#pushed) t.reserve(t.length + Math.ceil((rows * (this.#expected - this.#pushed) / this.#pushed) * 1.05) + 64);
+    this.#expected = 0;
   }
 
   /** Reads text that is already decoded (tests, pasted strings). */
   pushText(text: string): void {
-    this.push(new TextEncoder().encode(text));
+    // In 64 KiB pieces, as files are read (see sources.ts: big chunks decode to costly strings).
+    const bytes = new TextEncoder().encode(text);
+    if (bytes.length === 0) this.push(bytes);
+    for (let i = 0; i < bytes.length; i += 1 << 16) this.push(bytes.subarray(i, i + (1 << 16)));
   }
 
   /** Finishes the input and returns its report. */
   end(): InputReport {
-    this.#decoder.end(this.#onLine);
+    this.#decoder.endRanges(this.#onRange);
     const r = this.report;
     r.encoding = this.#decoder.encoding;
     r.lines = this.#lineNo;
@@ -98,15 +140,30 @@ export class Ingestor implements Sink {
       }
     }
     const r = this.report;
+    // Output of a command tcpdoc does not read, pasted between its prompts.
+    if (kind === undefined && this.#ctx.foreignCommand !== undefined) kind = "noise";
     if (kind === undefined) {
       kind = "unparsed";
       r.unparsed++;
       if (r.unparsedLines.length < UNPARSED_KEEP) r.unparsedLines.push({ line: number, text: text.slice(0, 200) });
     } else if (by && (DATA_KINDS.has(kind) || kind === "header")) {
+      if (by !== this.#sticky) this.#fast = fastPathFor(by);
       this.#sticky = by;
       if (DATA_KINDS.has(kind)) r.formats[by.format] = (r.formats[by.format] ?? 0) + 1;
     }
     r.kinds[kind]++;
+  }
+
+  /** Books a socket row that the sticky parser's fast path read, as #line would. */
+  #plain(): void {
+    const row = this.#row, r = this.report, format = this.#sticky!.format;
+    this.#lastSocket = this.#snap.sockets.addPlain(
+      row.state, row.family, row.localAddr, row.localPort, row.remoteAddr, row.remotePort, row.recvQ, row.sendQ,
+      this.#index, ++this.#lineNo,
+    );
+    r.sockets++;
+    r.kinds.socket++;
+    r.formats[format] = (r.formats[format] ?? 0) + 1;
   }
 
   // Sink
@@ -141,12 +198,15 @@ export class Ingestor implements Sink {
     this.#snap.sysctls.set(key, { key, value, input: this.#index, line: this.#lineNo });
   }
 
-  symptom(kind: SymptomKind, text: string): void {
+  symptom(kind: SymptomKind, text: string, endpoint?: SymptomEndpoint): void {
     let s = this.#snap.symptoms.get(kind);
-    if (!s) this.#snap.symptoms.set(kind, s = { kind, count: 0, examples: [] });
+    if (!s) this.#snap.symptoms.set(kind, s = { kind, count: 0, examples: [], ports: {} });
     s.count++;
+    if (endpoint?.port !== undefined) s.ports[endpoint.port] = (s.ports[endpoint.port] ?? 0) + 1;
     if (s.examples.length < EXAMPLES_KEPT) {
-      s.examples.push({ input: this.#index, line: this.#lineNo, text: text.trim().slice(0, 300) });
+      const ex: Symptom["examples"][number] = { input: this.#index, line: this.#lineNo, text: text.trim().slice(0, 300) };
+      if (endpoint) ex.endpoint = endpoint;
+      s.examples.push(ex);
     }
   }
 }

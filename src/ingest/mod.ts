@@ -4,6 +4,15 @@ export { Ingestor } from "./ingest.ts";
 export { PARSERS } from "./registry.ts";
 export { readInputs, InputError } from "./sources.ts";
 export { LineDecoder, sniffEncoding } from "./decode.ts";
+export {
+  captureLive,
+  type LiveCapture,
+  type LiveSource,
+  liveSnapshot,
+  renderSnapshotFile,
+  snapshotFromCapture,
+  type SocketOwner,
+} from "./live.ts";
 
 import { emptySnapshot, type Snapshot } from "../model/snapshot.ts";
 import { Ingestor } from "./ingest.ts";

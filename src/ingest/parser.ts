@@ -1,6 +1,6 @@
 /** The contract between the line dispatcher and the format parsers. */
 
-import type { LineKind, SymptomKind } from "../model/snapshot.ts";
+import type { LineKind, SymptomEndpoint, SymptomKind } from "../model/snapshot.ts";
 import type { SocketRow } from "../model/socket_table.ts";
 
 /** One input line, cleaned and split on white space. */
@@ -22,7 +22,8 @@ export interface Sink {
   detail(fields: Partial<SocketRow>): boolean;
   counter(name: string, value: number): void;
   sysctl(key: string, value: string): void;
-  symptom(kind: SymptomKind, text: string): void;
+  /** An error line; `endpoint` is the port or address it names, when it names one. */
+  symptom(kind: SymptomKind, text: string, endpoint?: SymptomEndpoint): void;
 }
 
 /** Per-input state shared by the parsers while one input is read. */
@@ -36,6 +37,11 @@ export interface ParseContext {
   stateFilterAmbiguous: boolean;
   /** Column names of the current header-driven table (PowerShell), if any. */
   columns: string[] | undefined;
+  /**
+   * Set after a prompt with a command tcpdoc does not read (get-service, ls):
+   * lines no parser claims until the next command are that command's output.
+   */
+  foreignCommand: string | undefined;
   /** Free slots a parser may keep between lines, keyed by its format. */
   scratch: Record<string, unknown>;
 }

@@ -81,12 +81,20 @@ export type SymptomKind =
   | "ORPHANS_EXCEEDED"
   | "TW_BUCKET_OVERFLOW";
 
+/** The port or address an error line names ("listen EADDRINUSE: address already in use :::8080"). */
+export interface SymptomEndpoint {
+  host?: string;
+  port?: number;
+}
+
 /** One kind of error with how often it was seen and where. */
 export interface Symptom {
   kind: SymptomKind;
   count: number;
-  /** The first few lines that showed it. */
-  examples: (Origin & { text: string })[];
+  /** The first few lines that showed it, with the endpoint each names, if any. */
+  examples: (Origin & { text: string; endpoint?: SymptomEndpoint })[];
+  /** How many lines named each port (only lines that name one). */
+  ports: Record<number, number>;
 }
 
 /** Everything read from the inputs. */

@@ -53,16 +53,101 @@ export interface SocketRow {
 export class StringPool {
   readonly values: string[] = [""];
   readonly #ids = new Map<string, number>([["", 0]]);
+  // Canonical dotted quads ("10.0.0.1") are keyed by their 32-bit value in
+  // an open-addressing table: no string hashing, and a parser can intern an
+  // address it has only scanned (internV4) without making a string.
+  // Slot k holds the value at 2k (as int32) and the id at 2k+1, side by
+  // side so a probe touches one cache line; id 0 marks an empty slot (id 0
+  // is "", never a dotted quad).
+  #v4 = new Int32Array(2048);
+  #v4Count = 0;
+
   /** Returns the id of `s`, adding it when new. */
   intern(s: string): number {
+    const n = s.length;
+    if (n >= 7 && n <= 15) {
+      const v4 = _parseCanonicalV4(s);
+      if (v4 !== -1) return this.internV4(v4, s, 0, n);
+    }
     let id = this.#ids.get(s);
     if (id === undefined) {
       id = this.values.length;
-      this.values.push(s);
+      this.values.push(_own(s));
       this.#ids.set(s, id);
     }
     return id;
   }
+
+  /**
+   * Returns the id of the dotted quad whose value is `v4` (0 to 2^32-1),
+   * adding it when new. `text.slice(start, end)`, when given, is that quad
+   * as written (canonically), and becomes its string.
+   */
+  internV4(v4: number, text?: string, start = 0, end = 0): number {
+    const t = this.#v4, mask = (t.length >> 1) - 1, key = v4 | 0;
+    let h = (Math.imul(key, 0x9e3779b1) >>> 0) & mask;
+    for (;;) {
+      const id = t[2 * h + 1];
+      if (id === 0) break;
+      if (t[2 * h] === key) return id;
+      h = (h + 1) & mask;
+    }
+    const id = this.values.length;
+    this.values.push(
+      text !== undefined ? _own(text.slice(start, end)) : `${v4 >>> 24}.${(v4 >>> 16) & 255}.${(v4 >>> 8) & 255}.${v4 & 255}`,
+    );
+    t[2 * h] = key;
+    t[2 * h + 1] = id;
+    if (++this.#v4Count * 4 > t.length) this.#growV4();
+    return id;
+  }
+
+  #growV4(): void {
+    const old = this.#v4;
+    const t = new Int32Array(old.length * 2), mask = (t.length >> 1) - 1;
+    for (let k = 0; k < old.length; k += 2) {
+      if (old[k + 1] === 0) continue;
+      let h = (Math.imul(old[k], 0x9e3779b1) >>> 0) & mask;
+      while (t[2 * h + 1] !== 0) h = (h + 1) & mask;
+      t[2 * h] = old[k];
+      t[2 * h + 1] = old[k + 1];
+    }
+    this.#v4 = t;
+  }
+}
+
+/**
+ * The value of a dotted quad written the way `${a}.${b}.${c}.${d}` writes
+ * it (no leading zeros, each part 0-255), or -1 for any other string.
+ */
+export function _parseCanonicalV4(s: string): number {
+  let v = 0, part = 0, digits = 0, dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return -1;
+      v = (v * 256 + part) >>> 0;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 1 && part === 0) return -1; // leading zero
+      part = part * 10 + c - 48;
+      if (part > 255) return -1;
+      digits++;
+    } else return -1;
+  }
+  if (digits === 0 || dots !== 3) return -1;
+  return (v * 256 + part) >>> 0;
+}
+
+/**
+ * A copy of `s` that does not keep alive the string it was sliced from (V8
+ * slices of 13 characters or more point into their parent, here the whole
+ * decoded input chunk).
+ */
+function _own(s: string): string {
+  return s.length < 13 ? s : (" " + s).slice(1);
 }
 
 function grow<T extends Int32Array | Uint8Array | Float64Array | Uint32Array | Uint16Array>(a: T, n: number): T {
@@ -112,8 +197,12 @@ export class SocketTable {
     this.line = new Uint32Array(capacity);
   }
 
-  #grow(): void {
-    const n = this.#cap * 2;
+  /** Makes room for at least `n` sockets in all, so a table whose size is known grows once. */
+  reserve(n: number): void {
+    if (n > this.#cap) this.#grow(n);
+  }
+
+  #grow(n = this.#cap * 2): void {
     this.state = grow(this.state, n);
     this.family = grow(this.family, n);
     this.localAddr = grow(this.localAddr, n);
@@ -150,6 +239,35 @@ export class SocketTable {
     this.user[i] = row.user ? s.intern(row.user) : 0;
     this.inode[i] = row.inode ?? NONE;
     this.timer[i] = row.timer ? s.intern(row.timer) : 0;
+    this.input[i] = input;
+    this.line[i] = line;
+    return i;
+  }
+
+  /**
+   * Appends a socket whose addresses are already interned in {@link strings}
+   * and that has no pid, program, user, inode or timer (the plain rows the
+   * ingest fast paths read). Returns its index.
+   */
+  addPlain(
+    state: number, family: number, localAddr: number, localPort: number, remoteAddr: number, remotePort: number,
+    recvQ: number, sendQ: number, input: number, line: number,
+  ): number {
+    if (this.length === this.#cap) this.#grow();
+    const i = this.length++;
+    this.state[i] = state;
+    this.family[i] = family;
+    this.localAddr[i] = localAddr;
+    this.remoteAddr[i] = remoteAddr;
+    this.localPort[i] = localPort;
+    this.remotePort[i] = remotePort;
+    this.recvQ[i] = recvQ;
+    this.sendQ[i] = sendQ;
+    this.pid[i] = NONE;
+    this.program[i] = 0;
+    this.user[i] = 0;
+    this.inode[i] = NONE;
+    this.timer[i] = 0;
     this.input[i] = input;
     this.line[i] = line;
     return i;

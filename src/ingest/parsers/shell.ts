@@ -15,9 +15,10 @@ const COMMANDS = new Set([
 ]);
 
 // Prompts that cannot be anything else: "user@host:~$ ", "[root@host ~]# ",
-// "PS C:\Users\me> ", "C:\> ", "sh-5.1$ ", "bash-5.2# ". After these any
-// command is a command line.
-const STRONG_PROMPT = /^(?:\[[^\]]*@[^\]]*\]|[\w.-]+@[\w.-]+(?::\S*)?|PS [A-Za-z]:\\[^>]*|[A-Za-z]:\\[^>]*|[\w.-]*sh-[\d.]+)\s*[$#%>]\s?/;
+// "[root@freenas] ~# ", "PS C:\Users\me> ", "[server]: PS C:\> " (a remote
+// PSSession), "C:\> ", "sh-5.1$ ", "bash-5.2# ", oh-my-zsh's "➜  ~ ". After
+// these any command is a command line.
+const STRONG_PROMPT = /^(?:\[[^\]]*@[^\]]*\](?:\s*[^\s$#%>]+)?|[\w.-]+@[\w.-]+(?::\S*)?|(?:\[[\w.-]+\]:\s*)?PS [A-Za-z]:\\[^>]*|[A-Za-z]:\\[^>]*|[\w.-]*sh-[\d.]+)\s*[$#%>]\s?|^➜\s+\S+(?:\s+git:\([^)]*\))?(?:\s+✗)?(?:\s+|$)/;
 // Short prompts ("$ ", "# ", "host% ", "~ ❯ "): only before a known command.
 const WEAK_PROMPT = /^(?:[\w~./-]+)?\s*[$#%>❯»]\s?/;
 
@@ -57,6 +58,7 @@ function applySsFilter(words: string[], ctx: ParseContext): void {
 
 /** A new command starts a new table: forget the previous one's filter and columns. */
 function resetTable(ctx: ParseContext): void {
+  ctx.foreignCommand = undefined;
   ctx.stateFilter = 0;
   ctx.stateFilterAmbiguous = false;
   ctx.columns = undefined;
@@ -93,6 +95,7 @@ export const shellParser: LineParser = {
       if (parseCommand(cmd, ctx)) return "noise";
       if (strong) {
         resetTable(ctx);
+        ctx.foreignCommand = cmd.split(/\s+/)[0];
         return "noise";
       }
       return undefined;

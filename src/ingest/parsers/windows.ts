@@ -1,0 +1,176 @@
+/**
+ * Windows `netstat`: -an, -ano (PID column), -a (host and service names),
+ * -b/-anob (the component and `[program.exe]` lines under a row), and the
+ * localized titles, column headers and state words of non-English Windows.
+ * Windows has no Recv-Q/Send-Q, so queue sizes are unknown.
+ */
+
+import { NONE, type SocketRow } from "../../model/socket_table.ts";
+import { addStateAliases, parseState, stateId, UNKNOWN_STATE } from "../../model/states.ts";
+import { familyOf, splitColonPort } from "../address.ts";
+import { isDigits, type LineParser, type ParseContext } from "../parser.ts";
+
+const FORMAT = "netstat-windows";
+
+// State words of German Windows netstat. Sources: samples/windows/kilian-blog-netstat-an-de.txt
+// (ABHÖREN, HERGESTELLT, WARTEND, SCHLIESSEN_WARTEN, FIN_WARTEN_2), Checkmk's win_netstat
+// check and its agent-output patterns (SYN_GESENDET, SYN_EMPFANGEN, SCHLIESSEND, TIMED_WAIT),
+// sebhildebrandt/systeminformation network.js (the same German words). FIN_WARTEN_1 follows
+// FIN_WARTEN_2. Real dumps in other languages (es, fr, pt, ru, ja, zh) print the English words.
+addStateAliases({
+  "ABHÖREN": "LISTEN",
+  ABHOEREN: "LISTEN",
+  HERGESTELLT: "ESTABLISHED",
+  WARTEND: "TIME_WAIT",
+  SCHLIESSEN_WARTEN: "CLOSE_WAIT",
+  SYN_GESENDET: "SYN_SENT",
+  SYN_EMPFANGEN: "SYN_RECV",
+  FIN_WARTEN_1: "FIN_WAIT_1",
+  FIN_WARTEN_2: "FIN_WAIT_2",
+  SCHLIESSEND: "CLOSING",
+  TIMED_WAIT: "TIME_WAIT",
+});
+// Unverified: seen only in third-party test fixtures, contradicted by real dumps
+// (samples/LOCALIZATION.md section 1); harmless to accept.
+addStateAliases({
+  ESCUCHANDO: "LISTEN",
+  ESTABLECIDO: "ESTABLISHED",
+  ESCUTANDO: "LISTEN",
+  ESTABELECIDA: "ESTABLISHED",
+  "ÉCOUTE": "LISTEN",
+  "IN ASCOLTO": "LISTEN",
+  STABILITO: "ESTABLISHED",
+  "ПРОСЛУШИВАНИЕ": "LISTEN",
+});
+
+const LISTEN = stateId("LISTEN");
+
+// "Active Connections" as Windows prints it per display language (netstat.exe.mui);
+// the ones in samples/windows are marked (s).
+const TITLES = new Set([
+  "Active Connections", // en (s)
+  "Aktive Verbindungen", // de (s)
+  "Conexiones activas", // es (s)
+  "Connexions actives", // fr (s)
+  "Conexões ativas", // pt (s)
+  "Connessioni attive", // it
+  "Активные подключения", // ru (s)
+  "活动连接", // zh-CN (s)
+  "使用中連線", // zh-TW (s)
+  "アクティブな接続", // ja (s)
+  "활성 연결", // ko
+  "Aktywne połączenia", // pl
+  "Actieve verbindingen", // nl
+  "Aktiva anslutningar", // sv
+  "Aktivní připojení", // cs
+  "Etkin Bağlantılar", // tr
+]);
+
+// First word of the column header: "Proto" in most languages, else translated (all (s)).
+const PROTO_WORDS = new Set(["Proto", "协议", "協定", "プロトコル", "Имя", "Protocolo", "Protocole", "Protokoll"]);
+
+/** What the parser remembers between lines of one input. */
+interface State {
+  /** The last line was a row or a -b line under one. */
+  inRow: boolean;
+  /** The last row was TCP (so -b lines may name its program). */
+  lastTcp: boolean;
+}
+
+function state(ctx: ParseContext): State {
+  let s = ctx.scratch[FORMAT] as State | undefined;
+  if (!s) ctx.scratch[FORMAT] = s = { inRow: false, lastTcp: false };
+  return s;
+}
+
+/**
+ * Reads a state word as Windows prints it. German ABHÖREN often arrives
+ * mis-decoded from code page 850 ("ABH\u0099REN", "ABH™REN", "ABH�REN") or
+ * with the letter dropped: any one character (or none) between ABH and REN.
+ */
+export function parseWindowsState(word: string): number {
+  const id = parseState(word);
+  if (id !== UNKNOWN_STATE) return id;
+  if ((word.length === 7 || word.length === 6) && word.startsWith("ABH") && word.endsWith("REN")) return LISTEN;
+  return UNKNOWN_STATE;
+}
+
+function isEndpoint(s: string): boolean {
+  const c = s.lastIndexOf(":");
+  return c > 0 && c > s.lastIndexOf("]") - 1;
+}
+
+/** Windows netstat rows, headings and -b detail lines. */
+export const windowsNetstatParser: LineParser = {
+  format: FORMAT,
+  parse(line, ctx, sink) {
+    const t = line.tokens;
+    const t0 = t[0];
+    if (t0 === "TCP" || t0 === "UDP") {
+      if (t.length < 3 || !isEndpoint(t[1])) return undefined;
+      const st = state(ctx);
+      if (t0 === "UDP") {
+        st.inRow = true;
+        st.lastTcp = false;
+        return "other-socket";
+      }
+      const local = splitColonPort(t[1]);
+      // A row cut at the console width may end inside the foreign address.
+      const remote = isEndpoint(t[2]) ? splitColonPort(t[2]) : undefined;
+      if (!local || !remote) return undefined;
+      let end = t.length;
+      let pid: number | undefined;
+      if (end >= 5 && isDigits(t[end - 1])) pid = Number(t[--end]);
+      // Some translations are several words; an unknown word leaves the state unknown.
+      const word = end === 4 ? t[3] : t.slice(3, end).join(" ");
+      const row: SocketRow = {
+        family: familyOf(local.host) || familyOf(remote.host),
+        state: end > 3 ? parseWindowsState(word) : UNKNOWN_STATE,
+        localAddress: local.host,
+        localPort: local.port,
+        remoteAddress: remote.host,
+        remotePort: remote.port,
+        recvQ: NONE,
+        sendQ: NONE,
+      };
+      if (pid !== undefined) row.pid = pid;
+      // A listener's peer is printed as "0.0.0.0:0": no peer, not port 0.
+      if (row.state === LISTEN && row.remotePort === 0) row.remotePort = NONE;
+      sink.socket(row);
+      st.inRow = true;
+      st.lastTcp = true;
+      return "socket";
+    }
+
+    const text = line.text;
+    const indented = text.charCodeAt(0) === 32;
+    const st = state(ctx);
+    if (indented && t.length >= 4 && PROTO_WORDS.has(t0)) {
+      st.inRow = false;
+      return "header";
+    }
+    // -b: " [chrome.exe]", "  RpcSs" (the service), " Can not obtain ownership information"
+    // (localized), all indented and directly under their row.
+    if (st.inRow && indented && t.length <= 10) {
+      if (t0.charCodeAt(0) === 91 /* [ */ && t[t.length - 1].endsWith("]")) {
+        const name = text.trim().slice(1, -1);
+        if (st.lastTcp && name) sink.detail({ program: name });
+        return "detail";
+      }
+      if (/^[-=_*#~.]+$/.test(t0)) {
+        st.inRow = false;
+        return "noise";
+      }
+      if (t.length === 1 || !isEndpoint(t[t.length - 1])) return "detail";
+    }
+    st.inRow = false;
+    const trimmed = t.length <= 4 ? text.trim() : "";
+    if (trimmed && TITLES.has(trimmed)) return "header";
+    // cmd.exe's banner: "Microsoft Windows [Version 10.0.19044.1766]", "(c) Microsoft Corporation. ...".
+    if (t0 === "Microsoft" && t[1] === "Windows" && t.length >= 3 && t[2].startsWith("[")) return "noise";
+    if (t0 === "(c)" && text.indexOf("Microsoft Corporation") !== -1) return "noise";
+    // netstat -b without administrator rights.
+    if (t0 === "The" && text.indexOf("requires elevation") !== -1) return "noise";
+    return undefined;
+  },
+};

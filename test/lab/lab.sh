@@ -1,0 +1,552 @@
+#!/usr/bin/env bash
+# tcpdoc lab: produce REAL socket-table dumps from the running kernel.
+#
+#   sudo test/lab/lab.sh <scenario>|all|list|oracle <scenario>|readme
+#
+# Every scenario runs in its own network namespace (tcpdoc-<scenario>) that
+# has only a loopback interface; all traffic stays on 127.0.0.0/8 and ::1
+# inside it. Programs are started with `ip netns exec`, packets are dropped
+# with nftables on the namespace's INPUT hook, the tables are captured into
+# samples/linux/<scenario>/, expected.json is computed from each captured
+# file by the awk oracle below, and everything is torn down by a trap.
+# Requirements: root, iproute2, net-tools, nftables, node >= 18, python3;
+# `formats` also wants busybox, lsof, sysstat, tmux, dos2unix, a de_DE.UTF-8
+# locale. See test/lab/README.md.
+set -euo pipefail
+
+LAB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$LAB/../.." && pwd)
+OUT=${TCPDOC_LAB_OUT:-$ROOT/samples/linux}
+MAN=$LAB/manifest
+TMP=${TMPDIR:-/tmp}/tcpdoc-lab
+NODE=${NODE:-node}
+PY=${PYTHON:-python3}
+SCENARIOS=(healthy close-wait-leak time-wait-port-exhaustion time-wait-blocks-restart
+  fin-wait-1-after-restart fin-wait-2-lingering last-ack-after-load-test syn-flood
+  syn-sent-unreachable-upstream accept-queue-overflow closing formats)
+
+NS="" SCN="" DIR=""
+PIDS=()
+TMUXS=()
+
+log() { printf '[lab %s] %s\n' "$(date +%T)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+nsx() { NSTAT_HISTORY="$TMP/nstat.$NS" ip netns exec "$NS" "$@"; }
+
+cleanup() {
+  local p s
+  for s in "${TMUXS[@]:-}"; do [ -n "$s" ] && tmux kill-session -t "$s" 2>/dev/null || true; done
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
+  PIDS=() TMUXS=()
+  if [ -n "$NS" ]; then
+    # kill the namespace's TCP sockets (orphans would outlive the namespace
+    # and show up in the next scenario's global sockstat orphan count)
+    ip netns exec "$NS" ss -K -tan >/dev/null 2>&1 || true
+    ip netns del "$NS" 2>/dev/null || true
+    rm -rf "/etc/netns/$NS"
+  fi
+  NS=""
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+setup_ns() {
+  SCN=$1 NS=tcpdoc-$1 DIR=$OUT/$1
+  ip netns del "$NS" 2>/dev/null || true
+  mkdir -p "$TMP" "/etc/netns/$NS"
+  # name lookups inside the namespace (lsof -i without -n) must not leave it
+  echo "nameserver 127.0.0.1" >"/etc/netns/$NS/resolv.conf"
+  ip netns add "$NS"
+  ip -n "$NS" link set lo up
+  # 127.0.0.0/8 is local on lo already; add the extra addresses explicitly
+  ip -n "$NS" addr add 127.0.0.2/8 dev lo
+  nsx sysctl -qw net.ipv4.tcp_tw_reuse=0
+  rm -rf "$DIR" && mkdir -p "$DIR" "$MAN"
+  : >"$MAN/$SCN.tsv"
+  rm -f "$TMP"/"$NS".*
+  log "namespace $NS ready"
+}
+
+# start NAME cmd...: run a program in the namespace in the background
+start() {
+  local name=$1; shift
+  # a plain backgrounded command (no function, no subshell): $! is the pid of
+  # `ip netns exec`, which execs the program itself
+  NSTAT_HISTORY="$TMP/nstat.$NS" ip netns exec "$NS" "$@" >"$TMP/$NS.$name.log" 2>&1 &
+  PIDS+=($!)
+  eval "PID_${name//-/_}=$!"
+}
+
+# wait_for NAME PATTERN [SECS]: until the program's output shows PATTERN
+wait_for() {
+  local f="$TMP/$NS.$1.log" i
+  for ((i = 0; i < ${3:-30} * 10; i++)); do
+    grep -q -- "$2" "$f" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  cat "$f" >&2 || true
+  die "$1 did not print '$2'"
+}
+
+nft_init() {
+  nsx nft -f - <<'EOF'
+table inet lab {
+  chain input {
+    type filter hook input priority 0; policy accept;
+  }
+}
+EOF
+}
+nft_rule() { nsx nft add rule inet lab input "$@"; }
+
+# cap FILE FORMAT CMD: run CMD (a shell line) in the namespace, stdout -> FILE
+cap() {
+  local file=$1 fmt=$2 cmd=$3
+  nsx bash -c "$cmd" >"$DIR/$file" 2>"$TMP/$NS.cap.err" || true
+  if [ -s "$TMP/$NS.cap.err" ]; then log "stderr of '$cmd':"; cat "$TMP/$NS.cap.err" >&2; fi
+  note "$file" "$fmt" "$cmd"
+}
+# note FILE FORMAT CMD: record how a file was produced (test/lab/manifest)
+note() { printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$(uname -r)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$MAN/$SCN.tsv"; }
+
+SYSCTLS="net.ipv4.ip_local_port_range net.ipv4.tcp_tw_reuse net.ipv4.tcp_fin_timeout net.ipv4.tcp_max_tw_buckets net.core.somaxconn net.ipv4.tcp_max_syn_backlog net.ipv4.tcp_syncookies net.ipv4.tcp_syn_retries net.ipv4.tcp_synack_retries net.ipv4.tcp_orphan_retries net.ipv4.tcp_abort_on_overflow net.ipv4.tcp_wmem net.ipv4.tcp_rmem"
+
+# the standard capture set, taken quickly one after another
+capture_std() {
+  log "capturing $SCN"
+  cap ss-tan.txt ss "ss -tan"
+  cap ss-tanp.txt ss "ss -tanp"
+  cap ss-tanoi.txt ss "ss -tanoi"
+  cap ss-tane.txt ss "ss -tane"
+  cap netstat-nat.txt netstat "netstat -nat"
+  cap netstat-antp.txt netstat "netstat -antp"
+  cap netstat-tanoe.txt netstat "netstat -tanoe"
+  cap proc-net-tcp.txt proc "cat /proc/net/tcp"
+  cap proc-net-tcp6.txt proc "cat /proc/net/tcp6"
+  cap nstat.txt - "nstat -az"
+  cap proc-net-netstat.txt - "cat /proc/net/netstat"
+  cap proc-net-snmp.txt - "cat /proc/net/snmp"
+  cap sockstat.txt - "cat /proc/net/sockstat"
+  cap ss-s.txt - "ss -s"
+  cap netstat-s.txt - "netstat -s"
+  cap sysctl.txt - "sysctl $SYSCTLS"
+}
+
+finish() {
+  oracle "$SCN"
+  cleanup
+  log "done: $DIR"
+}
+
+# ---------------------------------------------------------------- oracle
+# Independent ground truth: plain awk on the captured file itself, with the
+# file's format taken from the manifest (never from tcpdoc code).
+AWK_CANON='
+function canon(s,   u) {
+  u = toupper(s); gsub(/\r/, "", u)
+  # VERBUNDEN: net-tools de translation of ESTABLISHED (the only state it translates)
+  if (u == "01" || u == "ESTAB" || u == "ESTABLISHED" || u == "VERBUNDEN") return "ESTABLISHED"
+  if (u == "02" || u == "SYN-SENT" || u == "SYN_SENT") return "SYN_SENT"
+  if (u == "03" || u == "0C" || u == "SYN-RECV" || u == "SYN_RECV" || u == "SYN_RCVD") return "SYN_RECV"
+  if (u == "04" || u == "FIN-WAIT-1" || u == "FIN_WAIT1" || u == "FIN_WAIT_1") return "FIN_WAIT_1"
+  if (u == "05" || u == "FIN-WAIT-2" || u == "FIN_WAIT2" || u == "FIN_WAIT_2") return "FIN_WAIT_2"
+  if (u == "06" || u == "TIME-WAIT" || u == "TIME_WAIT") return "TIME_WAIT"
+  if (u == "07" || u == "UNCONN" || u == "CLOSE" || u == "CLOSED") return "CLOSED"
+  if (u == "08" || u == "CLOSE-WAIT" || u == "CLOSE_WAIT") return "CLOSE_WAIT"
+  if (u == "09" || u == "LAST-ACK" || u == "LAST_ACK") return "LAST_ACK"
+  if (u == "0A" || u == "LISTEN") return "LISTEN"
+  if (u == "0B" || u == "CLOSING") return "CLOSING"
+  return ""
+}'
+
+# states_of FORMAT FILE: one line "STATE COUNT" per socket row (count 1) or
+# per histogram line
+states_of() {
+  local fmt=$1 f=$2
+  case $fmt in
+    ss) # header, then one row per socket; -i/-e continuation lines start with blanks
+      tr -d '\r' <"$f" | awk "$AWK_CANON"' NR>1 && $0 !~ /^[ \t]/ && NF { print canon($1), 1 }' ;;
+    ss-netid) # ss -a: Netid State ...; only tcp rows
+      tr -d '\r' <"$f" | awk "$AWK_CANON"' NR>1 && $1 == "tcp" { print canon($2), 1 }' ;;
+    ss-nostate) # state-filtered output saved without its command line: the
+      # file does not say the state, so its rows count as sockets only
+      tr -d '\r' <"$f" | awk 'NR>1 && $0 !~ /^[ \t]/ && NF { print "-", 1 }' ;;
+    ss-state:*) # state-filtered, command line known (pastes): every row has that state
+      tr -d '\r' <"$f" | awk -v st="${fmt#ss-state:}" "$AWK_CANON"' NR>1 && $0 !~ /^[ \t]/ && NF { print canon(st), 1 }' ;;
+    netstat) # net-tools and busybox: Proto Recv-Q Send-Q Local Foreign State ...
+      tr -d '\r' <"$f" | awk "$AWK_CANON"' $1 == "tcp" || $1 == "tcp6" { print canon($6), 1 }' ;;
+    proc) # /proc/net/tcp[6]: st is the 4th field, hex
+      tr -d '\r' <"$f" | awk "$AWK_CANON"' NR>1 && NF { print canon($4), 1 }' ;;
+    lsof) # COMMAND PID USER FD TYPE DEVICE SIZE/OFF NODE NAME (STATE)
+      tr -d '\r' <"$f" | awk "$AWK_CANON"' NR>1 && $8 == "TCP" { s = $NF; gsub(/[()]/, "", s); print canon(s), 1 }' ;;
+    hist-count-first) # "  COUNT STATE" (uniq -c)
+      tr -d '\r' <"$f" | awk "$AWK_CANON"' canon($2) != "" && $1 ~ /^[0-9]+$/ { print canon($2), $1 }' ;;
+    hist-count-last) # "STATE COUNT"
+      tr -d '\r' <"$f" | awk "$AWK_CANON"' canon($1) != "" && $2 ~ /^[0-9]+$/ { print canon($1), $2 }' ;;
+    paste\|*) # "paste|FORMAT|CMD": a terminal transcript; take the output of CMD
+      local rest=${fmt#paste|} inner cmd
+      inner=${rest%%|*} cmd=${rest#*|}
+      tr -d '\r' <"$f" | awk -v cmd="$cmd" '
+        /^[^ ]+@[^ ]+:[^ ]*[#$] / { if (f) exit; if (substr($0, length($0) - length(cmd) + 1) == cmd) f = 1; next }
+        f' >"$TMP/paste.section"
+      states_of "$inner" "$TMP/paste.section" ;;
+    *) return 1 ;;
+  esac
+}
+
+# to_json FILE-KEY: reads "STATE COUNT" lines, prints one JSON member
+to_json() {
+  awk -v key="$1" '
+    { n[$1] += $2; total += $2 }
+    END {
+      split("LISTEN SYN_SENT SYN_RECV ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 CLOSE_WAIT CLOSING LAST_ACK TIME_WAIT CLOSED", order, " ")
+      printf "  \"%s\": {\"sockets\": %d, \"states\": {", key, total
+      sep = ""
+      for (i = 1; i <= 11; i++) if (n[order[i]] > 0) { printf "%s\"%s\": %d", sep, order[i], n[order[i]]; sep = ", " }
+      printf "}}"
+      for (s in n) if (s == "") printf "UNMAPPED STATE in %s\n", key > "/dev/stderr"
+    }'
+}
+
+oracle() {
+  local scn=$1 dir=$OUT/$1 file fmt cmd k v sep=""
+  [ -f "$MAN/$scn.tsv" ] || die "no manifest for $scn"
+  {
+    echo "{"
+    while IFS=$'\t' read -r file fmt cmd k v; do
+      [ "$fmt" = "-" ] && continue
+      printf '%s' "$sep"
+      states_of "$fmt" "$dir/$file" | to_json "$file"
+      sep=$',\n'
+    done <"$MAN/$scn.tsv"
+    printf '\n}\n'
+  } >"$dir/expected.json"
+  # expected.json itself is generated, list it in the manifest once
+  grep -q $'^expected.json\t' "$MAN/$scn.tsv" ||
+    printf 'expected.json\t-\t%s\t%s\t%s\n' "test/lab/lab.sh oracle $scn (awk on each file above)" "$(uname -r)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$MAN/$scn.tsv"
+}
+
+# ---------------------------------------------------------------- scenarios
+M=("$NODE" "$LAB/tcplab.mjs")
+P=("$PY" "$LAB/tcplab.py")
+
+sc_healthy() {
+  setup_ns healthy
+  start server "${M[@]}" serve-echo port=8080
+  wait_for server listening
+  start clients "${M[@]}" hold count=300 concurrency=50 'send=GET /health HTTP/1.1\r\nHost: api\r\n\r\n'
+  wait_for clients "ready 300"
+  # ~40 short connections, client closes first -> TIME_WAIT on the client side
+  nsx "${M[@]}" churn max=40 >"$TMP/$NS.churn.log" 2>&1
+  sleep 1
+  capture_std
+  finish
+}
+
+sc_close_wait_leak() {
+  setup_ns close-wait-leak
+  start server "${M[@]}" serve-leak port=8080 read=180
+  wait_for server listening
+  # 180 clients connect and close; the server reads the EOF and never closes
+  start idle "${M[@]}" hold count=180 then=end
+  wait_for idle "ready 180"
+  sleep 0.5
+  # 120 clients send a request and close; the server never reads them
+  start posting "${M[@]}" hold count=120 then=end 'send=POST /upload HTTP/1.1\r\nHost: api\r\nContent-Length: 0\r\n\r\n'
+  wait_for posting "ready 120"
+  sleep 1
+  capture_std
+  finish
+}
+
+sc_time_wait_port_exhaustion() {
+  setup_ns time-wait-port-exhaustion
+  nsx sysctl -qw net.ipv4.ip_local_port_range="40000 40999"
+  start server "${M[@]}" serve-echo port=8080
+  wait_for server listening
+  # the client closes first -> TIME_WAIT on the client's ephemeral ports
+  nsx timeout 60 "${M[@]}" churn host=127.0.0.1 port=8080 max=1100 errors=3 crash=1 >>"$DIR/app.log" 2>&1 || true
+  nsx timeout 20 "${P[@]}" client-once 127.0.0.1 8080 >>"$DIR/app.log" 2>&1 || true
+  note app.log - "node test/lab/tcplab.mjs churn host=127.0.0.1 port=8080 max=1100 errors=3 crash=1 >>app.log 2>&1; python3 test/lab/tcplab.py client-once 127.0.0.1 8080 >>app.log 2>&1"
+  capture_std
+  finish
+}
+
+sc_time_wait_blocks_restart() {
+  setup_ns time-wait-blocks-restart
+  start server "${P[@]}" bind-server 127.0.0.1 8080 50
+  wait_for server listening
+  nsx "${P[@]}" reqs 127.0.0.1 8080 50
+  wait "$PID_server" || true
+  log "server stopped, restarting it without SO_REUSEADDR"
+  cp "$TMP/$NS.server.log" "$DIR/app.log"
+  nsx "${P[@]}" bind-server 127.0.0.1 8080 50 >>"$DIR/app.log" 2>&1 || true
+  note app.log - "python3 test/lab/tcplab.py bind-server 127.0.0.1 8080 50 (first run, serves 50 requests and exits), then the same command again (restart); both outputs (stdout+stderr) in order"
+  capture_std
+  finish
+}
+
+sc_fin_wait_1_after_restart() {
+  setup_ns fin-wait-1-after-restart
+  # small send buffers keep the orphans' memory modest
+  nsx sysctl -qw net.ipv4.tcp_wmem="4096 16384 262144"
+  nft_init
+  start server "${M[@]}" serve-blast port=8080 bytes=4194304
+  wait_for server listening
+  start clients "${M[@]}" hold count=120 then=pause src=127.0.3.1,127.0.3.2,127.0.3.3,127.0.3.4
+  wait_for clients "ready 120"
+  sleep 2
+  # the clients become unreachable: nothing from them reaches the server
+  nft_rule ip saddr 127.0.3.0/24 tcp dport 8080 drop
+  sleep 0.5
+  kill -9 "$PID_server"
+  sleep 0.5
+  # the service comes back on the same port (node sets SO_REUSEADDR)
+  start server2 "${M[@]}" serve-echo port=8080
+  wait_for server2 listening
+  sleep 1
+  capture_std
+  finish
+}
+
+sc_fin_wait_2_lingering() {
+  setup_ns fin-wait-2-lingering
+  # :8080 shuts down its sending side and keeps the socket (owned FIN_WAIT_2)
+  start server "${M[@]}" serve-halfclose port=8080
+  # :8081 closes fully (orphaned FIN_WAIT_2, tcp_fin_timeout applies)
+  start server2 "${M[@]}" serve-closefirst port=8081
+  wait_for server listening
+  wait_for server2 listening
+  # the peers read the answer and EOF but never close
+  start clients "${M[@]}" hold count=200 port=8080 'send=GET / HTTP/1.0\r\n\r\n'
+  start clients2 "${M[@]}" hold count=30 port=8081 'send=GET / HTTP/1.0\r\n\r\n'
+  wait_for clients "ready 200"
+  wait_for clients2 "ready 30"
+  sleep 1
+  capture_std
+  finish
+}
+
+sc_last_ack_after_load_test() {
+  setup_ns last-ack-after-load-test
+  nft_init
+  start server "${M[@]}" serve-echo port=8080
+  wait_for server listening
+  start steady "${M[@]}" hold count=20 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
+  wait_for steady "ready 20"
+  local go="$TMP/$NS.go"
+  start loadgen "${P[@]}" vanish 127.0.0.1 8080 127.0.2.1,127.0.2.2,127.0.2.3,127.0.2.4,127.0.2.5,127.0.2.6,127.0.2.7,127.0.2.8 300 "$go"
+  wait_for loadgen "ready 300"
+  # from now on only FINs from the load generator reach the server
+  nft_rule ip saddr 127.0.2.0/24 tcp dport 8080 tcp flags \& fin == 0 drop
+  touch "$go"
+  wait_for loadgen "gone"
+  sleep 2
+  capture_std
+  finish
+}
+
+sc_syn_flood() {
+  setup_ns syn-flood
+  nsx sysctl -qw net.ipv4.tcp_max_syn_backlog=512
+  nft_init
+  start server "${M[@]}" serve-echo port=8080 backlog=256
+  wait_for server listening
+  start steady "${M[@]}" hold count=10 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
+  wait_for steady "ready 10"
+  # SYN-ACKs to the spoofed sources vanish (dropped on input, as if the
+  # sources did not exist); the server keeps the half-open requests
+  nft_rule ip daddr 127.1.0.0/16 tcp sport 8080 drop
+  nsx "${P[@]}" synflood 127.0.0.1 8080 127.1.0 200 4 >"$TMP/$NS.flood.log" 2>&1
+  sleep 1
+  capture_std
+  cap dmesg-syn-flooding.txt - "dmesg | grep -i 'SYN flooding' | tail -n 1"
+  finish
+}
+
+sc_syn_sent_unreachable_upstream() {
+  setup_ns syn-sent-unreachable-upstream
+  nsx sysctl -qw net.ipv4.tcp_syn_retries=2
+  nft_init
+  nft_rule ip daddr 127.0.0.20 tcp dport 5432 drop
+  start pool "${M[@]}" retry host=127.0.0.20 port=5432 count=150 tries=3
+  start pyclient "${P[@]}" client-once 127.0.0.20 5432
+  # the first wave times out after 1+2+4 s; capture during the retries
+  sleep 9
+  capture_std
+  cat "$TMP/$NS.pool.log" "$TMP/$NS.pyclient.log" >"$DIR/app.log"
+  note app.log - "node test/lab/tcplab.mjs retry host=127.0.0.20 port=5432 count=150 tries=3 (output so far), then python3 test/lab/tcplab.py client-once 127.0.0.20 5432 (output), both stdout+stderr, taken right after the capture"
+  finish
+}
+
+sc_accept_queue_overflow() {
+  setup_ns accept-queue-overflow
+  start server "${P[@]}" noaccept 127.0.0.1 8080 16 150
+  wait_for server listening
+  start clients "${M[@]}" hold count=200 concurrency=200 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
+  sleep 5
+  capture_std
+  cap nstat-listen.txt - "nstat -az TcpExtListenOverflows TcpExtListenDrops"
+  sleep 5
+  cap nstat-after-5s.txt - "nstat -az"
+  cap nstat-listen-after-5s.txt - "nstat -az TcpExtListenOverflows TcpExtListenDrops"
+  finish
+}
+
+sc_closing() {
+  setup_ns closing
+  nft_init
+  local go="$TMP/$NS.go"
+  start pairs "${P[@]}" closing-pair 127.0.0.1 8080 127.0.0.2 20 "$go"
+  wait_for pairs "ready 20"
+  # cut the wire both ways, let both ends close (both FIN_WAIT_1) ...
+  nft_rule ip saddr 127.0.0.2 ip daddr 127.0.0.1 tcp dport 8080 drop comment \"to-server\"
+  nft_rule ip saddr 127.0.0.1 ip daddr 127.0.0.2 tcp sport 8080 drop comment \"to-client\"
+  touch "$go"
+  wait_for pairs "closed both ends"
+  sleep 1
+  # ... then let the client's FIN through: the server receives a FIN while
+  # its own FIN is unacknowledged -> CLOSING (its ACKs never come back)
+  local h
+  h=$(nsx nft -a list chain inet lab input | awk '/to-server/{print $NF}')
+  nsx nft delete rule inet lab input handle "$h"
+  sleep 4
+  capture_std
+  finish
+}
+
+sc_formats() {
+  setup_ns formats
+  nsx ip addr add ::1/128 dev lo 2>/dev/null || true
+  start web "${M[@]}" serve-echo port=8080
+  start dual "${M[@]}" serve-echo host=:: port=9000
+  start v6 "${M[@]}" serve-echo host=::1 port=8443
+  start leak "${M[@]}" serve-leak port=8081 read=3
+  start misc "${M[@]}" udp-unix udpport=5300 path="$TMP/$NS.sock"
+  wait_for web listening; wait_for dual listening; wait_for v6 listening; wait_for leak listening
+  wait_for misc ready
+  start c1 "${M[@]}" hold count=5 port=8080 'send=GET / HTTP/1.1\r\n\r\n'
+  start c2 "${M[@]}" hold count=3 host=127.0.0.1 port=9000 'send=GET / HTTP/1.1\r\n\r\n'
+  start c3 "${M[@]}" hold count=3 host=::1 port=9000 'send=GET / HTTP/1.1\r\n\r\n'
+  start c4 "${M[@]}" hold count=3 host=::1 port=8443 'send=GET / HTTP/1.1\r\n\r\n'
+  start c5 "${M[@]}" hold count=6 port=8081 then=end 'send=POST / HTTP/1.1\r\n\r\n'
+  wait_for c1 "ready 5"; wait_for c2 "ready 3"; wait_for c3 "ready 3"; wait_for c4 "ready 3"; wait_for c5 "ready 6"
+  nsx "${M[@]}" churn max=6 >"$TMP/$NS.churn.log" 2>&1
+  nsx "${M[@]}" churn host=::1 port=9000 max=3 >"$TMP/$NS.churn6.log" 2>&1
+  sleep 0.5
+  capture_std
+  local pids
+  pids=$(IFS=,; echo "${PIDS[*]}")
+  cap ss-a.txt ss-netid "ss -a"
+  cap ss-state-close-wait.txt ss-nostate "ss -tan state close-wait"
+  cap ss-state-time-wait.txt ss-nostate "ss -tan state time-wait"
+  cap ss-tanp-ipv6.txt ss "ss -tanp"
+  cap netstat-anp.txt netstat "netstat -anp"
+  cap netstat-natW.txt netstat "netstat -natW"
+  cap netstat-nato.txt netstat "netstat -nato"
+  cap busybox-netstat-tan.txt netstat "busybox netstat -tan"
+  # Debian's busybox is built without netstat -p (FEATURE_NETSTAT_PRG)
+  cap busybox-netstat-tane.txt netstat "busybox netstat -tane"
+  cap lsof-i-n-P.txt lsof "lsof -i -n -P -a -p $pids"
+  cap lsof-i.txt lsof "lsof -i -a -p $pids"
+  cap sar-n-SOCK.txt - "LC_ALL=C sar -n SOCK 1 3"
+  cap hist-netstat-nat.txt hist-count-first "netstat -nat | awk '{print \$6}' | sort | uniq -c | sort -rn"
+  cap hist-ss-tan.txt hist-count-first "ss -tan | awk 'NR>1{print \$1}' | sort | uniq -c"
+  cap hist-ss-tan-reversed.txt hist-count-last "ss -tan | awk 'NR>1{print \$1}' | sort | uniq -c | awk '{print \$2, \$1}'"
+  cap netstat-nat-de.txt netstat "LANG=de_DE.UTF-8 netstat -nat"
+  paste_transcript paste-ss-state-close-wait.txt ss-state:close-wait "ss -tan state close-wait"
+  paste_transcript paste-netstat-nat.txt netstat "netstat -nat"
+  paste_transcript paste-ss-tan.txt ss "ss -tan"
+  unix2dos -q -n "$DIR/paste-netstat-nat.txt" "$DIR/paste-netstat-nat-crlf.txt"
+  note paste-netstat-nat-crlf.txt "paste|netstat|netstat -nat" "unix2dos -n paste-netstat-nat.txt paste-netstat-nat-crlf.txt (CRLF copy, converted)"
+  finish
+}
+
+# paste_transcript FILE INNER-FORMAT CMD: a real interactive bash in tmux
+# inside the namespace; type CMD, press Ctrl-C at the next prompt, capture
+paste_transcript() {
+  local file=$1 inner=$2 cmd=$3 s="tcpdoc-paste-$$-${#TMUXS[@]}" i
+  TMUXS+=("$s")
+  tmux new-session -d -s "$s" -x 200 -y 50 -c /root \
+    "env PS1='\\u@\\h:\\w\\$ ' ip netns exec $NS bash --norc --noprofile -i"
+  for ((i = 0; i < 50; i++)); do tmux capture-pane -p -t "$s" | grep -q '# $' && break; sleep 0.1; done
+  tmux send-keys -t "$s" -l "$cmd"
+  tmux send-keys -t "$s" Enter
+  sleep 1
+  tmux send-keys -t "$s" C-c
+  sleep 0.5
+  tmux capture-pane -p -S - -t "$s" >"$DIR/$file"
+  tmux kill-session -t "$s"
+  note "$file" "paste|$inner|$cmd" "tmux capture-pane -p -S - (interactive bash in the namespace, typed: $cmd, then Ctrl-C)"
+}
+
+# ---------------------------------------------------------------- README
+readme() {
+  local f="$ROOT/samples/README.md" tmp scn
+  tmp=$(mktemp)
+  {
+    echo "<!-- BEGIN linux: generated by test/lab/lab.sh readme, do not edit by hand -->"
+    echo "## Linux (captured by test/lab)"
+    echo
+    echo "Every file under \`samples/linux/\` was captured from a real Linux kernel by"
+    echo "\`test/lab/lab.sh\` (see \`test/lab/README.md\`): each scenario runs real"
+    echo "programs in a throwaway network namespace, and the file holds exactly what"
+    echo "the command printed (stdout), nothing typed or edited by hand."
+    echo "\`expected.json\` in each folder is the ground truth computed from each"
+    echo "socket-table file by the awk oracle in \`lab.sh\` (\`lab.sh oracle <scenario>\`)."
+    echo "Commands ran inside \`ip netns exec tcpdoc-<scenario>\`."
+    echo
+    echo "| path | command | scenario | kernel | captured (UTC) |"
+    echo "|---|---|---|---|---|"
+    for scn in "${SCENARIOS[@]}"; do
+      [ -f "$MAN/$scn.tsv" ] || continue
+      while IFS=$'\t' read -r file fmt cmd kern when; do
+        cmd=${cmd//|/\\|}
+        printf '| `linux/%s/%s` | `%s` | %s | %s | %s |\n' "$scn" "$file" "$cmd" "$scn" "$kern" "$when"
+      done <"$MAN/$scn.tsv"
+    done
+    echo "<!-- END linux -->"
+  } >"$tmp"
+  if [ -f "$f" ] && grep -q '<!-- BEGIN linux' "$f"; then
+    awk -v gen="$tmp" '
+      /<!-- BEGIN linux/ { while ((getline l < gen) > 0) print l; skip = 1; next }
+      /<!-- END linux -->/ { skip = 0; next }
+      !skip' "$f" >"$f.new" && mv "$f.new" "$f"
+  else
+    {
+      echo "# Sample socket-table dumps"
+      echo
+      echo "All Linux samples below are captured from a real kernel by \`test/lab/lab.sh\`;"
+      echo "none is hand-written. Sections for other systems follow the Linux one."
+      echo
+      cat "$tmp"
+      [ -f "$f" ] && cat "$f"
+    } >"$f.new" && mv "$f.new" "$f"
+  fi
+  rm -f "$tmp"
+  log "wrote $f"
+}
+
+# ---------------------------------------------------------------- main
+run_one() {
+  local fn="sc_${1//-/_}"
+  trap cleanup EXIT
+  declare -F "$fn" >/dev/null || die "unknown scenario $1 (try: list)"
+  [ "$(id -u)" = 0 ] || die "must run as root"
+  "$fn"
+}
+
+case ${1:-} in
+  list) printf '%s\n' "${SCENARIOS[@]}" ;;
+  all)
+    failed=()
+    for s in "${SCENARIOS[@]}"; do (run_one "$s") || failed+=("$s"); done
+    readme
+    [ ${#failed[@]} = 0 ] || die "failed: ${failed[*]}" ;;
+  oracle) oracle "${2:?scenario}" ;;
+  readme) readme ;;
+  "" | -h | --help) sed -n '2,15p' "$0" ;;
+  *) for s in "$@"; do (run_one "$s"); done; readme ;;
+esac

@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""Python side of the tcpdoc lab (see lab.sh). Only 127.0.0.0/8 is used,
+inside a network namespace made by lab.sh. All loops are bounded.
+
+usage: python3 tcplab.py ROLE [args]
+  bind-server HOST PORT N     bind WITHOUT SO_REUSEADDR, accept N clients,
+                              answer and close first (server-side TIME_WAIT)
+  reqs HOST PORT N            N sequential requests, read to EOF, close
+  client-once HOST PORT       one plain connect(); errors are left uncaught
+  noaccept HOST PORT BACKLOG SECS   listen(BACKLOG), never accept()
+  synflood DST PORT NET NSRC PER    raw SYNs from NET.1..NET.NSRC (PER each)
+  vanish HOST PORT SRCS N GOFILE    N connections from SRCS (comma list);
+                              once GOFILE exists: send FIN, then abort (RST)
+  closing-pair HOST PORT SRC N GOFILE   N connections; once GOFILE exists
+                              both ends close at once (simultaneous close)
+"""
+import os, random, socket, struct, sys, time
+
+
+def wait_file(path, secs=60):
+    for _ in range(secs * 10):
+        if os.path.exists(path):
+            return
+        time.sleep(0.1)
+    sys.exit("timed out waiting for " + path)
+
+
+def bind_server(host, port, n):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # deliberately no s.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)
+    s.bind((host, int(port)))
+    s.listen(128)
+    print("listening on %s:%s" % (host, port), flush=True)
+    for _ in range(int(n)):
+        c, _ = s.accept()
+        c.recv(4096)
+        c.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok")
+        c.close()  # server closes first -> TIME_WAIT on HOST:PORT
+    s.close()
+    print("served %s requests, exiting" % n, flush=True)
+
+
+def reqs(host, port, n):
+    for _ in range(int(n)):
+        c = socket.create_connection((host, int(port)))
+        c.sendall(b"GET / HTTP/1.0\r\n\r\n")
+        while c.recv(4096):
+            pass
+        c.close()
+
+
+def client_once(host, port):
+    c = socket.create_connection((host, int(port)))
+    print("connected", c.getsockname(), flush=True)
+
+
+def noaccept(host, port, backlog, secs):
+    s = socket.socket()
+    s.bind((host, int(port)))
+    s.listen(int(backlog))
+    print("listening, backlog %s, never accepting" % backlog, flush=True)
+    time.sleep(float(secs))
+
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def synflood(dst, port, net, nsrc, per):
+    port, nsrc, per = int(port), int(nsrc), int(per)
+    assert dst.startswith("127.") and net.startswith("127."), "loopback only"
+    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    raw.setsockopt(socket.IPPROTO_IP, socket.IP_HDRINCL, 1)
+    d = socket.inet_aton(dst)
+    sent = 0
+    for k in range(per):
+        for i in range(1, nsrc + 1):
+            src = "%s.%d" % (net, i)
+            s = socket.inet_aton(src)
+            sport = random.randint(1024, 65000)
+            seq = random.getrandbits(32)
+            # MSS option, like a real SYN
+            opts = struct.pack("!BBH", 2, 4, 65495)
+            off = (5 + len(opts) // 4) << 4
+            tcp = struct.pack("!HHIIBBHHH", sport, port, seq, 0, off, 0x02, 64240, 0, 0) + opts
+            ph = s + d + struct.pack("!BBH", 0, socket.IPPROTO_TCP, len(tcp))
+            tcp = tcp[:16] + struct.pack("!H", csum(ph + tcp)) + tcp[18:]
+            ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), random.randint(0, 65535), 0, 64,
+                             socket.IPPROTO_TCP, 0, s, d)
+            raw.sendto(ip + tcp, (dst, 0))
+            sent += 1
+        time.sleep(0.05)
+    print("sent %d SYNs from %d sources" % (sent, nsrc), flush=True)
+
+
+def vanish(host, port, srcs, n, gofile):
+    srcs = srcs.split(",")
+    conns = []
+    for i in range(int(n)):
+        c = socket.socket()
+        c.bind((srcs[i % len(srcs)], 0))
+        c.connect((host, int(port)))
+        c.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        conns.append(c)
+    time.sleep(0.5)
+    for c in conns:
+        c.recv(4096)
+    print("ready %d" % len(conns), flush=True)
+    wait_file(gofile)
+    for c in conns:
+        c.shutdown(socket.SHUT_WR)  # FIN goes out
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        c.close()  # abort: socket gone, RST (dropped by nft)
+    print("load generator gone", flush=True)
+
+
+def closing_pair(host, port, src, n, gofile):
+    ls = socket.socket()
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind((host, int(port)))
+    ls.listen(512)
+    pairs = []
+    for _ in range(int(n)):
+        c = socket.socket()
+        c.bind((src, 0))
+        c.connect((host, int(port)))
+        a, _ = ls.accept()
+        pairs.append((c, a))
+    print("ready %d" % len(pairs), flush=True)
+    wait_file(gofile)
+    for c, a in pairs:
+        c.close()
+        a.close()
+    print("closed both ends", flush=True)
+    time.sleep(120)
+
+
+if __name__ == "__main__":
+    role, args = sys.argv[1], sys.argv[2:]
+    {"bind-server": bind_server, "reqs": reqs, "client-once": client_once, "noaccept": noaccept,
+     "synflood": synflood, "vanish": vanish, "closing-pair": closing_pair}[role](*args)
