@@ -32,7 +32,7 @@ for (const s of scenarios) {
     if (fs.existsSync(p) && fs.statSync(p).size > 0) captured.push(p);
   }
 }
-for (const f of fs.readdirSync(FIXTURES).filter((f) => !f.endsWith(".log") && !f.endsWith(".md"))) captured.push(path.join(FIXTURES, f));
+for (const f of fs.readdirSync(FIXTURES).filter((f) => !f.endsWith(".log") && !f.endsWith(".md") && fs.statSync(path.join(FIXTURES, f)).isFile())) captured.push(path.join(FIXTURES, f));
 
 /** The value awk would print for `$1 == name {print $2}`. */
 function awkValue(text: string, name: string): number | undefined {

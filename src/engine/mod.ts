@@ -1,16 +1,24 @@
-/** The rule engine's face: load rules, evaluate them over a snapshot. */
+/** The rule engine's face: load rules, evaluate them over a snapshot, explain and test them. */
 
-import type { Finding } from "../model/finding.ts";
-import type { Snapshot } from "../model/snapshot.ts";
-
-export interface DiagnoseOptions {
-  ruleDirs: string[];
-  disabled: string[];
-  userRules: boolean;
-  answers: Record<string, string>;
-}
-
-/** Evaluates the rules over the snapshot and returns findings, worst first. */
-export function diagnose(_snap: Snapshot, _opts: DiagnoseOptions): Promise<Finding[]> {
-  return Promise.resolve([]);
-}
+export { Diagnoser, diagnose, type DiagnoseOptions, loadRuleSet } from "./diagnose.ts";
+export { FactContext, FACTS, factsMarkdown, GROUP_BY } from "./facts.ts";
+export { evaluateRule, type RuleOutcome, type Truth } from "./evaluate.ts";
+export { buildFinding, fillTemplate, normalizeAnswers, rankFindings } from "./findings.ts";
+export {
+  builtinRulesDir,
+  conditionsJsonSchema,
+  loadRules,
+  packageRoot,
+  readRuleFile,
+  type Rule,
+  RuleFileError,
+  ruleJsonSchema,
+  type RuleSet,
+  testJsonSchema,
+  userRulesDir,
+  validatePaths,
+} from "./rule_file.ts";
+export { conditionLines, thresholds } from "./describe.ts";
+export { type CaseResult, runRuleTests } from "./rule_test.ts";
+export { explainRule } from "./explain.ts";
+export { engineDocs } from "./docs.ts";

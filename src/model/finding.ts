@@ -40,6 +40,10 @@ export interface ConditionResult {
   value: unknown;
   factResult: unknown;
   result: boolean;
+  /** The fact's params, when it takes any. */
+  params?: Record<string, unknown>;
+  /** True when the inputs could not supply the fact: the condition is neither true nor false. */
+  unknown?: boolean;
 }
 
 export interface Question {
@@ -83,6 +87,11 @@ export interface Finding {
   conditions: ConditionResult[];
   /** Facts the rule would use that the inputs could not supply. */
   missing: string[];
+  /**
+   * True for a lower-confidence finding: some conditions could not be
+   * evaluated (see `missing`) but the known ones support the diagnosis.
+   */
+  partial?: boolean;
   questions: Question[];
   checks: Check[];
   fixes: Fix[];

@@ -21,6 +21,10 @@ export function renderMarkdown(a: Analysis): string {
   const sorted = [...a.findings].sort((x, y) => severityRank(y.severity) - severityRank(x.severity));
   for (const f of sorted) {
     out.push(`### ${f.severity.toUpperCase()}: ${f.title} (\`${f.rule}\`)`, "", f.message, "");
+    out.push(`Confidence ${Math.round(f.confidence * 100)}%${f.partial ? " (partial: some conditions could not be evaluated)" : ""}.`, "");
+    if (f.missing.length) out.push(`Could not tell: ${f.missing.map(cell).join("; ")}.`, "");
+    const open = f.questions.filter((q) => q.answer === undefined);
+    if (open.length) out.push(`Open questions: ${open.map((q) => `${cell(q.text)} (\`--answer ${q.id}=...\`)`).join("; ")}`, "");
     if (f.evidence.groups.length) {
       out.push("| group | key | sockets |", "|---|---|---:|");
       for (const g of f.evidence.groups) out.push(`| ${cell(g.by)} | ${cell(g.key)} | ${g.count} |`);

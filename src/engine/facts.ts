@@ -1,0 +1,1169 @@
+/**
+ * Facts: what the rules can ask about a snapshot. Each fact is computed
+ * lazily, at most once per evaluation and per (params, exceptions), over the
+ * socket table's columns without allocating per socket. A fact the inputs
+ * cannot supply is `null` (unknown), never 0.
+ */
+
+import type { Snapshot } from "../model/snapshot.ts";
+import { NONE, type SocketTable } from "../model/socket_table.ts";
+import { STATES, type StateName, stateId, stateName } from "../model/states.ts";
+
+const LISTEN = stateId("LISTEN");
+const TIME_WAIT = stateId("TIME_WAIT");
+
+// ---------------------------------------------------------------- the fact table
+
+/** One parameter a fact takes. */
+export interface FactParamSpec {
+  name: string;
+  /** Allowed values, when the parameter is an enumeration. */
+  choices?: readonly string[];
+  /** "state" for one state name, "states" for a state name or a list of them. */
+  type: "string" | "number" | "state" | "states";
+  required?: boolean;
+  help: string;
+}
+
+/** What rule authors need to know about one fact. */
+export interface FactSpec {
+  id: string;
+  summary: string;
+  params: readonly FactParamSpec[];
+  /** The shape of the value, as paths a condition can use. */
+  paths: readonly { path: string; help: string }[];
+  /** When the value (or part of it) is unknown. */
+  unknown: string;
+  example: string;
+}
+
+/** Keys `group` can group sockets by. */
+export const GROUP_BY = [
+  "local-port",
+  "local-address",
+  "local-endpoint",
+  "remote-port",
+  "remote-host",
+  "remote-subnet",
+  "remote-endpoint",
+  "destination",
+  "process",
+  "source-destination",
+] as const;
+export type GroupBy = typeof GROUP_BY[number];
+
+/** How each grouping is named in evidence. */
+export const GROUP_LABELS: Record<GroupBy, string> = {
+  "local-port": "local port",
+  "local-address": "local address",
+  "local-endpoint": "local endpoint",
+  "remote-port": "remote port",
+  "remote-host": "remote host",
+  "remote-subnet": "remote subnet",
+  "remote-endpoint": "remote endpoint",
+  destination: "destination",
+  process: "process",
+  "source-destination": "source -> destination",
+};
+
+const STATE_KEYS = [...STATES, "UNKNOWN", "TOTAL"];
+
+/** Every fact, documented: docs/facts.md is generated from this table. */
+export const FACTS: readonly FactSpec[] = [
+  {
+    id: "states",
+    summary: "Socket counts by canonical state, socket rows and histogram tallies together.",
+    params: [],
+    paths: [
+      { path: "$.<STATE>", help: `count in that state; STATE is one of ${STATES.join(", ")}` },
+      { path: "$.UNKNOWN", help: "sockets whose state the dump does not say" },
+      { path: "$.TOTAL", help: "all TCP sockets" },
+    ],
+    unknown: "Never: a state absent from the inputs counts 0. A dump filtered to one state (`ss state close-wait`, `| grep`) makes the other states read 0.",
+    example: "{ fact: states, path: $.CLOSE_WAIT, operator: greaterThanInclusive, value: 50 }",
+  },
+  {
+    id: "sockets",
+    summary: "The number of TCP sockets (rows and tallies), after the rule's exceptions.",
+    params: [],
+    paths: [{ path: "(the value itself)", help: "a number" }],
+    unknown: "Never.",
+    example: "{ fact: sockets, operator: greaterThan, value: 0 }",
+  },
+  {
+    id: "group",
+    summary: "Sockets in the given states grouped by a key; the biggest groups first.",
+    params: [
+      { name: "state", type: "states", help: "a state name or a list of them (`states` is accepted too); all states when absent" },
+      { name: "by", type: "string", choices: GROUP_BY, required: true, help: "the key: local-port, local-address, local-endpoint, remote-port, remote-host, remote-subnet (IPv4 /24, IPv6 /64), remote-endpoint, destination (remote ip and port; same as remote-endpoint), process (pid or program), source-destination (local ip, remote ip, remote port)" },
+      { name: "listener", type: "string", choices: ["present", "absent"], help: "keep only sockets whose local port has (present) or has no (absent) LISTEN socket" },
+      { name: "local_port", type: "string", choices: ["ephemeral", "non-ephemeral"], help: "keep only sockets whose local port lies inside (ephemeral) or outside (non-ephemeral) the ephemeral port range (see `ephemeral`): busy clients reuse each ephemeral port toward many destinations, servers listen outside the range" },
+      { name: "queue", type: "string", choices: ["recv", "send"], help: "keep only sockets with data waiting in Recv-Q (recv: not read by the application yet) or in Send-Q (send: not acknowledged by the peer yet)" },
+      { name: "top", type: "number", help: "how many groups to return (default 5, at most 50)" },
+    ],
+    paths: [
+      { path: "$.total", help: "sockets matched (table rows only)" },
+      { path: "$.distinct", help: "number of distinct keys" },
+      { path: "$.top.key", help: "the biggest group's key as text (e.g. `8080`, `10.0.0.5:5432`)" },
+      { path: "$.top.count", help: "sockets in the biggest group (0 when nothing matched)" },
+      { path: "$.top.share", help: "top.count / total, 0..1 (0 when nothing matched)" },
+      { path: "$.top.listening", help: "for local-port and local-endpoint: whether a LISTEN socket holds that port" },
+      { path: "$.groups[N].key / .count / .share", help: "the N-th biggest group" },
+      { path: "$.tallied", help: "sockets in these states known only by count (not groupable)" },
+    ],
+    unknown: "null when the matched sockets are known only by count (a state histogram), or, for `by: process`, when no matched socket has a pid or program (dump taken without -p), or, with `queue`, when none of them carries Recv-Q/Send-Q figures (Windows netstat, lsof).",
+    example: "{ fact: group, params: { state: CLOSE_WAIT, by: local-port }, path: $.top.share, operator: greaterThanInclusive, value: 0.5 }",
+  },
+  {
+    id: "listeners",
+    summary: "LISTEN sockets and their accept queues (Recv-Q) against their backlog (ss prints the backlog in Send-Q of LISTEN rows; FreeBSD netstat -L as maxqlen).",
+    params: [],
+    paths: [
+      { path: "$.count", help: "LISTEN sockets" },
+      { path: "$.withBacklog", help: "LISTEN sockets whose backlog the dump shows" },
+      { path: "$.full", help: "LISTEN sockets whose accept queue is at or over the backlog (null when no backlog is known)" },
+      { path: "$.maxFill", help: "the largest accept queue / backlog ratio (null when no backlog is known)" },
+      { path: "$.maxRecvQ", help: "the largest accept queue (null when no LISTEN row shows one)" },
+      { path: "$.top.key / .recvQ / .backlog / .fill", help: "the fullest listener" },
+      { path: "$.ports", help: "the listening ports as text, sorted (compare with `symptoms`' `ports.<KIND>` using someFact:notIn)" },
+    ],
+    unknown: "`full` and `maxFill` are null when no LISTEN row carries a backlog (netstat and /proc/net/tcp do not show it); `maxRecvQ` is null when there are no LISTEN rows with a queue figure.",
+    example: "{ fact: listeners, path: $.full, operator: greaterThanInclusive, value: 1 }",
+  },
+  {
+    id: "ephemeral",
+    summary: "Ephemeral-port use per (source ip, destination ip, destination port): sockets in any connected state whose local port lies in net.ipv4.ip_local_port_range and holds no listener, against the size of that range.",
+    params: [],
+    paths: [
+      { path: "$.range.low / .high / .size", help: "the port range used" },
+      { path: "$.range.source", help: "`sysctl` when the inputs carry net.ipv4.ip_local_port_range, `default` (32768-60999) when not" },
+      { path: "$.total", help: "sockets counted" },
+      { path: "$.top.key / .count / .share", help: "the busiest (source, destination) and its share of the range" },
+      { path: "$.top.timeWait / .timeWaitShare", help: "how many of those are TIME_WAIT, and their share of the group" },
+      { path: "$.groups[N]", help: "the N-th busiest" },
+    ],
+    unknown: "Never null; when the range is not in the inputs the Linux default is used and `range.source` says `default`.",
+    example: "{ fact: ephemeral, path: $.top.share, operator: greaterThanInclusive, value: 0.8 }",
+  },
+  {
+    id: "queues",
+    summary: "Per state, how many sockets have data waiting in Recv-Q (not read by the application) or Send-Q (not acknowledged by the peer). LISTEN rows are left out (their queues mean something else, see `listeners`).",
+    params: [],
+    paths: [
+      { path: "$.<STATE>.total", help: "sockets in that state with queue figures" },
+      { path: "$.<STATE>.recvQ / .sendQ", help: "how many have a nonzero Recv-Q / Send-Q" },
+      { path: "$.<STATE>.recvQShare / .sendQShare", help: "the same as a share of total, 0..1" },
+      { path: "$.<STATE>.recvQBytes / .sendQBytes", help: "bytes queued in total" },
+    ],
+    unknown: "A state is null when its sockets carry no queue figures (state histograms, Windows netstat) but the inputs do hold sockets in it; a state nobody is in counts 0.",
+    example: "{ fact: queues, path: $.CLOSE_WAIT.recvQ, operator: greaterThanInclusive, value: 10 }",
+  },
+  {
+    id: "orphans",
+    summary: "Per state, sockets no process owns any more (closed by the application or left behind by a process that died): inode 0 where the dump shows inodes, no owner where the dump shows owners.",
+    params: [],
+    paths: [
+      { path: "$.<STATE>.count", help: "orphaned sockets in that state" },
+      { path: "$.<STATE>.share", help: "count / sockets in that state whose ownership is known" },
+      { path: "$.<STATE>.known", help: "sockets in that state whose ownership is known" },
+    ],
+    unknown: "A state is null when none of its sockets says whether a process owns it (no -p/-e columns).",
+    example: "{ fact: orphans, path: $.FIN_WAIT_1.share, operator: greaterThanInclusive, value: 0.5 }",
+  },
+  {
+    id: "counters",
+    summary: "Kernel counters by nstat name (TcpExtListenOverflows, TcpExtTCPReqQFullDoCookies, ...) and /proc/net/sockstat figures (sockstat.tcp.orphan, sockstat.tcp.tw, ...). Counters count since boot (or since the namespace was created): a nonzero value may be old.",
+    params: [],
+    paths: [{ path: "$.<NAME>", help: "the counter's value" }],
+    unknown: "Undefined (unknown) when the inputs carry no counter of that family (nstat/netstat -s vs sockstat). When some nstat counters are present, the well-known ones that are absent read 0, because nstat leaves out zero counters.",
+    example: "{ fact: counters, path: $.TcpExtListenOverflows, operator: greaterThan, value: 0 }",
+  },
+  {
+    id: "sysctls",
+    summary: "Kernel settings by sysctl key (net.ipv4.tcp_tw_reuse, net.core.somaxconn, ...). Numbers for single integers, text otherwise (ranges read like `32768 60999`).",
+    params: [],
+    paths: [{ path: "$['<KEY>']", help: "the setting; use the bracket form since keys contain dots" }],
+    unknown: "Undefined (unknown) when the key is not in the inputs; defaults are never assumed here.",
+    example: "{ fact: sysctls, path: \"$['net.ipv4.tcp_tw_reuse']\", operator: equal, value: 0 }",
+  },
+  {
+    id: "symptoms",
+    summary: "How many application or kernel log lines named each socket error: EADDRINUSE, EADDRNOTAVAIL, ECONNREFUSED, ETIMEDOUT, ECONNRESET, EMFILE, ENOBUFS, SYN_FLOODING, ORPHANS_EXCEEDED, TW_BUCKET_OVERFLOW.",
+    params: [],
+    paths: [
+      { path: "$.<KIND>", help: "lines seen with that error" },
+      { path: "$.ports.<KIND>", help: "the ports those lines name, as text (compare with `group`'s `top.key` using `in`)" },
+    ],
+    unknown: "Unknown when the inputs hold no log at all (no log or error lines); with a log, an error not seen counts 0.",
+    example: "{ fact: symptoms, path: $.EADDRNOTAVAIL, operator: greaterThan, value: 0 }",
+  },
+  {
+    id: "orphan-budget",
+    summary: "Orphaned sockets (no process owns them: FIN_WAIT_1, LAST_ACK, CLOSING after close() or after the process died) against net.ipv4.tcp_max_orphans. The kernel resets orphans once their count, doubled or quadrupled for orphans whose peer is silent or sent an ICMP error (tcp_out_of_resources), passes the limit: \"too many orphaned sockets\". Both figures are global to the host, not per namespace or container.",
+    params: [],
+    paths: [
+      { path: "$.orphans", help: "orphaned sockets: /proc/net/sockstat `orphan` (or `ss -s` `orphaned`)" },
+      { path: "$.max", help: "net.ipv4.tcp_max_orphans (null when not in the inputs)" },
+      { path: "$.share", help: "orphans / max, 0..1 and above (null when max is unknown)" },
+    ],
+    unknown: "null when the inputs carry neither /proc/net/sockstat nor ss -s; `max` and `share` are null when net.ipv4.tcp_max_orphans is not in the inputs (it is not visible inside a network namespace: read it on the host).",
+    example: "{ fact: orphan-budget, path: $.share, operator: greaterThanInclusive, value: 0.25 }",
+  },
+  {
+    id: "unexpected-listeners",
+    summary: "LISTEN sockets on ports outside an allow-list the user gives: the ports in `params.allow` plus those in the answer to the question named by `params.answer` (text like `22,80,443,8000-8100`). Grouped by local endpoint.",
+    params: [
+      { name: "allow", type: "string", help: "allowed ports and ranges, comma or space separated (e.g. \"22, 443, 8000-8100\"); set it in a copy of the rule in your rules directory" },
+      { name: "answer", type: "string", help: "id of a question whose answer lists more allowed ports (the built-in rule asks `allowed-listen-ports`)" },
+    ],
+    paths: [
+      { path: "$.allowed", help: "the allow-list used, as text" },
+      { path: "$.listeners", help: "LISTEN sockets in the inputs" },
+      { path: "$.count", help: "LISTEN sockets on ports outside the allow-list" },
+      { path: "$.distinct", help: "distinct local endpoints among them" },
+      { path: "$.ports", help: "their ports, sorted, as one text (\"8081, 8443\")" },
+      { path: "$.top.key / .count", help: "the first such endpoint" },
+      { path: "$.groups[N].key / .count", help: "the N-th such endpoint" },
+    ],
+    unknown: "null when no allow-list is given (no `allow` param and no answer): without one every listener would look unexpected.",
+    example: "{ fact: unexpected-listeners, params: { answer: allowed-listen-ports }, path: $.count, operator: greaterThan, value: 0 }",
+  },
+  {
+    id: "answers",
+    summary: "The user's answers to the rules' questions, by question id: yes-no answers are true/false, number answers numbers, others text.",
+    params: [],
+    paths: [{ path: "$.<QUESTION-ID>", help: "the answer" }],
+    unknown: "Undefined (unknown) until the question is answered (`--answer ID=VALUE` or the interactive session).",
+    example: "{ fact: answers, path: $.server-restarted, operator: equal, value: true }",
+  },
+  {
+    id: "inputs",
+    summary: "What kinds of data the inputs carried, to let a rule tell 'absent' from 'not collected'.",
+    params: [],
+    paths: [
+      { path: "$.processes", help: "some socket rows name their process (-p)" },
+      { path: "$.queues", help: "some socket rows carry Recv-Q/Send-Q" },
+      { path: "$.backlog", help: "some LISTEN rows carry their backlog" },
+      { path: "$.counters / .sysctls / .logs", help: "kernel counters, settings, log lines were given" },
+      { path: "$.tallies", help: "some sockets are known only by count (state histograms)" },
+      { path: "$.live", help: "read from this machine rather than from dumps" },
+    ],
+    unknown: "Never.",
+    example: "{ fact: inputs, path: $.processes, operator: equal, value: true }",
+  },
+];
+
+/** Fact ids, for validation. */
+export const FACT_IDS: ReadonlySet<string> = new Set(FACTS.map((f) => f.id));
+
+/** Counters that read 0 when absent from a dump that has other nstat counters (nstat omits zeros). */
+export const WELL_KNOWN_COUNTERS = [
+  "TcpExtListenOverflows",
+  "TcpExtListenDrops",
+  "TcpExtTCPReqQFullDoCookies",
+  "TcpExtTCPReqQFullDrop",
+  "TcpExtSyncookiesSent",
+  "TcpExtSyncookiesRecv",
+  "TcpExtSyncookiesFailed",
+  "TcpExtTCPTimeWaitOverflow",
+  "TcpExtTCPAbortOnMemory",
+  "TcpExtTCPAbortOnTimeout",
+  "TcpExtTCPAbortOnClose",
+  "TcpExtTCPAbortOnData",
+  "TcpExtTW",
+  "TcpExtTWRecycled",
+  "TcpExtTWKilled",
+  "TcpExtTCPBacklogDrop",
+  "TcpAttemptFails",
+  "TcpEstabResets",
+  "TcpRetransSegs",
+  "TcpOutRsts",
+  "TcpInErrs",
+  "TcpActiveOpens",
+  "TcpPassiveOpens",
+] as const;
+
+/** The Linux default ephemeral port range (net.ipv4.ip_local_port_range). */
+export const DEFAULT_PORT_RANGE = { low: 32768, high: 60999 } as const;
+
+// ---------------------------------------------------------------- exceptions
+
+/** Sockets a rule ignores: every field given must match (ports: either end; addresses: either end). */
+export interface RuleException {
+  name?: string;
+  ports?: number[];
+  local_ports?: number[];
+  remote_ports?: number[];
+  addresses?: string[];
+  local_addresses?: string[];
+  remote_addresses?: string[];
+  processes?: string[];
+}
+
+/** Field names an exception may carry. */
+export const EXCEPTION_FIELDS = [
+  "name", "ports", "local_ports", "remote_ports", "addresses", "local_addresses", "remote_addresses", "processes",
+] as const;
+
+function ipv4ToInt(s: string): number | undefined {
+  const p = s.split(".");
+  if (p.length !== 4) return undefined;
+  let n = 0;
+  for (const x of p) {
+    if (!/^\d{1,3}$/.test(x)) return undefined;
+    const v = Number(x);
+    if (v > 255) return undefined;
+    n = n * 256 + v;
+  }
+  return n;
+}
+
+/** Returns a matcher for an address pattern: exact text, or IPv4 CIDR like 10.0.0.0/8. */
+function addressMatcher(pattern: string): (addr: string) => boolean {
+  const slash = pattern.indexOf("/");
+  if (slash > 0) {
+    const base = ipv4ToInt(pattern.slice(0, slash));
+    const bits = Number(pattern.slice(slash + 1));
+    if (base !== undefined && Number.isInteger(bits) && bits >= 0 && bits <= 32) {
+      const size = 2 ** (32 - bits);
+      const lo = Math.floor(base / size) * size;
+      return (a) => {
+        const v = ipv4ToInt(a.startsWith("::ffff:") ? a.slice(7) : a);
+        return v !== undefined && v >= lo && v < lo + size;
+      };
+    }
+  }
+  const p = pattern.toLowerCase();
+  return (a) => {
+    const x = a.toLowerCase();
+    return x === p || (x.startsWith("::ffff:") && x.slice(7) === p);
+  };
+}
+
+/** A stable text key for a list of exceptions ("" for none). */
+export function exceptionsKey(ex: readonly RuleException[] | undefined): string {
+  return ex && ex.length ? JSON.stringify(ex) : "";
+}
+
+// ---------------------------------------------------------------- path resolver
+
+type PathStep = string | number;
+const PATH_CACHE = new Map<string, PathStep[] | null>();
+
+/**
+ * Parses the simple JSONPath subset rules may use: `$`, `.name`, `['name']`,
+ * `["name"]`, `[N]`. No wildcards, filters or scripts: nothing in a rule is
+ * ever evaluated. Returns null for anything else.
+ */
+export function parsePath(path: string): PathStep[] | null {
+  const cached = PATH_CACHE.get(path);
+  if (cached !== undefined) return cached;
+  let out: PathStep[] | null = [];
+  if (path.length > 300 || path[0] !== "$") out = null;
+  let i = 1;
+  while (out && i < path.length) {
+    const c = path[i];
+    if (c === ".") {
+      const m = /^[A-Za-z0-9_-]+/.exec(path.slice(i + 1));
+      if (!m) {
+        out = null;
+        break;
+      }
+      out.push(m[0]);
+      i += 1 + m[0].length;
+    } else if (c === "[") {
+      const rest = path.slice(i);
+      const m = /^\[(?:(\d{1,6})|'([^'\\]*)'|"([^"\\]*)")\]/.exec(rest);
+      if (!m) {
+        out = null;
+        break;
+      }
+      out.push(m[1] !== undefined ? Number(m[1]) : (m[2] ?? m[3])!);
+      i += m[0].length;
+    } else {
+      out = null;
+    }
+  }
+  if (PATH_CACHE.size < 10000) PATH_CACHE.set(path, out);
+  return out;
+}
+
+/** Resolves a path on a value; undefined when any step is missing. */
+export function resolvePath(value: unknown, path: string): unknown {
+  const steps = parsePath(path);
+  if (!steps) return undefined;
+  let v: unknown = value;
+  for (const s of steps) {
+    if (v === null || v === undefined || typeof v !== "object") return undefined;
+    if (!Object.prototype.hasOwnProperty.call(v, s)) return undefined;
+    v = (v as Record<string | number, unknown>)[s];
+  }
+  return v;
+}
+
+// ---------------------------------------------------------------- values
+
+/** One group in a `group` or `ephemeral` result. */
+export interface GroupEntry {
+  key: string;
+  count: number;
+  share: number;
+  listening?: boolean;
+  timeWait?: number;
+  timeWaitShare?: number;
+  /** Index of the first socket in the group (for examples). */
+  first: number;
+}
+
+export interface GroupValue {
+  total: number;
+  distinct: number;
+  tallied: number;
+  top: Omit<GroupEntry, "first"> | { key: null; count: 0; share: 0 };
+  groups: GroupEntry[];
+}
+
+/** A memoized fact value, with why it is unknown when it is. */
+interface Memo {
+  value: unknown;
+  why?: string;
+}
+
+/** Growable counters keyed by a number: one slot per distinct key, no per-socket allocation. */
+class KeyCounter {
+  readonly slots = new Map<number, number>();
+  counts = new Int32Array(64);
+  extra = new Int32Array(64);
+  first = new Int32Array(64);
+  size = 0;
+  add(key: number, i: number, extra: boolean): void {
+    let s = this.slots.get(key);
+    if (s === undefined) {
+      s = this.size++;
+      if (s === this.counts.length) {
+        const n = s * 2;
+        const c = new Int32Array(n), e = new Int32Array(n), f = new Int32Array(n);
+        c.set(this.counts), e.set(this.extra), f.set(this.first);
+        this.counts = c, this.extra = e, this.first = f;
+      }
+      this.slots.set(key, s);
+      this.first[s] = i;
+    }
+    this.counts[s]++;
+    if (extra) this.extra[s]++;
+  }
+  /** Slots of the `n` biggest groups, biggest first (ties: first seen first). */
+  top(n: number): number[] {
+    const best: number[] = [];
+    const c = this.counts;
+    for (let s = 0; s < this.size; s++) {
+      if (best.length === n && c[s] <= c[best[n - 1]]) continue;
+      let j = best.length < n ? best.length : n - 1;
+      if (best.length < n) best.push(s);
+      while (j > 0 && c[best[j - 1]] < c[s]) {
+        best[j] = best[j - 1];
+        j--;
+      }
+      best[j] = s;
+    }
+    return best;
+  }
+}
+
+/** Parses an integer answer or sysctl; undefined when not a plain integer. */
+function intOf(s: string): number | undefined {
+  return /^-?\d+$/.test(s.trim()) ? Number(s.trim()) : undefined;
+}
+
+function subnetOf(addr: string): string {
+  const a = addr.startsWith("::ffff:") ? addr.slice(7) : addr;
+  const v4 = /^(\d+\.\d+\.\d+)\.\d+$/.exec(a);
+  if (v4) return `${v4[1]}.0/24`;
+  if (a.indexOf(":") !== -1) {
+    // expand enough of an IPv6 address to take its first four groups
+    const [head] = a.split("::");
+    const groups = head.split(":").filter(Boolean);
+    while (groups.length < 4) groups.push("0");
+    return `${groups.slice(0, 4).join(":")}::/64`;
+  }
+  return a;
+}
+
+function fmtEndpoint(addr: string, port: number): string {
+  const p = port === NONE ? "*" : String(port);
+  return addr.indexOf(":") !== -1 ? `[${addr}]:${p}` : `${addr}:${p}`;
+}
+
+/**
+ * Everything the facts share for one snapshot: column views, cached lookups
+ * and the memo of computed values. Build one per snapshot; it outlives
+ * re-evaluations with new answers.
+ */
+export class FactContext {
+  readonly snap: Snapshot;
+  readonly t: SocketTable;
+  readonly #memo = new Map<string, Memo>();
+  readonly #masks = new Map<string, Uint8Array | null>();
+  #listenPorts: Uint8Array | undefined;
+  #inputProcess: Uint8Array | undefined;
+  #subnetIds: Int32Array | undefined;
+  readonly #subnetNames: string[] = [];
+  readonly #subnetByName = new Map<string, number>();
+  /** How many fact computations ran (for tests of the memo). */
+  computed = 0;
+
+  constructor(snap: Snapshot) {
+    this.snap = snap;
+    this.t = snap.sockets;
+  }
+
+  /** Ports (index port+1) that have a LISTEN socket. */
+  listenPorts(): Uint8Array {
+    if (this.#listenPorts) return this.#listenPorts;
+    const lp = new Uint8Array(65537);
+    const t = this.t;
+    for (let i = 0; i < t.length; i++) if (t.state[i] === LISTEN) lp[t.localPort[i] + 1] = 1;
+    return this.#listenPorts = lp;
+  }
+
+  /** Per input: 1 when some socket row of it names a process. */
+  inputsWithProcess(): Uint8Array {
+    if (this.#inputProcess) return this.#inputProcess;
+    const m = new Uint8Array(this.snap.inputs.length + 1);
+    const t = this.t;
+    for (let i = 0; i < t.length; i++) if (t.pid[i] !== NONE || t.program[i] !== 0) m[t.input[i]] = 1;
+    return this.#inputProcess = m;
+  }
+
+  /** Socket mask of a rule's exceptions: 1 = ignored; null when nothing is ignored. */
+  excluded(ex: readonly RuleException[] | undefined): Uint8Array | null {
+    const key = exceptionsKey(ex);
+    if (!key) return null;
+    const hit = this.#masks.get(key);
+    if (hit !== undefined) return hit;
+    const t = this.t;
+    const pool = t.strings.values;
+    const mask = new Uint8Array(t.length);
+    let any = false;
+    for (const e of ex!) {
+      const portSet = (xs?: number[]) => xs && xs.length ? new Set(xs) : undefined;
+      const ports = portSet(e.ports), lports = portSet(e.local_ports), rports = portSet(e.remote_ports);
+      const addrFlags = (pats?: string[]) => {
+        if (!pats || !pats.length) return undefined;
+        const ms = pats.map(addressMatcher);
+        const f = new Uint8Array(pool.length);
+        for (let id = 0; id < pool.length; id++) if (ms.some((m) => m(pool[id]))) f[id] = 1;
+        return f;
+      };
+      const addrs = addrFlags(e.addresses), laddrs = addrFlags(e.local_addresses), raddrs = addrFlags(e.remote_addresses);
+      let procs: Uint8Array | undefined;
+      let pids: Set<number> | undefined;
+      if (e.processes && e.processes.length) {
+        procs = new Uint8Array(pool.length);
+        pids = new Set();
+        for (const p of e.processes) {
+          const n = intOf(String(p));
+          if (n !== undefined) pids.add(n);
+        }
+        const names = new Set(e.processes.map(String));
+        for (let id = 1; id < pool.length; id++) if (names.has(pool[id])) procs[id] = 1;
+      }
+      for (let i = 0; i < t.length; i++) {
+        if (ports && !ports.has(t.localPort[i]) && !ports.has(t.remotePort[i])) continue;
+        if (lports && !lports.has(t.localPort[i])) continue;
+        if (rports && !rports.has(t.remotePort[i])) continue;
+        if (addrs && !addrs[t.localAddr[i]] && !addrs[t.remoteAddr[i]]) continue;
+        if (laddrs && !laddrs[t.localAddr[i]]) continue;
+        if (raddrs && !raddrs[t.remoteAddr[i]]) continue;
+        if (procs && !procs[t.program[i]] && !pids!.has(t.pid[i])) continue;
+        mask[i] = 1;
+        any = true;
+      }
+    }
+    const out = any ? mask : null;
+    this.#masks.set(key, out);
+    return out;
+  }
+
+  #subnet(addrId: number): number {
+    const pool = this.t.strings.values;
+    if (!this.#subnetIds || this.#subnetIds.length < pool.length) {
+      const n = new Int32Array(pool.length).fill(-1);
+      if (this.#subnetIds) n.set(this.#subnetIds);
+      this.#subnetIds = n;
+    }
+    let s = this.#subnetIds[addrId];
+    if (s === -1) {
+      const name = subnetOf(pool[addrId]);
+      s = this.#subnetByName.get(name) ?? -1;
+      if (s === -1) {
+        s = this.#subnetNames.length;
+        this.#subnetNames.push(name);
+        this.#subnetByName.set(name, s);
+      }
+      this.#subnetIds[addrId] = s;
+    }
+    return s;
+  }
+
+  /**
+   * Returns a fact's value for params and exceptions, computing it once.
+   * `why` explains a null value.
+   */
+  get(fact: string, params: Record<string, unknown>, ex: readonly RuleException[] | undefined, answers: Record<string, unknown>): Memo {
+    if (fact === "answers") return { value: answers };
+    // unexpected-listeners reads an answer: the answer is part of its memo key
+    const ans = fact === "unexpected-listeners" && typeof params.answer === "string" ? `|${stableJson(answers[params.answer] ?? null)}` : "";
+    const key = `${fact}|${stableJson(params)}|${exceptionsKey(ex)}${ans}`;
+    let m = this.#memo.get(key);
+    if (!m) {
+      this.computed++;
+      m = this.#compute(fact, params, this.excluded(ex), answers);
+      this.#memo.set(key, m);
+    }
+    return m;
+  }
+
+  #compute(fact: string, params: Record<string, unknown>, ex: Uint8Array | null, answers: Record<string, unknown> = {}): Memo {
+    switch (fact) {
+      case "states": return { value: this.#states(ex) };
+      case "sockets": return { value: (this.#states(ex) as Record<string, number>).TOTAL };
+      case "group": return this.#group(params, ex);
+      case "listeners": return this.#listeners(ex);
+      case "ephemeral": return { value: this.#ephemeral(ex) };
+      case "queues": return { value: this.#queues(ex) };
+      case "orphans": return { value: this.#orphans(ex) };
+      case "counters": return { value: this.#counters() };
+      case "sysctls": return { value: this.#sysctls() };
+      case "symptoms": return this.#symptoms();
+      case "inputs": return { value: this.#inputs() };
+      case "orphan-budget": return this.#orphanBudget();
+      case "unexpected-listeners": return this.#unexpectedListeners(params, ex, answers);
+      default: return { value: null, why: `unknown fact "${fact}"` };
+    }
+  }
+
+  #stateCounts(ex: Uint8Array | null): number[] {
+    const counts = new Array<number>(STATES.length + 1).fill(0);
+    const t = this.t, st = t.state;
+    if (ex) {
+      for (let i = 0; i < t.length; i++) if (!ex[i]) counts[st[i]]++;
+    } else {
+      for (let i = 0; i < t.length; i++) counts[st[i]]++;
+    }
+    return counts;
+  }
+
+  #states(ex: Uint8Array | null): Record<string, number> {
+    const counts = this.#stateCounts(ex);
+    const out: Record<string, number> = {};
+    let total = 0;
+    for (let id = 0; id < counts.length; id++) {
+      const n = counts[id] + (this.snap.tallies[id] ?? 0);
+      total += n;
+      out[id === 0 ? "UNKNOWN" : STATES[id - 1]] = n;
+    }
+    out.TOTAL = total;
+    return out;
+  }
+
+  #group(params: Record<string, unknown>, ex: Uint8Array | null): Memo {
+    const by = params.by as GroupBy;
+    const wanted = stateMask(params.state ?? params.states);
+    const topN = Math.max(1, Math.min(50, Number(params.top ?? 5) || 5));
+    const listener = params.listener as "present" | "absent" | undefined;
+    const portFilter = params.local_port as "ephemeral" | "non-ephemeral" | undefined;
+    const queue = params.queue as "recv" | "send" | undefined;
+    let queueKnown = 0, queueAsked = 0;
+    const range = this.portRange();
+    const t = this.t, st = t.state;
+    const lp = listener || by === "local-port" || by === "local-endpoint" ? this.listenPorts() : undefined;
+    const kc = new KeyCounter();
+    let total = 0, withProcess = 0;
+    const pool = t.strings.values.length;
+    const destIds = by === "source-destination" ? new Map<number, number>() : undefined;
+    for (let i = 0; i < t.length; i++) {
+      if (!wanted[st[i]] || (ex && ex[i])) continue;
+      if (listener) {
+        const has = lp![t.localPort[i] + 1] === 1 && t.localPort[i] !== NONE;
+        if ((listener === "present") !== has) continue;
+      }
+      if (portFilter) {
+        const p = t.localPort[i];
+        const inRange = p >= range.low && p <= range.high;
+        if ((portFilter === "ephemeral") !== inRange) continue;
+      }
+      if (queue) {
+        queueAsked++;
+        const q = queue === "recv" ? t.recvQ[i] : t.sendQ[i];
+        if (q === NONE) continue;
+        queueKnown++;
+        if (q <= 0) continue;
+      }
+      let key: number;
+      switch (by) {
+        case "local-port": key = t.localPort[i]; break;
+        case "remote-port": key = t.remotePort[i]; break;
+        case "local-address": key = t.localAddr[i]; break;
+        case "remote-host": key = t.remoteAddr[i]; break;
+        case "remote-subnet": key = this.#subnet(t.remoteAddr[i]); break;
+        case "local-endpoint": key = t.localAddr[i] * 65537 + t.localPort[i] + 1; break;
+        case "remote-endpoint":
+        case "destination": key = t.remoteAddr[i] * 65537 + t.remotePort[i] + 1; break;
+        case "process": {
+          if (t.pid[i] !== NONE) key = t.pid[i];
+          else if (t.program[i] !== 0) key = -1 - t.program[i];
+          else key = -1;
+          if (key !== -1) withProcess++;
+          break;
+        }
+        case "source-destination": {
+          const d = t.remoteAddr[i] * 65537 + t.remotePort[i] + 1;
+          let id = destIds!.get(d);
+          if (id === undefined) destIds!.set(d, id = destIds!.size);
+          key = id * pool + t.localAddr[i];
+          break;
+        }
+        default: return { value: null, why: `group: unknown "by" ${String(by)}` };
+      }
+      total++;
+      kc.add(key, i, st[i] === TIME_WAIT);
+    }
+    let tallied = 0;
+    for (let id = 0; id < wanted.length; id++) if (wanted[id]) tallied += this.snap.tallies[id] ?? 0;
+    if (total === 0 && tallied > 0) {
+      return { value: null, why: "those sockets are known only by count (a state histogram), not one by one" };
+    }
+    if (queue && queueAsked > 0 && queueKnown === 0) {
+      return { value: null, why: "those sockets carry no Recv-Q/Send-Q figures" };
+    }
+    if (by === "process" && total > 0 && withProcess === 0) {
+      return { value: null, why: "the dump names no process (take it with ss -tanp or netstat -tanp, as root)" };
+    }
+    const groups: GroupEntry[] = kc.top(topN).map((s) => {
+      const i = kc.first[s];
+      const g: GroupEntry = { key: this.#keyText(by, i), count: kc.counts[s], share: round4(kc.counts[s] / total), first: i };
+      if (by === "local-port" || by === "local-endpoint") g.listening = lp![t.localPort[i] + 1] === 1 && t.localPort[i] !== NONE;
+      if (kc.extra[s]) g.timeWait = kc.extra[s];
+      return g;
+    });
+    const top = groups[0] ? withoutFirst(groups[0]) : { key: null, count: 0 as const, share: 0 as const };
+    const value: GroupValue = { total, distinct: kc.size, tallied, top, groups };
+    return { value };
+  }
+
+  #keyText(by: GroupBy, i: number): string {
+    const t = this.t, v = t.strings.values;
+    switch (by) {
+      case "local-port": return t.localPort[i] === NONE ? "*" : String(t.localPort[i]);
+      case "remote-port": return t.remotePort[i] === NONE ? "*" : String(t.remotePort[i]);
+      case "local-address": return v[t.localAddr[i]] || "*";
+      case "remote-host": return v[t.remoteAddr[i]] || "*";
+      case "remote-subnet": return this.#subnetNames[this.#subnet(t.remoteAddr[i])];
+      case "local-endpoint": return fmtEndpoint(v[t.localAddr[i]], t.localPort[i]);
+      case "remote-endpoint":
+      case "destination": return fmtEndpoint(v[t.remoteAddr[i]], t.remotePort[i]);
+      case "process": {
+        const prog = t.program[i] ? v[t.program[i]] : "";
+        if (t.pid[i] !== NONE) return prog ? `${prog} (pid ${t.pid[i]})` : `pid ${t.pid[i]}`;
+        return prog || "(no process)";
+      }
+      case "source-destination":
+        return `${v[t.localAddr[i]] || "*"} -> ${fmtEndpoint(v[t.remoteAddr[i]], t.remotePort[i])}`;
+    }
+  }
+
+  #listeners(ex: Uint8Array | null): Memo {
+    const t = this.t, st = t.state, L = LISTEN;
+    let count = 0, withBacklog = 0, full = 0, withQueue = 0;
+    let maxFill = -1, maxRecvQ = -1, best = -1;
+    for (let i = 0; i < t.length; i++) {
+      if (st[i] !== L || (ex && ex[i])) continue;
+      count++;
+      const q = t.recvQ[i];
+      if (q !== NONE) {
+        withQueue++;
+        if (q > maxRecvQ) maxRecvQ = q;
+      }
+      const b = t.sendQ[i];
+      if (b !== NONE && q !== NONE) {
+        withBacklog++;
+        const fill = q / Math.max(b, 1);
+        if (q >= b && q > 0) full++;
+        if (fill > maxFill) [maxFill, best] = [fill, i];
+      } else if (best === -1 && q !== NONE && q === maxRecvQ && q > 0) best = i;
+    }
+    const v = t.strings.values;
+    const top = best === -1 ? null : {
+      key: fmtEndpoint(v[t.localAddr[best]], t.localPort[best]),
+      recvQ: t.recvQ[best],
+      backlog: t.sendQ[best] === NONE ? null : t.sendQ[best],
+      fill: t.sendQ[best] === NONE ? null : round4(t.recvQ[best] / Math.max(t.sendQ[best], 1)),
+      first: best,
+    };
+    const value = {
+      count,
+      withBacklog,
+      full: withBacklog ? full : null,
+      maxFill: withBacklog ? round4(maxFill) : null,
+      maxRecvQ: withQueue ? maxRecvQ : null,
+      top,
+      ports: this.#listenPortList(ex),
+    };
+    const why = count === 0
+      ? "the inputs hold no LISTEN socket"
+      : withBacklog === 0
+      ? "no LISTEN row shows its backlog (ss -ltn shows it in Send-Q; netstat and /proc/net/tcp do not)"
+      : undefined;
+    return { value, why };
+  }
+
+  #listenPortList(ex: Uint8Array | null): string[] {
+    const t = this.t, seen = new Set<number>();
+    for (let i = 0; i < t.length; i++) if (t.state[i] === LISTEN && !(ex && ex[i]) && t.localPort[i] !== NONE) seen.add(t.localPort[i]);
+    return [...seen].sort((a, b) => a - b).map(String);
+  }
+
+  #orphanBudget(): Memo {
+    const c = this.snap.counters.get("sockstat.tcp.orphan");
+    if (!c) return { value: null, why: "the inputs carry no orphan count (add cat /proc/net/sockstat or ss -s)" };
+    const s = this.snap.sysctls.get("net.ipv4.tcp_max_orphans");
+    const max = s ? intOf(s.value) : undefined;
+    if (max === undefined) {
+      return {
+        value: { orphans: c.value, max: null, share: null },
+        why: "sysctl net.ipv4.tcp_max_orphans is not in the inputs (add the output of sysctl net.ipv4.tcp_max_orphans, run on the host: a namespace or container does not see it)",
+      };
+    }
+    return { value: { orphans: c.value, max, share: round4(c.value / Math.max(max, 1)) } };
+  }
+
+  #unexpectedListeners(params: Record<string, unknown>, ex: Uint8Array | null, answers: Record<string, unknown>): Memo {
+    const ranges: [number, number][] = [];
+    const add = (v: unknown) => {
+      const items = Array.isArray(v) ? v : [v];
+      for (const it of items) {
+        if (typeof it === "number" && Number.isInteger(it)) ranges.push([it, it]);
+        else if (typeof it === "string") {
+          for (const tok of it.split(/[\s,;]+/)) {
+            const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(tok);
+            if (m) ranges.push([Number(m[1]), Number(m[2] ?? m[1])]);
+          }
+        }
+      }
+    };
+    add(params.allow);
+    if (typeof params.answer === "string") add(answers[params.answer]);
+    if (ranges.length === 0) {
+      return { value: null, why: `no allow-list of listening ports was given (answer ${typeof params.answer === "string" ? params.answer : "allowed-listen-ports"}, e.g. --answer ${typeof params.answer === "string" ? params.answer : "allowed-listen-ports"}=22,80,443)` };
+    }
+    const allowed = (p: number) => ranges.some(([lo, hi]) => p >= lo && p <= hi);
+    const t = this.t, v = t.strings.values;
+    const kc = new KeyCounter();
+    let listeners = 0, count = 0;
+    const ports = new Set<number>();
+    for (let i = 0; i < t.length; i++) {
+      if (t.state[i] !== LISTEN || (ex && ex[i])) continue;
+      listeners++;
+      const p = t.localPort[i];
+      if (p === NONE || allowed(p)) continue;
+      count++;
+      ports.add(p);
+      kc.add(t.localAddr[i] * 65537 + p + 1, i, false);
+    }
+    const groups = kc.top(10).map((slot) => {
+      const i = kc.first[slot];
+      return { key: fmtEndpoint(v[t.localAddr[i]], t.localPort[i]), count: kc.counts[slot], share: round4(kc.counts[slot] / Math.max(count, 1)), first: i };
+    });
+    const value = {
+      allowed: ranges.map(([lo, hi]) => (lo === hi ? String(lo) : `${lo}-${hi}`)).join(","),
+      listeners,
+      count,
+      distinct: kc.size,
+      ports: [...ports].sort((a, b) => a - b).join(", "),
+      top: groups[0] ? withoutFirst(groups[0]) : { key: null, count: 0, share: 0 },
+      groups,
+    };
+    return { value };
+  }
+
+  /** The ephemeral port range and where it came from. */
+  portRange(): { low: number; high: number; size: number; source: "sysctl" | "default" } {
+    const s = this.snap.sysctls.get("net.ipv4.ip_local_port_range");
+    const m = s && /^\s*(\d+)\s+(\d+)\s*$/.exec(s.value);
+    if (m) {
+      const low = Number(m[1]), high = Number(m[2]);
+      if (low <= high && high <= 65535) return { low, high, size: high - low + 1, source: "sysctl" };
+    }
+    return { ...DEFAULT_PORT_RANGE, size: DEFAULT_PORT_RANGE.high - DEFAULT_PORT_RANGE.low + 1, source: "default" };
+  }
+
+  #ephemeral(ex: Uint8Array | null): unknown {
+    const range = this.portRange();
+    const t = this.t, st = t.state;
+    const lp = this.listenPorts();
+    const counted = stateMask(["ESTABLISHED", "SYN_SENT", "TIME_WAIT", "FIN_WAIT_1", "FIN_WAIT_2", "CLOSING", "LAST_ACK", "CLOSE_WAIT"]);
+    const kc = new KeyCounter();
+    const destIds = new Map<number, number>();
+    const pool = t.strings.values.length;
+    let total = 0;
+    for (let i = 0; i < t.length; i++) {
+      const p = t.localPort[i];
+      if (!counted[st[i]] || p < range.low || p > range.high || lp[p + 1] || (ex && ex[i])) continue;
+      const d = t.remoteAddr[i] * 65537 + t.remotePort[i] + 1;
+      let id = destIds.get(d);
+      if (id === undefined) destIds.set(d, id = destIds.size);
+      kc.add(id * pool + t.localAddr[i], i, st[i] === TIME_WAIT);
+      total++;
+    }
+    const groups = kc.top(5).map((s) => {
+      const i = kc.first[s];
+      return {
+        key: this.#keyText("source-destination", i),
+        count: kc.counts[s],
+        share: round4(kc.counts[s] / range.size),
+        timeWait: kc.extra[s],
+        timeWaitShare: round4(kc.extra[s] / kc.counts[s]),
+        first: i,
+      };
+    });
+    const top = groups[0]
+      ? withoutFirst(groups[0])
+      : { key: null, count: 0, share: 0, timeWait: 0, timeWaitShare: 0 };
+    return { range, total, distinct: kc.size, top, groups };
+  }
+
+  #queues(ex: Uint8Array | null): Record<string, unknown> {
+    const n = STATES.length + 1;
+    const total = new Float64Array(n), withQ = new Float64Array(n), rq = new Float64Array(n), sq = new Float64Array(n);
+    const rb = new Float64Array(n), sb = new Float64Array(n), seen = new Float64Array(n);
+    const t = this.t, st = t.state;
+    for (let i = 0; i < t.length; i++) {
+      if (ex && ex[i]) continue;
+      const s = st[i];
+      seen[s]++;
+      const r = t.recvQ[i], q = t.sendQ[i];
+      if (r === NONE && q === NONE) continue;
+      withQ[s]++;
+      if (r > 0) rq[s]++, rb[s] += r;
+      if (q > 0) sq[s]++, sb[s] += q;
+      total[s]++;
+    }
+    const out: Record<string, unknown> = {};
+    for (let id = 1; id < n; id++) {
+      const name = STATES[id - 1];
+      if (name === "LISTEN") continue;
+      const present = seen[id] + (this.snap.tallies[id] ?? 0);
+      if (withQ[id] === 0) {
+        out[name] = present > 0 ? null : { total: 0, recvQ: 0, sendQ: 0, recvQShare: 0, sendQShare: 0, recvQBytes: 0, sendQBytes: 0 };
+        continue;
+      }
+      out[name] = {
+        total: total[id],
+        recvQ: rq[id],
+        sendQ: sq[id],
+        recvQShare: round4(rq[id] / total[id]),
+        sendQShare: round4(sq[id] / total[id]),
+        recvQBytes: rb[id],
+        sendQBytes: sb[id],
+      };
+    }
+    return out;
+  }
+
+  #orphans(ex: Uint8Array | null): Record<string, unknown> {
+    const n = STATES.length + 1;
+    const known = new Float64Array(n), orphan = new Float64Array(n), seen = new Float64Array(n);
+    const t = this.t, st = t.state;
+    const withProc = this.inputsWithProcess();
+    for (let i = 0; i < t.length; i++) {
+      if (ex && ex[i]) continue;
+      const s = st[i];
+      seen[s]++;
+      const ino = t.inode[i];
+      if (ino !== NONE) {
+        known[s]++;
+        if (ino === 0) orphan[s]++;
+      } else if (withProc[t.input[i]]) {
+        known[s]++;
+        if (t.pid[i] === NONE && t.program[i] === 0) orphan[s]++;
+      }
+    }
+    const out: Record<string, unknown> = {};
+    for (let id = 1; id < n; id++) {
+      const name = STATES[id - 1];
+      const present = seen[id] + (this.snap.tallies[id] ?? 0);
+      if (known[id] === 0) out[name] = present > 0 ? null : { count: 0, share: 0, known: 0 };
+      else out[name] = { count: orphan[id], share: round4(orphan[id] / known[id]), known: known[id] };
+    }
+    return out;
+  }
+
+  #counters(): Record<string, number> {
+    const out: Record<string, number> = {};
+    let nstat = false;
+    for (const [name, c] of this.snap.counters) {
+      out[name] = c.value;
+      if (!name.startsWith("sockstat.")) nstat = true;
+    }
+    if (nstat) for (const k of WELL_KNOWN_COUNTERS) if (!(k in out)) out[k] = 0;
+    return out;
+  }
+
+  #sysctls(): Record<string, number | string> {
+    const out: Record<string, number | string> = {};
+    for (const [key, s] of this.snap.sysctls) {
+      const v = s.value.trim().replace(/\s+/g, " ");
+      const n = intOf(v);
+      out[key] = n ?? v;
+    }
+    return out;
+  }
+
+  /** True when the inputs hold some log or error lines. */
+  hasLogs(): boolean {
+    if (this.snap.symptoms.size > 0) return true;
+    return this.snap.inputs.some((r) => (r.kinds.log ?? 0) + (r.kinds.symptom ?? 0) > 0);
+  }
+
+  #symptoms(): Memo {
+    if (!this.hasLogs()) return { value: {}, why: "the inputs hold no application log or kernel messages" };
+    const out: Record<string, unknown> = {};
+    const ports: Record<string, string[]> = {};
+    for (const k of SYMPTOM_KINDS) out[k] = 0, ports[k] = [];
+    for (const [k, s] of this.snap.symptoms) {
+      out[k] = s.count;
+      ports[k] = Object.keys((s as { ports?: Record<number, number> }).ports ?? {});
+    }
+    out.ports = ports;
+    return { value: out };
+  }
+
+  #inputs(): Record<string, boolean> {
+    const t = this.t;
+    let proc = false, queues = false, backlog = false;
+    for (let i = 0; i < t.length && !(proc && queues && backlog); i++) {
+      if (t.pid[i] !== NONE || t.program[i] !== 0) proc = true;
+      if (t.recvQ[i] !== NONE) queues = true;
+      if (t.state[i] === LISTEN && t.sendQ[i] !== NONE) backlog = true;
+    }
+    return {
+      processes: proc,
+      queues,
+      backlog,
+      counters: this.snap.counters.size > 0,
+      sysctls: this.snap.sysctls.size > 0,
+      logs: this.hasLogs(),
+      tallies: this.snap.tallies.some((n) => n > 0),
+      live: this.snap.live,
+    };
+  }
+
+  /** True when sockets i and j fall in the same group of grouping `by`. */
+  sameGroup(by: GroupBy, i: number, j: number): boolean {
+    const t = this.t;
+    switch (by) {
+      case "local-port": return t.localPort[i] === t.localPort[j];
+      case "remote-port": return t.remotePort[i] === t.remotePort[j];
+      case "local-address": return t.localAddr[i] === t.localAddr[j];
+      case "remote-host": return t.remoteAddr[i] === t.remoteAddr[j];
+      case "remote-subnet": return this.#subnet(t.remoteAddr[i]) === this.#subnet(t.remoteAddr[j]);
+      case "local-endpoint": return t.localAddr[i] === t.localAddr[j] && t.localPort[i] === t.localPort[j];
+      case "remote-endpoint":
+      case "destination": return t.remoteAddr[i] === t.remoteAddr[j] && t.remotePort[i] === t.remotePort[j];
+      case "process":
+        return t.pid[i] !== NONE || t.pid[j] !== NONE ? t.pid[i] === t.pid[j] : t.program[i] === t.program[j];
+      case "source-destination":
+        return t.localAddr[i] === t.localAddr[j] && t.remoteAddr[i] === t.remoteAddr[j] && t.remotePort[i] === t.remotePort[j];
+    }
+  }
+
+  /** Example sockets: up to `limit` in the given states, in the group of socket `first` under `by` when given. */
+  examples(states: unknown, limit: number, ex: readonly RuleException[] | undefined, by?: GroupBy, first?: number): number[] {
+    const wanted = stateMask(states);
+    const mask = this.excluded(ex);
+    const t = this.t, st = t.state;
+    const out: number[] = [];
+    for (let i = 0; i < t.length && out.length < limit; i++) {
+      if (!wanted[st[i]] || (mask && mask[i])) continue;
+      if (by !== undefined && first !== undefined && !this.sameGroup(by, i, first)) continue;
+      out.push(i);
+    }
+    return out;
+  }
+}
+
+/** Symptom kinds, as the snapshot names them. */
+export const SYMPTOM_KINDS = [
+  "EADDRINUSE", "EADDRNOTAVAIL", "ECONNREFUSED", "ETIMEDOUT", "ECONNRESET", "EMFILE", "ENOBUFS",
+  "SYN_FLOODING", "ORPHANS_EXCEEDED", "TW_BUCKET_OVERFLOW",
+] as const;
+
+function withoutFirst<T extends { first: number }>(g: T): Omit<T, "first"> {
+  const { first: _f, ...rest } = g;
+  return rest;
+}
+
+function round4(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}
+
+/** Returns a lookup by state id: 1 for the wanted states (all when `s` is absent). */
+export function stateMask(s: unknown): Uint8Array {
+  const m = new Uint8Array(STATES.length + 1);
+  const list = s === undefined || s === null ? undefined : Array.isArray(s) ? s : [s];
+  if (!list) {
+    m.fill(1);
+    return m;
+  }
+  for (const name of list) {
+    const id = STATES.indexOf(String(name) as StateName);
+    if (id >= 0) m[id + 1] = 1;
+  }
+  return m;
+}
+
+/** JSON with sorted keys, for memo keys. */
+export function stableJson(v: unknown): string {
+  if (v === null || typeof v !== "object") return JSON.stringify(v) ?? "null";
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
+  const o = v as Record<string, unknown>;
+  return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`).join(",")}}`;
+}
+
+/** The state name of socket i, for evidence. */
+export function socketState(t: SocketTable, i: number): StateName | undefined {
+  return stateName(t.state[i]);
+}
+
+/** Renders the fact table as Markdown (docs/facts.md). */
+export function factsMarkdown(): string {
+  const out = [
+    "# Facts for rule authors",
+    "",
+    "<!-- Generated from FACTS in src/engine/facts.ts by `node --import tsx scripts/gen-engine-docs.ts`; do not edit by hand. -->",
+    "",
+    "A condition names a fact, optionally `params` and a `path` into its value, an `operator` and a `value`:",
+    "`{ fact: group, params: { state: CLOSE_WAIT, by: local-port }, path: $.top.share, operator: greaterThanInclusive, value: 0.5 }`.",
+    "Facts are computed once per evaluation (and per params) and shared by every rule. Paths use a small JSONPath subset: `$`, `.name`, `['name']`, `[N]` (no wildcards, no filters).",
+    "",
+    "**Unknown is not zero.** When the inputs cannot supply a value (no process column, no counters, no backlog) the fact or the path reads `null`/undefined. A condition on an unknown value is neither true nor false: `all` is false if any part is false, else unknown if any part is unknown; `any` is true if any part is true, else unknown if any part is unknown; `not` keeps unknown. A rule whose conditions end up unknown raises nothing, unless some known condition supports it: then it raises a lower-confidence finding (`partial`, severity per `when_unknown`), listing what was missing.",
+    "",
+    `State names: ${STATE_KEYS.map((s) => `\`${s}\``).join(", ")}.`,
+    "",
+  ];
+  for (const f of FACTS) {
+    out.push(`## \`${f.id}\``, "", f.summary, "");
+    if (f.params.length) {
+      out.push("Params:", "");
+      for (const p of f.params) {
+        out.push(`- \`${p.name}\`${p.required ? " (required)" : ""}: ${p.help}${p.choices ? ` (one of ${p.choices.map((c) => `\`${c}\``).join(", ")})` : ""}`);
+      }
+      out.push("");
+    }
+    out.push("Paths:", "");
+    for (const p of f.paths) out.push(`- \`${p.path}\`: ${p.help}`);
+    out.push("", `Unknown: ${f.unknown}`, "", "Example:", "", "```yaml", `- ${f.example}`, "```", "");
+  }
+  return out.join("\n");
+}
