@@ -133,3 +133,10 @@ describe("histograms", () => {
     assert.equal(snap.inputs[0].unparsed, 0);
   });
 });
+
+describe("FORMATS", () => {
+  it("describes every parser's format and nothing else", async () => {
+    const { FORMATS, PARSERS } = await import("../src/ingest/registry.ts");
+    assert.deepEqual(FORMATS.map((f) => f.format).sort(), [...new Set(PARSERS.map((p) => p.format))].sort());
+  });
+});

@@ -1,22 +1,11 @@
 /** A rule's full text for `tcpdoc explain RULE-ID`: what it says, when it fires, how to confirm and fix. */
 
+import { wrapParagraphs } from "../text.ts";
 import { conditionLines, thresholds } from "./describe.ts";
 import type { Conditions, Rule } from "./rule_file.ts";
 
-function wrap(text: string, width: number, indent: string): string[] {
-  const out: string[] = [];
-  for (const para of text.trim().split(/\n\s*\n/)) {
-    let line = "";
-    for (const word of para.split(/\s+/).filter(Boolean)) {
-      if (line && indent.length + line.length + 1 + word.length > width) {
-        out.push(indent + line);
-        line = word;
-      } else line = line ? `${line} ${word}` : word;
-    }
-    if (line) out.push(indent + line);
-  }
-  return out;
-}
+/** Wraps text whose paragraphs are separated by blank lines. */
+const wrap = (text: string, width: number, indent: string) => wrapParagraphs(text.trim(), width, indent, /\n\s*\n/);
 
 const UNKNOWN_WORDS = {
   downgrade: "raises a lower-confidence finding one severity lower, listing what was missing",

@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type Document } from "yaml";
 import { SEVERITIES, type Severity } from "../model/finding.ts";
 import { STATES } from "../model/states.ts";
+import { editDistance } from "../text.ts";
 import { EXCEPTION_FIELDS, FACT_IDS, FACTS, type RuleException, parsePath } from "./facts.ts";
 
 // ---------------------------------------------------------------- the rule model
@@ -303,25 +304,11 @@ export interface ValidateContext {
   builtin: boolean;
 }
 
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = d[0];
-    d[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = d[j];
-      d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return d[b.length];
-}
-
 /** "did you mean" for a misspelt name. */
 export function suggest(word: string, options: Iterable<string>): string | undefined {
   let best: string | undefined, bestD = Infinity;
   for (const o of options) {
-    const dd = distance(word.toLowerCase(), o.toLowerCase());
+    const dd = editDistance(word.toLowerCase(), o.toLowerCase());
     if (dd < bestD) [best, bestD] = [o, dd];
   }
   return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;

@@ -1,7 +1,7 @@
 /** Ingest: bytes from files, stdin or the live kernel into one Snapshot. */
 
 export { Ingestor } from "./ingest.ts";
-export { PARSERS } from "./registry.ts";
+export { FORMATS, PARSERS } from "./registry.ts";
 export { readInputs, InputError } from "./sources.ts";
 export { LineDecoder, sniffEncoding } from "./decode.ts";
 export {

@@ -1,6 +1,7 @@
 /** Looks states up by any spelling and turns their knowledge into wrapped text. */
 
 import { parseState, SS_FILTER_STATES, stateName, STATES, type StateName } from "../model/states.ts";
+import { editDistance, wrapText } from "../text.ts";
 import { STATE_KNOWLEDGE, type StateKnowledge, type Transition, TRANSITIONS } from "./states.ts";
 
 /** A state's knowledge plus the transitions into and out of it. */
@@ -45,20 +46,6 @@ export function resolveState(word: string): StateName | undefined {
   return exact ?? _BY_KEY.get(_normalize(word));
 }
 
-function _distance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length];
-}
-
 /**
  * The states whose spellings are closest to `word`, best first (at most `max`).
  *
@@ -71,7 +58,7 @@ export function suggestStates(word: string, max = 3): StateName[] {
   const key = _normalize(word);
   const best = new Map<StateName, number>();
   for (const [k, s] of _BY_KEY) {
-    let d = _distance(key, k);
+    let d = editDistance(key, k);
     if (key.length >= 3 && k.includes(key)) d = Math.min(d, 1);
     if (d < (best.get(s) ?? Infinity)) best.set(s, d);
   }
@@ -118,24 +105,6 @@ export function listStates(): StateSummary[] {
     summary: STATE_KNOWLEDGE[s].summary,
     aliases: [...new Set(STATE_KNOWLEDGE[s].aliases.map((a) => a.spelling))],
   }));
-}
-
-/** Greedy word wrap with a hanging indent; a word longer than the line stays whole. */
-export function wrapText(text: string, width: number, first = "", rest = " ".repeat(first.length)): string[] {
-  const out: string[] = [];
-  let line = first;
-  let empty = true;
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (!empty && line.length + 1 + word.length > width) {
-      out.push(line);
-      line = rest + word;
-    } else {
-      line = empty ? line + word : `${line} ${word}`;
-    }
-    empty = false;
-  }
-  out.push(line.trimEnd());
-  return out;
 }
 
 function _sentence(s: string): string {

@@ -33,5 +33,4 @@ export {
   type StateSummary,
   suggestStates,
   unknownStateMessage,
-  wrapText,
 } from "./explain.ts";

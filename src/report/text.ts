@@ -2,6 +2,7 @@
 
 import { type Finding, severityRank } from "../model/finding.ts";
 import { STATES } from "../model/states.ts";
+import { wrapParagraphs } from "../text.ts";
 import type { Analysis } from "./analysis.ts";
 
 export interface TextOptions {
@@ -43,24 +44,9 @@ export function stateBars(a: Analysis, width: number): string[] {
   });
 }
 
-function wrap(text: string, width: number, indent: string): string[] {
-  const out: string[] = [];
-  for (const para of text.split("\n")) {
-    let line = "";
-    for (const word of para.split(/\s+/).filter(Boolean)) {
-      if (line && indent.length + line.length + 1 + word.length > width) {
-        out.push(indent + line);
-        line = word;
-      } else line = line ? `${line} ${word}` : word;
-    }
-    out.push(indent + line);
-  }
-  return out;
-}
-
 function findingLines(f: Finding, o: TextOptions): string[] {
   const head = `${paint(o.color, SEVERITY_STYLE[f.severity], f.severity.toUpperCase().padEnd(8))} ${paint(o.color, "bold", f.title)} [${f.rule}]`;
-  const out = [head, ...wrap(f.message, o.width, "    ")];
+  const out = [head, ...wrapParagraphs(f.message, o.width, "    ")];
   for (const g of f.evidence.groups.slice(0, 3)) out.push(`    - ${g.by} ${g.key}: ${g.count}`);
   if (f.missing.length) out.push(`    (could not tell: ${f.missing.join(", ")})`);
   const check = f.checks[0];
