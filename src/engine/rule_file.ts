@@ -1039,6 +1039,26 @@ function schemaOf(s: FieldSpec): Record<string, unknown> {
   }
 }
 
+/** JSON Schema for every fact parameter, from the FACTS table. */
+function paramSchemas(): Record<string, unknown> {
+  const state = { type: "string", enum: [...STATES] };
+  const out: Record<string, unknown> = {};
+  for (const f of FACTS) {
+    for (const p of f.params) {
+      if (out[p.name]) continue;
+      out[p.name] = p.type === "states"
+        ? { anyOf: [state, { type: "array", items: state }] }
+        : p.type === "state"
+        ? state
+        : p.choices
+        ? { type: "string", enum: [...p.choices], description: p.help }
+        : { type: p.type === "number" ? "number" : "string", description: p.help };
+    }
+  }
+  out.states ??= out.state;
+  return out;
+}
+
 function defs(): Record<string, unknown> {
   const ops = [...OPERATORS];
   return {
@@ -1046,14 +1066,8 @@ function defs(): Record<string, unknown> {
     path: { type: "string", pattern: "^\\$(\\.[A-Za-z0-9_-]+|\\[(\\d+|'[^'\\\\]*'|\"[^\"\\\\]*\")\\])*$", description: "a simple path: $.name, $['dotted.name'], $.list[0]" },
     params: {
       type: "object",
-      description: "fact params (group: state, by, listener, top)",
-      properties: {
-        state: { anyOf: [{ type: "string", enum: [...STATES] }, { type: "array", items: { type: "string", enum: [...STATES] } }] },
-        states: { anyOf: [{ type: "string", enum: [...STATES] }, { type: "array", items: { type: "string", enum: [...STATES] } }] },
-        by: { type: "string", enum: [...(FACTS.find((f) => f.id === "group")!.params.find((p) => p.name === "by")!.choices ?? [])] },
-        listener: { type: "string", enum: ["present", "absent"] },
-        top: { type: "integer", minimum: 1, maximum: 50 },
-      },
+      description: "fact params (docs/facts.md lists each fact's)",
+      properties: paramSchemas(),
       additionalProperties: false,
     },
     operator: {

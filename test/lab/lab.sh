@@ -23,7 +23,10 @@ NODE=${NODE:-node}
 PY=${PYTHON:-python3}
 SCENARIOS=(healthy close-wait-leak time-wait-port-exhaustion time-wait-blocks-restart
   fin-wait-1-after-restart fin-wait-2-lingering last-ack-after-load-test syn-flood
-  syn-sent-unreachable-upstream accept-queue-overflow closing formats)
+  syn-sent-unreachable-upstream accept-queue-overflow closing formats
+  recv-queue-backlog send-queue-backlog syn-recv-stuck-one-client time-wait-churn
+  time-wait-bucket-overflow syncookies-disabled somaxconn-caps-backlog
+  too-many-open-files connection-refused-no-listener)
 
 NS="" SCN="" DIR=""
 PIDS=()
@@ -132,6 +135,14 @@ capture_std() {
   cap ss-s.txt - "ss -s"
   cap netstat-s.txt - "netstat -s"
   cap sysctl.txt - "sysctl $SYSCTLS"
+}
+
+# limits that are global to the host: a namespace does not see them under
+# /proc/sys (sysctl: cannot stat), so they are read in the initial namespace
+SYSCTLS_LIMITS="net.ipv4.tcp_max_orphans net.ipv4.tcp_mem net.core.netdev_max_backlog"
+capture_limits() {
+  sysctl $SYSCTLS_LIMITS >"$DIR/sysctl-limits.txt"
+  note sysctl-limits.txt - "sysctl $SYSCTLS_LIMITS (in the host's initial namespace: global limits)"
 }
 
 finish() {
@@ -461,6 +472,156 @@ sc_formats() {
   paste_transcript paste-ss-tan.txt ss "ss -tan"
   unix2dos -q -n "$DIR/paste-netstat-nat.txt" "$DIR/paste-netstat-nat-crlf.txt"
   note paste-netstat-nat-crlf.txt "paste|netstat|netstat -nat" "unix2dos -n paste-netstat-nat.txt paste-netstat-nat-crlf.txt (CRLF copy, converted)"
+  finish
+}
+
+sc_recv_queue_backlog() {
+  setup_ns recv-queue-backlog
+  # :8080 accepts uploads but its worker is stuck: it never reads them
+  start server "${M[@]}" serve-leak port=8080 read=0
+  start web "${M[@]}" serve-echo port=8081
+  wait_for server listening
+  wait_for web listening
+  start steady "${M[@]}" hold count=40 port=8081 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
+  start uploads "${M[@]}" hold count=150 port=8080 "send=POST /upload HTTP/1.1\r\nHost: api\r\nContent-Length: 600\r\n\r\n$(printf 'x%.0s' $(seq 600))"
+  wait_for steady "ready 40"
+  wait_for uploads "ready 150"
+  sleep 1
+  capture_std
+  capture_limits
+  finish
+}
+
+sc_send_queue_backlog() {
+  setup_ns send-queue-backlog
+  nft_init
+  start upstream "${M[@]}" serve-echo host=127.0.0.30 port=9000
+  start web "${M[@]}" serve-echo port=8080
+  wait_for upstream listening
+  wait_for web listening
+  start steady "${M[@]}" hold count=40 port=8080 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
+  local go="$TMP/$NS.go"
+  start writers "${P[@]}" send-after 127.0.0.30 9000 60 262144 "$go"
+  wait_for steady "ready 40"
+  wait_for writers "ready 60"
+  # the path to the upstream loses every packet from now on: nothing the
+  # writers send is acknowledged, it stays in their send queues
+  nft_rule ip daddr 127.0.0.30 tcp dport 9000 drop
+  touch "$go"
+  wait_for writers "wrote"
+  sleep 2
+  capture_std
+  capture_limits
+  finish
+}
+
+sc_syn_recv_stuck_one_client() {
+  setup_ns syn-recv-stuck-one-client
+  nft_init
+  start server "${M[@]}" serve-echo port=8080
+  wait_for server listening
+  start steady "${M[@]}" hold count=30 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
+  wait_for steady "ready 30"
+  # 127.0.5.1 receives the SYN-ACKs, but nothing it sends after its SYN
+  # (the handshake's final ACK, its data) reaches the server
+  nft_rule ip saddr 127.0.5.1 tcp dport 8080 tcp flags \& syn == 0 drop
+  start client "${M[@]}" hold count=40 src=127.0.5.1 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
+  wait_for client "ready 40"
+  sleep 2
+  capture_std
+  capture_limits
+  finish
+}
+
+sc_time_wait_churn() {
+  setup_ns time-wait-churn
+  start server "${M[@]}" serve-echo port=8080
+  wait_for server listening
+  start steady "${M[@]}" hold count=20 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
+  wait_for steady "ready 20"
+  # a client without keep-alive: one short connection per request, closed
+  # by the client -> TIME_WAIT on its side, default port range
+  nsx timeout 60 "${M[@]}" churn host=127.0.0.1 port=8080 max=3000 >"$TMP/$NS.churn.log" 2>&1 || true
+  sleep 1
+  capture_std
+  capture_limits
+  finish
+}
+
+sc_time_wait_bucket_overflow() {
+  setup_ns time-wait-bucket-overflow
+  # the folklore setting: TIME_WAIT capped far below the kernel's default
+  nsx sysctl -qw net.ipv4.tcp_max_tw_buckets=256
+  start server "${M[@]}" serve-echo port=8080
+  wait_for server listening
+  start steady "${M[@]}" hold count=20 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
+  wait_for steady "ready 20"
+  nsx timeout 60 "${M[@]}" churn host=127.0.0.1 port=8080 max=800 >"$TMP/$NS.churn.log" 2>&1 || true
+  sleep 1
+  capture_std
+  capture_limits
+  finish
+}
+
+sc_syncookies_disabled() {
+  setup_ns syncookies-disabled
+  nsx sysctl -qw net.ipv4.tcp_max_syn_backlog=512
+  nsx sysctl -qw net.ipv4.tcp_syncookies=0
+  nft_init
+  start server "${M[@]}" serve-echo port=8080 backlog=256
+  wait_for server listening
+  start steady "${M[@]}" hold count=10 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
+  wait_for steady "ready 10"
+  nft_rule ip daddr 127.1.0.0/16 tcp sport 8080 drop
+  nsx "${P[@]}" synflood 127.0.0.1 8080 127.1.0 200 4 >"$TMP/$NS.flood.log" 2>&1
+  sleep 1
+  capture_std
+  capture_limits
+  cap dmesg-syn-flooding.txt - "dmesg | grep -i 'SYN flooding' | tail -n 1"
+  finish
+}
+
+sc_somaxconn_caps_backlog() {
+  setup_ns somaxconn-caps-backlog
+  # an old-kernel-sized somaxconn: listen(1024) silently gets 64
+  nsx sysctl -qw net.core.somaxconn=64
+  start server "${P[@]}" noaccept 127.0.0.1 8080 1024 150
+  wait_for server listening
+  start clients "${M[@]}" hold count=200 concurrency=200 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
+  sleep 5
+  capture_std
+  capture_limits
+  cp "$TMP/$NS.server.log" "$DIR/app.log"
+  note app.log - "python3 test/lab/tcplab.py noaccept 127.0.0.1 8080 1024 150 (stdout+stderr so far)"
+  finish
+}
+
+sc_too_many_open_files() {
+  setup_ns too-many-open-files
+  # a server limited to 64 descriptors that never closes its connections
+  start server "${P[@]}" fd-limit-server 127.0.0.1 8080 64 150
+  wait_for server listening
+  start clients "${M[@]}" hold count=100 then=end 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
+  wait_for clients "ready 100"
+  wait_for server "Too many open files"
+  sleep 2
+  capture_std
+  capture_limits
+  cp "$TMP/$NS.server.log" "$DIR/app.log"
+  note app.log - "python3 test/lab/tcplab.py fd-limit-server 127.0.0.1 8080 64 150 (stdout+stderr so far)"
+  finish
+}
+
+sc_connection_refused_no_listener() {
+  setup_ns connection-refused-no-listener
+  start server "${M[@]}" serve-echo port=8080
+  wait_for server listening
+  start steady "${M[@]}" hold count=20 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
+  wait_for steady "ready 20"
+  # the client is configured for :8081, where nothing listens
+  nsx timeout 20 "${M[@]}" churn host=127.0.0.1 port=8081 max=5 errors=3 >"$DIR/app.log" 2>&1 || true
+  note app.log - "node test/lab/tcplab.mjs churn host=127.0.0.1 port=8081 max=5 errors=3 >app.log 2>&1"
+  capture_std
   finish
 }
 

@@ -13,6 +13,11 @@ usage: python3 tcplab.py ROLE [args]
                               once GOFILE exists: send FIN, then abort (RST)
   closing-pair HOST PORT SRC N GOFILE   N connections; once GOFILE exists
                               both ends close at once (simultaneous close)
+  send-after HOST PORT N BYTES GOFILE   N connections; once GOFILE exists
+                              each writes BYTES without blocking, then holds
+  fd-limit-server HOST PORT NOFILE SECS  RLIMIT_NOFILE=NOFILE; accept and
+                              keep every connection, never close (CLOSE_WAIT
+                              leak); log each failed accept() like an app does
 """
 import os, random, socket, struct, sys, time
 
@@ -140,7 +145,55 @@ def closing_pair(host, port, src, n, gofile):
     time.sleep(120)
 
 
+def send_after(host, port, n, nbytes, gofile):
+    conns = []
+    for _ in range(int(n)):
+        conns.append(socket.create_connection((host, int(port))))
+    print("ready %d" % len(conns), flush=True)
+    wait_file(gofile)
+    total = 0
+    for c in conns:
+        c.setblocking(False)
+        left = int(nbytes)
+        while left > 0:
+            try:
+                k = c.send(b"x" * min(left, 65536))
+            except BlockingIOError:
+                break
+            left -= k
+            total += k
+    print("wrote %d bytes on %d connections" % (total, len(conns)), flush=True)
+    time.sleep(120)
+
+
+def fd_limit_server(host, port, nofile, secs):
+    import resource
+    resource.setrlimit(resource.RLIMIT_NOFILE, (int(nofile), int(nofile)))
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((host, int(port)))
+    s.listen(128)
+    s.settimeout(0.5)
+    print("listening, RLIMIT_NOFILE %s" % nofile, flush=True)
+    keep, failures = [], 0
+    end = time.time() + float(secs)
+    while time.time() < end:
+        try:
+            c, _ = s.accept()
+            keep.append(c)  # bug: never closed, even after the peer closes
+        except socket.timeout:
+            continue
+        except OSError as e:
+            failures += 1
+            if failures <= 5:
+                print("%s ERROR accept() failed on %s:%s: %s" % (
+                    time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()), host, port, e), flush=True)
+            time.sleep(0.5)
+    print("accepted %d, %d failed accepts" % (len(keep), failures), flush=True)
+
+
 if __name__ == "__main__":
     role, args = sys.argv[1], sys.argv[2:]
     {"bind-server": bind_server, "reqs": reqs, "client-once": client_once, "noaccept": noaccept,
-     "synflood": synflood, "vanish": vanish, "closing-pair": closing_pair}[role](*args)
+     "synflood": synflood, "vanish": vanish, "closing-pair": closing_pair,
+     "send-after": send_after, "fd-limit-server": fd_limit_server}[role](*args)
