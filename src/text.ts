@@ -2,34 +2,45 @@
 
 /**
  * Wraps one paragraph to `width` columns: the first line starts with
- * `first`, the others with `rest` (by default as many spaces).
+ * `first`, the others with `rest` (by default as many spaces). A word longer
+ * than a line is cut, so no line is ever wider than `width` (or than the
+ * prefix plus 10 columns on a very narrow screen).
  *
  * @example
  * ```ts
- * wrapText("a b c", 3); // ["a b", "c"]
+ * wrapText("one two three", 10); // ["one two", "three"]
  * ```
  */
 export function wrapText(text: string, width: number, first = "", rest = " ".repeat(first.length)): string[] {
   const out: string[] = [];
   let line = first;
   let empty = true;
-  for (const word of text.split(/\s+/)) {
+  for (let word of text.split(/\s+/)) {
     if (!word) continue;
-    if (!empty && line.length + 1 + word.length > width) {
+    const room = Math.max(10, width - (out.length === 0 && empty ? first : rest).length);
+    while (word.length > room) {
+      if (!empty) out.push(line);
+      out.push((empty && out.length === 0 ? first : rest) + word.slice(0, room));
+      word = word.slice(room);
+      line = rest;
+      empty = true;
+    }
+    if (!word) continue;
+    if (!empty && line.length + 1 + word.length > Math.max(width, rest.length + 10)) {
       out.push(line);
       line = rest + word;
     } else {
-      line = empty ? line + word : `${line} ${word}`;
+      line = empty ? (out.length === 0 ? first : rest) + word : `${line} ${word}`;
     }
     empty = false;
   }
-  out.push(line.trimEnd());
+  if (!empty || out.length === 0) out.push(line.trimEnd());
   return out;
 }
 
-/** Wraps each paragraph of `text` (paragraphs split by `separator`) with the same indent. */
-export function wrapParagraphs(text: string, width: number, indent: string, separator: RegExp | string = "\n"): string[] {
-  return text.split(separator).flatMap((p) => (p.trim() ? wrapText(p, width, indent) : []));
+/** Wraps each paragraph of `text` (split by `separator`) with the same indent; an empty paragraph stays an empty line. */
+export function wrapParagraphs(text: string, width: number, indent = "", separator: RegExp | string = "\n"): string[] {
+  return text.split(separator).flatMap((p) => wrapText(p, width, indent));
 }
 
 /** Levenshtein distance between two strings. */

@@ -3,4 +3,18 @@
 import process from "node:process";
 import { main } from "./main.ts";
 
-process.exit(await main(process.argv.slice(2)));
+// A reader that stops early (`tcpdoc analyze big.txt | head`) closes the pipe:
+// stop quietly, as cat and grep do, instead of dying on EPIPE with a stack trace.
+for (const s of [process.stdout, process.stderr]) {
+  s.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
+}
+
+const code = await main(process.argv.slice(2));
+// process.exit() drops output still queued for a pipe (Node writes to pipes
+// asynchronously: `tcpdoc analyze big.txt --json | jq` lost all but 64 KiB):
+// wait until stdout and stderr have taken everything first.
+await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((done) => s.write("", () => done()))));
+process.exit(code);

@@ -3,14 +3,17 @@
 import * as fs from "node:fs";
 import process from "node:process";
 import { diagnose } from "../engine/mod.ts";
-import { InputError, readInputs } from "../ingest/mod.ts";
+import { captureLive, FORMATS, InputError, liveSnapshot, readInputs, renderSnapshotFile } from "../ingest/mod.ts";
+import { drawStateDiagram, explainState, formatStateList, resolveState, unknownStateMessage } from "../knowledge/mod.ts";
 import { severityRank } from "../model/finding.ts";
 import type { Snapshot } from "../model/snapshot.ts";
 import { type Analysis, summarize } from "../report/analysis.ts";
 import { renderJson } from "../report/json.ts";
 import { renderMarkdown } from "../report/markdown.ts";
 import { renderText } from "../report/text.ts";
+import { wrapText } from "../text.ts";
 import { helpText, parseArgs, UsageError } from "./options.ts";
+import { explainRuleCommand, rulesCommand } from "./rules.ts";
 import { detectTerminal } from "./terminal.ts";
 import { VERSION } from "./version.ts";
 
@@ -42,6 +45,7 @@ async function analyze(snap: Snapshot, flags: Record<string, unknown>): Promise<
     disabled: list(flags.disable),
     userRules: !flags["no-user-rules"],
     answers: parseAnswers(flags.answer),
+    onRuleError: (e) => process.stderr.write(`tcpdoc: rule skipped: ${e.format()}\n`),
   });
   const min = severityRank((flags["min-severity"] as "info" | undefined) ?? "info");
   const shown = findings.filter((f) => severityRank(f.severity) >= min);
@@ -53,6 +57,21 @@ async function analyze(snap: Snapshot, flags: Record<string, unknown>): Promise<
   else if (format === "markdown") write(renderMarkdown(analysis), flags.output);
   else write(renderText(analysis, { color: term.color && !toFile, width: term.width }), flags.output);
   return findings.some((f) => severityRank(f.severity) >= severityRank("warning")) ? EXIT.findings : EXIT.ok;
+}
+
+/** `tcpdoc explain [STATE]`: the state diagram with STATE marked, then its explanation. */
+function explainCommand(words: string[], flags: Record<string, unknown>): number {
+  const width = Math.min(detectTerminal(Boolean(flags["no-color"])).width, 80);
+  if (words.length === 0) {
+    process.stdout.write(formatStateList(width) + "\n");
+    return EXIT.ok;
+  }
+  const word = words.join(" ");
+  const state = resolveState(word);
+  if (!state) throw new UsageError(unknownStateMessage(word));
+  const diagram = drawStateDiagram(undefined, { highlight: state, ascii: Boolean(flags.plain) });
+  process.stdout.write(`${diagram.join("\n")}\n\n${explainState(state, width)}\n`);
+  return EXIT.ok;
 }
 
 /** Runs tcpdoc with `argv` (no runtime or script name) and returns the exit code. */
@@ -68,11 +87,30 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.ok;
     }
     const cmd = command.join(" ");
+    // The bare command opens the guided session in a terminal; ink loads only then.
+    if (cmd === "" && process.stdout.isTTY && !flags.plain && !flags.json && !flags.format && !flags.output) {
+      const { runSession } = await import("../ui/run.tsx");
+      return await runSession({ paths: positionals, flags, answers: parseAnswers(flags.answer), fallback: (snap) => analyze(snap, flags) });
+    }
     if (cmd === "analyze" || cmd === "") {
-      if (positionals.length === 0) {
-        throw new UsageError("live snapshots are not available yet: give dump files, or - for stdin");
-      }
-      return await analyze(readInputs(positionals), flags);
+      return await analyze(positionals.length === 0 ? liveSnapshot() : readInputs(positionals), flags);
+    }
+    if (cmd === "formats") {
+      const w = Math.max(...FORMATS.map((f) => f.format.length)) + 2;
+      const width = detectTerminal(Boolean(flags["no-color"])).width;
+      const lines = FORMATS.flatMap((f) => wrapText(f.reads, width, f.format.padEnd(w)));
+      process.stdout.write(lines.join("\n") + "\n");
+      return EXIT.ok;
+    }
+    if (cmd === "snapshot") {
+      if (positionals.length > 0) throw new UsageError(`"tcpdoc snapshot" takes no FILE, only -o FILE (got "${positionals[0]}")`);
+      write(renderSnapshotFile(captureLive(), VERSION), flags.output);
+      return EXIT.ok;
+    }
+    if (command[0] === "rules") return await rulesCommand(command[1], positionals, flags);
+    if (cmd === "explain") {
+      const width = Math.min(detectTerminal(Boolean(flags["no-color"])).width, 100);
+      return explainRuleCommand(positionals, flags, width) ?? explainCommand(positionals, flags);
     }
     throw new UsageError(`"tcpdoc ${cmd}" is not available yet`);
   } catch (e) {
