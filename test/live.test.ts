@@ -140,12 +140,13 @@ describe("live snapshot", { skip: linux ? false : "needs Linux /proc" }, () => {
       const snapFile = path.join(dir, "snap.txt"), json = path.join(dir, "a.json"), liveJson = path.join(dir, "live.json");
       assert.equal(await main(["snapshot", "-o", snapFile]), 0);
       const fromFile = snapshotFromTexts([{ path: snapFile, text: fs.readFileSync(snapFile, "utf8") }]);
-      assert.equal(await main(["analyze", snapFile, "--json", "-o", json]), 0);
+      // 1 when this machine happens to have a finding at warning or worse.
+      assert.ok([0, 1].includes(await main(["analyze", snapFile, "--json", "-o", json])));
       const report = JSON.parse(fs.readFileSync(json, "utf8"));
       assert.deepEqual(report.summary, summarize(fromFile));
       assert.equal(report.inputs[0].unparsed, 0);
       assert.ok(report.summary.states.LISTEN >= 3);
-      assert.equal(await main(["analyze", "--json", "-o", liveJson]), 0);
+      assert.ok([0, 1].includes(await main(["analyze", "--json", "-o", liveJson])));
       const live = JSON.parse(fs.readFileSync(liveJson, "utf8"));
       assert.equal(live.live, true);
       assert.ok(live.inputs.some((i: { path: string }) => i.path === "live:/proc/net/tcp"));

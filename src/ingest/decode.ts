@@ -1,5 +1,8 @@
 /** Turns input bytes into lines: BOMs, UTF-16, legacy code pages, CRLF and ANSI colour. */
 
+/** How many bytes the encoding is guessed from. */
+const SNIFF_BYTES = 65536;
+
 /** Guesses the encoding from the first bytes of an input. */
 export function sniffEncoding(head: Uint8Array): { encoding: string; bomLength: number } {
   if (head[0] === 0xff && head[1] === 0xfe) return { encoding: "utf-16le", bomLength: 2 };
@@ -60,6 +63,16 @@ export class LineDecoder {
   #decoder: TextDecoder | undefined;
   #rest = "";
   #first = true;
+  #ending = false;
+  /**
+   * UTF-8 only: the bytes after the last newline of the chunks so far,
+   * carried into the next chunk, so each decoded text starts and ends on a
+   * line boundary and is one flat string that the fast paths scan at full
+   * speed (see pushRanges).
+   */
+  #tail: Uint8Array | undefined;
+  /** The first bytes, held until there are enough to tell the encoding from (see pushRanges). */
+  #head: Uint8Array | undefined;
 
   /** Decodes a chunk and calls `onLine` for each complete line. */
   push(chunk: Uint8Array, onLine: (line: string) => void): void {
@@ -73,11 +86,55 @@ export class LineDecoder {
    */
   pushRanges(chunk: Uint8Array, onRange: (text: string, start: number, end: number) => void): void {
     if (this.#first) {
+      // The encoding is told from the first 64 KiB: hold small first chunks
+      // (a pipe may deliver a few bytes at a time) until there are that many
+      // or the input ends, so the answer does not depend on how it was cut.
+      if (this.#head !== undefined) {
+        const b = new Uint8Array(this.#head.length + chunk.length);
+        b.set(this.#head);
+        b.set(chunk, this.#head.length);
+        chunk = b;
+        this.#head = undefined;
+      }
+      if (chunk.length < SNIFF_BYTES && !this.#ending) {
+        this.#head = chunk.slice();
+        return;
+      }
       this.#first = false;
-      const { encoding, bomLength } = sniffEncoding(chunk.subarray(0, 65536));
+      const { encoding, bomLength } = sniffEncoding(chunk.subarray(0, SNIFF_BYTES));
       this.encoding = encoding;
       this.#decoder = new TextDecoder(encoding, { ignoreBOM: true });
       chunk = chunk.subarray(bomLength);
+    }
+    // UTF-8 (most input): a 0x0A byte is always a newline there, so the
+    // bytes after the last one wait for the next chunk and every line is
+    // decoded whole, in one flat string. A line longer than 1 MiB goes the
+    // way of the other encodings (text carried as a string).
+    if (this.encoding === "utf-8" && this.#rest.length === 0) {
+      let bytes = chunk;
+      if (this.#tail !== undefined) {
+        bytes = new Uint8Array(this.#tail.length + chunk.length);
+        bytes.set(this.#tail);
+        bytes.set(chunk, this.#tail.length);
+        this.#tail = undefined;
+      }
+      const cut = bytes.lastIndexOf(10);
+      if (cut === -1 && bytes.length <= 1 << 20) {
+        // The caller may reuse its buffer: keep a copy.
+        this.#tail = bytes === chunk ? chunk.slice() : bytes;
+        return;
+      }
+      if (cut !== -1) {
+        if (cut + 1 < bytes.length) this.#tail = bytes.slice(cut + 1);
+        const whole = this.#decoder!.decode(bytes.subarray(0, cut + 1), { stream: true });
+        let from = 0;
+        for (let nl = whole.indexOf("\n"); nl !== -1; nl = whole.indexOf("\n", from)) {
+          onRange(whole, from, nl);
+          from = nl + 1;
+        }
+        return;
+      }
+      chunk = bytes;
     }
     const text = this.#decoder!.decode(chunk, { stream: true });
     let start = 0;
@@ -110,6 +167,14 @@ export class LineDecoder {
 
   /** Flushes the last line as a range (see {@link pushRanges}). */
   endRanges(onRange: (text: string, start: number, end: number) => void): void {
+    if (this.#head !== undefined) {
+      this.#ending = true;
+      this.pushRanges(new Uint8Array(0), onRange);
+    }
+    if (this.#tail !== undefined) {
+      this.#rest += this.#decoder!.decode(this.#tail, { stream: true });
+      this.#tail = undefined;
+    }
     const tail = this.#decoder ? this.#rest + this.#decoder.decode() : this.#rest;
     this.#rest = "";
     if (tail.length) onRange(tail, 0, tail.length);

@@ -1,6 +1,7 @@
 /**
  * Fast paths for the plain rows that big dumps are made of: `netstat -nat`
- * and `ss -tan` rows with no extra columns. Once a parser has claimed a line
+ * and `ss -tan` rows with no extra columns, and /proc/net/tcp{,6} rows (the
+ * live snapshot). Once a parser has claimed a line
  * (it is "sticky"), the next lines are first offered to its fast path, which
  * scans the line in place, without making a string for it or its fields.
  *
@@ -13,12 +14,13 @@
  */
 
 import { NONE, type StringPool } from "../model/socket_table.ts";
-import { parseState, UNKNOWN_STATE } from "../model/states.ts";
+import { parseState, PROC_STATE_IDS, UNKNOWN_STATE } from "../model/states.ts";
 import type { LineParser, ParseContext } from "./parser.ts";
 import { netstatLinuxParser } from "./parsers/netstat_linux.ts";
+import { procNetTcpParser, TIMER_NAMES } from "./parsers/proc_net_tcp.ts";
 import { ssParser } from "./parsers/ss.ts";
 
-/** A plain socket row as a fast path read it; addresses are ids in the string pool. */
+/** A plain socket row as a fast path read it; strings are ids in the string pool (0: none). */
 export interface PlainRow {
   state: number;
   family: number;
@@ -28,6 +30,9 @@ export interface PlainRow {
   remotePort: number;
   recvQ: number;
   sendQ: number;
+  user: number;
+  inode: number;
+  timer: number;
 }
 
 /** Reads the line `text[start, end)` into `out`, or returns false to leave it to the parsers. */
@@ -37,17 +42,21 @@ export type FastPath = (text: string, start: number, end: number, pool: StringPo
 export function fastPathFor(parser: LineParser | undefined): FastPath | undefined {
   if (parser === netstatLinuxParser) return netstatRow;
   if (parser === ssParser) return ssRow;
+  if (parser === procNetTcpParser) return procRow;
   return undefined;
 }
 
 /** A fresh row to read into. */
 export function plainRow(): PlainRow {
-  return { state: 0, family: 0, localAddr: 0, localPort: NONE, remoteAddr: 0, remotePort: NONE, recvQ: 0, sendQ: 0 };
+  return {
+    state: 0, family: 0, localAddr: 0, localPort: NONE, remoteAddr: 0, remotePort: NONE, recvQ: 0, sendQ: 0,
+    user: 0, inode: NONE, timer: 0,
+  };
 }
 
 // Token bounds of the current line: start and end of token k at 2k and 2k+1.
-const _B = new Int32Array(16);
-const _MAX_TOKENS = 8;
+const _MAX_TOKENS = 24;
+const _B = new Int32Array(2 * _MAX_TOKENS);
 
 /**
  * Splits the line as cleanLine + tokenize would, into _B. Returns the token
@@ -66,10 +75,12 @@ function _scan(text: string, start: number, end: number): number {
     if (n === _MAX_TOKENS) return -1;
     _B[2 * n] = i;
     for (;;) {
-      if (c < 32 || c === 127) return -1;
+      if (c <= 32 || c === 127) {
+        if (c === 32 || c === 9) break;
+        return -1;
+      }
       if (++i >= end) break;
       c = text.charCodeAt(i);
-      if (c === 32 || c === 9) break;
     }
     _B[2 * n + 1] = i;
     n++;
@@ -94,13 +105,13 @@ const _hostA = [0, 0], _hostB = [0, 0], _v4 = [0, 0], _port = [0, 0], _fam = [0,
 
 /**
  * Reads an endpoint token whose port follows the last colon, as
- * splitColonPort does: host without brackets, port or NONE for "*".
- * `colonAfterDot` adds netstat's check that the last colon follows the last
- * dot. Records the host's dotted-quad value (-1 if not canonical) and its
+ * splitColonPort does: host without brackets, port or NONE for "*". The
+ * port being "*" or digits also passes netstat's isColonEndpoint (no dot
+ * after the last colon). Records the host's dotted-quad value (-1 if not canonical) and its
  * family as familyOf() tells it (6: a colon, 4: digits.digits.digits.digits,
  * 0: other). Returns false to decline.
  */
-function _endpoint(text: string, a: number, b: number, k: number, colonAfterDot: boolean): boolean {
+function _endpoint(text: string, a: number, b: number, k: number): boolean {
   let c = b - 1;
   while (c >= a && text.charCodeAt(c) !== 58) c--;
   if (c <= a) return false; // no colon, or nothing before it: not for the fast path
@@ -144,10 +155,6 @@ function _endpoint(text: string, a: number, b: number, k: number, colonAfterDot:
       canonical = false;
     }
   }
-  // netstat's isColonEndpoint: no dot after the last colon (the port has none, "*" or digits).
-  if (colonAfterDot) {
-    for (let d = c + 1; d < b; d++) if (text.charCodeAt(d) === 46) return false;
-  }
   if (part < 0) digitsOnly = false;
   const dotted = !colon && digitsOnly && dots === 3;
   _fam[k] = colon ? 6 : dotted ? 4 : 0;
@@ -167,8 +174,6 @@ class _Words {
   readonly #words: string[] = [];
   readonly #ids: number[] = [];
   readonly #lookup: (word: string) => number;
-  /** The word matched last. */
-  word = "";
   constructor(lookup: (word: string) => number) {
     this.#lookup = lookup;
   }
@@ -179,7 +184,6 @@ class _Words {
       const w = words[k];
       if (w.length !== n) continue;
       for (let i = 0; i < n; i++) if (w.charCodeAt(i) !== text.charCodeAt(a + i)) continue next;
-      this.word = w;
       return this.#ids[k];
     }
     const w = text.slice(a, b);
@@ -188,7 +192,6 @@ class _Words {
       words.push(w);
       this.#ids.push(id);
     }
-    this.word = w;
     return id;
   }
 }
@@ -198,6 +201,7 @@ function _intern(text: string, k: number, pool: StringPool): number {
 }
 
 const _netstatWords = new _Words(parseState);
+const _LISTEN = parseState("LISTEN");
 
 /** `netstat -nat` rows: `tcp RECVQ SENDQ LOCAL REMOTE STATE`, nothing after the state. */
 export const netstatRow: FastPath = (text, start, end, pool, out) => {
@@ -209,7 +213,7 @@ export const netstatRow: FastPath = (text, start, end, pool, out) => {
   ) return false;
   const recvQ = _uint(text, _B[2], _B[3]), sendQ = _uint(text, _B[4], _B[5]);
   if (recvQ < 0 || sendQ < 0) return false;
-  if (!_endpoint(text, _B[6], _B[7], 0, true) || !_endpoint(text, _B[8], _B[9], 1, true)) return false;
+  if (!_endpoint(text, _B[6], _B[7], 0) || !_endpoint(text, _B[8], _B[9], 1)) return false;
   const state = _netstatWords.state(text, _B[10], _B[11]);
   if (state === UNKNOWN_STATE) return false;
   out.state = state;
@@ -219,7 +223,11 @@ export const netstatRow: FastPath = (text, start, end, pool, out) => {
   out.remoteAddr = _intern(text, 1, pool);
   out.remotePort = _port[1];
   out.recvQ = recvQ;
-  out.sendQ = _netstatWords.word === "LISTEN" ? NONE : sendQ;
+  // As the parser: a listener's Send-Q is not its backlog in netstat (any spelling of LISTEN).
+  out.sendQ = state === _LISTEN ? NONE : sendQ;
+  out.user = 0;
+  out.inode = NONE;
+  out.timer = 0;
   return true;
 };
 
@@ -239,7 +247,7 @@ export const ssRow: FastPath = (text, start, end, pool, out, ctx) => {
   if (state === UNKNOWN_STATE) return false;
   const recvQ = _uint(text, _B[2], _B[3]), sendQ = _uint(text, _B[4], _B[5]);
   if (recvQ < 0 || sendQ < 0) return false;
-  if (!_endpoint(text, _B[6], _B[7], 0, false) || !_endpoint(text, _B[8], _B[9], 1, false)) return false;
+  if (!_endpoint(text, _B[6], _B[7], 0) || !_endpoint(text, _B[8], _B[9], 1)) return false;
   out.state = state;
   out.family = _fam[0] || _fam[1];
   out.localAddr = _intern(text, 0, pool);
@@ -248,6 +256,137 @@ export const ssRow: FastPath = (text, start, end, pool, out, ctx) => {
   out.remotePort = _port[1];
   out.recvQ = recvQ;
   out.sendQ = sendQ;
+  out.user = 0;
+  out.inode = NONE;
+  out.timer = 0;
   ctx.scratch.ss = true;
+  return true;
+};
+
+// ---- /proc/net/tcp and /proc/net/tcp6 ---------------------------------------
+
+/** The value of text[a, b) as hex digits (1 to 8 of them), or -1. */
+function _hex(text: string, a: number, b: number): number {
+  if (b - a < 1 || b - a > 8) return -1;
+  let v = 0;
+  for (let i = a; i < b; i++) {
+    const c = text.charCodeAt(i);
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+/** Index of the first colon in text[a, b), or -1. */
+function _colon(text: string, a: number, b: number): number {
+  for (let i = a; i < b; i++) if (text.charCodeAt(i) === 58) return i;
+  return -1;
+}
+
+// The address of the current proc row's endpoint k: a dotted-quad value, and
+// whether it came as an IPv4-mapped IPv6 address (::ffff:a.b.c.d).
+const _procV4 = [0, 0], _procMapped = [false, false];
+
+/** The address bytes of a /proc word (host order: the first byte is the low one). */
+function _swap(w: number): number {
+  return (((w & 255) << 24) | (((w >>> 8) & 255) << 16) | (((w >>> 16) & 255) << 8) | (w >>> 24)) >>> 0;
+}
+
+/**
+ * Reads a /proc hex address as decodeProcAddress does, for IPv4 (8 digits)
+ * and IPv4-mapped IPv6 (32 digits). Other IPv6 addresses decline.
+ */
+function _procAddr(text: string, a: number, b: number, k: number): boolean {
+  if (b - a === 8) {
+    const w = _hex(text, a, b);
+    if (w < 0) return false;
+    _procV4[k] = _swap(w);
+    _procMapped[k] = false;
+    return true;
+  }
+  if (b - a === 32) {
+    // ::ffff:a.b.c.d: words 0 and 1 zero, word 2 printed FFFF0000, word 3 the IPv4 word.
+    if (_hex(text, a, a + 8) !== 0 || _hex(text, a + 8, a + 16) !== 0 || _hex(text, a + 16, a + 24) !== 0xffff0000) return false;
+    const w = _hex(text, a + 24, b);
+    if (w < 0) return false;
+    _procV4[k] = _swap(w);
+    _procMapped[k] = true;
+    return true;
+  }
+  return false;
+}
+
+function _procIntern(k: number, pool: StringPool): number {
+  const v = _procV4[k];
+  if (!_procMapped[k]) return pool.internV4(v);
+  return pool.intern(`::ffff:${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`);
+}
+
+// The uid column repeats from row to row: keep the last one's text and id.
+let _lastUser = "", _lastUserId = 0;
+let _lastUserPool: StringPool | undefined;
+const _PROC_LISTEN = parseState("LISTEN");
+
+/**
+ * /proc/net/tcp{,6} rows (`sl: local rem st tx:rx tr:when retrnsmt uid
+ * timeout inode ...`) with IPv4 or IPv4-mapped addresses; other IPv6 rows
+ * are left to the parser.
+ */
+export const procRow: FastPath = (text, start, end, pool, out) => {
+  if (_scan(text, start, end) < 10) return false;
+  // "12:": digits then a colon.
+  const s0 = _B[0], e0 = _B[1];
+  if (e0 - s0 < 2 || text.charCodeAt(e0 - 1) !== 58) return false;
+  for (let i = s0; i < e0 - 1; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  const lc = _colon(text, _B[2], _B[3]), rc = _colon(text, _B[4], _B[5]);
+  if (lc === -1 || rc === -1) return false;
+  if (!_procAddr(text, _B[2], lc, 0) || !_procAddr(text, _B[4], rc, 1)) return false;
+  const localPort = _hex(text, lc + 1, _B[3]), remotePort = _hex(text, rc + 1, _B[5]);
+  if (localPort < 0 || remotePort < 0) return false;
+  const st = _hex(text, _B[6], _B[7]);
+  if (!(st > 0 && st < PROC_STATE_IDS.length)) return false;
+  const qc = _colon(text, _B[8], _B[9]);
+  if (qc === -1) return false;
+  const tx = _hex(text, _B[8], qc), rx = _hex(text, qc + 1, _B[9]);
+  if (tx < 0 || rx < 0) return false;
+  const tc = _colon(text, _B[10], _B[11]);
+  if (tc === -1) return false;
+  const tr = _hex(text, _B[10], tc), when = _hex(text, tc + 1, _B[11]);
+  if (tr < 0 || when < 0) return false;
+  // inode: 1 to 15 digits (what Number() reads exactly).
+  const ia = _B[18], ib = _B[19];
+  if (ib - ia < 1 || ib - ia > 15) return false;
+  let inode = 0;
+  for (let i = ia; i < ib; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return false;
+    inode = inode * 10 + c;
+  }
+  const state = PROC_STATE_IDS[st];
+  out.state = state;
+  out.family = lc - _B[2] === 8 ? 4 : 6;
+  out.localAddr = _procIntern(0, pool);
+  out.localPort = localPort;
+  out.remoteAddr = _procIntern(1, pool);
+  out.remotePort = remotePort;
+  out.recvQ = rx;
+  // A listener's tx_queue is not its backlog: unknown (as the parser says).
+  out.sendQ = state === _PROC_LISTEN ? NONE : tx;
+  // uid, kept as the text it is.
+  const ua = _B[14], ub = _B[15];
+  let same = _lastUserPool === pool && ub - ua === _lastUser.length;
+  for (let i = 0; same && i < ub - ua; i++) same = text.charCodeAt(ua + i) === _lastUser.charCodeAt(i);
+  if (!same) {
+    _lastUser = text.slice(ua, ub);
+    _lastUserId = pool.intern(_lastUser);
+    _lastUserPool = pool;
+  }
+  out.user = _lastUserId;
+  out.inode = inode;
+  out.timer = tr > 0 && tr < TIMER_NAMES.length ? pool.intern(`${TIMER_NAMES[tr]} (${(when / 100).toFixed(2)}s)`) : 0;
   return true;
 };

@@ -14,8 +14,11 @@ import type { SocketRow } from "../model/socket_table.ts";
 import { cleanLine, LineDecoder } from "./decode.ts";
 import { type FastPath, fastPathFor, plainRow } from "./fast_rows.ts";
 import { type LineParser, type ParseContext, type Sink, tokenize } from "./parser.ts";
+import { unwrapPaste, withoutLineNumber } from "./paste.ts";
 
 const EXAMPLES_KEPT = 5;
+/** Longest line offered to the parsers, in characters (1 MiB). */
+const MAX_LINE = 1 << 20;
 /** Kinds that say which format an input is in. */
 const DATA_KINDS = new Set<LineKind>(["socket", "other-socket", "detail", "counter", "sysctl", "symptom"]);
 
@@ -116,26 +119,26 @@ export class Ingestor implements Sink {
 
   #line(raw: string): void {
     const number = ++this.#lineNo;
-    const text = cleanLine(raw);
-    const tokens = tokenize(text);
+    // A line longer than any row, counter or log line (binary junk, a paste
+    // that lost its newlines) is reported as not understood without being
+    // split: its tokens would cost memory in proportion (a 30 MB line of
+    // short words took 900 MB).
+    const long = raw.length > MAX_LINE;
+    // Markdown around a pasted dump: fences, "> " quotes, inline-code backticks (paste.ts).
+    const text = unwrapPaste(cleanLine(long ? raw.slice(0, 200) : raw));
+    const tokens = long ? [] : tokenize(text);
     let kind: LineKind | undefined;
     let by: LineParser | undefined;
-    if (tokens.length === 0) kind = "noise";
+    if (long) kind = undefined;
+    else if (tokens.length === 0) kind = "noise";
     else {
-      const line = { text, tokens, number };
-      const ctx = this.#ctx;
-      if (this.#sticky) {
-        kind = this.#sticky.parse(line, ctx, this);
-        by = this.#sticky;
-      }
+      [kind, by] = this.#claim(text, tokens, number);
+      // A row behind a line number (cat -n, grep -n, an editor's gutter).
       if (kind === undefined) {
-        for (const p of this.#parsers) {
-          if (p === this.#sticky) continue;
-          kind = p.parse(line, ctx, this);
-          if (kind !== undefined) {
-            by = p;
-            break;
-          }
+        const rest = withoutLineNumber(text);
+        if (rest !== undefined) {
+          const restTokens = tokenize(rest);
+          if (restTokens.length > 0) [kind, by] = this.#claim(rest, restTokens, number);
         }
       }
     }
@@ -154,12 +157,28 @@ export class Ingestor implements Sink {
     r.kinds[kind]++;
   }
 
+  /** Offers a line to the sticky parser, then to all in order; returns the kind and the parser that claimed it. */
+  #claim(text: string, tokens: string[], number: number): [LineKind | undefined, LineParser | undefined] {
+    const line = { text, tokens, number };
+    const ctx = this.#ctx;
+    if (this.#sticky) {
+      const kind = this.#sticky.parse(line, ctx, this);
+      if (kind !== undefined) return [kind, this.#sticky];
+    }
+    for (const p of this.#parsers) {
+      if (p === this.#sticky) continue;
+      const kind = p.parse(line, ctx, this);
+      if (kind !== undefined) return [kind, p];
+    }
+    return [undefined, undefined];
+  }
+
   /** Books a socket row that the sticky parser's fast path read, as #line would. */
   #plain(): void {
     const row = this.#row, r = this.report, format = this.#sticky!.format;
     this.#lastSocket = this.#snap.sockets.addPlain(
       row.state, row.family, row.localAddr, row.localPort, row.remoteAddr, row.remotePort, row.recvQ, row.sendQ,
-      this.#index, ++this.#lineNo,
+      row.user, row.inode, row.timer, this.#index, ++this.#lineNo,
     );
     r.sockets++;
     r.kinds.socket++;

@@ -57,7 +57,7 @@ function describeOpenError(e: unknown): string {
 
 /**
  * Reads every path ("-" is stdin) into one snapshot. Throws InputError for a
- * file that cannot be read, is empty, or has no line tcpdoc understands.
+ * file that cannot be read, or when no input holds a line tcpdoc understands.
  */
 export function readInputs(paths: string[], progress?: Progress): Snapshot {
   const snap = emptySnapshot();
@@ -86,18 +86,22 @@ export function readInputs(paths: string[], progress?: Progress): Snapshot {
         fs.closeSync(fd);
       }
     }
-    const r = ing.end();
-    const name = path === "-" ? "stdin" : path;
-    if (r.lines === 0) throw new InputError(name, "input is empty: give a socket table (ss, netstat, /proc/net/tcp), counters, sysctls or log lines");
-    const understood = r.lines - r.unparsed - r.kinds.noise;
-    if (understood === 0) {
-      const first = r.unparsedLines[0];
-      throw new InputError(
-        name,
-        `no socket table, counters, sysctls or socket errors recognised${first ? ` (first line: "${first.text.slice(0, 60)}")` : ""}; run 'tcpdoc formats' to see what tcpdoc reads`,
-        first?.line,
-      );
+    ing.end();
+  }
+  // Fail only when no input holds anything tcpdoc understands; otherwise the
+  // report lists each input's unparsed lines with their numbers.
+  if (snap.inputs.every((r) => r.lines - r.unparsed - r.kinds.noise === 0)) {
+    const r = snap.inputs.find((x) => x.lines > 0) ?? snap.inputs[0];
+    const name = r.path === "-" ? "stdin" : r.path;
+    if (r.lines === 0) {
+      throw new InputError(name, "input is empty: give a socket table (ss, netstat, /proc/net/tcp), counters, sysctls or log lines");
     }
+    const first = r.unparsedLines[0];
+    throw new InputError(
+      name,
+      `no socket table, counters, sysctls or socket errors recognised${first ? ` (first line: "${first.text.slice(0, 60)}")` : ""}; run 'tcpdoc formats' to see what tcpdoc reads`,
+      first?.line,
+    );
   }
   return snap;
 }

@@ -245,13 +245,13 @@ export class SocketTable {
   }
 
   /**
-   * Appends a socket whose addresses are already interned in {@link strings}
-   * and that has no pid, program, user, inode or timer (the plain rows the
-   * ingest fast paths read). Returns its index.
+   * Appends a socket whose strings are already interned in {@link strings}
+   * (0 for none) and that has no pid or program: the rows the ingest fast
+   * paths read. Returns its index.
    */
   addPlain(
     state: number, family: number, localAddr: number, localPort: number, remoteAddr: number, remotePort: number,
-    recvQ: number, sendQ: number, input: number, line: number,
+    recvQ: number, sendQ: number, user: number, inode: number, timer: number, input: number, line: number,
   ): number {
     if (this.length === this.#cap) this.#grow();
     const i = this.length++;
@@ -265,9 +265,9 @@ export class SocketTable {
     this.sendQ[i] = sendQ;
     this.pid[i] = NONE;
     this.program[i] = 0;
-    this.user[i] = 0;
-    this.inode[i] = NONE;
-    this.timer[i] = 0;
+    this.user[i] = user;
+    this.inode[i] = inode;
+    this.timer[i] = timer;
     this.input[i] = input;
     this.line[i] = line;
     return i;

@@ -100,6 +100,11 @@ function header(t: string[], text: string, st: State): boolean {
   const first = t0 === "Socket" || t0 === "Tcpcb" || t0 === "PCB" ? (t[1] === "Flowhash" ? t[2] : t[1]) : t0;
   if (first === "Listen" && text.indexOf("Local Address") !== -1) return true;
   if (first === "Proto" && t[1 + t.indexOf("Proto")] === "Listen") return true;
+  // FreeBSD -T: "Proto Rexmit OOORcv 0-win  Local Address  Foreign Address [(state)]".
+  if (first === "Proto" && t[1] === "Rexmit") {
+    st.pidCol = st.procCol = -1;
+    return true;
+  }
   if (first === "Proto" && (text.indexOf("(state)") !== -1 || text.indexOf("TCP-State") !== -1)) {
     // Map columns to row-token indices: "Local Address" and "Foreign Address" are one column each.
     st.pidCol = -1;
@@ -141,11 +146,15 @@ export const bsdNetstatParser: LineParser = {
     const t0 = t[0];
     const c0 = t0.charCodeAt(0);
 
+    // The second half of a wrapped listen-queue title.
+    if (t0 === "(qlen/incqlen/maxqlen)" && t.length === 1) return "header";
     // Titles and column headers start with an upper-case letter (or "id"/"kctlref").
     if ((c0 >= 65 && c0 <= 90) || t0 === "id" || t0 === "kctlref") {
       const st = state(ctx);
       if (t0 === "Active" || t0 === "Current" || t0 === "Registered") {
-        const title = TITLES[line.text.trim()];
+        const trimmed = line.text.trim();
+        // The listen-queue title wraps at "(qlen/incqlen/maxqlen)" in some pastes.
+        const title = TITLES[trimmed] ?? (trimmed === "Current listen queue sizes" ? "listen" : undefined);
         if (title === undefined) return undefined;
         st.section = title;
         if (title === "inet" || title === "listen") st.pidCol = st.procCol = -1;
@@ -193,13 +202,16 @@ export const bsdNetstatParser: LineParser = {
 
     if (TCP.has(proto)) {
       if (t.length < i + 5 || !isDigits(t[i + 1]) || !isDigits(t[i + 2])) return undefined;
-      const ls = t[i + 3], rs = t[i + 4];
+      // FreeBSD -T prints three counters (Rexmit OOORcv 0-win) before the endpoints, not the queues.
+      const rexmit = t.length >= i + 6 && isDigits(t[i + 3]) && isDotEndpoint(t[i + 4]) && isDotEndpoint(t[i + 5]);
+      const e = rexmit ? i + 4 : i + 3;
+      const ls = t[e], rs = t[e + 1];
       if (!isDotEndpoint(ls) || !isDotEndpoint(rs)) return undefined;
       const local = splitDotPort(ls)!;
       const remote = splitDotPort(rs)!;
       const st = state(ctx);
       // The state follows the endpoints; a number when out of range, nothing with FreeBSD -x.
-      const state_ = t.length > i + 5 ? parseState(t[i + 5]) : UNKNOWN_STATE;
+      const state_ = t.length > e + 2 ? parseState(t[e + 2]) : UNKNOWN_STATE;
       const listening = state_ === LISTEN;
       const row: SocketRow = {
         family: familyFor(proto, local.host) || familyOf(remote.host),
@@ -209,8 +221,8 @@ export const bsdNetstatParser: LineParser = {
         remoteAddress: remote.host,
         remotePort: remote.port,
         // A BSD listener's Recv-Q/Send-Q count buffer bytes, not its accept queue or backlog.
-        recvQ: listening ? NONE : Number(t[i + 1]),
-        sendQ: listening ? NONE : Number(t[i + 2]),
+        recvQ: listening || rexmit ? NONE : Number(t[i + 1]),
+        sendQ: listening || rexmit ? NONE : Number(t[i + 2]),
       };
       if (st.pidCol > 0 && st.pidCol < t.length && isDigits(t[st.pidCol])) row.pid = Number(t[st.pidCol]);
       else if (st.procCol > 0 && st.procCol < t.length) processColumn(t, st.procCol, row);
@@ -220,6 +232,8 @@ export const bsdNetstatParser: LineParser = {
 
     if (OTHER.has(proto)) {
       if (t.length >= i + 4 && isDigits(t[i + 1]) && (isDotEndpoint(t[i + 3]) || t[i + 3] === "*.*")) return "other-socket";
+      // FreeBSD -T leaves a UDP row's counter columns blank: "udp4  *.syslog  *.*".
+      if (t.length === i + 3 && isDotEndpoint(t[i + 1]) && isDotEndpoint(t[i + 2])) return "other-socket";
       // FreeBSD sctp: "sctp4 1to1 0 0 ..."
       if (proto.startsWith("sctp") && t.length >= i + 5 && isDigits(t[i + 2])) return "other-socket";
       return undefined;

@@ -540,7 +540,9 @@ export const countersParser: LineParser = {
     }
     // Any other netstat -s line: indented, a number and words, no addresses.
     const c = line.text.charCodeAt(0);
-    if ((c === 32 || c === 9) && p.words && !/\d/.test(p.words) && !(n === 2 && parseState(t[1]) !== UNKNOWN_STATE)) {
+    // Not a socket row cut short ("    tcp   0   0   ESTABLISHED"): no state word, no protocol first.
+    if ((c === 32 || c === 9) && p.words && !/\d/.test(p.words) && !t.some((w) => parseState(w) !== UNKNOWN_STATE) &&
+      !/^(?:tcp|udp|raw)[46]?$/.test(t[0]) && !/^(?:Active|Proto)\b/.test(p.words)) {
       const words = slug(p.words);
       if (!words) return undefined;
       if (st.family === "bsd") sink.counter(`bsd.${st.section}.${words}`, p.value);

@@ -33,6 +33,10 @@ export const lsofParser: LineParser = {
     // Printed under "lsof: WARNING: can't stat() ..." messages.
     if (t[0] === "Output" && t[1] === "information" && t[3] === "be" && t[4] === "incomplete.") return "noise";
     if (t.length < 6 || !isDigits(t[1])) return undefined;
+    // A socket lsof cannot name the protocol of ("sock 0,8 0t0 47494363 can't identify protocol"): not known to be TCP.
+    if (t[t.length - 1] === "protocol" && t[t.length - 2] === "identify" && (t[t.length - 3] === "can't" || t[t.length - 3] === "cannot")) {
+      return t.includes("sock") ? "other-socket" : undefined;
+    }
     // NODE is the protocol; NAME follows it. Columns before may be empty (TID, SIZE/OFF).
     let k = -1;
     for (let j = 4; j < t.length - 1 && j < 12; j++) {
@@ -44,7 +48,8 @@ export const lsofParser: LineParser = {
     }
     if (k === -1) return undefined;
     if (t[k] !== "TCP") return "other-socket";
-    const name = t[k + 1];
+    // "->" arrives HTML-escaped ("-&gt;") from pages that pasted the output as text.
+    const name = t[k + 1].indexOf("&gt;") === -1 ? t[k + 1] : t[k + 1].replace("-&gt;", "->");
     const arrow = name.indexOf("->");
     const local = splitColonPort(arrow === -1 ? name : name.slice(0, arrow));
     if (!local) return undefined;

@@ -6,7 +6,8 @@
 import { NONE, type SocketRow } from "../../model/socket_table.ts";
 import { addStateAliases, parseState, UNKNOWN_STATE } from "../../model/states.ts";
 import { familyOf, splitColonPort } from "../address.ts";
-import { isDigits, type LineParser } from "../parser.ts";
+import { isDigits, type LineParser, type ParseContext, type Sink } from "../parser.ts";
+import type { LineKind } from "../../model/snapshot.ts";
 
 // net-tools translations of the state words that differ from English
 // (po/de.po, po/pt_BR.po, po/cs.po; the table is in samples/LOCALIZATION.md).
@@ -42,26 +43,78 @@ function isColonEndpoint(s: string): boolean {
   return s.lastIndexOf(":") > s.lastIndexOf(".");
 }
 
+/**
+ * Joins an address cut from its port by spaces, as hand-redacted pastes show
+ * it ("172.17.0.2:80   #MyIP        :54416  CLOSE_WAIT"): a token that is not
+ * an endpoint followed by one that is only ":port".
+ */
+function joinSplitEndpoints(t: string[]): string[] {
+  const out = t.slice(0, 3);
+  let k = 3;
+  while (k < t.length) {
+    if (out.length < 5 && k + 1 < t.length && !isColonEndpoint(t[k]) && /^:(?:\d{1,5}|\*)$/.test(t[k + 1])) {
+      out.push(t[k] + t[k + 1]);
+      k += 2;
+    } else out.push(t[k++]);
+  }
+  return out;
+}
+
+const AWAIT_ADDRESSES = "netstat-linux.awaitAddresses";
+// What a paste leaves where it hid an address: "...", "…", "xxx", "<redacted>", "[hidden]".
+const ELIDED = /^(?:\.{2,}|…|x{3,}|X{3,}|\*{3,}|<[^<>]*>|\[[^[\]]*\])$/;
+
+/**
+ * A TCP row whose addresses are not there: hidden by the paster
+ * ("tcp 0 0 ... ESTABLISHED"), or printed on the next line by a two-line
+ * layout ("tcp 0 0 ESTABLISHED" then "10.0.0.1:5000 10.0.0.2:443"). The
+ * socket and its state count; its addresses are unknown.
+ */
+function addressless(t: string[], ctx: ParseContext, sink: Sink): LineKind | undefined {
+  let k = 3;
+  while (k < t.length && ELIDED.test(t[k])) k++;
+  if (k !== t.length - 1) return undefined;
+  const state = parseState(t[k]);
+  if (state === UNKNOWN_STATE) return undefined;
+  sink.socket({
+    family: t[0] === "tcp6" ? 6 : 0,
+    state,
+    localAddress: "",
+    localPort: NONE,
+    remoteAddress: "",
+    remotePort: NONE,
+    recvQ: Number(t[1]),
+    sendQ: state === LISTEN ? NONE : Number(t[2]),
+  });
+  if (k === 3) ctx.scratch[AWAIT_ADDRESSES] = true;
+  return "socket";
+}
+
 /** net-tools and BusyBox netstat rows. */
 export const netstatLinuxParser: LineParser = {
   format: "netstat-linux",
   parse(line, _ctx, sink) {
-    const t = line.tokens;
+    let t = line.tokens;
     const proto = t[0];
     if (TCP.has(proto)) {
-      if (t.length < 6 || !isDigits(t[1]) || !isDigits(t[2]) || !isColonEndpoint(t[3]) || !isColonEndpoint(t[4])) {
-        return undefined;
+      if (t.length < 6 && t.length >= 4 && isDigits(t[1]) && isDigits(t[2])) return addressless(t, _ctx, sink);
+      if (t.length < 6 || !isDigits(t[1]) || !isDigits(t[2])) return undefined;
+      if (!isColonEndpoint(t[3]) || !isColonEndpoint(t[4])) {
+        t = joinSplitEndpoints(t);
+        if (t.length < 6 || !isColonEndpoint(t[3]) || !isColonEndpoint(t[4])) return undefined;
       }
       let state = parseState(t[5]);
       let extra = 0;
-      if (state === UNKNOWN_STATE && TWO_WORD_STATES[t[5]] === t[6]) {
+      if (state === UNKNOWN_STATE && t.length > 6 && Object.hasOwn(TWO_WORD_STATES, t[5]) && TWO_WORD_STATES[t[5]] === t[6]) {
         state = LAST_ACK;
         extra = 1;
       }
       // No state word: ss's state-filtered `tcp n n a b` rows, not ours.
       if (state === UNKNOWN_STATE) return undefined;
-      const local = splitColonPort(t[3])!;
-      const remote = splitColonPort(t[4])!;
+      const local = splitColonPort(t[3]);
+      const remote = splitColonPort(t[4]);
+      // ":80" passes isColonEndpoint but has no host: not a row.
+      if (!local || !remote) return undefined;
       const row: SocketRow = {
         family: proto === "tcp6" ? 6 : (familyOf(local.host) || 4),
         state,
@@ -103,7 +156,14 @@ export const netstatLinuxParser: LineParser = {
       }
       return undefined;
     }
-    for (const h of HEADINGS) if (h.test(line.text)) return "header";
+    // The address line under an address-less row (a two-line-per-socket layout).
+    if (_ctx.scratch[AWAIT_ADDRESSES] === true) {
+      _ctx.scratch[AWAIT_ADDRESSES] = false;
+      if (t.length === 2 && isColonEndpoint(t[0]) && isColonEndpoint(t[1])) return "detail";
+    }
+    // Headings, also indented (a paste under a list item or with a leading space).
+    const text = line.text.charCodeAt(0) === 32 || line.text.charCodeAt(0) === 9 ? line.text.trimStart() : line.text;
+    for (const h of HEADINGS) if (h.test(text)) return "header";
     return undefined;
   },
 };

@@ -4,7 +4,8 @@ import { NONE, type SocketRow } from "../../model/socket_table.ts";
 import { PROC_STATE_IDS, stateId } from "../../model/states.ts";
 import { type LineParser } from "../parser.ts";
 
-const TIMER_NAMES = ["", "retransmit", "keepalive", "timewait", "probe", "keepalive"];
+/** Names of the timer codes in the `tr` column (tcp_ipv4.c get_tcp4_sock), by code. */
+export const TIMER_NAMES = ["", "retransmit", "keepalive", "timewait", "probe", "keepalive"];
 const LISTEN = stateId("LISTEN");
 
 function hexByte(s: string, i: number): number {
@@ -70,7 +71,7 @@ export const procNetTcpParser: LineParser = {
     const tx = parseInt(t[4].slice(0, qc), 16);
     const rx = parseInt(t[4].slice(qc + 1), 16);
     const row: SocketRow = {
-      family: t[1].length - lc === 9 ? 4 : 6,
+      family: lc === 8 ? 4 : 6, // 8 hex digits: IPv4; 32: IPv6
       state,
       localAddress,
       localPort: parseInt(t[1].slice(lc + 1), 16),

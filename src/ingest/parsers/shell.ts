@@ -12,13 +12,17 @@ const COMMANDS = new Set([
   "sudo", "doas", "awk", "grep", "egrep", "sort", "uniq", "wc", "head", "tail", "less", "more", "watch", "ip", "dmesg",
   "journalctl", "Get-NetTCPConnection", "get-nettcpconnection", "netsh", "sockstat", "tcpdoc", "docker", "kubectl",
   "nsenter", "adb", "ssh", "echo", "date", "uname", "hostname", "ulimit", "findstr", "Select-String", "for", "while", "time",
+  // Filters a socket table is piped through (Windows `find`, `sls`; Unix text tools).
+  "find", "FIND", "sls", "cut", "tr", "sed", "column", "nl", "xargs", "rg", "ag", "ack", "zgrep", "pcregrep",
 ]);
 
 // Prompts that cannot be anything else: "user@host:~$ ", "[root@host ~]# ",
 // "[root@freenas] ~# ", "PS C:\Users\me> ", "[server]: PS C:\> " (a remote
 // PSSession), "C:\> ", "sh-5.1$ ", "bash-5.2# ", oh-my-zsh's "➜  ~ ". After
 // these any command is a command line.
-const STRONG_PROMPT = /^(?:\[[^\]]*@[^\]]*\](?:\s*[^\s$#%>]+)?|[\w.-]+@[\w.-]+(?::\S*)?|(?:\[[\w.-]+\]:\s*)?PS [A-Za-z]:\\[^>]*|[A-Za-z]:\\[^>]*|[\w.-]*sh-[\d.]+)\s*[$#%>]\s?|^➜\s+\S+(?:\s+git:\([^)]*\))?(?:\s+✗)?(?:\s+|$)/;
+// Also cPanel's "root@server [~]# ", macOS's "Kevins-MBP:dir user$ " and
+// pfSense's "[2.4.4-RELEASE][root@fw]/root: ".
+const STRONG_PROMPT = /^(?:(?:\[[^\]@]*\])*\[[^\]]*@[^\]]*\](?:\s*[^\s$#%>:]+)?|[\w.-]+@[\w.-]+(?::\S*)?(?:\s+\[[^\]]*\])?|(?:\[[\w.-]+\]:\s*)?PS [A-Za-z]:\\[^>]*|[A-Za-z]:\\[^>]*|[\w.-]*sh-[\d.]+|[\w.-]+:\S+ [\w.-]+(?=\$ ))\s*[$#%>]\s?|^(?:\[[^\]@]*\])+\[[^\]]*@[^\]]*\][^\s:]*:\s|^➜\s+\S+(?:\s+git:\([^)]*\))?(?:\s+✗)?(?:\s+|$)/;
 // Short prompts ("$ ", "# ", "host% ", "~ ❯ "): only before a known command.
 const WEAK_PROMPT = /^(?:[\w~./-]+)?\s*[$#%>❯»]\s?/;
 
@@ -33,6 +37,12 @@ function commandAfterPrompt(text: string): { cmd: string; strong: boolean } | un
 // A tool's own complaint printed among its output: "netstat: /proc/net/tcp6:
 // No such file or directory", "ss: unknown option".
 const TOOL_MESSAGE = /^(?:ss|netstat|lsof|nstat|sar|busybox|toybox|sysctl|cat|awk|grep|sudo|bash|sh|zsh):\s/;
+
+const WATCH_HEADER = /^\s*Every\s+\d+(?:[.,]\d+)?s:\s+(.*)$/;
+
+// "...", "…", "[...]", "(...)", "<...>", "<snip>", "[snip]", "--snip--", "8< snip", "... 120 more lines ...",
+// "(truncated)", "[output truncated]", "<redacted>", "[ rest omitted ]".
+const ELISION = /^\s*(?:[.…·]{2,}|…|[[(<{]\s*(?:\.{2,}|…)\s*[\])>}]|[-=[(<{#*\s]*(?:-?8<-*\s*)?(?:snip(?:ped)?|cut|truncated|omitted|redacted|elided)(?:\s+(?:here|for brevity|for clarity))?[-=\])>}#*\s.]*|[[(<{]?\s*(?:\.{2,}|…)?\s*(?:and\s+)?\d*\s*(?:more|other|similar)\s+(?:lines?|rows?|entries|connections|sockets)(?:\s+(?:omitted|truncated|snipped|elided|like this))?\s*(?:\.{2,}|…)?\s*[\])>}]?|[[(<{]\s*(?:output\s+|rest\s+|lines?\s+)?(?:truncated|omitted|snipped|elided)\s*[\])>}])\s*$/i;
 
 /** Reads an ss state filter from a command line: the single state, or ambiguity. */
 function applySsFilter(words: string[], ctx: ParseContext): void {
@@ -87,7 +97,16 @@ export const shellParser: LineParser = {
     const { text, tokens } = line;
     const t0 = tokens[0];
     if (tokens.length === 1 && (t0 === "^C" || t0 === "^Z" || t0 === "^D" || /^[-=_*#~.]{3,}$/.test(t0))) return "noise";
+    // Elisions a paste puts where it left rows out: "...", "[...]", "<snip>", "…", "(... 300 more lines ...)".
+    if (ELISION.test(text)) return "noise";
     if (TOOL_MESSAGE.test(text)) return "noise";
+    // watch's header: "Every 2.0s: netstat -nat | grep 8080      host: Mon Mar  4 10:00:01 2024".
+    const w = WATCH_HEADER.exec(text);
+    if (w) {
+      const cmd = w[1].split(/\s{2,}/)[0].trim();
+      if (!parseCommand(cmd, ctx)) resetTable(ctx);
+      return "noise";
+    }
     const prompt = commandAfterPrompt(text);
     if (prompt !== undefined) {
       const { cmd, strong } = prompt;

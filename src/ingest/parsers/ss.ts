@@ -102,10 +102,8 @@ export const ssParser: LineParser = {
     if (netid && netid !== "tcp" && netid !== "mptcp") return "other-socket";
     const local = splitColonPort(t[i + 2]);
     const remote = splitColonPort(t[i + 3]);
-    if (!local || !remote) {
-      if (netid) return "other-socket";
-      return undefined;
-    }
+    // A TCP row whose endpoints do not read (an address edited by hand): not ss's, and never "other".
+    if (!local || !remote) return undefined;
     if (!hasState && ctx.stateFilter !== 0) state = ctx.stateFilter;
     const recvQ = Number(t[i]);
     const sendQ = Number(t[i + 1]);

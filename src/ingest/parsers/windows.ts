@@ -67,7 +67,11 @@ const TITLES = new Set([
 ]);
 
 // First word of the column header: "Proto" in most languages, else translated (all (s)).
-const PROTO_WORDS = new Set(["Proto", "协议", "協定", "プロトコル", "Имя", "Protocolo", "Protocole", "Protokoll"]);
+const PROTO_WORDS = new Set([
+  "Proto", "协议", "協定", "プロトコル", "Имя", "Protocolo", "Protocole", "Protokoll",
+  // From the titles' languages, unverified by a dump (ko, pl, cs, tr).
+  "프로토콜", "Protokół", "Protokol",
+]);
 
 /** What the parser remembers between lines of one input. */
 interface State {
@@ -75,11 +79,13 @@ interface State {
   inRow: boolean;
   /** The last row was TCP (so -b lines may name its program). */
   lastTcp: boolean;
+  /** The last line was the "Active Connections" title (in any language): the column heading follows. */
+  afterTitle: boolean;
 }
 
 function state(ctx: ParseContext): State {
   let s = ctx.scratch[FORMAT] as State | undefined;
-  if (!s) ctx.scratch[FORMAT] = s = { inRow: false, lastTcp: false };
+  if (!s) ctx.scratch[FORMAT] = s = { inRow: false, lastTcp: false, afterTitle: false };
   return s;
 }
 
@@ -106,10 +112,11 @@ export const windowsNetstatParser: LineParser = {
   parse(line, ctx, sink) {
     const t = line.tokens;
     const t0 = t[0];
-    if (t0 === "TCP" || t0 === "UDP") {
+    // Lower case in tables other tools print in netstat's layout (and in hand-typed pastes).
+    if (t0 === "TCP" || t0 === "UDP" || t0 === "tcp" || t0 === "udp") {
       if (t.length < 3 || !isEndpoint(t[1])) return undefined;
       const st = state(ctx);
-      if (t0 === "UDP") {
+      if (t0 === "UDP" || t0 === "udp") {
         st.inRow = true;
         st.lastTcp = false;
         return "other-socket";
@@ -120,12 +127,18 @@ export const windowsNetstatParser: LineParser = {
       if (!local || !remote) return undefined;
       let end = t.length;
       let pid: number | undefined;
-      if (end >= 5 && isDigits(t[end - 1])) pid = Number(t[--end]);
-      // Some translations are several words; an unknown word leaves the state unknown.
-      const word = end === 4 ? t[3] : t.slice(3, end).join(" ");
+      let tcpState = t.length > 3 ? parseWindowsState(t[3]) : UNKNOWN_STATE;
+      if (tcpState !== UNKNOWN_STATE) {
+        // The usual row: one state word, then the PID (-o); anything after that is not netstat's.
+        if (t.length > 4 && isDigits(t[4])) pid = Number(t[4]);
+      } else {
+        if (end >= 5 && isDigits(t[end - 1])) pid = Number(t[--end]);
+        // Some translations are several words; an unknown word leaves the state unknown.
+        if (end > 4) tcpState = parseWindowsState(t.slice(3, end).join(" "));
+      }
       const row: SocketRow = {
         family: familyOf(local.host) || familyOf(remote.host),
-        state: end > 3 ? parseWindowsState(word) : UNKNOWN_STATE,
+        state: tcpState,
         localAddress: local.host,
         localPort: local.port,
         remoteAddress: remote.host,
@@ -145,7 +158,11 @@ export const windowsNetstatParser: LineParser = {
     const text = line.text;
     const indented = text.charCodeAt(0) === 32;
     const st = state(ctx);
-    if (indented && t.length >= 4 && PROTO_WORDS.has(t0)) {
+    const afterTitle = st.afterTitle;
+    st.afterTitle = false;
+    // The column heading: "Proto" or its translation first; or, in a language not listed, any
+    // indented line of words (no endpoint, no number) right under the title.
+    if (indented && t.length >= 4 && (PROTO_WORDS.has(t0) || afterTitle && !/[:\d]/.test(text))) {
       st.inRow = false;
       return "header";
     }
@@ -165,7 +182,10 @@ export const windowsNetstatParser: LineParser = {
     }
     st.inRow = false;
     const trimmed = t.length <= 4 ? text.trim() : "";
-    if (trimmed && TITLES.has(trimmed)) return "header";
+    if (trimmed && TITLES.has(trimmed)) {
+      st.afterTitle = true;
+      return "header";
+    }
     // cmd.exe's banner: "Microsoft Windows [Version 10.0.19044.1766]", "(c) Microsoft Corporation. ...".
     if (t0 === "Microsoft" && t[1] === "Windows" && t.length >= 3 && t[2].startsWith("[")) return "noise";
     if (t0 === "(c)" && text.indexOf("Microsoft Corporation") !== -1) return "noise";
