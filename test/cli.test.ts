@@ -91,3 +91,15 @@ describe("Node and Deno", () => {
     }
   });
 });
+
+describe("text report", () => {
+  it("fits 80 columns when stdout is not a terminal, for every sample scenario", () => {
+    const dirs = fs.readdirSync(path.join(ROOT, "samples", "linux")).map((d) => path.join("samples", "linux", d));
+    for (const d of dirs) {
+      const files = fs.readdirSync(path.join(ROOT, d)).filter((f) => f.endsWith(".txt") || f.endsWith(".log")).map((f) => path.join(d, f));
+      const r = node(["analyze", ...files]);
+      assert.ok(r.status === 0 || r.status === 1, `${d}: ${r.stderr}`);
+      for (const line of r.stdout.split("\n")) assert.ok([...line].length <= 80, `${d}: ${line.length} columns: ${line}`);
+    }
+  });
+});

@@ -20,7 +20,8 @@ export function detectTerminal(noColorFlag = false): TerminalInfo {
     stdoutIsTTY,
     stdinIsTTY: Boolean(process.stdin.isTTY),
     color: stdoutIsTTY && !noColor,
-    width: Math.max(60, Math.min(stdoutIsTTY ? process.stdout.columns || 80 : 100, 160)),
+    // Not a terminal (a pipe, a file, CI logs): 80 columns.
+    width: stdoutIsTTY ? Math.max(40, Math.min(process.stdout.columns || 80, 160)) : 80,
     ci,
   };
 }

@@ -131,7 +131,8 @@ export function buildFinding(o: RuleOutcome, ctx: FactContext, answers: Record<s
       tops.push({});
       continue;
     }
-    for (const e of v.groups) groups.push({ by: label, key: e.key, count: e.count });
+    // Groups of one socket each show no concentration: not evidence.
+    if ((v.groups[0]?.count ?? 0) > 1) for (const e of v.groups) groups.push({ by: label, key: e.key, count: e.count });
     tops.push({ by, first: v.groups[0]?.first });
   }
   // example sockets

@@ -2,7 +2,7 @@
 
 import { type Finding, severityRank } from "../model/finding.ts";
 import { STATES } from "../model/states.ts";
-import { wrapParagraphs } from "../text.ts";
+import { wrapParagraphs, wrapText } from "../text.ts";
 import type { Analysis } from "./analysis.ts";
 
 export interface TextOptions {
@@ -45,29 +45,32 @@ export function stateBars(a: Analysis, width: number): string[] {
 }
 
 function findingLines(f: Finding, o: TextOptions): string[] {
-  const head = `${paint(o.color, SEVERITY_STYLE[f.severity], f.severity.toUpperCase().padEnd(8))} ${paint(o.color, "bold", f.title)} [${f.rule}]`;
-  const out = [head, ...wrapParagraphs(f.message, o.width, "    ")];
-  for (const g of f.evidence.groups.slice(0, 3)) out.push(`    - ${g.by} ${g.key}: ${g.count}`);
-  if (f.missing.length) out.push(`    (could not tell: ${f.missing.join(", ")})`);
+  const sev = f.severity.toUpperCase().padEnd(9);
+  const head = wrapText(`${f.title} [${f.rule}]${f.partial ? " (partial evidence)" : ""}`, o.width, sev);
+  head[0] = paint(o.color, SEVERITY_STYLE[f.severity], sev) + paint(o.color, "bold", head[0].slice(sev.length));
+  const out = [...head, ...wrapParagraphs(f.message, o.width, "    ")];
+  for (const g of f.evidence.groups.slice(0, 3)) out.push(...wrapText(`${g.by} ${g.key}: ${g.count}`, o.width, "    - ", "      "));
+  if (f.missing.length) out.push(...wrapText(`(could not tell: ${f.missing.join(", ")})`, o.width, "    "));
   const check = f.checks[0];
-  if (check?.command) out.push(`    check: ${check.command}`);
-  if (f.fixes[0]) out.push(`    fix:   ${f.fixes[0].title}`);
+  if (check?.command) out.push(...wrapText(check.command, o.width, "    check: "));
+  if (f.fixes[0]) out.push(...wrapText(f.fixes[0].title, o.width, "    fix:   "));
   return out;
 }
 
 /** Renders the analysis as text that fits `width` columns. */
 export function renderText(a: Analysis, o: TextOptions): string {
   const out: string[] = [];
-  out.push(paint(o.color, "bold", a.live ? "tcpdoc: live snapshot of this machine" : "tcpdoc: analysis of " + a.inputs.map((i) => i.path).join(", ")));
-  for (const l of inputLines(a)) out.push("  " + l);
+  const title = a.live ? "tcpdoc: live snapshot of this machine" : a.inputs.length === 1 ? `tcpdoc: analysis of ${a.inputs[0].path}` : `tcpdoc: analysis of ${a.inputs.length} inputs`;
+  out.push(...wrapText(title, o.width).map((l) => paint(o.color, "bold", l)));
+  for (const l of inputLines(a)) out.push(...wrapText(l, o.width, "  ", "      "));
   out.push("", paint(o.color, "bold", `TCP sockets: ${a.summary.sockets}`));
   out.push(...stateBars(a, o.width));
   const unparsed = a.inputs.filter((r) => r.unparsed > 0);
   if (unparsed.length) {
     out.push("", paint(o.color, "yellow", "Lines not understood (shown so nothing is hidden):"));
     for (const r of unparsed) {
-      for (const u of r.unparsedLines.slice(0, 5)) out.push(`  ${r.path}:${u.line}: ${u.text.slice(0, Math.max(20, o.width - r.path.length - 10))}`);
-      if (r.unparsed > 5) out.push(`  ... ${r.unparsed - 5} more in ${r.path} (--json lists up to ${r.unparsedLines.length})`);
+      for (const u of r.unparsedLines.slice(0, 5)) out.push(`  ${r.path}:${u.line}: ${u.text}`.slice(0, o.width));
+      if (r.unparsed > 5) out.push(...wrapText(`... ${r.unparsed - 5} more in ${r.path} (--json lists up to ${r.unparsedLines.length})`, o.width, "  "));
     }
   }
   out.push("");
@@ -77,7 +80,7 @@ export function renderText(a: Analysis, o: TextOptions): string {
     const sorted = [...a.findings].sort((x, y) => severityRank(y.severity) - severityRank(x.severity));
     out.push(paint(o.color, "bold", `Findings (${sorted.length}):`));
     for (const f of sorted) out.push(...findingLines(f, o), "");
-    out.push("Run 'tcpdoc explain RULE-ID' for the full rule, or 'tcpdoc FILE...' in a terminal for a guided session.");
+    out.push(...wrapText("Run 'tcpdoc explain RULE-ID' for the full rule, or 'tcpdoc FILE...' in a terminal for a guided session.", o.width));
   }
   return out.join("\n") + "\n";
 }
