@@ -161,7 +161,9 @@ describe("rule commands", () => {
     it(`rules list finds the built-in rules (${runtime})`, { skip }, () => {
       const r = cli(runtime, ["rules", "list"]);
       assert.equal(r.status, 0, r.stderr);
-      for (const id of REQUIRED) assert.match(r.stdout, new RegExp(`^${id}\\s+(info|warning|critical)\\s+built-in`, "m"));
+      for (const id of REQUIRED) assert.match(r.stdout, new RegExp(`^${id}\\s+(info|warning|critical)\\s+\\S`, "m"));
+      // Only built-ins are loaded: no rule is marked as coming from elsewhere.
+      assert.doesNotMatch(r.stdout, /\[(user|rules-dir)/);
     });
     it(`rules validate exits 2 with positions and no stack trace (${runtime})`, { skip }, () => {
       const r = cli(runtime, ["rules", "validate", INVALID]);

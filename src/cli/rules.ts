@@ -1,5 +1,7 @@
 /** `tcpdoc rules list|validate|test` and `tcpdoc explain RULE-ID`: the rule tooling's command-line edge. */
 
+import { wrapText } from "../text.ts";
+import { detectTerminal } from "./terminal.ts";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import process from "node:process";
@@ -51,14 +53,23 @@ function listCommand(flags: Record<string, unknown>): number {
     return EXIT.ok;
   }
   const idW = Math.max(2, ...set.rules.map((r) => r.id.length));
-  out(`${"ID".padEnd(idW)}  SEVERITY  SOURCE                TITLE`);
+  const width = detectTerminal(Boolean(flags["no-color"])).width;
+  const head = `${"ID".padEnd(idW)}  SEVERITY  `;
+  out(`${head}TITLE`);
   for (const r of set.rules) {
-    const src = r.origin === "built-in" ? "built-in" : `${r.origin}${set.replaced.has(r.id) ? " (replaces built-in)" : ""}`;
-    out(`${r.id.padEnd(idW)}  ${r.severity.padEnd(8)}  ${src.padEnd(20)}  ${r.title}`);
+    const src = r.origin === "built-in" ? "" : ` [${r.origin}${set.replaced.has(r.id) ? ", replaces built-in" : ""}]`;
+    const lines = wrapText(`${r.title}${src}`, width, `${r.id.padEnd(idW)}  ${r.severity.padEnd(8)}  `, " ".repeat(head.length));
+    for (const l of lines) out(l);
   }
   const user = userRulesDir();
-  const dirs = [builtinRulesDir(), ...(ruleOptions(flags).userRules && user && existsSync(user) ? [user] : []), ...list(flags.rules)];
-  out(`\n${set.rules.length} rules from ${dirs.map(rel).join(", ")}${list(flags.disable).length ? `; disabled: ${list(flags.disable).join(", ")}` : ""}`);
+  const dirs = [
+    `${rel(builtinRulesDir())} (built-in)`,
+    ...(ruleOptions(flags).userRules && user && existsSync(user) ? [`${rel(user)} (user)`] : []),
+    ...list(flags.rules).map((d) => `${rel(d)} (--rules)`),
+  ];
+  const disabled = list(flags.disable).length ? `; disabled: ${list(flags.disable).join(", ")}` : "";
+  out("");
+  for (const l of wrapText(`${set.rules.length} rules loaded from ${dirs.join(", ")}${disabled}`, width)) out(l);
   return EXIT.ok;
 }
 

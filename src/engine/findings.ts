@@ -198,7 +198,8 @@ export function buildFinding(o: RuleOutcome, ctx: FactContext, answers: Record<s
     fixes: (rule.fixes ?? []).map((f) => ({ title: f.title, steps: [...f.steps], caveats: [...(f.caveats ?? [])] })),
     references: [...(rule.references ?? [])],
     tags: [...(rule.tags ?? [])],
-    source: rule.source,
+    // Built-in rules by their place in the package, the same on every machine.
+    source: rule.origin === "built-in" ? `rules/${rule.source.slice(rule.source.replace(/\\/g, "/").lastIndexOf("/") + 1)}` : rule.source,
   };
   if (partial) finding.partial = true;
   return finding;
