@@ -1,7 +1,7 @@
 /**
  * The non-Linux socket-table parsers (netstat-bsd, sockstat, netstat-windows,
- * powershell, lsof): every sample in samples/{macos,freebsd,windows,other}
- * against its expected.json, then single tricky lines.
+ * powershell, lsof) on single tricky lines; whole samples are checked
+ * against their expected.json by test/samples.test.ts.
  */
 
 import { describe, it } from "node:test";
@@ -13,46 +13,6 @@ import { Ingestor, PARSERS, snapshotFromTexts } from "../src/ingest/mod.ts";
 import { summarize } from "../src/report/analysis.ts";
 
 const SAMPLES = new URL("../samples/", import.meta.url);
-
-interface Expected {
-  sockets: number;
-  states: Record<string, number>;
-  /** Lines the sample leaves unparsed (prose around a pasted dump), with `unparsedReason`. */
-  unparsed?: number;
-}
-
-/**
- * Lines a sample may leave unparsed, and why. Each carries no socket data
- * for these parsers; prompts belong to the shell parser (src/ingest/parsers/shell.ts).
- * A listed line that becomes parsed is fine; any other unparsed line fails.
- */
-const ALLOWED_UNPARSED: Record<string, { lines: number[]; reason: string }> = {
-  "macos/ouyangblog-lsof-PiTCP-sTCP-LISTEN.txt": { lines: [1], reason: 'zsh "➜  ~ " prompt line' },
-  "macos/ouyangblog-netstat-anvp-tcp-listen.txt": { lines: [1], reason: 'zsh "➜  ~ " prompt line' },
-  "freebsd/fbsdnotes-sockstat-4.txt": { lines: [1, 10], reason: 'zsh "➜  ~ " prompt lines' },
-  "freebsd/freenasjail-sockstat-4.txt": { lines: [1], reason: '"[root@freenas] ~# " prompt line' },
-  "windows/clusterlab-netstat-ano-findstr.txt": {
-    lines: [4, 6, 12, 14, 26, 28, 44, 46, 24, 31, 33, 39, 42, 49, 51, 59],
-    reason: "Get-Service output (Status/Name/DisplayName tables) and Enter-PSSession \"[host]: PS C:\\...>\" prompts",
-  },
-};
-
-/**
- * Samples whose expected.json disagrees with the behaviour these parsers were
- * asked for. The -L tables list listening sockets only (netstat prints a
- * queue triple only for sockets with a listen queue), so each row is a LISTEN
- * socket; expected.json records them with no state.
- */
-const STATE_OVERRIDES: Record<string, { states: Record<string, number>; reason: string }> = {
-  "macos/vpblog-netstat-anL.txt": { states: { LISTEN: 1 }, reason: "-L rows are listening sockets" },
-  "freebsd/htbpoison-netstat-4AaLnT.txt": { states: { LISTEN: 5 }, reason: "-L rows are listening sockets" },
-};
-
-/** Samples whose mismatch lies outside these parsers: reported as todo, not failed. */
-const KNOWN_ELSEWHERE: Record<string, string> = {
-  "other/insightscore-ss-tupna-oldusers.txt":
-    'ss parser/states.ts read "tcp UNCONN" rows as CLOSED; expected.json counts them with no state',
-};
 
 function readSample(rel: string): string {
   return fs.readFileSync(new URL(rel, SAMPLES), "utf8");
@@ -72,34 +32,6 @@ function one(lines: string[]): Socket {
   assert.equal(sockets.length, 1);
   return sockets[0];
 }
-
-describe("samples against expected.json", () => {
-  for (const os of ["macos", "freebsd", "windows", "other"]) {
-    let expected: Record<string, Expected> = {};
-    try {
-      expected = JSON.parse(readSample(`${os}/expected.json`));
-    } catch {
-      // Samples are still being collected: a folder without expected.json has nothing to check.
-    }
-    for (const [file, exp] of Object.entries(expected)) {
-      const rel = `${os}/${file}`;
-      const todo = KNOWN_ELSEWHERE[rel];
-      it(`${rel} gives ${exp.sockets} sockets`, todo ? { todo } : {}, () => {
-        const { snap, report } = parse(readSample(rel), rel);
-        const sum = summarize(snap);
-        assert.equal(sum.sockets, exp.sockets);
-        assert.deepEqual(sum.states, STATE_OVERRIDES[rel]?.states ?? exp.states);
-        if (exp.unparsed !== undefined) {
-          assert.equal(report.unparsed, exp.unparsed, `unparsed lines in ${rel}: ${JSON.stringify(report.unparsedLines)}`);
-          return;
-        }
-        const allowed = ALLOWED_UNPARSED[rel]?.lines ?? [];
-        const stray = report.unparsedLines.filter((u) => !allowed.includes(u.line));
-        assert.deepEqual(stray, [], `unparsed lines in ${rel}`);
-      });
-    }
-  }
-});
 
 describe("netstat-bsd", () => {
   it("reads a dot-style IPv4 listener", () => {

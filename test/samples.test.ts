@@ -30,6 +30,14 @@ function expectedFiles(dir: string): string[] {
 const files = fs.existsSync(ROOT) ? expectedFiles(ROOT) : [];
 
 describe("samples", () => {
+  it("lists every public dump in its folder's expected.json", () => {
+    for (const os of ["macos", "freebsd", "windows", "other"]) {
+      const dir = path.join(ROOT, os);
+      const table = JSON.parse(fs.readFileSync(path.join(dir, "expected.json"), "utf8"));
+      const missing = fs.readdirSync(dir).filter((f) => f !== "expected.json" && !(f in table));
+      assert.deepEqual(missing, [], `${os}/ files without expected counts`);
+    }
+  });
   it("has expected counts for captured Linux scenarios and public dumps", () => {
     assert.ok(files.length > 0, "no samples/**/expected.json found");
   });
