@@ -61,6 +61,10 @@ export class StringPool {
   // is "", never a dotted quad).
   #v4 = new Int32Array(2048);
   #v4Count = 0;
+  // A small direct-mapped cache in front of the table: a dump's few local
+  // addresses come back on every row and are answered from here.
+  readonly #v4CacheKeys = new Int32Array(64);
+  readonly #v4CacheIds = new Int32Array(64);
 
   /** Returns the id of `s`, adding it when new. */
   intern(s: string): number {
@@ -84,12 +88,19 @@ export class StringPool {
    * as written (canonically), and becomes its string.
    */
   internV4(v4: number, text?: string, start = 0, end = 0): number {
-    const t = this.#v4, mask = (t.length >> 1) - 1, key = v4 | 0;
+    const key = v4 | 0, c = (key ^ (key >>> 11) ^ (key >>> 22)) & 63;
+    const cached = this.#v4CacheIds[c];
+    if (cached !== 0 && this.#v4CacheKeys[c] === key) return cached;
+    const t = this.#v4, mask = (t.length >> 1) - 1;
     let h = (Math.imul(key, 0x9e3779b1) >>> 0) & mask;
     for (;;) {
       const id = t[2 * h + 1];
       if (id === 0) break;
-      if (t[2 * h] === key) return id;
+      if (t[2 * h] === key) {
+        this.#v4CacheKeys[c] = key;
+        this.#v4CacheIds[c] = id;
+        return id;
+      }
       h = (h + 1) & mask;
     }
     const id = this.values.length;

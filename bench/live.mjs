@@ -1,0 +1,137 @@
+// Helpers for bench/live.sh, run inside the benchmark's network namespace.
+//
+//   node bench/live.mjs make SOCKETS READYFILE   # opens the sockets, writes READYFILE, waits
+//   node bench/live.mjs time REPS                # times ss and tcpdoc, prints JSON
+
+import { fork, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+/** Open files per process stay under this (the hard limit here may be as low as 20,000). */
+const FDS_PER_WORKER = 16000;
+
+/**
+ * Opens about `total` sockets: workers (each under the open-file limit) own a
+ * listener on 127.0.0.1 and connect to it. Nine connections in ten stay
+ * ESTABLISHED; the client half-closes the tenth, which leaves CLOSE-WAIT on
+ * the server side and FIN-WAIT-2 on the client side (both stable: the
+ * sockets stay open, so no timer reaps them).
+ */
+async function make(total, ready) {
+  const workers = Math.max(1, Math.ceil(total / FDS_PER_WORKER));
+  const per = Math.floor((total - workers) / workers / 2);
+  const children = [];
+  process.on("SIGTERM", () => {
+    for (const c of children) c.kill("SIGKILL");
+    process.exit(0);
+  });
+  await Promise.all(Array.from({ length: workers }, (_, w) => new Promise((res, rej) => {
+    const c = fork(fileURLToPath(import.meta.url), ["worker", String(per), String(9000 + w)], { stdio: "inherit" });
+    children.push(c);
+    c.on("message", res);
+    c.on("exit", (code) => rej(new Error(`worker exited ${code}`)));
+  })));
+  const n = countSockets();
+  fs.writeFileSync(ready, `${n}\n`);
+  process.stderr.write(`[live] ${n} sockets open in ${workers} workers (${per} connections each)\n`);
+  // Bounded: never outlive a forgotten benchmark by more than ten minutes.
+  setTimeout(() => process.kill(process.pid, "SIGTERM"), 600_000);
+}
+
+async function worker(connections, port) {
+  process.on("disconnect", () => process.exit(0));
+  const accepted = [];
+  const server = net.createServer({ allowHalfOpen: true }, (c) => {
+    c.on("error", () => {});
+    accepted.push(c);
+  });
+  await new Promise((res) => server.listen({ port, host: "127.0.0.1", backlog: 65535 }, res));
+  const clients = [];
+  const connect = () =>
+    new Promise((res, rej) => {
+      const c = net.connect({ port, host: "127.0.0.1", allowHalfOpen: true }, () => res(c));
+      c.on("error", rej);
+    });
+  const BATCH = 500;
+  for (let i = 0; i < connections; i += BATCH) {
+    const batch = [];
+    for (let j = i; j < Math.min(i + BATCH, connections); j++) batch.push(connect());
+    clients.push(...(await Promise.all(batch)));
+  }
+  for (let i = 0; i < clients.length; i += 10) clients[i].end();
+  await new Promise((res) => setTimeout(res, 300));
+  process.send("ready");
+  setTimeout(() => process.exit(0), 600_000);
+}
+
+function countSockets() {
+  let n = 0;
+  for (const f of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    try {
+      n += fs.readFileSync(f, "latin1").split("\n").length - 2;
+    } catch { /* no IPv6 */ }
+  }
+  return n;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+function once(cmd, args) {
+  const rssFile = path.join(os.tmpdir(), `tcpdoc-live-rss-${process.pid}`);
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync("/usr/bin/time", ["-f", "%M", "-o", rssFile, cmd, ...args], {
+    cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 28, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" },
+  });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const rss = Number(fs.readFileSync(rssFile, "utf8").trim().split("\n").pop());
+  fs.rmSync(rssFile, { force: true });
+  return { wall, rss, status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function time(reps) {
+  const bin = path.join(ROOT, "bin", "tcpdoc.js");
+  const commands = {
+    ss: ["sh", ["-c", "ss -tan | wc -l"]],
+    procFiles: [process.execPath, [bin, "analyze", "/proc/net/tcp", "/proc/net/tcp6", "--json"]],
+    live: [process.execPath, [bin, "analyze", "--json"]],
+  };
+  const probe = once(...commands.live);
+  if (probe.status === 2) {
+    process.stderr.write(`[live] no live reader yet: ${probe.stderr.trim()}\n`);
+    delete commands.live;
+  }
+  const res = {};
+  for (const k of Object.keys(commands)) res[k] = { walls: [], rss: 0 };
+  for (let i = 0; i < reps; i++) {
+    for (const [k, [cmd, args]] of Object.entries(commands)) {
+      const r = once(cmd, args);
+      if (r.status !== 0 && r.status !== 1) throw new Error(`${k} exited ${r.status}: ${r.stderr}`);
+      res[k].walls.push(r.wall);
+      res[k].rss = Math.max(res[k].rss, r.rss);
+      if (k === "ss") res[k].sockets = Number(r.stdout.trim()) - 1;
+      else res[k].sockets = JSON.parse(r.stdout).summary.sockets;
+    }
+  }
+  for (const v of Object.values(res)) {
+    v.wall = median(v.walls);
+    delete v.walls;
+  }
+  process.stdout.write(JSON.stringify({ sockets: countSockets(), ...res }) + "\n");
+}
+
+const [mode, a, b] = process.argv.slice(2);
+if (mode === "make") await make(Number(a), b);
+else if (mode === "worker") await worker(Number(a), Number(b));
+else if (mode === "time") time(Number(a ?? 5));
+else {
+  process.stderr.write("usage: node bench/live.mjs make SOCKETS READYFILE | time REPS\n");
+  process.exit(2);
+}
