@@ -54,7 +54,8 @@ function terminal(name: string, command: string) {
   const id = `tcpdoc-e2e-${name}-${process.pid}`;
   const tmux = (...args: string[]) => tmuxOn(id, ...args);
   // CI=true makes ink draw nothing until it exits: run without it.
-  const script = `cd ${sh(ROOT)} && env -u CI TERM=xterm-256color ${command}; echo "TCPDOC-EXIT=$?"; sleep 60`;
+  // `unset` rather than `env -u`, so every command of a pipeline runs without it.
+  const script = `cd ${sh(ROOT)} && unset CI && export TERM=xterm-256color && ${command}; echo "TCPDOC-EXIT=$?"; sleep 60`;
   const r = tmux("new-session", "-d", "-s", id, "-x", "80", "-y", "24", script);
   assert.equal(r.status, 0, `tmux new-session: ${r.stderr}`);
   const screen = () => tmux("capture-pane", "-p", "-t", id).stdout;
