@@ -61,8 +61,13 @@ async function run(argv: string[]): Promise<{ code: number; stdout: string; stde
   const out: string[] = [];
   const err: string[] = [];
   const saved = { out: process.stdout.write, err: process.stderr.write };
-  process.stdout.write = ((chunk: string | Uint8Array) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
+  // main() writes text; while it awaits (the rule commands load lazily) the
+  // node test runner may report through the same stdout, as bytes: pass those on
+  const capture = (into: string[], stream: NodeJS.WriteStream, orig: typeof process.stdout.write) =>
+    ((chunk: string | Uint8Array, ...rest: unknown[]) =>
+      typeof chunk === "string" ? (into.push(chunk), true) : (orig as (...a: unknown[]) => boolean).call(stream, chunk, ...rest)) as typeof process.stdout.write;
+  process.stdout.write = capture(out, process.stdout, saved.out);
+  process.stderr.write = capture(err, process.stderr, saved.err);
   try {
     const code = await main(argv);
     return { code, stdout: out.join(""), stderr: err.join("") };

@@ -17,7 +17,7 @@ import {
   runRuleTests,
   validatePaths,
 } from "../src/engine/mod.ts";
-import { parseRule } from "../src/engine/rule_file.ts";
+import { compileRuleDir, parseRule } from "../src/engine/rule_file.ts";
 
 /** Node, also when the tests run under Deno. */
 const NODE = "Deno" in globalThis ? "node" : process.execPath;
@@ -44,6 +44,17 @@ describe("built-in rules", () => {
   });
   it("validate cleanly", () => {
     assert.deepEqual(validatePaths([builtinRulesDir()]).errors.map((e) => e.format()), []);
+  });
+  it("compile (as scripts/build.mjs puts them in the bundle) to the rules the YAML gives, through JSON", () => {
+    const compiled = JSON.parse(JSON.stringify(compileRuleDir(builtinRulesDir())));
+    const set = loadRules({ userRules: false });
+    const all = compiled.rules.map((c: { file: string; rule: Record<string, unknown> }) => ({ ...c.rule, source: path.join(builtinRulesDir(), c.file), origin: "built-in" }));
+    assert.deepEqual(all.filter((r: { enabled?: boolean }) => r.enabled !== false), set.rules);
+    assert.deepEqual(new Map(compiled.conditions), set.conditions);
+    assert.ok(compiled.files.some((f: { name: string }) => f.name === "_conditions.yaml"));
+  });
+  it("fail to compile when one does not validate", () => {
+    assert.throws(() => compileRuleDir(INVALID), /built-in rules do not validate/);
   });
 });
 

@@ -2,7 +2,7 @@
 
 import * as fs from "node:fs";
 import process from "node:process";
-import { diagnose } from "../engine/mod.ts";
+import { diagnose } from "../engine/diagnose.ts";
 import { captureLive, FORMATS, InputError, liveSnapshot, readInputs, renderSnapshotFile } from "../ingest/mod.ts";
 import { drawStateDiagram, explainState, formatStateList, resolveState, unknownStateMessage } from "../knowledge/mod.ts";
 import { severityRank } from "../model/finding.ts";
@@ -13,7 +13,6 @@ import { renderMarkdown } from "../report/markdown.ts";
 import { renderText } from "../report/text.ts";
 import { wrapText } from "../text.ts";
 import { helpText, parseArgs, UsageError } from "./options.ts";
-import { explainRuleCommand, rulesCommand } from "./rules.ts";
 import { detectTerminal } from "./terminal.ts";
 import { VERSION } from "./version.ts";
 
@@ -107,9 +106,11 @@ export async function main(argv: string[]): Promise<number> {
       write(renderSnapshotFile(captureLive(), VERSION), flags.output);
       return EXIT.ok;
     }
-    if (command[0] === "rules") return await rulesCommand(command[1], positionals, flags);
+    // the rule commands read YAML: they (and the yaml package) load only when asked for
+    if (command[0] === "rules") return await (await import("./rules.ts")).rulesCommand(command[1], positionals, flags);
     if (cmd === "explain") {
       const width = Math.min(detectTerminal(Boolean(flags["no-color"])).width, 100);
+      const { explainRuleCommand } = await import("./rules.ts");
       return explainRuleCommand(positionals, flags, width) ?? explainCommand(positionals, flags);
     }
     throw new UsageError(`"tcpdoc ${cmd}" is not available yet`);

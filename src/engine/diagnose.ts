@@ -5,7 +5,8 @@ import type { Snapshot } from "../model/snapshot.ts";
 import { type RuleOutcome, evaluateRule } from "./evaluate.ts";
 import { FactContext } from "./facts.ts";
 import { buildFinding, normalizeAnswers, rankFindings } from "./findings.ts";
-import { type LoadOptions, loadRules, type RuleFileError, type RuleSet } from "./rule_file.ts";
+import { loadCompiledRules, loadOptions, type RuleSet } from "./rule_dirs.ts";
+import type { RuleFileError } from "./rule_file.ts";
 
 export interface DiagnoseOptions {
   ruleDirs: string[];
@@ -24,7 +25,7 @@ export interface DiagnoseOptions {
  *
  * @example
  * ```ts
- * const d = new Diagnoser(snapshot, loadRules({}));
+ * const d = new Diagnoser(snapshot, loadRuleSet({}));
  * const findings = await d.run({ "server-restarted": "yes" });
  * ```
  */
@@ -54,20 +55,14 @@ export class Diagnoser {
   }
 }
 
-/** Loads the rules these options name (built-in, user, --rules; minus --disable). */
-export function loadRuleSet(opts: Partial<DiagnoseOptions>): RuleSet {
-  const o: LoadOptions = {
-    ruleDirs: opts.ruleDirs ?? [],
-    userRules: opts.userRules ?? true,
-    disabled: opts.disabled ?? [],
-    env: opts.env,
-  };
-  return loadRules(o);
-}
-
-/** Evaluates the rules over the snapshot and returns findings, worst first. */
+/**
+ * Evaluates the rules over the snapshot and returns findings, worst first.
+ * The built-in rules compiled into the bundle need no YAML; the YAML reader
+ * and validator (rule_file.ts) load only when some rule file must be read.
+ */
 export async function diagnose(snap: Snapshot, opts: DiagnoseOptions): Promise<Finding[]> {
-  const set = loadRuleSet(opts);
+  const o = loadOptions(opts);
+  const set = loadCompiledRules(o) ?? (await import("./rule_file.ts")).loadRules(o);
   for (const e of set.errors) opts.onRuleError?.(e);
   return await new Diagnoser(snap, set).run(opts.answers);
 }

@@ -429,28 +429,93 @@ interface Memo {
   why?: string;
 }
 
-/** Growable counters keyed by a number: one slot per distinct key, no per-socket allocation. */
+/**
+ * A map from numeric keys to dense ids, in first-seen order: open addressing
+ * over a Float64Array of keys (integers up to 2^53, negative ones too; a Map
+ * boxes every key beyond the small-integer range and hashes it slowly).
+ */
+class NumIds {
+  #keys = new Float64Array(128);
+  /** id + 1 per table slot, 0 = empty. */
+  #ids = new Int32Array(128);
+  #mask = 127;
+  size = 0;
+
+  static #hash(key: number): number {
+    const lo = key | 0, hi = (key / 4294967296) | 0;
+    let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    return h ^ (h >>> 16);
+  }
+
+  /** The id of `key`; a new key gets `fresh` (check the result against it). */
+  idOf(key: number, fresh: number): number {
+    const keys = this.#keys, ids = this.#ids, mask = this.#mask;
+    let h = NumIds.#hash(key) & mask;
+    for (let e = ids[h]; e !== 0; e = ids[h]) {
+      if (keys[h] === key) return e - 1;
+      h = (h + 1) & mask;
+    }
+    keys[h] = key;
+    ids[h] = fresh + 1;
+    if (++this.size * 2 > mask) this.#grow();
+    return fresh;
+  }
+
+  #grow(): void {
+    const n = (this.#mask + 1) * 2, mask = n - 1;
+    const keys = new Float64Array(n), ids = new Int32Array(n), ok = this.#keys, oi = this.#ids;
+    for (let j = 0; j < oi.length; j++) {
+      if (oi[j] === 0) continue;
+      let h = NumIds.#hash(ok[j]) & mask;
+      while (ids[h] !== 0) h = (h + 1) & mask;
+      keys[h] = ok[j];
+      ids[h] = oi[j];
+    }
+    this.#keys = keys, this.#ids = ids, this.#mask = mask;
+  }
+}
+
+/**
+ * Growable counters keyed by a number: one slot per distinct key, no
+ * per-socket allocation. Keys in -1..dense-2 (ports, string ids) index a
+ * direct table; others go through a NumIds table.
+ */
 class KeyCounter {
-  readonly slots = new Map<number, number>();
+  readonly #direct: Int32Array | undefined;
+  #hashed: NumIds | undefined;
   counts = new Int32Array(64);
   extra = new Int32Array(64);
   first = new Int32Array(64);
   size = 0;
+  constructor(dense = 0) {
+    this.#direct = dense > 0 ? new Int32Array(dense) : undefined;
+  }
   add(key: number, i: number, extra: boolean): void {
-    let s = this.slots.get(key);
-    if (s === undefined) {
-      s = this.size++;
-      if (s === this.counts.length) {
-        const n = s * 2;
-        const c = new Int32Array(n), e = new Int32Array(n), f = new Int32Array(n);
-        c.set(this.counts), e.set(this.extra), f.set(this.first);
-        this.counts = c, this.extra = e, this.first = f;
-      }
-      this.slots.set(key, s);
-      this.first[s] = i;
+    const d = this.#direct;
+    let s: number;
+    if (d !== undefined && key >= -1 && key < d.length - 1) {
+      s = d[key + 1] - 1;
+      if (s < 0) d[key + 1] = (s = this.#slot(i)) + 1;
+    } else {
+      const h = this.#hashed ??= new NumIds();
+      s = h.idOf(key, this.size);
+      if (s === this.size) this.#slot(i);
     }
     this.counts[s]++;
     if (extra) this.extra[s]++;
+  }
+  #slot(i: number): number {
+    const s = this.size++;
+    if (s === this.counts.length) {
+      const n = s * 2;
+      const c = new Int32Array(n), e = new Int32Array(n), f = new Int32Array(n);
+      c.set(this.counts), e.set(this.extra), f.set(this.first);
+      this.counts = c, this.extra = e, this.first = f;
+    }
+    this.first[s] = i;
+    return s;
   }
   /** Slots of the `n` biggest groups, biggest first (ties: first seen first). */
   top(n: number): number[] {
@@ -506,6 +571,7 @@ export class FactContext {
   readonly #masks = new Map<string, Uint8Array | null>();
   #listenPorts: Uint8Array | undefined;
   #inputProcess: Uint8Array | undefined;
+  #stateIndex: { order: Int32Array; start: Int32Array } | undefined;
   #subnetIds: Int32Array | undefined;
   readonly #subnetNames: string[] = [];
   readonly #subnetByName = new Map<string, number>();
@@ -524,6 +590,18 @@ export class FactContext {
     const t = this.t;
     for (let i = 0; i < t.length; i++) if (t.state[i] === LISTEN) lp[t.localPort[i] + 1] = 1;
     return this.#listenPorts = lp;
+  }
+
+  /** Socket indices grouped by state (counting sort, table order within a state): state s is order[start[s]..start[s+1]). */
+  stateIndex(): { order: Int32Array; start: Int32Array } {
+    if (this.#stateIndex) return this.#stateIndex;
+    const t = this.t, st = t.state, n = STATES.length + 1;
+    const start = new Int32Array(n + 1);
+    for (let i = 0; i < t.length; i++) start[st[i] + 1]++;
+    for (let s = 0; s < n; s++) start[s + 1] += start[s];
+    const next = start.slice(0, n), order = new Int32Array(t.length);
+    for (let i = 0; i < t.length; i++) order[next[st[i]]++] = i;
+    return this.#stateIndex = { order, start };
   }
 
   /** Per input: 1 when some socket row of it names a process. */
@@ -678,11 +756,20 @@ export class FactContext {
     const range = this.portRange();
     const t = this.t, st = t.state;
     const lp = listener || by === "local-port" || by === "local-endpoint" ? this.listenPorts() : undefined;
-    const kc = new KeyCounter();
-    let total = 0, withProcess = 0;
     const pool = t.strings.values.length;
-    const destIds = by === "source-destination" ? new Map<number, number>() : undefined;
-    for (let i = 0; i < t.length; i++) {
+    const dense = by === "local-port" || by === "remote-port" ? 65537
+      : by === "local-address" || by === "remote-host" || by === "remote-subnet" ? pool + 1
+      : 0;
+    const kc = new KeyCounter(dense);
+    let total = 0, withProcess = 0;
+    const destIds = by === "source-destination" ? new NumIds() : undefined;
+    // one state asked (the usual case): visit only its sockets, in table order
+    let only = -1;
+    for (let id = 0; id < wanted.length; id++) if (wanted[id]) only = only === -1 ? id : -2;
+    const idx = only >= 0 ? this.stateIndex() : undefined;
+    const from = idx ? idx.start[only] : 0, to = idx ? idx.start[only + 1] : t.length;
+    for (let k = from; k < to; k++) {
+      const i = idx ? idx.order[k] : k;
       if (!wanted[st[i]] || (ex && ex[i])) continue;
       if (listener) {
         const has = lp![t.localPort[i] + 1] === 1 && t.localPort[i] !== NONE;
@@ -718,9 +805,7 @@ export class FactContext {
           break;
         }
         case "source-destination": {
-          const d = t.remoteAddr[i] * 65537 + t.remotePort[i] + 1;
-          let id = destIds!.get(d);
-          if (id === undefined) destIds!.set(d, id = destIds!.size);
+          const id = destIds!.idOf(t.remoteAddr[i] * 65537 + t.remotePort[i] + 1, destIds!.size);
           key = id * pool + t.localAddr[i];
           break;
         }
@@ -904,15 +989,13 @@ export class FactContext {
     const lp = this.listenPorts();
     const counted = stateMask(["ESTABLISHED", "SYN_SENT", "TIME_WAIT", "FIN_WAIT_1", "FIN_WAIT_2", "CLOSING", "LAST_ACK", "CLOSE_WAIT"]);
     const kc = new KeyCounter();
-    const destIds = new Map<number, number>();
+    const destIds = new NumIds();
     const pool = t.strings.values.length;
     let total = 0;
     for (let i = 0; i < t.length; i++) {
       const p = t.localPort[i];
       if (!counted[st[i]] || p < range.low || p > range.high || lp[p + 1] || (ex && ex[i])) continue;
-      const d = t.remoteAddr[i] * 65537 + t.remotePort[i] + 1;
-      let id = destIds.get(d);
-      if (id === undefined) destIds.set(d, id = destIds.size);
+      const id = destIds.idOf(t.remoteAddr[i] * 65537 + t.remotePort[i] + 1, destIds.size);
       kc.add(id * pool + t.localAddr[i], i, st[i] === TIME_WAIT);
       total++;
     }

@@ -1,6 +1,6 @@
 /** The rule engine's face: load rules, evaluate them over a snapshot, explain and test them. */
 
-export { Diagnoser, diagnose, type DiagnoseOptions, loadRuleSet } from "./diagnose.ts";
+export { Diagnoser, diagnose, type DiagnoseOptions } from "./diagnose.ts";
 export { FactContext, FACTS, factsMarkdown, GROUP_BY } from "./facts.ts";
 export { evaluateRule, type RuleOutcome, type Truth } from "./evaluate.ts";
 export { buildFinding, fillTemplate, normalizeAnswers, rankFindings } from "./findings.ts";
@@ -8,6 +8,7 @@ export {
   builtinRulesDir,
   conditionsJsonSchema,
   loadRules,
+  loadRuleSet,
   packageRoot,
   readRuleFile,
   type Rule,

@@ -7,13 +7,40 @@
 
 import * as fs from "node:fs";
 import * as path from "node:path";
-import process from "node:process";
-import { fileURLToPath } from "node:url";
 import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type Document } from "yaml";
 import { SEVERITIES, type Severity } from "../model/finding.ts";
 import { STATES } from "../model/states.ts";
 import { editDistance } from "../text.ts";
+import type { DiagnoseOptions } from "./diagnose.ts";
 import { EXCEPTION_FIELDS, FACT_IDS, FACTS, type RuleException, parsePath } from "./facts.ts";
+import {
+  builtinRulesDir,
+  type CompiledRuleDir,
+  compiledBuiltin,
+  compiledInputs,
+  conditionsFileIn,
+  type LoadOptions,
+  loadOptions,
+  ruleFilesIn,
+  type RuleSet,
+  ruleSources,
+  sha1,
+} from "./rule_dirs.ts";
+
+export {
+  builtinRulesDir,
+  type CompiledRuleDir,
+  conditionsFileIn,
+  isRuleFileName,
+  loadCompiledRules,
+  type LoadOptions,
+  packageRoot,
+  ruleFilesIn,
+  type RuleSet,
+  type RuleSource,
+  ruleSources,
+  userRulesDir,
+} from "./rule_dirs.ts";
 
 // ---------------------------------------------------------------- the rule model
 
@@ -773,122 +800,86 @@ export function conditionCycles(conds: ReadonlyMap<string, Conditions>): string[
 
 // ---------------------------------------------------------------- directories
 
-/** The package root: the nearest directory above this module holding tcpdoc's package.json. */
-export function packageRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8; i++) {
-    const pj = path.join(dir, "package.json");
-    try {
-      const name = JSON.parse(fs.readFileSync(pj, "utf8")).name;
-      if (name === "tcpdoc") return dir;
-    } catch {
-      // not here
-    }
-    const up = path.dirname(dir);
-    if (up === dir) break;
-    dir = up;
+// packageRoot, builtinRulesDir, userRulesDir, ruleFilesIn, ruleSources, the compiled
+// built-in rules: in ./rule_dirs.ts (no YAML there: the installed command loads it at start-up)
+
+/**
+ * Validates a directory of built-in rules as loadRules does and returns it
+ * as data (scripts/build.mjs); throws listing every problem, since a
+ * built-in rule that fails validation must not ship.
+ */
+export function compileRuleDir(dir: string): CompiledRuleDir {
+  const errors: RuleFileError[] = [];
+  const conditions = new Map<string, Conditions>();
+  const cf = conditionsFileIn(dir);
+  if (cf) {
+    const r = readConditionsFile(cf, new Set());
+    errors.push(...r.errors);
+    for (const [k, v] of r.conditions) conditions.set(k, v);
   }
-  return process.cwd();
-}
-
-/** The built-in rules directory. */
-export function builtinRulesDir(): string {
-  return path.join(packageRoot(), "rules");
-}
-
-/** The user's rules directory: $XDG_CONFIG_HOME/tcpdoc/rules, else ~/.config/tcpdoc/rules. */
-export function userRulesDir(env: Record<string, string | undefined> = process.env): string | undefined {
-  const base = env.XDG_CONFIG_HOME || (env.HOME ? path.join(env.HOME, ".config") : undefined);
-  return base ? path.join(base, "tcpdoc", "rules") : undefined;
-}
-
-/** Is this file a rule (not a test, not named conditions, not the schema)? */
-export function isRuleFileName(name: string): boolean {
-  return /\.ya?ml$/.test(name) && !name.startsWith("_") && !/\.test\.ya?ml$/.test(name);
-}
-
-/** Rule files in a directory, sorted; [] when it does not exist. */
-export function ruleFilesIn(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir).filter(isRuleFileName).sort().map((n) => path.join(dir, n));
-  } catch {
-    return [];
+  for (const cyc of conditionCycles(conditions)) {
+    errors.push(new RuleFileError("condition-cycle", cf ?? "_conditions.yaml", 1, 1, `Named conditions refer to each other in a circle: ${cyc.join(" -> ")}`, "break the circle"));
   }
-}
-
-/** The named-conditions file of a directory, if it has one. */
-export function conditionsFileIn(dir: string): string | undefined {
-  for (const n of ["_conditions.yaml", "_conditions.yml"]) {
-    const f = path.join(dir, n);
-    if (fs.existsSync(f)) return f;
+  const names = new Set(conditions.keys());
+  const rules: CompiledRuleDir["rules"] = [];
+  const ids = new Set<string>();
+  for (const file of ruleFilesIn(dir)) {
+    const r = readRuleFile(file, { conditionNames: names, builtin: true }, "built-in");
+    errors.push(...r.errors);
+    if (!r.rule) continue;
+    if (ids.has(r.rule.id)) errors.push(new RuleFileError("duplicate-id", file, 1, 1, `Duplicate rule id "${r.rule.id}"`));
+    ids.add(r.rule.id);
+    const { source: _s, origin: _o, ...rule } = r.rule;
+    rules.push({ file: path.basename(file), rule });
   }
-  return undefined;
-}
-
-/** Where rules are loaded from, in order: later directories replace rules of earlier ones by id. */
-export interface RuleSource {
-  dir: string;
-  origin: RuleOrigin;
-}
-
-export interface LoadOptions {
-  /** Extra --rules directories. */
-  ruleDirs?: string[];
-  /** Read the user directory (default true). */
-  userRules?: boolean;
-  /** Rule ids not to load. */
-  disabled?: string[];
-  /** Environment for the user directory (tests). */
-  env?: Record<string, string | undefined>;
-  /** Skip the built-in rules (tests). */
-  noBuiltin?: boolean;
-}
-
-/** The rule sources for these options. */
-export function ruleSources(o: LoadOptions): RuleSource[] {
-  const out: RuleSource[] = [];
-  if (!o.noBuiltin) out.push({ dir: builtinRulesDir(), origin: "built-in" });
-  if (o.userRules !== false) {
-    const u = userRulesDir(o.env);
-    if (u && fs.existsSync(u)) out.push({ dir: u, origin: "user" });
-  }
-  for (const d of o.ruleDirs ?? []) out.push({ dir: path.resolve(d), origin: "rules-dir" });
-  return out;
-}
-
-/** The rules, named conditions and problems found while loading. */
-export interface RuleSet {
-  rules: Rule[];
-  conditions: Map<string, Conditions>;
-  errors: RuleFileError[];
-  /** Rules replaced by a later source: id -> the file that was replaced. */
-  replaced: Map<string, string>;
+  if (errors.length) throw new Error(`built-in rules do not validate:\n${errors.map((e) => e.format()).join("\n")}`);
+  const files = compiledInputs(dir).map((name) => ({ name, sha1: sha1(fs.readFileSync(path.join(dir, name), "utf8")) }));
+  return { files, conditions: [...conditions], rules };
 }
 
 /** Loads rules from the sources; broken files are reported in `errors` and left out. */
 export function loadRules(o: LoadOptions = {}): RuleSet {
   const sources = ruleSources(o);
+  const compiled = sources.map((s) => (s.origin === "built-in" ? compiledBuiltin(s.dir) : undefined));
   const errors: RuleFileError[] = [];
   const conditions = new Map<string, Conditions>();
-  for (const s of sources) {
+  sources.forEach((s, si) => {
+    const pre = compiled[si];
+    if (pre) {
+      for (const [k, v] of pre.conditions) conditions.set(k, v);
+      return;
+    }
     const f = conditionsFileIn(s.dir);
-    if (!f) continue;
+    if (!f) return;
     const r = readConditionsFile(f, new Set(conditions.keys()));
     errors.push(...r.errors);
     for (const [k, v] of r.conditions) conditions.set(k, v);
-  }
+  });
   for (const cyc of conditionCycles(conditions)) {
     errors.push(new RuleFileError("condition-cycle", "_conditions.yaml", 1, 1, `Named conditions refer to each other in a circle: ${cyc.join(" -> ")}`, "break the circle"));
     for (const n of cyc) conditions.delete(n);
+    // a built-in rule may name a condition just dropped: validate the YAML as before
+    compiled.fill(undefined);
   }
   const names = new Set(conditions.keys());
   const byId = new Map<string, Rule>();
   const replaced = new Map<string, string>();
   const disabled = new Set(o.disabled ?? []);
-  for (const s of sources) {
+  sources.forEach((s, si) => {
+    const pre = compiled[si];
+    if (pre) {
+      // validated at build time; ids are unique within the directory
+      for (const { file, rule } of pre.rules) {
+        const r: Rule = { ...rule, source: path.join(s.dir, file), origin: s.origin };
+        const old = byId.get(r.id);
+        if (old) replaced.set(r.id, old.source);
+        byId.set(r.id, r);
+      }
+      return;
+    }
     if (s.origin === "rules-dir" && !fs.existsSync(s.dir)) {
       errors.push(new RuleFileError("read", s.dir, 1, 1, "No such rules directory"));
-      continue;
+      return;
     }
     const seenHere = new Map<string, string>();
     for (const file of ruleFilesIn(s.dir)) {
@@ -908,9 +899,14 @@ export function loadRules(o: LoadOptions = {}): RuleSet {
       if (old) replaced.set(r.rule.id, old.source);
       byId.set(r.rule.id, r.rule);
     }
-  }
+  });
   const rules = [...byId.values()].filter((r) => !disabled.has(r.id) && r.enabled !== false);
   return { rules, conditions, errors, replaced };
+}
+
+/** Loads the rules these options name (built-in, user, --rules; minus --disable). */
+export function loadRuleSet(opts: Partial<DiagnoseOptions>): RuleSet {
+  return loadRules(loadOptions(opts));
 }
 
 /** Where a rule file's `id:` is (for duplicate-id errors). */
