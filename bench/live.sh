@@ -24,6 +24,8 @@ ip netns add "$NS"
 ip -n "$NS" link set lo up
 nsx() { ip netns exec "$NS" "$@"; }
 nsx sysctl -qw net.ipv4.ip_local_port_range="1024 65535"
+# Keep the workers' listener ports (9000 + w) out of the clients' reach.
+nsx sysctl -qw net.ipv4.ip_local_reserved_ports="9000-9099"
 nsx sysctl -qw net.core.somaxconn=65535
 nsx sysctl -qw net.ipv4.tcp_max_syn_backlog=65535
 
