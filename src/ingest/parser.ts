@@ -82,3 +82,11 @@ export function tokenize(text: string): string[] {
   }
   return out;
 }
+
+/**
+ * A parser's own state for the current input, kept in `ctx.scratch[key]`
+ * and made by `init` on first use.
+ */
+export function parserState<T>(ctx: ParseContext, key: string, init: () => T): T {
+  return (ctx.scratch[key] ??= init()) as T;
+}

@@ -14,7 +14,7 @@
 import { NONE, type SocketRow } from "../../model/socket_table.ts";
 import { parseState, stateId, UNKNOWN_STATE } from "../../model/states.ts";
 import { familyOf, splitColonPort, splitDotPort } from "../address.ts";
-import { isDigits, type LineParser, type ParseContext } from "../parser.ts";
+import { isDigits, type LineParser, type ParseContext, parserState } from "../parser.ts";
 
 const FORMAT = "netstat-bsd";
 const LISTEN = stateId("LISTEN");
@@ -56,9 +56,7 @@ interface State {
 }
 
 function state(ctx: ParseContext): State {
-  let s = ctx.scratch[FORMAT] as State | undefined;
-  if (!s) ctx.scratch[FORMAT] = s = { section: "", pidCol: -1, procCol: -1 };
-  return s;
+  return parserState<State>(ctx, FORMAT, () => ({ section: "", pidCol: -1, procCol: -1 }));
 }
 
 /** True for "host.port" endpoints: a dot after the last colon. */

@@ -15,7 +15,7 @@
  */
 
 import { parseState, UNKNOWN_STATE } from "../../model/states.ts";
-import { isDigits, type Line, type LineParser, type ParseContext, type Sink } from "../parser.ts";
+import { isDigits, type Line, type LineParser, type ParseContext, type Sink, parserState } from "../parser.ts";
 
 const FORMAT = "counters";
 
@@ -35,12 +35,7 @@ interface State {
 }
 
 function state(ctx: ParseContext): State {
-  let s = ctx.scratch[FORMAT] as State | undefined;
-  if (!s) {
-    s = { names: {}, section: "", family: "", icmpDir: "", ssTable: false, sarCols: undefined, sarAverage: false };
-    ctx.scratch[FORMAT] = s;
-  }
-  return s;
+  return parserState<State>(ctx, FORMAT, () => ({ names: {}, section: "", family: "", icmpDir: "", ssTable: false, sarCols: undefined, sarAverage: false }));
 }
 
 // ---------------------------------------------------------------- Linux netstat -s

@@ -8,7 +8,7 @@
 import { NONE, type SocketRow } from "../../model/socket_table.ts";
 import { parseState, stateId, UNKNOWN_STATE } from "../../model/states.ts";
 import { familyOf, parsePort } from "../address.ts";
-import { isDigits, type Line, type LineParser, type ParseContext, type Sink } from "../parser.ts";
+import { isDigits, type Line, type LineParser, type ParseContext, type Sink, parserState } from "../parser.ts";
 
 const FORMAT = "powershell";
 const LISTEN = stateId("LISTEN");
@@ -51,9 +51,7 @@ interface State {
 }
 
 function state(ctx: ParseContext): State {
-  let s = ctx.scratch[FORMAT] as State | undefined;
-  if (!s) ctx.scratch[FORMAT] = s = { starts: undefined, group: false, record: undefined, emitted: false, recordKeys: undefined };
-  return s;
+  return parserState<State>(ctx, FORMAT, () => ({ starts: undefined, group: false, record: undefined, emitted: false, recordKeys: undefined }));
 }
 
 function stateOf(v: string): number {

@@ -9,7 +9,7 @@
  */
 
 import type { SymptomEndpoint, SymptomKind } from "../../model/snapshot.ts";
-import type { Line, LineParser, ParseContext } from "../parser.ts";
+import { type Line, type LineParser, type ParseContext, parserState } from "../parser.ts";
 
 const FORMAT = "log";
 
@@ -146,9 +146,7 @@ interface State {
 }
 
 function state(ctx: ParseContext): State {
-  let s = ctx.scratch[FORMAT] as State | undefined;
-  if (!s) ctx.scratch[FORMAT] = s = { traceLine: -1 };
-  return s;
+  return parserState<State>(ctx, FORMAT, () => ({ traceLine: -1 }));
 }
 
 /** Socket-error lines and other log lines. */

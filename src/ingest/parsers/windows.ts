@@ -8,7 +8,7 @@
 import { NONE, type SocketRow } from "../../model/socket_table.ts";
 import { addStateAliases, parseState, stateId, UNKNOWN_STATE } from "../../model/states.ts";
 import { familyOf, splitColonPort } from "../address.ts";
-import { isDigits, type LineParser, type ParseContext } from "../parser.ts";
+import { isDigits, type LineParser, type ParseContext, parserState } from "../parser.ts";
 
 const FORMAT = "netstat-windows";
 
@@ -84,9 +84,7 @@ interface State {
 }
 
 function state(ctx: ParseContext): State {
-  let s = ctx.scratch[FORMAT] as State | undefined;
-  if (!s) ctx.scratch[FORMAT] = s = { inRow: false, lastTcp: false, afterTitle: false };
-  return s;
+  return parserState<State>(ctx, FORMAT, () => ({ inRow: false, lastTcp: false, afterTitle: false }));
 }
 
 /**
