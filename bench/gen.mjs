@@ -126,15 +126,13 @@ function ssEndpoint(addr, v6) {
   return v6 && addr !== "*" ? `[${addr}]` : addr;
 }
 
-/** Writes `n` sockets as `netstat -nat` prints them. Returns bytes written. */
-export function writeNetstat(path, n, seed = 1, opts = {}) {
+/** Writes a header and one line per socket to `path` in 1 MiB writes. Returns bytes written. */
+function writeRows(path, header, n, seed, opts, row) {
   const fd = fs.openSync(path, "w");
-  let buf = "Active Internet connections (servers and established)\n" +
-    "Proto Recv-Q Send-Q Local Address           Foreign Address         State      \n";
+  let buf = header;
   let bytes = 0;
   for (const s of sockets(n, seed, opts)) {
-    buf += `${(s.v6 ? "tcp6" : "tcp").padEnd(4)}  ${String(s.rq).padStart(6)} ${String(s.sq).padStart(6)} ` +
-      `${netstatEndpoint(s.la, s.lp).padEnd(23)} ${netstatEndpoint(s.ra, s.rp).padEnd(23)} ${s.state.padEnd(11)}\n`;
+    buf += row(s);
     if (buf.length > 1 << 20) {
       bytes += fs.writeSync(fd, buf);
       buf = "";
@@ -143,6 +141,15 @@ export function writeNetstat(path, n, seed = 1, opts = {}) {
   bytes += fs.writeSync(fd, buf);
   fs.closeSync(fd);
   return bytes;
+}
+
+/** Writes `n` sockets as `netstat -nat` prints them. Returns bytes written. */
+export function writeNetstat(path, n, seed = 1, opts = {}) {
+  const header = "Active Internet connections (servers and established)\n" +
+    "Proto Recv-Q Send-Q Local Address           Foreign Address         State      \n";
+  return writeRows(path, header, n, seed, opts, (s) =>
+    `${(s.v6 ? "tcp6" : "tcp").padEnd(4)}  ${String(s.rq).padStart(6)} ${String(s.sq).padStart(6)} ` +
+    `${netstatEndpoint(s.la, s.lp).padEnd(23)} ${netstatEndpoint(s.ra, s.rp).padEnd(23)} ${s.state.padEnd(11)}\n`);
 }
 
 /** Writes `n` sockets as `ss -tan` prints them (two passes: ss sizes columns over all rows). Returns bytes written. */
@@ -160,22 +167,12 @@ export function writeSs(path, n, seed = 1, opts = {}) {
     if (lp.length > w.lp) w.lp = lp.length;
     if (rp.length > w.rp) w.rp = rp.length;
   }
-  const fd = fs.openSync(path, "w");
   // Header: "Local Address:Port" with its colon over the rows' colons.
-  let buf = `${"State".padEnd(w.st)} Recv-Q Send-Q ${"Local Address".padStart(w.la)}:${"Port".padEnd(w.lp)} ` +
+  const header = `${"State".padEnd(w.st)} Recv-Q Send-Q ${"Local Address".padStart(w.la)}:${"Port".padEnd(w.lp)} ` +
     `${"Peer Address".padStart(w.ra)}:${"Port".padEnd(w.rp)} Process\n`;
-  let bytes = 0;
-  for (const s of sockets(n, seed, opts)) {
-    buf += `${SS_NAME[s.state].padEnd(w.st)} ${String(s.rq).padEnd(6)} ${String(s.state === "LISTEN" ? 4096 : s.sq).padEnd(6)} ` +
-      `${ssLocal(s).padStart(w.la)}:${String(s.lp).padEnd(w.lp)} ${ssRemote(s).padStart(w.ra)}:${(s.rp < 0 ? "*" : String(s.rp)).padEnd(w.rp)}        \n`;
-    if (buf.length > 1 << 20) {
-      bytes += fs.writeSync(fd, buf);
-      buf = "";
-    }
-  }
-  bytes += fs.writeSync(fd, buf);
-  fs.closeSync(fd);
-  return bytes;
+  return writeRows(path, header, n, seed, opts, (s) =>
+    `${SS_NAME[s.state].padEnd(w.st)} ${String(s.rq).padEnd(6)} ${String(s.state === "LISTEN" ? 4096 : s.sq).padEnd(6)} ` +
+    `${ssLocal(s).padStart(w.la)}:${String(s.lp).padEnd(w.lp)} ${ssRemote(s).padStart(w.ra)}:${(s.rp < 0 ? "*" : String(s.rp)).padEnd(w.rp)}        \n`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
