@@ -160,6 +160,11 @@ export class LineDecoder {
     this.#rest = start === 0 ? text : text.slice(start);
   }
 
+  /** True when the bytes pushed so far were UTF-8 and ended with a whole line. */
+  atLineStart(): boolean {
+    return !this.#first && this.encoding === "utf-8" && this.#rest.length === 0 && this.#tail === undefined;
+  }
+
   /** Flushes the last line, which has no newline at its end. */
   end(onLine: (line: string) => void): void {
     this.endRanges((text, start, end) => onLine(text.slice(start, end)));

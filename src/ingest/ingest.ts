@@ -14,6 +14,7 @@ import type { SocketRow } from "../model/socket_table.ts";
 import { cleanLine, LineDecoder } from "./decode.ts";
 import { type FastPath, fastPathFor, plainRow } from "./fast_rows.ts";
 import { type LineParser, type ParseContext, type Sink, tokenize } from "./parser.ts";
+import type { ReadAhead } from "./read_ahead.ts";
 import { unwrapPaste, withoutLineNumber } from "./paste.ts";
 
 const EXAMPLES_KEPT = 5;
@@ -42,6 +43,8 @@ export class Ingestor implements Sink {
   readonly #row = plainRow();
   #lineNo = 0;
   #lastSocket = -1;
+  /** Rows the fast path read and #countFastRows has not yet counted by format. */
+  #fastRows = 0;
   /** Size of the input when known (expectBytes), bytes pushed so far, and the table's size at the start. */
   #expected = 0;
   #pushed = 0;
@@ -103,9 +106,39 @@ export class Ingestor implements Sink {
     for (let i = 0; i < bytes.length; i += 1 << 16) this.push(bytes.subarray(i, i + (1 << 16)));
   }
 
+  /** The format whose fast path reads the next line first, if any (see read_ahead.ts). */
+  fastFormat(): string | undefined {
+    return this.#fast !== undefined ? this.#sticky!.format : undefined;
+  }
+
+  /** True when the input so far is UTF-8 and ends with a whole line. */
+  atLineStart(): boolean {
+    return this.#decoder.atLineStart();
+  }
+
+  /**
+   * Books rows read ahead from where this input has got to, as the fast
+   * path of `rows.format` would have booked them here (one line each).
+   * Call only at a line start, when fastFormat() returns that format.
+   */
+  adopt(rows: ReadAhead): void {
+    this.#countFastRows();
+    const t = this.#snap.sockets, n = rows.count, r = this.report;
+    const remap = new Uint32Array(rows.strings.length);
+    for (let k = 1; k < rows.strings.length; k++) remap[k] = t.strings.intern(rows.strings[k]);
+    t.appendPlain(rows.columns, n, remap, this.#index, this.#lineNo + 1);
+    this.#lineNo += n;
+    if (n > 0) this.#lastSocket = t.length - 1;
+    r.sockets += n;
+    r.kinds.socket += n;
+    if (n > 0) r.formats[rows.format] = (r.formats[rows.format] ?? 0) + n;
+    Object.assign(this.#ctx.scratch, rows.scratch);
+  }
+
   /** Finishes the input and returns its report. */
   end(): InputReport {
     this.#decoder.endRanges(this.#onRange);
+    this.#countFastRows();
     const r = this.report;
     r.encoding = this.#decoder.encoding;
     r.lines = this.#lineNo;
@@ -118,6 +151,7 @@ export class Ingestor implements Sink {
   }
 
   #line(raw: string): void {
+    this.#countFastRows();
     const number = ++this.#lineNo;
     // A line longer than any row, counter or log line (binary junk, a paste
     // that lost its newlines) is reported as not understood without being
@@ -175,14 +209,22 @@ export class Ingestor implements Sink {
 
   /** Books a socket row that the sticky parser's fast path read, as #line would. */
   #plain(): void {
-    const row = this.#row, r = this.report, format = this.#sticky!.format;
+    const row = this.#row, r = this.report;
     this.#lastSocket = this.#snap.sockets.addPlain(
       row.state, row.family, row.localAddr, row.localPort, row.remoteAddr, row.remotePort, row.recvQ, row.sendQ,
       row.user, row.inode, row.timer, this.#index, ++this.#lineNo,
     );
     r.sockets++;
     r.kinds.socket++;
-    r.formats[format] = (r.formats[format] ?? 0) + 1;
+    this.#fastRows++;
+  }
+
+  /** Adds the rows the fast path read since the last call to the sticky parser's format count. */
+  #countFastRows(): void {
+    if (this.#fastRows === 0) return;
+    const f = this.#sticky!.format, r = this.report;
+    r.formats[f] = (r.formats[f] ?? 0) + this.#fastRows;
+    this.#fastRows = 0;
   }
 
   // Sink

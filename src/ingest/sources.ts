@@ -1,8 +1,11 @@
 /** The I/O edge of ingest: reads files and stdin in chunks into a snapshot. */
 
 import * as fs from "node:fs";
+import * as os from "node:os";
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { emptySnapshot, type Snapshot } from "../model/snapshot.ts";
 import { Ingestor } from "./ingest.ts";
+import { readAhead, type ReadAhead, type ReadAheadJob } from "./read_ahead.ts";
 import { PARSERS } from "./registry.ts";
 
 // Read 1 MiB at a time (fewer system calls; /proc/net/tcp with 100k sockets
@@ -30,13 +33,17 @@ export class InputError extends Error {
 /** Progress callback: bytes read so far and the total when known. */
 export type Progress = (path: string, done: number, total: number | undefined) => void;
 
-function readFd(fd: number, ing: Ingestor, path: string, total: number | undefined, progress?: Progress): void {
+/**
+ * Reads fd into the ingestor from byte `from` (null: from where the fd is,
+ * for pipes) up to `to` or the end; returns the offset reached.
+ */
+function readFd(fd: number, ing: Ingestor, path: string, total: number | undefined, progress?: Progress, from: number | null = null, to = Infinity): number {
   const buf = new Uint8Array(READ);
-  let done = 0;
-  for (;;) {
+  let pos = from ?? 0;
+  while (pos < to) {
     let n: number;
     try {
-      n = fs.readSync(fd, buf, 0, READ, null);
+      n = fs.readSync(fd, buf, 0, Math.min(READ, to - pos), from === null ? null : pos);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === "EAGAIN") continue;
@@ -45,9 +52,150 @@ function readFd(fd: number, ing: Ingestor, path: string, total: number | undefin
     }
     if (n === 0) break;
     for (let i = 0; i < n; i += CHUNK) ing.push(buf.subarray(i, Math.min(n, i + CHUNK)));
-    done += n;
-    progress?.(path, done, total);
+    pos += n;
+    progress?.(path, pos, total);
   }
+  return pos;
+}
+
+/** How a file is read. */
+export interface ReadOptions {
+  /** Files of at least this many bytes are read on two threads (default 8 MiB; Infinity: never). */
+  readAheadFrom?: number;
+  /**
+   * Tests: read ahead on this thread, after the first part (the same result
+   * without a second thread), with the first `probe` bytes read first and
+   * the split at the line after the one that holds byte `at`.
+   */
+  _inline?: { probe: number; at: number };
+}
+
+/** Files this big or bigger are read on two threads when the machine has two cores. */
+const READ_AHEAD_FROM = 8 << 20;
+/** What the main thread reads before it knows the format and the row density. */
+const PROBE = 1 << 20;
+/**
+ * The main thread's head start in the split, in bytes: about what it reads
+ * while the helper thread starts.
+ */
+const HEAD_START = 4 << 20;
+
+/** Where rows are read ahead: a helper thread, or this one (tests). */
+interface ReadAheadRunner {
+  run(job: ReadAheadJob): void;
+  /** What was read ahead, waiting at most `ms`; undefined when it failed or took longer. */
+  result(ms: number): ReadAhead | undefined;
+  close(): void;
+}
+
+/** A helper thread that reads ahead in a big file (read_ahead.ts). Node only. */
+export class ReadAheadThread implements ReadAheadRunner {
+  readonly #worker: Worker;
+  readonly #port: MessagePort;
+  /** 0 while reading; 1 when the result is posted; 2 when the module could not load. */
+  readonly #flag = new Int32Array(new SharedArrayBuffer(4));
+
+  private constructor(url: URL) {
+    const { port1, port2 } = new MessageChannel();
+    this.#port = port1;
+    // Under Node the TypeScript sources (tests) need tsx's hooks, which a
+    // worker does not inherit.
+    const hooks = url.pathname.endsWith(".ts") ? 'import("tsx/esm/api").then((m) => m.register())' : "Promise.resolve()";
+    const boot = `const { workerData: w } = require("node:worker_threads");
+      ${hooks}.then(() => import(${JSON.stringify(url.href)})).catch(() => { Atomics.store(w.flag, 0, 2); Atomics.notify(w.flag, 0); });`;
+    this.#worker = new Worker(boot, { eval: true, workerData: { port: port2, flag: this.#flag }, transferList: [port2] });
+    this.#worker.unref();
+    this.#worker.on("error", () => {}); // the flag tells the main thread; see result()
+  }
+
+  /** Starts the thread, or returns undefined where there is no second core or no threads (Deno). */
+  static start(): ReadAheadThread | undefined {
+    // Deno runs a node:worker_threads helper only while the main thread waits: no gain there.
+    if ("Deno" in globalThis || os.availableParallelism() < 2) return undefined;
+    const url = new URL(import.meta.url.endsWith(".ts") ? "./read_ahead_worker.ts" : "./read-ahead-worker.js", import.meta.url);
+    if (!fs.existsSync(url)) return undefined;
+    try {
+      return new ReadAheadThread(url);
+    } catch {
+      return undefined;
+    }
+  }
+
+  run(job: ReadAheadJob): void {
+    this.#port.postMessage(job);
+  }
+
+  result(ms: number): ReadAhead | undefined {
+    if (Atomics.wait(this.#flag, 0, 0, ms) === "timed-out" || this.#flag[0] !== 1) return undefined;
+    const m = receiveMessageOnPort(this.#port)?.message as ReadAhead | { error: string } | undefined;
+    return m && !("error" in m) ? m : undefined;
+  }
+
+  close(): void {
+    this.#port.close();
+    void this.#worker.terminate();
+  }
+}
+
+/** Reads ahead on this thread when asked for the result (tests). */
+class InlineReadAhead implements ReadAheadRunner {
+  #job: ReadAheadJob | undefined;
+  run(job: ReadAheadJob): void {
+    this.#job = job;
+  }
+  result(): ReadAhead | undefined {
+    return this.#job && readAhead(this.#job);
+  }
+  close(): void {}
+}
+
+/**
+ * Reads a big regular file on two threads: the main thread reads the first
+ * MiB (the format and row density), hands the second half to a helper,
+ * reads the first half, takes over the helper's rows when it ends the first
+ * half with the same fast path, and reads on from where the helper stopped.
+ * Whenever something does not fit, it reads on alone.
+ */
+function readSplit(fd: number, ing: Ingestor, path: string, size: number, progress: Progress | undefined, options: ReadOptions): void {
+  const inline = options._inline;
+  const runner = inline ? new InlineReadAhead() : ReadAheadThread.start();
+  if (!runner) {
+    readFd(fd, ing, path, size, progress, 0);
+    return;
+  }
+  try {
+    let pos = readFd(fd, ing, path, size, progress, 0, inline?.probe ?? PROBE);
+    const format = ing.fastFormat();
+    const split = format === undefined ? -1 : lineStartAfter(fd, inline?.at ?? pos + Math.floor((size - pos + HEAD_START) / 2), size);
+    if (split > pos) {
+      const rows = ing.report.sockets;
+      runner.run({ path, start: split, end: size, format: format!, reserve: Math.ceil((rows / pos) * (size - split) * 1.05) + 64 });
+      const t0 = performance.now();
+      pos = readFd(fd, ing, path, size, progress, pos, split);
+      // Rows read ahead are what this thread would have read from the split
+      // on only when it gets there at a line start with the same fast path.
+      const ahead = pos === split && ing.atLineStart() && ing.fastFormat() === format
+        ? runner.result(10_000 + 4 * (performance.now() - t0))
+        : undefined;
+      if (ahead) {
+        ing.adopt(ahead);
+        pos = ahead.stoppedAt;
+        progress?.(path, pos, size);
+      }
+    }
+    readFd(fd, ing, path, size, progress, pos);
+  } finally {
+    runner.close();
+  }
+}
+
+/** Offset of the line after the one that holds byte `at` (looked for within 64 KiB), or -1. */
+function lineStartAfter(fd: number, at: number, size: number): number {
+  if (at >= size) return -1;
+  const buf = new Uint8Array(1 << 16);
+  const n = fs.readSync(fd, buf, 0, buf.length, at);
+  const nl = buf.subarray(0, n).indexOf(10);
+  return nl === -1 || at + nl + 1 >= size ? -1 : at + nl + 1;
 }
 
 function describeOpenError(e: unknown): string {
@@ -62,7 +210,8 @@ function describeOpenError(e: unknown): string {
  * Reads every path ("-" is stdin) into one snapshot. Throws InputError for a
  * file that cannot be read, or when no input holds a line tcpdoc understands.
  */
-export function readInputs(paths: string[], progress?: Progress): Snapshot {
+export function readInputs(paths: string[], progress?: Progress, options: ReadOptions = {}): Snapshot {
+  const readAheadFrom = options.readAheadFrom ?? READ_AHEAD_FROM;
   const snap = emptySnapshot();
   for (const path of paths) {
     const ing = new Ingestor(snap, path, PARSERS);
@@ -84,7 +233,8 @@ export function readInputs(paths: string[], progress?: Progress): Snapshot {
       }
       ing.expectBytes(size);
       try {
-        readFd(fd, ing, path, size, progress);
+        if (size >= readAheadFrom) readSplit(fd, ing, path, size, progress, options);
+        else readFd(fd, ing, path, size, progress, 0);
       } finally {
         fs.closeSync(fd);
       }

@@ -284,6 +284,38 @@ export class SocketTable {
     return i;
   }
 
+  /**
+   * Appends `n` plain rows from another table's columns (rows read on
+   * another thread): string ids go through `remap`, line numbers count up
+   * from `firstLine`.
+   */
+  appendPlain(
+    src: Pick<SocketTable, "state" | "family" | "localAddr" | "localPort" | "remoteAddr" | "remotePort" | "recvQ" | "sendQ" | "user" | "inode" | "timer">,
+    n: number, remap: Uint32Array, input: number, firstLine: number,
+  ): void {
+    this.reserve(this.length + n);
+    const o = this.length, end = o + n;
+    this.state.set(src.state.subarray(0, n), o);
+    this.family.set(src.family.subarray(0, n), o);
+    this.localPort.set(src.localPort.subarray(0, n), o);
+    this.remotePort.set(src.remotePort.subarray(0, n), o);
+    this.recvQ.set(src.recvQ.subarray(0, n), o);
+    this.sendQ.set(src.sendQ.subarray(0, n), o);
+    this.inode.set(src.inode.subarray(0, n), o);
+    this.pid.fill(NONE, o, end);
+    this.program.fill(0, o, end);
+    this.input.fill(input, o, end);
+    for (let k = 0; k < n; k++) {
+      const i = o + k;
+      this.localAddr[i] = remap[src.localAddr[k]];
+      this.remoteAddr[i] = remap[src.remoteAddr[k]];
+      this.user[i] = remap[src.user[k]];
+      this.timer[i] = remap[src.timer[k]];
+      this.line[i] = firstLine + k;
+    }
+    this.length = end;
+  }
+
   /** Returns socket `i` as a plain object (for evidence and display, not hot loops). */
   get(i: number): Socket {
     const v = this.strings.values;

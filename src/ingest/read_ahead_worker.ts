@@ -1,0 +1,18 @@
+/** Thread entry of the read-ahead helper (read_ahead.ts): takes one job, posts what it read, raises the flag. */
+
+import { type MessagePort, workerData } from "node:worker_threads";
+import { readAhead, type ReadAheadJob } from "./read_ahead.ts";
+
+const { port, flag } = workerData as { port: MessagePort; flag: Int32Array };
+port.once("message", (job: ReadAheadJob) => {
+  try {
+    const r = readAhead(job);
+    port.postMessage(r, Object.values(r.columns).map((a) => a.buffer as ArrayBuffer));
+  } catch (e) {
+    port.postMessage({ error: e instanceof Error ? e.message : String(e) });
+  } finally {
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+    port.close();
+  }
+});
