@@ -62,8 +62,10 @@ const _B = new Int32Array(2 * _MAX_TOKENS);
  * Splits the line as cleanLine + tokenize would, into _B. Returns the token
  * count, or -1 when cleanLine would change the line (a control character
  * other than tab and one final CR) or there are more than _MAX_TOKENS.
+ * With `max`, stops after `max` tokens that end in a space or tab and
+ * returns `max`: what comes after them cannot change them.
  */
-function _scan(text: string, start: number, end: number): number {
+function _scan(text: string, start: number, end: number, max = _MAX_TOKENS + 1): number {
   if (end > start && text.charCodeAt(end - 1) === 13) end--;
   let n = 0, i = start;
   while (i < end) {
@@ -83,7 +85,7 @@ function _scan(text: string, start: number, end: number): number {
       c = text.charCodeAt(i);
     }
     _B[2 * n + 1] = i;
-    n++;
+    if (++n === max && i < end) return n;
   }
   return n;
 }
@@ -334,7 +336,8 @@ const _PROC_LISTEN = parseState("LISTEN");
  * are left to the parser.
  */
 export const procRow: FastPath = (text, start, end, pool, out) => {
-  if (_scan(text, start, end) < 10) return false;
+  // The parser reads the first ten fields only (the rest is padding and kernel internals).
+  if (_scan(text, start, end, 10) < 10) return false;
   // "12:": digits then a colon.
   const s0 = _B[0], e0 = _B[1];
   if (e0 - s0 < 2 || text.charCodeAt(e0 - 1) !== 58) return false;
