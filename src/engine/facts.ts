@@ -430,81 +430,136 @@ interface Memo {
 }
 
 /**
- * A map from numeric keys to dense ids, in first-seen order: open addressing
- * over a Float64Array of keys (integers up to 2^53, negative ones too; a Map
- * boxes every key beyond the small-integer range and hashes it slowly).
+ * A map from keys of three int32s to dense ids, in first-seen order: open
+ * addressing over one Int32Array holding per slot the key and id + 1 (0 =
+ * empty) side by side, so a probe touches one cache line. Integer-only
+ * hashing: no Float64 keys, no boxing.
  */
-class NumIds {
-  #keys = new Float64Array(128);
-  /** id + 1 per table slot, 0 = empty. */
-  #ids = new Int32Array(128);
-  #mask = 127;
+class TupleIds {
+  #t: Int32Array;
+  #mask: number;
   size = 0;
 
-  static #hash(key: number): number {
-    const lo = key | 0, hi = (key / 4294967296) | 0;
-    let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    return h ^ (h >>> 16);
+  constructor(expected = 0) {
+    let n = 64;
+    while (n < expected * 2) n *= 2;
+    this.#t = new Int32Array(n * 4);
+    this.#mask = n - 1;
   }
 
-  /** The id of `key`; a new key gets `fresh` (check the result against it). */
-  idOf(key: number, fresh: number): number {
-    const keys = this.#keys, ids = this.#ids, mask = this.#mask;
-    let h = NumIds.#hash(key) & mask;
-    for (let e = ids[h]; e !== 0; e = ids[h]) {
-      if (keys[h] === key) return e - 1;
-      h = (h + 1) & mask;
+  static #hash(a: number, b: number, c: number): number {
+    let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b) ^ Math.imul(c, 0xc2b2ae35);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x2c1b3c6d);
+    return h ^ (h >>> 13);
+  }
+
+  /** The id of (a, b, c) (each taken as int32); a new key gets `fresh` (check the result against it). */
+  idOf(a: number, b: number, c: number, fresh: number): number {
+    a |= 0, b |= 0, c |= 0;
+    const t = this.#t, mask = this.#mask;
+    let h = TupleIds.#hash(a, b, c) & mask, k = h << 2;
+    for (let e = t[k + 3]; e !== 0; e = t[k + 3]) {
+      if (t[k] === a && t[k + 1] === b && t[k + 2] === c) return e - 1;
+      h = (h + 1) & mask, k = h << 2;
     }
-    keys[h] = key;
-    ids[h] = fresh + 1;
+    t[k] = a, t[k + 1] = b, t[k + 2] = c, t[k + 3] = fresh + 1;
     if (++this.size * 2 > mask) this.#grow();
     return fresh;
   }
 
   #grow(): void {
-    const n = (this.#mask + 1) * 2, mask = n - 1;
-    const keys = new Float64Array(n), ids = new Int32Array(n), ok = this.#keys, oi = this.#ids;
-    for (let j = 0; j < oi.length; j++) {
-      if (oi[j] === 0) continue;
-      let h = NumIds.#hash(ok[j]) & mask;
-      while (ids[h] !== 0) h = (h + 1) & mask;
-      keys[h] = ok[j];
-      ids[h] = oi[j];
+    const old = this.#t, n = (this.#mask + 1) * 2, mask = n - 1, t = new Int32Array(n * 4);
+    for (let j = 0; j < old.length; j += 4) {
+      if (old[j + 3] === 0) continue;
+      let h = TupleIds.#hash(old[j], old[j + 1], old[j + 2]) & mask;
+      while (t[(h << 2) + 3] !== 0) h = (h + 1) & mask;
+      const k = h << 2;
+      t[k] = old[j], t[k + 1] = old[j + 1], t[k + 2] = old[j + 2], t[k + 3] = old[j + 3];
     }
-    this.#keys = keys, this.#ids = ids, this.#mask = mask;
+    this.#t = t, this.#mask = mask;
   }
 }
 
 /**
- * Growable counters keyed by a number: one slot per distinct key, no
- * per-socket allocation. Keys in -1..dense-2 (ports, string ids) index a
- * direct table; others go through a NumIds table.
+ * Growable counters keyed by a number or by a tuple of three int32s: one
+ * slot per distinct key, in first-seen order, no per-socket allocation.
+ * Number keys in -1..dense-2 (ports, string ids) index a direct table;
+ * others, and tuples, go through a TupleIds table.
  */
 class KeyCounter {
   readonly #direct: Int32Array | undefined;
-  #hashed: NumIds | undefined;
-  counts = new Int32Array(64);
-  extra = new Int32Array(64);
-  first = new Int32Array(64);
+  readonly #hashed: TupleIds;
+  counts: Int32Array;
+  extra: Int32Array;
+  first: Int32Array;
   size = 0;
-  constructor(dense = 0) {
+  /** `expected`: how many keys to make room for up front. */
+  constructor(dense = 0, expected = 0) {
+    // every field set here, the same way: one object shape for every counter, so the loops stay optimized
     this.#direct = dense > 0 ? new Int32Array(dense) : undefined;
+    this.#hashed = new TupleIds(expected);
+    const n = Math.max(64, expected);
+    this.counts = new Int32Array(n), this.extra = new Int32Array(n), this.first = new Int32Array(n);
   }
-  add(key: number, i: number, extra: boolean): void {
+  /** Counts socket i under `key`; `extra` (0 or 1) adds to its extra count. */
+  add(key: number, i: number, extra: number): void {
     const d = this.#direct;
-    let s: number;
     if (d !== undefined && key >= -1 && key < d.length - 1) {
-      s = d[key + 1] - 1;
+      let s = d[key + 1] - 1;
       if (s < 0) d[key + 1] = (s = this.#slot(i)) + 1;
-    } else {
-      const h = this.#hashed ??= new NumIds();
-      s = h.idOf(key, this.size);
-      if (s === this.size) this.#slot(i);
-    }
+      this.counts[s]++;
+      this.extra[s] += extra;
+    } else this.addTuple(key, 0, 0, i, extra);
+  }
+  /** Counts socket i under the key (a, b, c). */
+  addTuple(a: number, b: number, c: number, i: number, extra: number): void {
+    const s = this.#hashed.idOf(a, b, c, this.size);
+    if (s === this.size) this.#slot(i);
     this.counts[s]++;
-    if (extra) this.extra[s]++;
+    this.extra[s] += extra;
+  }
+  // The loops below count the sockets list[from..to), TIME_WAIT ones as
+  // extra; one per column type, so that each stays monomorphic.
+
+  /** By port: col[i]. */
+  countByPort(list: Int32Array, from: number, to: number, col: Int32Array, st: Uint8Array): void {
+    for (let k = from; k < to; k++) {
+      const i = list[k];
+      this.add(col[i], i, st[i] === TIME_WAIT ? 1 : 0);
+    }
+  }
+  /** By string id: col[i]. */
+  countByString(list: Int32Array, from: number, to: number, col: Uint32Array, st: Uint8Array): void {
+    for (let k = from; k < to; k++) {
+      const i = list[k];
+      this.add(col[i], i, st[i] === TIME_WAIT ? 1 : 0);
+    }
+  }
+  /** By map[col[i]], hashed. */
+  countByMapped(list: Int32Array, from: number, to: number, col: Uint32Array, map: Int32Array, st: Uint8Array): void {
+    for (let k = from; k < to; k++) {
+      const i = list[k];
+      this.addTuple(map[col[i]], 0, 0, i, st[i] === TIME_WAIT ? 1 : 0);
+    }
+  }
+  /** By (a[i], b[i], c[i]): one loop for pairs and triples (a pair passes `a` again as `c`), its code shared by more facts. */
+  countByTuple(list: Int32Array, from: number, to: number, a: Uint32Array, b: Int32Array, c: Uint32Array, st: Uint8Array): void {
+    for (let k = from; k < to; k++) {
+      const i = list[k];
+      this.addTuple(a[i], b[i], c[i], i, st[i] === TIME_WAIT ? 1 : 0);
+    }
+  }
+  /** By pid, else program, else none; returns how many name a process. */
+  countByProcess(list: Int32Array, from: number, to: number, pid: Int32Array, program: Uint32Array, st: Uint8Array): number {
+    let named = 0;
+    for (let k = from; k < to; k++) {
+      const i = list[k];
+      const key = pid[i] !== NONE ? pid[i] : program[i] !== 0 ? -1 - program[i] : -1;
+      if (key !== -1) named++;
+      this.addTuple(key, 0, 0, i, st[i] === TIME_WAIT ? 1 : 0);
+    }
+    return named;
   }
   #slot(i: number): number {
     const s = this.size++;
@@ -535,6 +590,61 @@ class KeyCounter {
   }
 }
 
+// List filters for FactContext.#select: each writes to `out` (from 0) the
+// sockets of list[from..to) it keeps, in order, and returns how many; `out`
+// may be `list` when `from` is 0.
+
+function keepStates(st: Uint8Array, n: number, wanted: Uint8Array, out: Int32Array): number {
+  let m = 0;
+  for (let i = 0; i < n; i++) if (wanted[st[i]]) out[m++] = i;
+  return m;
+}
+
+/** Keeps sockets with a positive queue figure (NONE is negative). */
+function keepQueued(list: Int32Array, from: number, to: number, out: Int32Array, q: Int32Array): number {
+  let m = 0;
+  for (let k = from; k < to; k++) {
+    const i = list[k];
+    if (q[i] > 0) out[m++] = i;
+  }
+  return m;
+}
+
+function keepIncluded(list: Int32Array, from: number, to: number, out: Int32Array, ex: Uint8Array): number {
+  let m = 0;
+  for (let k = from; k < to; k++) {
+    const i = list[k];
+    if (!ex[i]) out[m++] = i;
+  }
+  return m;
+}
+
+/** Keeps sockets whose local port has (`has`) or has no LISTEN socket (lp: listenPorts()). */
+function keepListened(list: Int32Array, from: number, to: number, out: Int32Array, port: Int32Array, lp: Uint8Array, has: boolean): number {
+  let m = 0;
+  for (let k = from; k < to; k++) {
+    const i = list[k], p = port[i];
+    if ((lp[p + 1] === 1 && p !== NONE) === has) out[m++] = i;
+  }
+  return m;
+}
+
+/** Keeps sockets whose local port lies inside (`inside`) or outside low..high. */
+function keepInRange(list: Int32Array, from: number, to: number, out: Int32Array, port: Int32Array, low: number, high: number, inside: boolean): number {
+  let m = 0;
+  for (let k = from; k < to; k++) {
+    const i = list[k], p = port[i];
+    if ((p >= low && p <= high) === inside) out[m++] = i;
+  }
+  return m;
+}
+
+/** True when some socket of list[from..to) has a queue figure. */
+function anyKnown(list: Int32Array, from: number, to: number, q: Int32Array): boolean {
+  for (let k = from; k < to; k++) if (q[list[k]] !== NONE) return true;
+  return false;
+}
+
 /** Parses an integer answer or sysctl; undefined when not a plain integer. */
 function intOf(s: string): number | undefined {
   return /^-?\d+$/.test(s.trim()) ? Number(s.trim()) : undefined;
@@ -554,9 +664,52 @@ function subnetOf(addr: string): string {
   return a;
 }
 
+/**
+ * The /24 of s[start..end) when it reads a.b.c.d with a, b, c written as
+ * `${n}` writes 0-255 and d any digits (what subnetOf's pattern takes), as
+ * a * 65536 + b * 256 + c; -1 otherwise.
+ */
+function v4Prefix(s: string, start: number, end = s.length): number {
+  let v = 0, part = 0, digits = 0, dots = 0;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return -1;
+      v = v * 256 + part, part = 0, digits = 0, dots++;
+    } else if (c >= 48 && c <= 57) {
+      digits++;
+      if (dots === 3) continue;
+      if (digits === 2 && part === 0) return -1; // leading zero
+      part = part * 10 + c - 48;
+      if (part > 255) return -1;
+    } else return -1;
+  }
+  return dots === 3 && digits > 0 ? v : -1;
+}
+
+/** Subnet keys from here up name subnets that are not a dotted quad's /24 (FactContext.#subnet). */
+const SUBNET_NAMED = 1 << 24;
+
+/** subnetOf's name for a v4Prefix value. */
+function prefixName(p: number): string {
+  return `${p >>> 16}.${(p >>> 8) & 255}.${p & 255}.0/24`;
+}
+
 function fmtEndpoint(addr: string, port: number): string {
   const p = port === NONE ? "*" : String(port);
   return addr.indexOf(":") !== -1 ? `[${addr}]:${p}` : `${addr}:${p}`;
+}
+
+/** Per-state figures (index: state id): sockets, with queue figures, with a nonzero Recv-Q / Send-Q and their bytes, with known ownership, orphaned. */
+interface StateStats {
+  seen: Float64Array;
+  withQ: Float64Array;
+  rq: Float64Array;
+  sq: Float64Array;
+  rb: Float64Array;
+  sb: Float64Array;
+  known: Float64Array;
+  orphan: Float64Array;
 }
 
 /**
@@ -572,7 +725,9 @@ export class FactContext {
   #listenPorts: Uint8Array | undefined;
   #inputProcess: Uint8Array | undefined;
   #stateIndex: { order: Int32Array; start: Int32Array } | undefined;
-  #subnetIds: Int32Array | undefined;
+  #subnetKeys: Int32Array | undefined;
+  #scratch: Int32Array | undefined;
+  readonly #stats = new Map<Uint8Array | null, StateStats>();
   readonly #subnetNames: string[] = [];
   readonly #subnetByName = new Map<string, number>();
   /** How many fact computations ran (for tests of the memo). */
@@ -587,18 +742,17 @@ export class FactContext {
   listenPorts(): Uint8Array {
     if (this.#listenPorts) return this.#listenPorts;
     const lp = new Uint8Array(65537);
-    const t = this.t;
-    for (let i = 0; i < t.length; i++) if (t.state[i] === LISTEN) lp[t.localPort[i] + 1] = 1;
+    const t = this.t, { order, start } = this.stateIndex();
+    for (let k = start[LISTEN]; k < start[LISTEN + 1]; k++) lp[t.localPort[order[k]] + 1] = 1;
     return this.#listenPorts = lp;
   }
 
   /** Socket indices grouped by state (counting sort, table order within a state): state s is order[start[s]..start[s+1]). */
   stateIndex(): { order: Int32Array; start: Int32Array } {
     if (this.#stateIndex) return this.#stateIndex;
-    const t = this.t, st = t.state, n = STATES.length + 1;
+    const t = this.t, st = t.state, n = STATES.length + 1, seen = this.#stateStats(null).seen;
     const start = new Int32Array(n + 1);
-    for (let i = 0; i < t.length; i++) start[st[i] + 1]++;
-    for (let s = 0; s < n; s++) start[s + 1] += start[s];
+    for (let s = 0; s < n; s++) start[s + 1] = start[s] + seen[s];
     const next = start.slice(0, n), order = new Int32Array(t.length);
     for (let i = 0; i < t.length; i++) order[next[st[i]]++] = i;
     return this.#stateIndex = { order, start };
@@ -606,11 +760,8 @@ export class FactContext {
 
   /** Per input: 1 when some socket row of it names a process. */
   inputsWithProcess(): Uint8Array {
-    if (this.#inputProcess) return this.#inputProcess;
-    const m = new Uint8Array(this.snap.inputs.length + 1);
-    const t = this.t;
-    for (let i = 0; i < t.length; i++) if (t.pid[i] !== NONE || t.program[i] !== 0) m[t.input[i]] = 1;
-    return this.#inputProcess = m;
+    if (!this.#inputProcess) this.#stateStats(null);
+    return this.#inputProcess!;
   }
 
   /** Socket mask of a rule's exceptions: 1 = ignored; null when nothing is ignored. */
@@ -663,25 +814,49 @@ export class FactContext {
     return out;
   }
 
+  /** Subnet keys by address id (-1: not computed yet), as long as the string pool. */
+  #subnetTable(): Int32Array {
+    const n = this.t.strings.values.length;
+    if (!this.#subnetKeys || this.#subnetKeys.length < n) {
+      const keys = new Int32Array(n).fill(-1);
+      if (this.#subnetKeys) keys.set(this.#subnetKeys);
+      this.#subnetKeys = keys;
+    }
+    return this.#subnetKeys;
+  }
+
+  /**
+   * The subnet (see subnetOf) of an address as a number: a /24's
+   * v4Prefix (the usual case, no name made), else SUBNET_NAMED + the index
+   * of its name in #subnetNames.
+   */
   #subnet(addrId: number): number {
-    const pool = this.t.strings.values;
-    if (!this.#subnetIds || this.#subnetIds.length < pool.length) {
-      const n = new Int32Array(pool.length).fill(-1);
-      if (this.#subnetIds) n.set(this.#subnetIds);
-      this.#subnetIds = n;
-    }
-    let s = this.#subnetIds[addrId];
-    if (s === -1) {
-      const name = subnetOf(pool[addrId]);
-      s = this.#subnetByName.get(name) ?? -1;
-      if (s === -1) {
-        s = this.#subnetNames.length;
-        this.#subnetNames.push(name);
-        this.#subnetByName.set(name, s);
+    const keys = this.#subnetTable();
+    if (keys[addrId] !== -1) return keys[addrId];
+    const addr = this.t.strings.values[addrId];
+    let key = v4Prefix(addr, addr.startsWith("::ffff:") ? 7 : 0);
+    if (key === -1) {
+      const name = subnetOf(addr);
+      // an odd address can read like a /24's name ("10.0.0.0/24"): the same subnet
+      key = name.endsWith(".0/24") ? v4Prefix(name, 0, name.length - 3) : -1;
+      if (key === -1) {
+        let id = this.#subnetByName.get(name);
+        if (id === undefined) this.#subnetByName.set(name, id = this.#subnetNames.push(name) - 1);
+        key = SUBNET_NAMED + id;
       }
-      this.#subnetIds[addrId] = s;
     }
-    return s;
+    return keys[addrId] = key;
+  }
+
+  #subnetName(key: number): string {
+    return key < SUBNET_NAMED ? prefixName(key) : this.#subnetNames[key - SUBNET_NAMED];
+  }
+
+  /** The subnet keys by address id, computed for the remote addresses of list[from..to). */
+  #subnetsOf(list: Int32Array, from: number, to: number): Int32Array {
+    const keys = this.#subnetTable(), ra = this.t.remoteAddr;
+    for (let k = from; k < to; k++) if (keys[ra[list[k]]] === -1) this.#subnet(ra[list[k]]);
+    return keys;
   }
 
   /**
@@ -721,19 +896,8 @@ export class FactContext {
     }
   }
 
-  #stateCounts(ex: Uint8Array | null): number[] {
-    const counts = new Array<number>(STATES.length + 1).fill(0);
-    const t = this.t, st = t.state;
-    if (ex) {
-      for (let i = 0; i < t.length; i++) if (!ex[i]) counts[st[i]]++;
-    } else {
-      for (let i = 0; i < t.length; i++) counts[st[i]]++;
-    }
-    return counts;
-  }
-
   #states(ex: Uint8Array | null): Record<string, number> {
-    const counts = this.#stateCounts(ex);
+    const counts = this.#stateStats(ex).seen;
     const out: Record<string, number> = {};
     let total = 0;
     for (let id = 0; id < counts.length; id++) {
@@ -752,75 +916,40 @@ export class FactContext {
     const listener = params.listener as "present" | "absent" | undefined;
     const portFilter = params.local_port as "ephemeral" | "non-ephemeral" | undefined;
     const queue = params.queue as "recv" | "send" | undefined;
-    let queueKnown = 0, queueAsked = 0;
-    const range = this.portRange();
     const t = this.t, st = t.state;
-    const lp = listener || by === "local-port" || by === "local-endpoint" ? this.listenPorts() : undefined;
+    const q = queue === undefined ? undefined : queue === "recv" ? t.recvQ : t.sendQ;
+    const lp = by === "local-port" || by === "local-endpoint" ? this.listenPorts() : undefined;
+    const { list, from, to } = this.#select(wanted, ex, q, listener, portFilter);
+    const total = to - from;
+    if (total > 0 && !GROUP_BY.includes(by)) return { value: null, why: `group: unknown "by" ${String(by)}` };
     const pool = t.strings.values.length;
     const dense = by === "local-port" || by === "remote-port" ? 65537
-      : by === "local-address" || by === "remote-host" || by === "remote-subnet" ? pool + 1
+      : by === "local-address" || by === "remote-host" ? pool + 1
       : 0;
-    const kc = new KeyCounter(dense);
-    let total = 0, withProcess = 0;
-    const destIds = by === "source-destination" ? new NumIds() : undefined;
-    // one state asked (the usual case): visit only its sockets, in table order
-    let only = -1;
-    for (let id = 0; id < wanted.length; id++) if (wanted[id]) only = only === -1 ? id : -2;
-    const idx = only >= 0 ? this.stateIndex() : undefined;
-    const from = idx ? idx.start[only] : 0, to = idx ? idx.start[only + 1] : t.length;
-    for (let k = from; k < to; k++) {
-      const i = idx ? idx.order[k] : k;
-      if (!wanted[st[i]] || (ex && ex[i])) continue;
-      if (listener) {
-        const has = lp![t.localPort[i] + 1] === 1 && t.localPort[i] !== NONE;
-        if ((listener === "present") !== has) continue;
-      }
-      if (portFilter) {
-        const p = t.localPort[i];
-        const inRange = p >= range.low && p <= range.high;
-        if ((portFilter === "ephemeral") !== inRange) continue;
-      }
-      if (queue) {
-        queueAsked++;
-        const q = queue === "recv" ? t.recvQ[i] : t.sendQ[i];
-        if (q === NONE) continue;
-        queueKnown++;
-        if (q <= 0) continue;
-      }
-      let key: number;
-      switch (by) {
-        case "local-port": key = t.localPort[i]; break;
-        case "remote-port": key = t.remotePort[i]; break;
-        case "local-address": key = t.localAddr[i]; break;
-        case "remote-host": key = t.remoteAddr[i]; break;
-        case "remote-subnet": key = this.#subnet(t.remoteAddr[i]); break;
-        case "local-endpoint": key = t.localAddr[i] * 65537 + t.localPort[i] + 1; break;
-        case "remote-endpoint":
-        case "destination": key = t.remoteAddr[i] * 65537 + t.remotePort[i] + 1; break;
-        case "process": {
-          if (t.pid[i] !== NONE) key = t.pid[i];
-          else if (t.program[i] !== 0) key = -1 - t.program[i];
-          else key = -1;
-          if (key !== -1) withProcess++;
-          break;
-        }
-        case "source-destination": {
-          const id = destIds!.idOf(t.remoteAddr[i] * 65537 + t.remotePort[i] + 1, destIds!.size);
-          key = id * pool + t.localAddr[i];
-          break;
-        }
-        default: return { value: null, why: `group: unknown "by" ${String(by)}` };
-      }
-      total++;
-      kc.add(key, i, st[i] === TIME_WAIT);
+    // hashed keys: room for one group per socket up front (up to 2^16; a grown table is copied at each doubling)
+    const kc = new KeyCounter(dense, dense ? 0 : Math.min(total, 1 << 16));
+    let withProcess = 0;
+    switch (by) {
+      case "local-port": kc.countByPort(list, from, to, t.localPort, st); break;
+      case "remote-port": kc.countByPort(list, from, to, t.remotePort, st); break;
+      case "local-address": kc.countByString(list, from, to, t.localAddr, st); break;
+      case "remote-host": kc.countByString(list, from, to, t.remoteAddr, st); break;
+      case "remote-subnet": kc.countByMapped(list, from, to, t.remoteAddr, this.#subnetsOf(list, from, to), st); break;
+      case "local-endpoint": kc.countByTuple(list, from, to, t.localAddr, t.localPort, t.localAddr, st); break;
+      case "remote-endpoint":
+      case "destination": kc.countByTuple(list, from, to, t.remoteAddr, t.remotePort, t.remoteAddr, st); break;
+      case "process": withProcess = kc.countByProcess(list, from, to, t.pid, t.program, st); break;
+      case "source-destination": kc.countByTuple(list, from, to, t.remoteAddr, t.remotePort, t.localAddr, st); break;
     }
     let tallied = 0;
     for (let id = 0; id < wanted.length; id++) if (wanted[id]) tallied += this.snap.tallies[id] ?? 0;
     if (total === 0 && tallied > 0) {
       return { value: null, why: "those sockets are known only by count (a state histogram), not one by one" };
     }
-    if (queue && queueAsked > 0 && queueKnown === 0) {
-      return { value: null, why: "those sockets carry no Recv-Q/Send-Q figures" };
+    if (q && total === 0) {
+      // nothing kept: unknown when the sockets the other filters keep carry no such figure
+      const s = this.#select(wanted, ex, undefined, listener, portFilter);
+      if (s.to > s.from && !anyKnown(s.list, s.from, s.to, q)) return { value: null, why: "those sockets carry no Recv-Q/Send-Q figures" };
     }
     if (by === "process" && total > 0 && withProcess === 0) {
       return { value: null, why: "the dump names no process (take it with ss -tanp or netstat -tanp, as root)" };
@@ -837,6 +966,42 @@ export class FactContext {
     return { value };
   }
 
+  /**
+   * The sockets in the wanted states that pass the filters, in table order,
+   * as list[from..to). One state (the usual case) reads its run of
+   * stateIndex(); each filter then keeps a shorter list in the scratch
+   * buffer, the queue test first (it keeps few sockets).
+   */
+  #select(
+    wanted: Uint8Array, ex: Uint8Array | null, q: Int32Array | undefined,
+    listener: "present" | "absent" | undefined, portFilter: "ephemeral" | "non-ephemeral" | undefined,
+  ): { list: Int32Array; from: number; to: number } {
+    const t = this.t, only = onlyState(wanted);
+    let list: Int32Array, from = 0, to: number;
+    if (only >= 0) {
+      const idx = this.stateIndex();
+      list = idx.order, from = idx.start[only], to = idx.start[only + 1];
+    } else {
+      list = this.#scratchList();
+      to = keepStates(t.state, t.length, wanted, list);
+    }
+    const out = this.#scratchList();
+    if (q) to = keepQueued(list, from, to, out, q), list = out, from = 0;
+    if (ex) to = keepIncluded(list, from, to, out, ex), list = out, from = 0;
+    if (listener) to = keepListened(list, from, to, out, t.localPort, this.listenPorts(), listener === "present"), list = out, from = 0;
+    if (portFilter) {
+      const r = this.portRange();
+      to = keepInRange(list, from, to, out, t.localPort, r.low, r.high, portFilter === "ephemeral"), list = out, from = 0;
+    }
+    return { list, from, to };
+  }
+
+  /** A socket-index buffer as long as the table, shared by the filters of #select. */
+  #scratchList(): Int32Array {
+    if (!this.#scratch || this.#scratch.length < this.t.length) this.#scratch = new Int32Array(this.t.length);
+    return this.#scratch;
+  }
+
   #keyText(by: GroupBy, i: number): string {
     const t = this.t, v = t.strings.values;
     switch (by) {
@@ -844,7 +1009,7 @@ export class FactContext {
       case "remote-port": return t.remotePort[i] === NONE ? "*" : String(t.remotePort[i]);
       case "local-address": return v[t.localAddr[i]] || "*";
       case "remote-host": return v[t.remoteAddr[i]] || "*";
-      case "remote-subnet": return this.#subnetNames[this.#subnet(t.remoteAddr[i])];
+      case "remote-subnet": return this.#subnetName(this.#subnet(t.remoteAddr[i]));
       case "local-endpoint": return fmtEndpoint(v[t.localAddr[i]], t.localPort[i]);
       case "remote-endpoint":
       case "destination": return fmtEndpoint(v[t.remoteAddr[i]], t.remotePort[i]);
@@ -859,11 +1024,12 @@ export class FactContext {
   }
 
   #listeners(ex: Uint8Array | null): Memo {
-    const t = this.t, st = t.state, L = LISTEN;
+    const t = this.t, { order, start } = this.stateIndex();
     let count = 0, withBacklog = 0, full = 0, withQueue = 0;
     let maxFill = -1, maxRecvQ = -1, best = -1;
-    for (let i = 0; i < t.length; i++) {
-      if (st[i] !== L || (ex && ex[i])) continue;
+    for (let k = start[LISTEN]; k < start[LISTEN + 1]; k++) {
+      const i = order[k];
+      if (ex && ex[i]) continue;
       count++;
       const q = t.recvQ[i];
       if (q !== NONE) {
@@ -904,8 +1070,11 @@ export class FactContext {
   }
 
   #listenPortList(ex: Uint8Array | null): string[] {
-    const t = this.t, seen = new Set<number>();
-    for (let i = 0; i < t.length; i++) if (t.state[i] === LISTEN && !(ex && ex[i]) && t.localPort[i] !== NONE) seen.add(t.localPort[i]);
+    const t = this.t, seen = new Set<number>(), { order, start } = this.stateIndex();
+    for (let k = start[LISTEN]; k < start[LISTEN + 1]; k++) {
+      const i = order[k];
+      if (!(ex && ex[i]) && t.localPort[i] !== NONE) seen.add(t.localPort[i]);
+    }
     return [...seen].sort((a, b) => a - b).map(String);
   }
 
@@ -946,15 +1115,16 @@ export class FactContext {
     const t = this.t, v = t.strings.values;
     const kc = new KeyCounter();
     let listeners = 0, count = 0;
-    const ports = new Set<number>();
-    for (let i = 0; i < t.length; i++) {
-      if (t.state[i] !== LISTEN || (ex && ex[i])) continue;
+    const ports = new Set<number>(), { order, start } = this.stateIndex();
+    for (let k = start[LISTEN]; k < start[LISTEN + 1]; k++) {
+      const i = order[k];
+      if (ex && ex[i]) continue;
       listeners++;
       const p = t.localPort[i];
       if (p === NONE || allowed(p)) continue;
       count++;
       ports.add(p);
-      kc.add(t.localAddr[i] * 65537 + p + 1, i, false);
+      kc.addTuple(t.localAddr[i], p, 0, i, 0);
     }
     const groups = kc.top(10).map((slot) => {
       const i = kc.first[slot];
@@ -988,17 +1158,16 @@ export class FactContext {
     const t = this.t, st = t.state;
     const lp = this.listenPorts();
     const counted = stateMask(["ESTABLISHED", "SYN_SENT", "TIME_WAIT", "FIN_WAIT_1", "FIN_WAIT_2", "CLOSING", "LAST_ACK", "CLOSE_WAIT"]);
-    const kc = new KeyCounter();
-    const destIds = new NumIds();
-    const pool = t.strings.values.length;
+    // the sockets counted, then their groups: at most one per socket, room made up front
+    const list = this.#scratchList(), lport = t.localPort, low = range.low, high = range.high;
     let total = 0;
     for (let i = 0; i < t.length; i++) {
-      const p = t.localPort[i];
-      if (!counted[st[i]] || p < range.low || p > range.high || lp[p + 1] || (ex && ex[i])) continue;
-      const id = destIds.idOf(t.remoteAddr[i] * 65537 + t.remotePort[i] + 1, destIds.size);
-      kc.add(id * pool + t.localAddr[i], i, st[i] === TIME_WAIT);
-      total++;
+      const p = lport[i];
+      if (p < low || p > high || !counted[st[i]] || lp[p + 1] || (ex && ex[i])) continue;
+      list[total++] = i;
     }
+    const kc = new KeyCounter(0, total);
+    kc.countByTuple(list, 0, total, t.remoteAddr, t.remotePort, t.localAddr, st);
     const groups = kc.top(5).map((s) => {
       const i = kc.first[s];
       return {
@@ -1016,24 +1185,55 @@ export class FactContext {
     return { range, total, distinct: kc.size, top, groups };
   }
 
-  #queues(ex: Uint8Array | null): Record<string, unknown> {
-    const n = STATES.length + 1;
-    const total = new Float64Array(n), withQ = new Float64Array(n), rq = new Float64Array(n), sq = new Float64Array(n);
-    const rb = new Float64Array(n), sb = new Float64Array(n), seen = new Float64Array(n);
-    const t = this.t, st = t.state;
+  /**
+   * Per-state figures over the socket rows (index: state id) for the
+   * states, queues and orphans facts, once per exception mask. The same pass
+   * finds the inputs whose rows name a process (see inputsWithProcess); the
+   * rows without an inode count as owned or orphaned by that, at the end.
+   */
+  #stateStats(ex: Uint8Array | null): StateStats {
+    const hit = this.#stats.get(ex);
+    if (hit) return hit;
+    const n = STATES.length + 1, m = this.snap.inputs.length + 1;
+    const seen = new Float64Array(n), withQ = new Float64Array(n), rq = new Float64Array(n), sq = new Float64Array(n);
+    const rb = new Float64Array(n), sb = new Float64Array(n), known = new Float64Array(n), orphan = new Float64Array(n);
+    // rows without an inode, and those of them naming no process, per (state, input)
+    const noInode = new Int32Array(n * m), noInodeNoProc = new Int32Array(n * m), withProc = new Uint8Array(m);
+    const t = this.t, st = t.state, recvQ = t.recvQ, sendQ = t.sendQ, inode = t.inode, input = t.input, pid = t.pid, program = t.program;
     for (let i = 0; i < t.length; i++) {
+      const named = pid[i] !== NONE || program[i] !== 0, j = input[i];
+      if (named && j < m) withProc[j] = 1;
       if (ex && ex[i]) continue;
       const s = st[i];
       seen[s]++;
-      const r = t.recvQ[i], q = t.sendQ[i];
-      if (r === NONE && q === NONE) continue;
-      withQ[s]++;
-      if (r > 0) rq[s]++, rb[s] += r;
-      if (q > 0) sq[s]++, sb[s] += q;
-      total[s]++;
+      const r = recvQ[i], q = sendQ[i];
+      if (r !== NONE || q !== NONE) {
+        withQ[s]++;
+        if (r > 0) rq[s]++, rb[s] += r;
+        if (q > 0) sq[s]++, sb[s] += q;
+      }
+      const ino = inode[i];
+      if (ino !== NONE) {
+        known[s]++;
+        if (ino === 0) orphan[s]++;
+      } else if (j < m) {
+        noInode[s * m + j]++;
+        if (!named) noInodeNoProc[s * m + j]++;
+      }
     }
+    for (let s = 0; s < n; s++) {
+      for (let j = 0; j < m; j++) if (withProc[j]) known[s] += noInode[s * m + j], orphan[s] += noInodeNoProc[s * m + j];
+    }
+    this.#inputProcess ??= withProc;
+    const stats = { seen, withQ, rq, sq, rb, sb, known, orphan };
+    this.#stats.set(ex, stats);
+    return stats;
+  }
+
+  #queues(ex: Uint8Array | null): Record<string, unknown> {
+    const { seen, withQ, rq, sq, rb, sb } = this.#stateStats(ex);
     const out: Record<string, unknown> = {};
-    for (let id = 1; id < n; id++) {
+    for (let id = 1; id < STATES.length + 1; id++) {
       const name = STATES[id - 1];
       if (name === "LISTEN") continue;
       const present = seen[id] + (this.snap.tallies[id] ?? 0);
@@ -1042,11 +1242,11 @@ export class FactContext {
         continue;
       }
       out[name] = {
-        total: total[id],
+        total: withQ[id],
         recvQ: rq[id],
         sendQ: sq[id],
-        recvQShare: round4(rq[id] / total[id]),
-        sendQShare: round4(sq[id] / total[id]),
+        recvQShare: round4(rq[id] / withQ[id]),
+        sendQShare: round4(sq[id] / withQ[id]),
         recvQBytes: rb[id],
         sendQBytes: sb[id],
       };
@@ -1055,25 +1255,9 @@ export class FactContext {
   }
 
   #orphans(ex: Uint8Array | null): Record<string, unknown> {
-    const n = STATES.length + 1;
-    const known = new Float64Array(n), orphan = new Float64Array(n), seen = new Float64Array(n);
-    const t = this.t, st = t.state;
-    const withProc = this.inputsWithProcess();
-    for (let i = 0; i < t.length; i++) {
-      if (ex && ex[i]) continue;
-      const s = st[i];
-      seen[s]++;
-      const ino = t.inode[i];
-      if (ino !== NONE) {
-        known[s]++;
-        if (ino === 0) orphan[s]++;
-      } else if (withProc[t.input[i]]) {
-        known[s]++;
-        if (t.pid[i] === NONE && t.program[i] === 0) orphan[s]++;
-      }
-    }
+    const { seen, known, orphan } = this.#stateStats(ex);
     const out: Record<string, unknown> = {};
-    for (let id = 1; id < n; id++) {
+    for (let id = 1; id < STATES.length + 1; id++) {
       const name = STATES[id - 1];
       const present = seen[id] + (this.snap.tallies[id] ?? 0);
       if (known[id] === 0) out[name] = present > 0 ? null : { count: 0, share: 0, known: 0 };
@@ -1123,13 +1307,11 @@ export class FactContext {
   }
 
   #inputs(): Record<string, boolean> {
-    const t = this.t;
-    let proc = false, queues = false, backlog = false;
-    for (let i = 0; i < t.length && !(proc && queues && backlog); i++) {
-      if (t.pid[i] !== NONE || t.program[i] !== 0) proc = true;
-      if (t.recvQ[i] !== NONE) queues = true;
-      if (t.state[i] === LISTEN && t.sendQ[i] !== NONE) backlog = true;
-    }
+    const t = this.t, { order, start } = this.stateIndex();
+    const proc = this.inputsWithProcess().includes(1);
+    let queues = false, backlog = false;
+    for (let i = 0; i < t.length && !queues; i++) if (t.recvQ[i] !== NONE) queues = true;
+    for (let k = start[LISTEN]; k < start[LISTEN + 1] && !backlog; k++) if (t.sendQ[order[k]] !== NONE) backlog = true;
     return {
       processes: proc,
       queues,
@@ -1167,7 +1349,12 @@ export class FactContext {
     const mask = this.excluded(ex);
     const t = this.t, st = t.state;
     const out: number[] = [];
-    for (let i = 0; i < t.length && out.length < limit; i++) {
+    // one state: its run of stateIndex(), in table order too
+    const only = onlyState(wanted);
+    const idx = only >= 0 ? this.stateIndex() : undefined;
+    const from = idx ? idx.start[only] : 0, to = idx ? idx.start[only + 1] : t.length;
+    for (let k = from; k < to && out.length < limit; k++) {
+      const i = idx ? idx.order[k] : k;
       if (!wanted[st[i]] || (mask && mask[i])) continue;
       if (by !== undefined && first !== undefined && !this.sameGroup(by, i, first)) continue;
       out.push(i);
@@ -1204,6 +1391,17 @@ export function stateMask(s: unknown): Uint8Array {
     if (id >= 0) m[id + 1] = 1;
   }
   return m;
+}
+
+/** The one state a stateMask() wants; -1 when it wants none or several. */
+function onlyState(wanted: Uint8Array): number {
+  let only = -1;
+  for (let id = 0; id < wanted.length; id++) {
+    if (!wanted[id]) continue;
+    if (only !== -1) return -1;
+    only = id;
+  }
+  return only;
 }
 
 /** JSON with sorted keys, for memo keys. */
