@@ -118,6 +118,14 @@ describe("unknown is not zero", () => {
     assert.equal(m.value, null);
     assert.match(m.why!, /names no process/);
   });
+  it("a live snapshot says whether the owner scan was skipped or found nobody", () => {
+    const snap = readInputs(lab("close-wait-leak", "ss-tan.txt"));
+    snap.live = true;
+    const skipped = get(new FactContext(snap), "group", { state: "CLOSE_WAIT", by: "process" });
+    assert.match(skipped.why!, /--no-owners/);
+    snap.counters.set("tcpdoc.owner_scan.processes", { name: "tcpdoc.owner_scan.processes", value: 3, input: 0, line: 1 });
+    assert.match(get(new FactContext(snap), "group", { state: "CLOSE_WAIT", by: "process" }).why!, /as root/);
+  });
   it("the listen backlog is unknown in netstat and /proc/net/tcp", () => {
     for (const f of ["netstat-nat.txt", "proc-net-tcp.txt"]) {
       const v = get(facts(lab("accept-queue-overflow", f)), "listeners").value as { full: unknown; maxFill: unknown; maxRecvQ: unknown };

@@ -1,14 +1,17 @@
 /** Live snapshots from this machine's /proc, and the snapshot file round trip. */
 
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import { createRequire, syncBuiltinESMExports } from "node:module";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import process from "node:process";
 import { after, before, describe, it } from "node:test";
 import { main } from "../src/cli/main.ts";
+import { liveSnapshot, readProcFile } from "../src/ingest/live.ts";
 import { captureLive, renderSnapshotFile, snapshotFromCapture, snapshotFromTexts } from "../src/ingest/mod.ts";
 import type { Snapshot } from "../src/model/snapshot.ts";
 import type { Socket } from "../src/model/socket_table.ts";
@@ -23,6 +26,40 @@ function sockets(snap: Snapshot): Omit<Socket, "input" | "line">[] {
     out.push(rest);
   }
   return out;
+}
+
+/** What two reads of the same machine should agree on: the sockets with their owners, each input's accounting, the names read. */
+function comparable(snap: Snapshot) {
+  return {
+    live: snap.live,
+    // A timer counts down between two reads: keep its kind ("timewait", "keepalive"), not what is left of it.
+    sockets: sockets(snap).map((s) => ({ ...s, timer: s.timer?.replace(/\s*\(.*\)$/, "") })),
+    inputs: snap.inputs.map(({ path, format, formats, encoding, lines, sockets, kinds, unparsed }) => ({ path, format, formats, encoding, lines, sockets, kinds, unparsed })),
+    // Counter values move between two reads (segments, sockstat); their names do not.
+    counters: [...snap.counters.keys()].sort(),
+    sysctls: Object.fromEntries([...snap.sysctls].map(([k, v]) => [k, v.value])),
+  };
+}
+
+/**
+ * Counts calls to fs.readdirSync and fs.readlinkSync (the owner scan's) while
+ * `f` runs, through the CommonJS fs module and syncBuiltinESMExports; the
+ * count stays 0 where that does not reach the ESM bindings (Deno).
+ */
+function countScanCalls<T>(f: () => T): { result: T; calls: number } {
+  const cjs = createRequire(import.meta.url)("node:fs") as typeof fs;
+  const { readdirSync, readlinkSync } = cjs;
+  let calls = 0;
+  cjs.readdirSync = ((...a: Parameters<typeof readdirSync>) => (calls++, readdirSync(...a))) as typeof readdirSync;
+  cjs.readlinkSync = ((...a: Parameters<typeof readlinkSync>) => (calls++, readlinkSync(...a))) as typeof readlinkSync;
+  syncBuiltinESMExports();
+  try {
+    return { result: f(), calls };
+  } finally {
+    cjs.readdirSync = readdirSync;
+    cjs.readlinkSync = readlinkSync;
+    syncBuiltinESMExports();
+  }
 }
 
 /** TCP state counts from `ss -tan`, in tcpdoc's state names. */
@@ -89,6 +126,39 @@ describe("live snapshot", { skip: linux ? false : "needs Linux /proc" }, () => {
     for (const e of estab) assert.equal(e.pid, process.pid);
   });
 
+  it("reads /proc straight into the same snapshot as a capture parsed afterwards", () => {
+    // Sockets on this machine may come and go between the two reads: retry a few times.
+    let streamed, captured;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      streamed = comparable(liveSnapshot());
+      captured = comparable(snapshotFromCapture(captureLive()));
+      if (JSON.stringify(streamed) === JSON.stringify(captured)) break;
+    }
+    assert.deepEqual(streamed, captured);
+    const mine = streamed!.sockets.filter((s) => ports.includes(s.localPort ?? -1) && s.state === "LISTEN");
+    assert.equal(mine.length, 3);
+    for (const s of mine) assert.deepEqual([s.pid, s.program], [process.pid, comm]);
+    assert.ok(streamed!.inputs.some((r) => r.path === "live:/proc/*/fd"));
+    assert.ok(streamed!.counters.includes("tcpdoc.owner_scan.processes"));
+  });
+
+  it("with owners: false, skips the owner scan and leaves pid and program unset", () => {
+    const { result: snap, calls } = countScanCalls(() => liveSnapshot({ owners: false }));
+    const all = sockets(snap);
+    for (const port of ports) assert.ok(all.some((s) => s.state === "LISTEN" && s.localPort === port), `listener on ${port} missing`);
+    for (const s of all) assert.deepEqual([s.pid, s.program], [undefined, undefined], JSON.stringify(s));
+    assert.ok(!snap.inputs.some((r) => r.path === "live:/proc/*/fd"));
+    assert.ok(![...snap.counters.keys()].some((k) => k.startsWith("tcpdoc.owner_scan.")));
+    // The same read with owners does scan (where the spy reaches the module's fs: Node).
+    const withOwners = countScanCalls(() => liveSnapshot());
+    if (withOwners.calls > 0) assert.equal(calls, 0, "the owner scan ran");
+    assert.ok(sockets(withOwners.result).some((s) => s.pid === process.pid));
+    const capture = captureLive({ owners: false });
+    assert.equal(capture.ownerScan, undefined);
+    assert.equal(capture.owners.size, 0);
+    assert.ok(!renderSnapshotFile(capture).includes("# owner-scan"));
+  });
+
   it("names its inputs live:/proc/... and reads every line", () => {
     const snap = snapshotFromCapture(captureLive());
     const paths = snap.inputs.map((r) => r.path);
@@ -150,9 +220,79 @@ describe("live snapshot", { skip: linux ? false : "needs Linux /proc" }, () => {
       const live = JSON.parse(fs.readFileSync(liveJson, "utf8"));
       assert.equal(live.live, true);
       assert.ok(live.inputs.some((i: { path: string }) => i.path === "live:/proc/net/tcp"));
+      assert.ok(live.inputs.some((i: { path: string }) => i.path === "live:/proc/*/fd"));
+      assert.ok([0, 1].includes(await main(["analyze", "--json", "--no-owners", "-o", liveJson])));
+      const quick = JSON.parse(fs.readFileSync(liveJson, "utf8"));
+      assert.ok(quick.inputs.some((i: { path: string }) => i.path === "live:/proc/net/tcp"));
+      assert.ok(!quick.inputs.some((i: { path: string }) => i.path === "live:/proc/*/fd"));
+      // On a file it does nothing.
+      assert.ok([0, 1].includes(await main(["analyze", snapFile, "--json", "--no-owners", "-o", json])));
+      assert.deepEqual(JSON.parse(fs.readFileSync(json, "utf8")).summary, report.summary);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("readProcFile", () => {
+  /** Node with a second core reads on in a helper thread; Deno and one core read on this thread. */
+  const helper = !("Deno" in globalThis) && os.availableParallelism() >= 2;
+  const busy = (ms: number) => {
+    for (const end = performance.now() + ms; performance.now() < end;);
+  };
+
+  it("hands over every byte in order, in pieces of at most 64 KiB, also from the helper thread", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-proc-"));
+    try {
+      const file = path.join(dir, "tcp");
+      // 8 MiB plus a ragged end; the bytes tell their offset, so a piece out of order shows.
+      const data = new Uint8Array((8 << 20) + 12345);
+      const view = new DataView(data.buffer);
+      for (let i = 0; i + 4 <= data.length; i += 4) view.setUint32(i, i);
+      fs.writeFileSync(file, data);
+      const got = new Uint8Array(data.length);
+      let at = 0, fromHelper = 0;
+      assert.equal(readProcFile(file, (bytes) => {
+        assert.ok(bytes.length > 0 && bytes.length <= 1 << 16, `piece of ${bytes.length} bytes`);
+        if (bytes.buffer instanceof SharedArrayBuffer) fromHelper++;
+        got.set(bytes, at);
+        at += bytes.length;
+        // Slower than the reads until the helper takes over (it starts in some 20-100 ms): up to 0.5 s here.
+        if (fromHelper === 0) busy(4);
+      }), true);
+      assert.equal(at, data.length);
+      assert.ok(Buffer.from(got).equals(Buffer.from(data)), "bytes differ");
+      if (helper) assert.ok(fromHelper > 0, "the helper thread read nothing");
+      else assert.equal(fromHelper, 0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("stops the helper when the reader throws, and reads on afterwards", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-proc-"));
+    try {
+      const file = path.join(dir, "tcp");
+      fs.writeFileSync(file, new Uint8Array(16 << 20).fill(65));
+      let mine = 0, fromHelper = 0;
+      assert.throws(() => readProcFile(file, (bytes) => {
+        // Stop while the helper is reading ahead (or, without one, half way).
+        if (bytes.buffer instanceof SharedArrayBuffer) {
+          if (++fromHelper === 5) throw new Error("stop here");
+        } else if (++mine === 128) throw new Error("stop here");
+        else busy(4);
+      }), /stop here/);
+      if (helper) assert.equal(fromHelper, 5);
+      let n = 0;
+      assert.equal(readProcFile(file, (b) => void (n += b.length)), true);
+      assert.equal(n, 16 << 20);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("returns false for a file that is not there", () => {
+    assert.equal(readProcFile("/proc/net/no-such-table", () => assert.fail("no bytes")), false);
   });
 });
 

@@ -92,7 +92,7 @@ export async function main(argv: string[]): Promise<number> {
       return await runSession({ paths: positionals, flags, answers: parseAnswers(flags.answer), fallback: (snap) => analyze(snap, flags) });
     }
     if (cmd === "analyze" || cmd === "") {
-      return await analyze(positionals.length === 0 ? liveSnapshot() : readInputs(positionals), flags);
+      return await analyze(positionals.length === 0 ? liveSnapshot({ owners: !flags["no-owners"] }) : readInputs(positionals), flags);
     }
     if (cmd === "formats") {
       const w = Math.max(...FORMATS.map((f) => f.format.length)) + 2;
@@ -103,7 +103,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (cmd === "snapshot") {
       if (positionals.length > 0) throw new UsageError(`"tcpdoc snapshot" takes no FILE, only -o FILE (got "${positionals[0]}")`);
-      write(renderSnapshotFile(captureLive(), VERSION), flags.output);
+      write(renderSnapshotFile(captureLive({ owners: !flags["no-owners"] }), VERSION), flags.output);
       return EXIT.ok;
     }
     // the rule commands read YAML: they (and the yaml package) load only when asked for

@@ -23,6 +23,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: "rules", value: "DIR", repeatable: true, help: "also load rules from DIR (a rule with a built-in's id replaces it)" },
   { name: "disable", value: "ID", repeatable: true, help: "do not evaluate rule ID" },
   { name: "no-user-rules", help: "ignore $XDG_CONFIG_HOME/tcpdoc/rules" },
+  { name: "no-owners", help: "live snapshot on Linux: do not map sockets to processes through /proc/PID/fd (faster; ss -tan against ss -tanp); does nothing for FILE inputs" },
   { name: "answer", value: "Q=A", repeatable: true, help: "answer a rule's question up front, e.g. --answer app-restarted=yes" },
   { name: "min-severity", value: "SEV", choices: ["info", "warning", "critical"], help: "hide findings below SEV", default: "info" },
   { name: "no-color", help: "no colour (also when NO_COLOR is set or output is not a terminal)" },

@@ -952,7 +952,7 @@ export class FactContext {
       if (s.to > s.from && !anyKnown(s.list, s.from, s.to, q)) return { value: null, why: "those sockets carry no Recv-Q/Send-Q figures" };
     }
     if (by === "process" && total > 0 && withProcess === 0) {
-      return { value: null, why: "the dump names no process (take it with ss -tanp or netstat -tanp, as root)" };
+      return { value: null, why: this.#noProcessWhy() };
     }
     const groups: GroupEntry[] = kc.top(topN).map((s) => {
       const i = kc.first[s];
@@ -1000,6 +1000,13 @@ export class FactContext {
   #scratchList(): Int32Array {
     if (!this.#scratch || this.#scratch.length < this.t.length) this.#scratch = new Int32Array(this.t.length);
     return this.#scratch;
+  }
+
+  /** Why no socket has a process: the live snapshot skipped or could not do the owner scan, or the dump has none. */
+  #noProcessWhy(): string {
+    if (!this.snap.live) return "the dump names no process (take it with ss -tanp or netstat -tanp, as root)";
+    if (!this.snap.counters.has("tcpdoc.owner_scan.processes")) return "the live snapshot was taken with --no-owners (run it without to map sockets to processes)";
+    return "no socket could be matched to a process (run tcpdoc as root to see other users' processes)";
   }
 
   #keyText(by: GroupBy, i: number): string {

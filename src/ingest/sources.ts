@@ -1,12 +1,12 @@
 /** The I/O edge of ingest: reads files and stdin in chunks into a snapshot. */
 
 import * as fs from "node:fs";
-import * as os from "node:os";
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from "node:worker_threads";
 import { emptySnapshot, type Snapshot } from "../model/snapshot.ts";
 import { Ingestor } from "./ingest.ts";
 import { readAhead, type ReadAhead, type ReadAheadJob } from "./read_ahead.ts";
 import { PARSERS } from "./registry.ts";
+import { startThread } from "./threads.ts";
 
 // Read 1 MiB at a time (fewer system calls; /proc/net/tcp with 100k sockets
 // reads 20% faster than in 64 KiB reads), but hand the ingestor 64 KiB
@@ -93,32 +93,31 @@ export class ReadAheadThread implements ReadAheadRunner {
   readonly #worker: Worker;
   readonly #port: MessagePort;
   /** 0 while reading; 1 when the result is posted; 2 when the module could not load. */
-  readonly #flag = new Int32Array(new SharedArrayBuffer(4));
+  readonly #flag: Int32Array;
 
-  private constructor(url: URL) {
+  private constructor(worker: Worker, port: MessagePort, flag: Int32Array) {
+    this.#worker = worker;
+    this.#port = port;
+    this.#flag = flag;
+  }
+
+  /** Starts the thread, or returns undefined where it cannot help (see startThread). */
+  static start(): ReadAheadThread | undefined {
+    const url = new URL(import.meta.url.endsWith(".ts") ? "./read_ahead_worker.ts" : "./read-ahead-worker.js", import.meta.url);
+    if (!fs.existsSync(url)) return undefined;
     const { port1, port2 } = new MessageChannel();
-    this.#port = port1;
-    // Under Node the TypeScript sources (tests) need tsx's hooks, which a
-    // worker does not inherit.
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    // The module is loaded by import(); the flag goes to 2 when it cannot
+    // load. Under Node the TypeScript sources (tests) need tsx's hooks,
+    // which a worker does not inherit.
     const hooks = url.pathname.endsWith(".ts") ? 'import("tsx/esm/api").then((m) => m.register())' : "Promise.resolve()";
     const boot = `const { workerData: w } = require("node:worker_threads");
       ${hooks}.then(() => import(${JSON.stringify(url.href)})).catch(() => { Atomics.store(w.flag, 0, 2); Atomics.notify(w.flag, 0); });`;
-    this.#worker = new Worker(boot, { eval: true, workerData: { port: port2, flag: this.#flag }, transferList: [port2] });
-    this.#worker.unref();
-    this.#worker.on("error", () => {}); // the flag tells the main thread; see result()
-  }
-
-  /** Starts the thread, or returns undefined where there is no second core or no threads (Deno). */
-  static start(): ReadAheadThread | undefined {
-    // Deno runs a node:worker_threads helper only while the main thread waits: no gain there.
-    if ("Deno" in globalThis || os.availableParallelism() < 2) return undefined;
-    const url = new URL(import.meta.url.endsWith(".ts") ? "./read_ahead_worker.ts" : "./read-ahead-worker.js", import.meta.url);
-    if (!fs.existsSync(url)) return undefined;
-    try {
-      return new ReadAheadThread(url);
-    } catch {
-      return undefined;
-    }
+    const worker = startThread(boot, { port: port2, flag }, [port2]);
+    if (worker) return new ReadAheadThread(worker, port1, flag);
+    port1.close();
+    port2.close();
+    return undefined;
   }
 
   run(job: ReadAheadJob): void {

@@ -74,7 +74,7 @@ export async function runSession(req: SessionRequest): Promise<number> {
   const term = detectTerminal(Boolean(flags["no-color"]));
   let snap: Snapshot;
   if (req.paths.length === 0) {
-    snap = liveSnapshot();
+    snap = liveSnapshot({ owners: !flags["no-owners"] });
   } else {
     const progress = progressReporter();
     try {
