@@ -1,7 +1,7 @@
 // Helpers for bench/live.sh, run inside the benchmark's network namespace.
 //
 //   node bench/live.mjs make SOCKETS READYFILE   # opens the sockets, writes READYFILE, waits
-//   node bench/live.mjs time REPS                # times ss and tcpdoc, prints JSON
+//   node bench/live.mjs time REPS                # times ss -tan[p] and tcpdoc [--no-owners], prints JSON
 
 import { fork, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -96,18 +96,19 @@ function once(cmd, args) {
   return { wall, rss, status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * Times, interleaved, the live snapshot against ss in two pairs: without
+ * owners (`ss -tan`, `tcpdoc analyze --json --no-owners`) and with them
+ * (`ss -tanp`, which also walks /proc/PID/fd, and `tcpdoc analyze --json`).
+ */
 function time(reps) {
   const bin = path.join(ROOT, "bin", "tcpdoc.js");
   const commands = {
     ss: ["sh", ["-c", "ss -tan | wc -l"]],
-    procFiles: [process.execPath, [bin, "analyze", "/proc/net/tcp", "/proc/net/tcp6", "--json"]],
-    live: [process.execPath, [bin, "analyze", "--json"]],
+    live: [process.execPath, [bin, "analyze", "--json", "--no-owners"]],
+    ssOwners: ["sh", ["-c", "ss -tanp | wc -l"]],
+    liveOwners: [process.execPath, [bin, "analyze", "--json"]],
   };
-  const probe = once(...commands.live);
-  if (probe.status === 2) {
-    process.stderr.write(`[live] no live reader yet: ${probe.stderr.trim()}\n`);
-    delete commands.live;
-  }
   const res = {};
   for (const k of Object.keys(commands)) res[k] = { walls: [], rss: 0 };
   for (let i = 0; i < reps; i++) {
@@ -116,7 +117,7 @@ function time(reps) {
       if (r.status !== 0 && r.status !== 1) throw new Error(`${k} exited ${r.status}: ${r.stderr}`);
       res[k].walls.push(r.wall);
       res[k].rss = Math.max(res[k].rss, r.rss);
-      if (k === "ss") res[k].sockets = Number(r.stdout.trim()) - 1;
+      if (cmd === "sh") res[k].sockets = Number(r.stdout.trim()) - 1;
       else res[k].sockets = JSON.parse(r.stdout).summary.sockets;
     }
   }

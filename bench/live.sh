@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Live-snapshot benchmark: N real TCP sockets inside a throwaway network
-# namespace (loopback only, 127.0.0.0/8), then `ss -tan | wc -l` against
-# tcpdoc reading the same kernel, timed inside the namespace.
+# namespace (loopback only, 127.0.0.0/8), then tcpdoc reading the same
+# kernel against ss, timed inside the namespace: `tcpdoc analyze --json
+# --no-owners` against `ss -tan | wc -l`, and `tcpdoc analyze --json`
+# (sockets mapped to processes) against `ss -tanp | wc -l`.
 #
 #   sudo bench/live.sh [SOCKETS=100000] [REPS=5]   -> JSON on the last stdout line
 set -euo pipefail
