@@ -75,10 +75,11 @@ const READ_AHEAD_FROM = 8 << 20;
 /** What the main thread reads before it knows the format and the row density. */
 const PROBE = 1 << 20;
 /**
- * The main thread's head start in the split, in bytes: about what it reads
- * while the helper thread starts.
+ * The main thread's extra share of the split, in bytes: the helper starts
+ * reading some 50 ms after the main thread, but reads a little faster
+ * (measured on 1M-row dumps: both end within 10 ms of each other).
  */
-const HEAD_START = 4 << 20;
+const HEAD_START = 1 << 20;
 
 /** Where rows are read ahead: a helper thread, or this one (tests). */
 interface ReadAheadRunner {
