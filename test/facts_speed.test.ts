@@ -109,18 +109,18 @@ class Ref {
     return this.#listen.has(port);
   }
   keyOf(by: string, i: number): string {
-    const t = this.t, v = t.strings.values;
+    const t = this.t, v = t.strings;
     switch (by) {
       case "local-port": return `${t.localPort[i]}`;
       case "remote-port": return `${t.remotePort[i]}`;
-      case "local-address": return v[t.localAddr[i]];
-      case "remote-host": return v[t.remoteAddr[i]];
-      case "remote-subnet": return refSubnet(v[t.remoteAddr[i]]);
-      case "local-endpoint": return `${v[t.localAddr[i]]}|${t.localPort[i]}`;
+      case "local-address": return v.str(t.localAddr[i]);
+      case "remote-host": return v.str(t.remoteAddr[i]);
+      case "remote-subnet": return refSubnet(v.str(t.remoteAddr[i]));
+      case "local-endpoint": return `${v.str(t.localAddr[i])}|${t.localPort[i]}`;
       case "remote-endpoint":
-      case "destination": return `${v[t.remoteAddr[i]]}|${t.remotePort[i]}`;
-      case "process": return t.pid[i] !== NONE ? `pid ${t.pid[i]}` : t.program[i] ? `prog ${v[t.program[i]]}` : "none";
-      default: return `${v[t.localAddr[i]]}|${v[t.remoteAddr[i]]}|${t.remotePort[i]}`;
+      case "destination": return `${v.str(t.remoteAddr[i])}|${t.remotePort[i]}`;
+      case "process": return t.pid[i] !== NONE ? `pid ${t.pid[i]}` : t.program[i] ? `prog ${v.str(t.program[i])}` : "none";
+      default: return `${v.str(t.localAddr[i])}|${v.str(t.remoteAddr[i])}|${t.remotePort[i]}`;
     }
   }
   /** Groups in first-seen order, the biggest first (a stable sort keeps first-seen first among equals). */
@@ -221,7 +221,7 @@ const EXCEPTIONS: (RuleException[] | undefined)[] = [
 
 function check(snap: Snapshot): void {
   const ctx = new FactContext(snap);
-  const t = snap.sockets, v = t.strings.values;
+  const t = snap.sockets, v = t.strings;
   for (const ex of EXCEPTIONS) {
     const ref = new Ref(snap, ctx.excluded(ex));
     const get = (fact: string, params: Record<string, unknown> = {}) => ctx.get(fact, params, ex, {}).value as Record<string, unknown> | null;
@@ -241,7 +241,7 @@ function check(snap: Snapshot): void {
           assert.deepEqual([got.total, got.distinct, got.tallied], [w.total, w.distinct, w.tallied], where);
           assert.deepEqual(got.groups.map(({ key: _k, ...g }) => g), w.groups, where);
           if (by === "remote-subnet") {
-            assert.deepEqual(got.groups.map((g) => g.key), got.groups.map((g) => refSubnet(v[t.remoteAddr[g.first as number]])), where);
+            assert.deepEqual(got.groups.map((g) => g.key), got.groups.map((g) => refSubnet(v.str(t.remoteAddr[g.first as number]))), where);
           }
           // examples: the first sockets in these states (not excepted) in the group of the top one
           const first = got.groups[0]?.first as number | undefined;

@@ -189,7 +189,7 @@ function dump(snap: Snapshot): unknown {
   return {
     inputs: snap.inputs,
     rows,
-    strings: t.strings.values,
+    strings: Array.from({ length: t.strings.size }, (_, id) => t.strings.str(id)),
     tallies: snap.tallies,
     counters: [...snap.counters],
     sysctls: [...snap.sysctls],
@@ -362,11 +362,17 @@ describe("StringPool", () => {
       fc.property(fc.array(fc.oneof(fc.ipV4(), fc.ipV4Extended(), fc.string({ maxLength: 20 })), { maxLength: 200 }), (xs) => {
         const pool = new StringPool();
         const ids = xs.map((x) => pool.intern(x));
+        const size = pool.size;
         for (let i = 0; i < xs.length; i++) {
-          assert.equal(pool.values[ids[i]], xs[i]);
+          assert.equal(pool.idOf(xs[i]), ids[i]);
+          assert.equal(pool.str(ids[i]), xs[i]);
           assert.equal(pool.intern(xs[i]), ids[i]);
+          assert.equal(pool.quad(ids[i]), _parseCanonicalV4(xs[i]));
         }
-        assert.equal(new Set(pool.values).size, pool.values.length, "no string twice");
+        assert.equal(pool.size, size, "idOf, str and a second intern add nothing");
+        assert.equal(pool.idOf("never interned"), -1);
+        const all = Array.from({ length: pool.size }, (_, id) => pool.str(id));
+        assert.equal(new Set(all).size, all.length, "no string twice");
       }),
       { numRuns: RUNS },
     );

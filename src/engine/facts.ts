@@ -771,7 +771,7 @@ export class FactContext {
     const hit = this.#masks.get(key);
     if (hit !== undefined) return hit;
     const t = this.t;
-    const pool = t.strings.values;
+    const pool = t.strings;
     const mask = new Uint8Array(t.length);
     let any = false;
     for (const e of ex!) {
@@ -780,22 +780,24 @@ export class FactContext {
       const addrFlags = (pats?: string[]) => {
         if (!pats || !pats.length) return undefined;
         const ms = pats.map(addressMatcher);
-        const f = new Uint8Array(pool.length);
-        for (let id = 0; id < pool.length; id++) if (ms.some((m) => m(pool[id]))) f[id] = 1;
+        const f = new Uint8Array(pool.size);
+        for (let id = 0; id < pool.size; id++) if (ms.some((m) => m(pool.str(id)))) f[id] = 1;
         return f;
       };
       const addrs = addrFlags(e.addresses), laddrs = addrFlags(e.local_addresses), raddrs = addrFlags(e.remote_addresses);
       let procs: Uint8Array | undefined;
       let pids: Set<number> | undefined;
       if (e.processes && e.processes.length) {
-        procs = new Uint8Array(pool.length);
+        procs = new Uint8Array(pool.size);
         pids = new Set();
         for (const p of e.processes) {
           const n = intOf(String(p));
           if (n !== undefined) pids.add(n);
         }
-        const names = new Set(e.processes.map(String));
-        for (let id = 1; id < pool.length; id++) if (names.has(pool[id])) procs[id] = 1;
+        for (const name of new Set(e.processes.map(String))) {
+          const id = pool.idOf(name);
+          if (id > 0) procs[id] = 1;
+        }
       }
       for (let i = 0; i < t.length; i++) {
         if (ports && !ports.has(t.localPort[i]) && !ports.has(t.remotePort[i])) continue;
@@ -816,7 +818,7 @@ export class FactContext {
 
   /** Subnet keys by address id (-1: not computed yet), as long as the string pool. */
   #subnetTable(): Int32Array {
-    const n = this.t.strings.values.length;
+    const n = this.t.strings.size;
     if (!this.#subnetKeys || this.#subnetKeys.length < n) {
       const keys = new Int32Array(n).fill(-1);
       if (this.#subnetKeys) keys.set(this.#subnetKeys);
@@ -833,7 +835,9 @@ export class FactContext {
   #subnet(addrId: number): number {
     const keys = this.#subnetTable();
     if (keys[addrId] !== -1) return keys[addrId];
-    const addr = this.t.strings.values[addrId];
+    const quad = this.t.strings.quad(addrId);
+    if (quad >= 0) return keys[addrId] = quad >>> 8;
+    const addr = this.t.strings.str(addrId);
     let key = v4Prefix(addr, addr.startsWith("::ffff:") ? 7 : 0);
     if (key === -1) {
       const name = subnetOf(addr);
@@ -922,7 +926,7 @@ export class FactContext {
     const { list, from, to } = this.#select(wanted, ex, q, listener, portFilter);
     const total = to - from;
     if (total > 0 && !GROUP_BY.includes(by)) return { value: null, why: `group: unknown "by" ${String(by)}` };
-    const pool = t.strings.values.length;
+    const pool = t.strings.size;
     const dense = by === "local-port" || by === "remote-port" ? 65537
       : by === "local-address" || by === "remote-host" ? pool + 1
       : 0;
@@ -1010,23 +1014,23 @@ export class FactContext {
   }
 
   #keyText(by: GroupBy, i: number): string {
-    const t = this.t, v = t.strings.values;
+    const t = this.t, v = t.strings;
     switch (by) {
       case "local-port": return t.localPort[i] === NONE ? "*" : String(t.localPort[i]);
       case "remote-port": return t.remotePort[i] === NONE ? "*" : String(t.remotePort[i]);
-      case "local-address": return v[t.localAddr[i]] || "*";
-      case "remote-host": return v[t.remoteAddr[i]] || "*";
+      case "local-address": return v.str(t.localAddr[i]) || "*";
+      case "remote-host": return v.str(t.remoteAddr[i]) || "*";
       case "remote-subnet": return this.#subnetName(this.#subnet(t.remoteAddr[i]));
-      case "local-endpoint": return fmtEndpoint(v[t.localAddr[i]], t.localPort[i]);
+      case "local-endpoint": return fmtEndpoint(v.str(t.localAddr[i]), t.localPort[i]);
       case "remote-endpoint":
-      case "destination": return fmtEndpoint(v[t.remoteAddr[i]], t.remotePort[i]);
+      case "destination": return fmtEndpoint(v.str(t.remoteAddr[i]), t.remotePort[i]);
       case "process": {
-        const prog = t.program[i] ? v[t.program[i]] : "";
+        const prog = t.program[i] ? v.str(t.program[i]) : "";
         if (t.pid[i] !== NONE) return prog ? `${prog} (pid ${t.pid[i]})` : `pid ${t.pid[i]}`;
         return prog || "(no process)";
       }
       case "source-destination":
-        return `${v[t.localAddr[i]] || "*"} -> ${fmtEndpoint(v[t.remoteAddr[i]], t.remotePort[i])}`;
+        return `${v.str(t.localAddr[i]) || "*"} -> ${fmtEndpoint(v.str(t.remoteAddr[i]), t.remotePort[i])}`;
     }
   }
 
@@ -1051,9 +1055,8 @@ export class FactContext {
         if (fill > maxFill) [maxFill, best] = [fill, i];
       } else if (best === -1 && q !== NONE && q === maxRecvQ && q > 0) best = i;
     }
-    const v = t.strings.values;
     const top = best === -1 ? null : {
-      key: fmtEndpoint(v[t.localAddr[best]], t.localPort[best]),
+      key: fmtEndpoint(t.strings.str(t.localAddr[best]), t.localPort[best]),
       recvQ: t.recvQ[best],
       backlog: t.sendQ[best] === NONE ? null : t.sendQ[best],
       fill: t.sendQ[best] === NONE ? null : round4(t.recvQ[best] / Math.max(t.sendQ[best], 1)),
@@ -1119,7 +1122,7 @@ export class FactContext {
       return { value: null, why: `no allow-list of listening ports was given (answer ${typeof params.answer === "string" ? params.answer : "allowed-listen-ports"}, e.g. --answer ${typeof params.answer === "string" ? params.answer : "allowed-listen-ports"}=22,80,443)` };
     }
     const allowed = (p: number) => ranges.some(([lo, hi]) => p >= lo && p <= hi);
-    const t = this.t, v = t.strings.values;
+    const t = this.t, v = t.strings;
     const kc = new KeyCounter();
     let listeners = 0, count = 0;
     const ports = new Set<number>(), { order, start } = this.stateIndex();
@@ -1135,7 +1138,7 @@ export class FactContext {
     }
     const groups = kc.top(10).map((slot) => {
       const i = kc.first[slot];
-      return { key: fmtEndpoint(v[t.localAddr[i]], t.localPort[i]), count: kc.counts[slot], share: round4(kc.counts[slot] / Math.max(count, 1)), first: i };
+      return { key: fmtEndpoint(v.str(t.localAddr[i]), t.localPort[i]), count: kc.counts[slot], share: round4(kc.counts[slot] / Math.max(count, 1)), first: i };
     });
     const value = {
       allowed: ranges.map(([lo, hi]) => (lo === hi ? String(lo) : `${lo}-${hi}`)).join(","),

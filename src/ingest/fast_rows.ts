@@ -199,7 +199,7 @@ class _Words {
 }
 
 function _intern(text: string, k: number, pool: StringPool): number {
-  return _v4[k] >= 0 ? pool.internV4(_v4[k], text, _hostA[k], _hostB[k]) : pool.intern(text.slice(_hostA[k], _hostB[k]));
+  return _v4[k] >= 0 ? pool.internV4(_v4[k]) : pool.intern(text.slice(_hostA[k], _hostB[k]));
 }
 
 const _netstatWords = new _Words(parseState);

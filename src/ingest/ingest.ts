@@ -125,7 +125,9 @@ export class Ingestor implements Sink {
     this.#countFastRows();
     const t = this.#snap.sockets, n = rows.count, r = this.report;
     const remap = new Uint32Array(rows.strings.length);
-    for (let k = 1; k < rows.strings.length; k++) remap[k] = t.strings.intern(rows.strings[k]);
+    for (let k = 1; k < rows.strings.length; k++) {
+      remap[k] = rows.quads[k] >= 0 ? t.strings.internV4(rows.quads[k]) : t.strings.intern(rows.strings[k]!);
+    }
     t.appendPlain(rows.columns, n, remap, this.#index, this.#lineNo + 1);
     this.#lineNo += n;
     if (n > 0) this.#lastSocket = t.length - 1;

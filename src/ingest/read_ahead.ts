@@ -39,8 +39,9 @@ export interface ReadAhead {
   format: string;
   count: number;
   columns: PlainColumns;
-  /** The helper's string pool; the columns' string ids index it. */
-  strings: string[];
+  /** The helper's string pool (StringPool.export); the columns' string ids index it. */
+  strings: (string | undefined)[];
+  quads: Float64Array;
   /** Byte offset of the first line not read (the main thread reads on from there). */
   stoppedAt: number;
   /** What the fast path left in ParseContext.scratch. */
@@ -109,7 +110,7 @@ export function readAhead(job: ReadAheadJob): ReadAhead {
       state: t.state, family: t.family, localAddr: t.localAddr, localPort: t.localPort, remoteAddr: t.remoteAddr,
       remotePort: t.remotePort, recvQ: t.recvQ, sendQ: t.sendQ, user: t.user, inode: t.inode, timer: t.timer,
     },
-    strings: t.strings.values,
+    ...t.strings.export(),
     stoppedAt: pos,
     scratch,
   };

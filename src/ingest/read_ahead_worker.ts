@@ -7,7 +7,7 @@ const { port, flag } = workerData as { port: MessagePort; flag: Int32Array };
 port.once("message", (job: ReadAheadJob) => {
   try {
     const r = readAhead(job);
-    port.postMessage(r, Object.values(r.columns).map((a) => a.buffer as ArrayBuffer));
+    port.postMessage(r, [...Object.values(r.columns), r.quads].map((a) => a.buffer as ArrayBuffer));
   } catch (e) {
     port.postMessage({ error: e instanceof Error ? e.message : String(e) });
   } finally {

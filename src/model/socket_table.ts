@@ -49,9 +49,16 @@ export interface SocketRow {
   timer?: string;
 }
 
-/** Interns strings to small integer ids; id 0 is the empty string. */
+/**
+ * Interns strings to small integer ids; id 0 is the empty string. A dotted
+ * quad is kept as its 32-bit value and made into a string only when asked
+ * for ({@link str}): a million distinct peers cost no million strings.
+ */
 export class StringPool {
-  readonly values: string[] = [""];
+  /** Strings by id; undefined for a dotted quad whose string has not been asked for. */
+  readonly #strs: (string | undefined)[] = [""];
+  /** The value of each dotted quad by id; -1 for other strings. */
+  #quads = new Float64Array(1024).fill(-1);
   readonly #ids = new Map<string, number>([["", 0]]);
   // Canonical dotted quads ("10.0.0.1") are keyed by their 32-bit value in
   // an open-addressing table: no string hashing, and a parser can intern an
@@ -66,51 +73,87 @@ export class StringPool {
   readonly #v4CacheKeys = new Int32Array(64);
   readonly #v4CacheIds = new Int32Array(64);
 
+  /** How many ids there are (ids are 0 to size - 1). */
+  get size(): number {
+    return this.#strs.length;
+  }
+
+  /** The string of an id. */
+  str(id: number): string {
+    const s = this.#strs[id];
+    if (s !== undefined) return s;
+    const v = this.#quads[id];
+    return this.#strs[id] = `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+  }
+
+  /** The value of an id that is a dotted quad (0 to 2^32-1), or -1. */
+  quad(id: number): number {
+    return id < this.#quads.length ? this.#quads[id] : -1;
+  }
+
   /** Returns the id of `s`, adding it when new. */
   intern(s: string): number {
     const n = s.length;
     if (n >= 7 && n <= 15) {
       const v4 = _parseCanonicalV4(s);
-      if (v4 !== -1) return this.internV4(v4, s, 0, n);
+      if (v4 !== -1) return this.internV4(v4);
     }
     let id = this.#ids.get(s);
     if (id === undefined) {
-      id = this.values.length;
-      this.values.push(_own(s));
+      id = this.#strs.length;
+      this.#strs.push(_own(s));
       this.#ids.set(s, id);
     }
     return id;
   }
 
-  /**
-   * Returns the id of the dotted quad whose value is `v4` (0 to 2^32-1),
-   * adding it when new. `text.slice(start, end)`, when given, is that quad
-   * as written (canonically), and becomes its string.
-   */
-  internV4(v4: number, text?: string, start = 0, end = 0): number {
+  /** The id of `s`, or -1 when it has none (nothing is added). */
+  idOf(s: string): number {
+    const v4 = s.length >= 7 && s.length <= 15 ? _parseCanonicalV4(s) : -1;
+    if (v4 === -1) return this.#ids.get(s) ?? -1;
+    const t = this.#v4, id = t[2 * this.#slot(v4 | 0) + 1];
+    return id === 0 ? -1 : id;
+  }
+
+  /** The table slot of a dotted quad's value (int32): where it is, or the empty slot where it goes. */
+  #slot(key: number): number {
+    const t = this.#v4, mask = (t.length >> 1) - 1;
+    let h = (Math.imul(key, 0x9e3779b1) >>> 0) & mask;
+    while (t[2 * h + 1] !== 0 && t[2 * h] !== key) h = (h + 1) & mask;
+    return h;
+  }
+
+  /** Returns the id of the dotted quad whose value is `v4` (0 to 2^32-1), adding it when new. */
+  internV4(v4: number): number {
     const key = v4 | 0, c = (key ^ (key >>> 11) ^ (key >>> 22)) & 63;
     const cached = this.#v4CacheIds[c];
     if (cached !== 0 && this.#v4CacheKeys[c] === key) return cached;
-    const t = this.#v4, mask = (t.length >> 1) - 1;
-    let h = (Math.imul(key, 0x9e3779b1) >>> 0) & mask;
-    for (;;) {
-      const id = t[2 * h + 1];
-      if (id === 0) break;
-      if (t[2 * h] === key) {
-        this.#v4CacheKeys[c] = key;
-        this.#v4CacheIds[c] = id;
-        return id;
-      }
-      h = (h + 1) & mask;
+    const t = this.#v4, h = this.#slot(key);
+    if (t[2 * h + 1] !== 0) {
+      this.#v4CacheKeys[c] = key;
+      return this.#v4CacheIds[c] = t[2 * h + 1];
     }
-    const id = this.values.length;
-    this.values.push(
-      text !== undefined ? _own(text.slice(start, end)) : `${v4 >>> 24}.${(v4 >>> 16) & 255}.${(v4 >>> 8) & 255}.${v4 & 255}`,
-    );
+    const id = this.#strs.length;
+    this.#strs.push(undefined);
+    if (id >= this.#quads.length) {
+      const q = new Float64Array(this.#quads.length * 2).fill(-1);
+      q.set(this.#quads);
+      this.#quads = q;
+    }
+    this.#quads[id] = v4 >>> 0;
     t[2 * h] = key;
     t[2 * h + 1] = id;
     if (++this.#v4Count * 4 > t.length) this.#growV4();
     return id;
+  }
+
+  /**
+   * Every id's string, with undefined for the dotted quads not yet made into
+   * one, and the quads' values (-1 for other strings): to hand the pool to
+   * another thread, which interns each again (see Ingestor.adopt).
+   */
+  export(): { strings: (string | undefined)[]; quads: Float64Array } {
+    return { strings: this.#strs, quads: this.#quads.subarray(0, this.#strs.length) };
   }
 
   #growV4(): void {
@@ -318,11 +361,11 @@ export class SocketTable {
 
   /** Returns socket `i` as a plain object (for evidence and display, not hot loops). */
   get(i: number): Socket {
-    const v = this.strings.values;
+    const v = this.strings;
     const o: Socket = {
       family: this.family[i] as 0 | 4 | 6,
-      localAddress: v[this.localAddr[i]],
-      remoteAddress: v[this.remoteAddr[i]],
+      localAddress: v.str(this.localAddr[i]),
+      remoteAddress: v.str(this.remoteAddr[i]),
       input: this.input[i],
       line: this.line[i],
     };
@@ -333,10 +376,10 @@ export class SocketTable {
     if (this.recvQ[i] !== NONE) o.recvQ = this.recvQ[i];
     if (this.sendQ[i] !== NONE) o.sendQ = this.sendQ[i];
     if (this.pid[i] !== NONE) o.pid = this.pid[i];
-    if (this.program[i]) o.program = v[this.program[i]];
-    if (this.user[i]) o.user = v[this.user[i]];
+    if (this.program[i]) o.program = v.str(this.program[i]);
+    if (this.user[i]) o.user = v.str(this.user[i]);
     if (this.inode[i] !== NONE) o.inode = this.inode[i];
-    if (this.timer[i]) o.timer = v[this.timer[i]];
+    if (this.timer[i]) o.timer = v.str(this.timer[i]);
     return o;
   }
 

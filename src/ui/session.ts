@@ -155,24 +155,26 @@ function top(m: Map<string, number>, n: number): Tally[] {
  */
 export function topLists(snap: Snapshot, n = 5): TopLists {
   const t = snap.sockets;
-  const v = t.strings.values;
+  const v = t.strings;
   const ports = new Map<string, number>();
-  const peers = new Map<string, number>();
+  // peers by address id (no string made for each), named at the end
+  const peerIds = new Map<number, number>();
   const procs = new Map<string, number>();
   const LISTEN = stateId("LISTEN");
   for (let i = 0; i < t.length; i++) {
-    const remote = v[t.remoteAddr[i]];
     if (t.state[i] !== LISTEN && t.localPort[i] !== NONE) {
       const p = String(t.localPort[i]);
       ports.set(p, (ports.get(p) ?? 0) + 1);
     }
-    if (!WILDCARDS.has(remote)) peers.set(remote, (peers.get(remote) ?? 0) + 1);
-    const prog = t.program[i] ? v[t.program[i]] : "";
+    peerIds.set(t.remoteAddr[i], (peerIds.get(t.remoteAddr[i]) ?? 0) + 1);
+    const prog = t.program[i] ? v.str(t.program[i]) : "";
     if (prog || t.pid[i] !== NONE) {
       const k = t.pid[i] !== NONE ? `${prog || "?"}/${t.pid[i]}` : prog;
       procs.set(k, (procs.get(k) ?? 0) + 1);
     }
   }
+  const peers = new Map<string, number>();
+  for (const [id, count] of peerIds) if (!WILDCARDS.has(v.str(id))) peers.set(v.str(id), count);
   return { ports: top(ports, n), peers: top(peers, n), processes: top(procs, n) };
 }
 
