@@ -922,34 +922,57 @@ function idPosition(file: string): { line: number; column: number } {
 }
 
 /** Validates files or directories; returns every problem found. */
-export function validatePaths(paths: string[], o: LoadOptions = {}): { errors: RuleFileError[]; files: number; rules: number } {
-  const builtin = builtinRulesDir();
-  // named conditions visible: the loaded set's plus those beside the files given
-  const base = loadRules({ ...o, disabled: [] });
-  const names = new Set(base.conditions.keys());
+/** One file that `rules validate` or `rules test` was given, or found in a directory it was given. */
+export interface RulePathEntry {
+  file: string;
+  kind: "rule" | "test" | "conditions";
+  /** Found in a directory given (not named by itself). */
+  inDir: boolean;
+}
+
+/**
+ * Sorts the paths given to `rules validate` and `rules test` into rule,
+ * test and named-condition files, in order: a directory gives its rule
+ * files, its _conditions file and its test files; a path that does not
+ * exist is an error.
+ */
+export function expandRulePaths(paths: string[]): { entries: RulePathEntry[]; errors: RuleFileError[] } {
+  const entries: RulePathEntry[] = [];
   const errors: RuleFileError[] = [];
-  const files: string[] = [];
-  const condFiles: string[] = [];
+  const kindOf = (name: string): RulePathEntry["kind"] =>
+    /^_conditions\.ya?ml$/.test(name) ? "conditions" : /\.test\.ya?ml$/.test(name) ? "test" : "rule";
   for (const p of paths) {
-    let st: fs.Stats | undefined;
+    let st: fs.Stats;
     try {
       st = fs.statSync(p);
     } catch {
       errors.push(new RuleFileError("read", p, 1, 1, "No such file or directory"));
       continue;
     }
-    if (st.isDirectory()) {
-      files.push(...ruleFilesIn(p));
-      const cf = conditionsFileIn(p);
-      if (cf) condFiles.push(cf);
-      try {
-        for (const n of fs.readdirSync(p).sort()) if (/\.test\.ya?ml$/.test(n)) files.push(path.join(p, n));
-      } catch {
-        // unreadable: reported by the rule files' reads
-      }
-    } else if (/^_conditions\.ya?ml$/.test(path.basename(p))) condFiles.push(p);
-    else files.push(p);
+    if (!st.isDirectory()) {
+      entries.push({ file: p, kind: kindOf(path.basename(p)), inDir: false });
+      continue;
+    }
+    for (const file of ruleFilesIn(p)) entries.push({ file, kind: "rule", inDir: true });
+    const cf = conditionsFileIn(p);
+    if (cf) entries.push({ file: cf, kind: "conditions", inDir: true });
+    try {
+      for (const n of fs.readdirSync(p).sort()) if (/\.test\.ya?ml$/.test(n)) entries.push({ file: path.join(p, n), kind: "test", inDir: true });
+    } catch {
+      // unreadable: reported by the rule files' reads
+    }
   }
+  return { entries, errors };
+}
+
+export function validatePaths(paths: string[], o: LoadOptions = {}): { errors: RuleFileError[]; files: number; rules: number } {
+  const builtin = builtinRulesDir();
+  // named conditions visible: the loaded set's plus those beside the files given
+  const base = loadRules({ ...o, disabled: [] });
+  const names = new Set(base.conditions.keys());
+  const { entries, errors } = expandRulePaths(paths);
+  const files = entries.filter((e) => e.kind !== "conditions").map((e) => e.file);
+  const condFiles = entries.filter((e) => e.kind === "conditions").map((e) => e.file);
   for (const cf of condFiles) {
     const r = readConditionsFile(cf, names);
     errors.push(...r.errors);

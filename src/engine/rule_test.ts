@@ -9,8 +9,7 @@ import { readInputs } from "../ingest/mod.ts";
 import { type Finding, severityRank, type Severity } from "../model/finding.ts";
 import { Diagnoser } from "./diagnose.ts";
 import {
-  conditionsFileIn,
-  isRuleFileName,
+  expandRulePaths,
   type LoadOptions,
   loadRules,
   packageRoot,
@@ -142,28 +141,17 @@ export async function runCase(rule: Rule, conditions: Map<string, Record<string,
 export async function runRuleTests(paths: string[], o: LoadOptions = {}): Promise<{ results: CaseResult[]; errors: RuleFileError[] }> {
   const base = loadRules({ ...o, disabled: [] });
   const conditions = new Map(base.conditions);
-  const errors: RuleFileError[] = [];
   const ruleFiles: string[] = [];
   const builtin = path.resolve(builtinRulesDir());
-  for (const p of paths.length ? paths : [builtin]) {
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(p);
-    } catch {
-      errors.push(new RuleFileError("read", p, 1, 1, "No such file or directory"));
-      continue;
-    }
-    if (st.isDirectory()) {
-      const cf = conditionsFileIn(p);
-      if (cf) {
-        const r = readConditionsFile(cf, new Set(conditions.keys()));
-        errors.push(...r.errors);
-        for (const [k, v] of r.conditions) conditions.set(k, v);
-      }
-      for (const n of fs.readdirSync(p).sort()) if (isRuleFileName(n)) ruleFiles.push(path.join(p, n));
-    } else if (/\.test\.ya?ml$/.test(p)) {
-      ruleFiles.push(p.replace(/\.test\.(ya?ml)$/, ".$1"));
-    } else ruleFiles.push(p);
+  const { entries, errors } = expandRulePaths(paths.length ? paths : [builtin]);
+  for (const e of entries) {
+    if (e.kind === "conditions") {
+      const r = readConditionsFile(e.file, new Set(conditions.keys()));
+      errors.push(...r.errors);
+      for (const [k, v] of r.conditions) conditions.set(k, v);
+    } else if (e.kind === "rule") ruleFiles.push(e.file);
+    // a test file named by itself stands for its rule; those in a directory come with their rules
+    else if (!e.inDir) ruleFiles.push(e.file.replace(/\.test\.(ya?ml)$/, ".$1"));
   }
   const results: CaseResult[] = [];
   for (const file of ruleFiles) {
