@@ -88,7 +88,7 @@ export class StringPool {
 
   /** The value of an id that is a dotted quad (0 to 2^32-1), or -1. */
   quad(id: number): number {
-    return id < this.#quads.length ? this.#quads[id] : -1;
+    return this.#quads[id];
   }
 
   /** Returns the id of `s`, adding it when new. */
@@ -100,10 +100,22 @@ export class StringPool {
     }
     let id = this.#ids.get(s);
     if (id === undefined) {
-      id = this.#strs.length;
-      this.#strs.push(_own(s));
+      id = this.#add(_own(s), -1);
       this.#ids.set(s, id);
     }
+    return id;
+  }
+
+  /** Gives the next id to a string or (string undefined) a dotted quad's value; #quads stays as long as #strs. */
+  #add(s: string | undefined, quad: number): number {
+    const id = this.#strs.length;
+    this.#strs.push(s);
+    if (id >= this.#quads.length) {
+      const q = new Float64Array(this.#quads.length * 2).fill(-1);
+      q.set(this.#quads);
+      this.#quads = q;
+    }
+    this.#quads[id] = quad;
     return id;
   }
 
@@ -133,14 +145,7 @@ export class StringPool {
       this.#v4CacheKeys[c] = key;
       return this.#v4CacheIds[c] = t[2 * h + 1];
     }
-    const id = this.#strs.length;
-    this.#strs.push(undefined);
-    if (id >= this.#quads.length) {
-      const q = new Float64Array(this.#quads.length * 2).fill(-1);
-      q.set(this.#quads);
-      this.#quads = q;
-    }
-    this.#quads[id] = v4 >>> 0;
+    const id = this.#add(undefined, v4 >>> 0);
     t[2 * h] = key;
     t[2 * h + 1] = id;
     if (++this.#v4Count * 4 > t.length) this.#growV4();
