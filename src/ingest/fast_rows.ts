@@ -202,11 +202,135 @@ function _intern(text: string, k: number, pool: StringPool): number {
   return _v4[k] >= 0 ? pool.internV4(_v4[k]) : pool.intern(text.slice(_hostA[k], _hostB[k]));
 }
 
+// ---- the usual row, in one pass ----------------------------------------------
+// Nearly every row of a big dump is `tcp 0 0 a.b.c.d:p a.b.c.d:p STATE` or
+// `STATE 0 0 a.b.c.d:p a.b.c.d:p`, padded with spaces. These are read in one
+// pass over the line, each field as it comes; anything else (a tab, IPv6, a
+// dotted quad not written the canonical way, a CR, another column) makes
+// the one-pass reader give up and the row go the general way below, which
+// reads the same fields from the same text.
+
+// Fields of the current usual row: queues, then (quad, port) for each endpoint.
+const _u = new Float64Array(6);
+
+/** After at least one space at i, the index of the next non-space; -1 if there is no space at i. */
+function _gap(text: string, i: number, end: number): number {
+  if (i >= end || text.charCodeAt(i) !== 32) return -1;
+  do i++; while (i < end && text.charCodeAt(i) === 32);
+  return i;
+}
+
+/** Reads a queue (1 to 9 digits, as _uint) at i into _u[k]; returns the index after it, or -1. */
+function _queueAt(text: string, i: number, end: number, k: number): number {
+  let v = 0, j = i;
+  for (; j < end; j++) {
+    const d = text.charCodeAt(j) - 48;
+    if (d < 0 || d > 9) break;
+    v = v * 10 + d;
+  }
+  if (j === i || j - i > 9) return -1;
+  _u[k] = v;
+  return j;
+}
+
+/**
+ * Reads `a.b.c.d:port` at i, the quad canonical (as _parseCanonicalV4) and
+ * the port "*" or 1 to 5 digits (as _endpoint), into _u[k] and _u[k + 1];
+ * returns the index after it (a space or the end), or -1.
+ */
+function _quadPortAt(text: string, i: number, end: number, k: number): number {
+  let v = 0;
+  for (let part = 0; part < 4; part++) {
+    if (i >= end) return -1;
+    let p = text.charCodeAt(i++) - 48;
+    if (p < 0 || p > 9) return -1;
+    if (p !== 0) {
+      // up to two more digits; a leading zero ends the part
+      for (let n = 0; n < 2 && i < end; n++, i++) {
+        const d = text.charCodeAt(i) - 48;
+        if (d < 0 || d > 9) break;
+        p = p * 10 + d;
+      }
+      if (p > 255) return -1;
+    }
+    v = v * 256 + p;
+    if (i >= end || text.charCodeAt(i++) !== (part < 3 ? 46 : 58)) return -1;
+  }
+  _u[k] = v;
+  if (i < end && text.charCodeAt(i) === 42) {
+    _u[k + 1] = NONE;
+    i++;
+  } else {
+    let p = 0, j = i;
+    for (; j < end; j++) {
+      const d = text.charCodeAt(j) - 48;
+      if (d < 0 || d > 9) break;
+      p = p * 10 + d;
+    }
+    if (j === i || j - i > 5) return -1;
+    _u[k + 1] = p <= 65535 ? p : NONE;
+    i = j;
+  }
+  return i === end || text.charCodeAt(i) === 32 ? i : -1;
+}
+
+/** The end of the word at i (up to a space or the end), or -1 at a control character. */
+function _wordEnd(text: string, i: number, end: number): number {
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32) break;
+    if (c < 32 || c === 127) return -1;
+  }
+  return i;
+}
+
+/** Reads `recvQ sendQ local peer` from the space at i (into _u); returns the index after the peer, or -1. */
+function _usualFields(text: string, i: number, end: number): number {
+  if ((i = _gap(text, i, end)) < 0 || (i = _queueAt(text, i, end, 0)) < 0) return -1;
+  if ((i = _gap(text, i, end)) < 0 || (i = _queueAt(text, i, end, 1)) < 0) return -1;
+  if ((i = _gap(text, i, end)) < 0 || (i = _quadPortAt(text, i, end, 2)) < 0) return -1;
+  if ((i = _gap(text, i, end)) < 0 || (i = _quadPortAt(text, i, end, 4)) < 0) return -1;
+  return i;
+}
+
+/** Only spaces from i to the end. */
+function _blankTo(text: string, i: number, end: number): boolean {
+  while (i < end && text.charCodeAt(i) === 32) i++;
+  return i === end;
+}
+
+/** Fills `out` from _u: an IPv4 row with no user, inode or timer. */
+function _usualRow(state: number, sendQ: number, pool: StringPool, out: PlainRow): void {
+  out.state = state;
+  out.family = 4;
+  out.localAddr = pool.internV4(_u[2]);
+  out.localPort = _u[3];
+  out.remoteAddr = pool.internV4(_u[4]);
+  out.remotePort = _u[5];
+  out.recvQ = _u[0];
+  out.sendQ = sendQ;
+  out.user = 0;
+  out.inode = NONE;
+  out.timer = 0;
+}
+
 const _netstatWords = new _Words(parseState);
 const _LISTEN = parseState("LISTEN");
 
 /** `netstat -nat` rows: `tcp RECVQ SENDQ LOCAL REMOTE STATE`, nothing after the state. */
 export const netstatRow: FastPath = (text, start, end, pool, out) => {
+  // the usual row: "tcp", fields, the state, then only spaces
+  if (end - start > 4 && text.charCodeAt(start) === 116 && text.charCodeAt(start + 1) === 99 && text.charCodeAt(start + 2) === 112) {
+    const f = _usualFields(text, start + 3, end);
+    const w = f < 0 ? -1 : _gap(text, f, end), we = w < 0 ? -1 : _wordEnd(text, w, end);
+    if (we > w && _blankTo(text, we, end)) {
+      const state = _netstatWords.state(text, w, we);
+      if (state !== UNKNOWN_STATE) {
+        _usualRow(state, state === _LISTEN ? NONE : _u[1], pool, out);
+        return true;
+      }
+    }
+  }
   if (_scan(text, start, end) !== 6) return false;
   const p = _B[0], pl = _B[1] - p;
   if (
@@ -244,6 +368,19 @@ const _ssWords = new _Words((w) => (_SS_WORDS.has(w) ? parseState(w) : UNKNOWN_S
 
 /** `ss -tan` rows: `STATE RECVQ SENDQ LOCAL PEER`, no Netid and no process column. */
 export const ssRow: FastPath = (text, start, end, pool, out, ctx) => {
+  // the usual row: the state, fields, then only spaces
+  const we = _wordEnd(text, start, end);
+  if (we > start) {
+    const f = _usualFields(text, we, end);
+    if (f >= 0 && _blankTo(text, f, end)) {
+      const state = _ssWords.state(text, start, we);
+      if (state !== UNKNOWN_STATE) {
+        _usualRow(state, _u[1], pool, out);
+        ctx.scratch.ss = true;
+        return true;
+      }
+    }
+  }
   if (_scan(text, start, end) !== 5) return false;
   const state = _ssWords.state(text, _B[0], _B[1]);
   if (state === UNKNOWN_STATE) return false;
