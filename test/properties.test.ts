@@ -354,6 +354,13 @@ describe("LineDecoder", () => {
     assert.deepEqual(r.lines.map((l) => l.length), [5, long.length, 4, 10]);
     assert.equal(r.lines[1], long);
   });
+
+  it("pushRanges() keeps a character cut right after a line longer than 1 MiB", () => {
+    // The 64 KiB chunk that ends the long line ends with the first byte of "é".
+    const long = "x".repeat(20 * 65536 - 2);
+    const r = lines(new TextEncoder().encode(`${long}\né中\nlast\n`), [65536]);
+    assert.deepEqual(r.lines.slice(1), ["é中", "last"]);
+  });
 });
 
 describe("StringPool", () => {
