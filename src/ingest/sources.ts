@@ -76,12 +76,12 @@ const READ_AHEAD_FROM = 8 << 20;
 const PROBE = 1 << 20;
 /**
  * The main thread's extra share of the split, in bytes: the helper starts
- * reading some 60 ms after the main thread. Measured on the 1M-row dumps:
- * with 1 MiB the main thread waited 15 to 80 ms for the helper; with 8 MiB
- * the netstat dump took 594 ms against 617 (medians of 11 runs), the ss
- * dump the same time.
+ * reading some 65 ms after the main thread, and reads a little slower.
+ * Measured on the 1M-row dumps (medians of 15 interleaved runs): 12 MiB
+ * against 8, netstat 581 ms against 592, ss 620 against 626; 8 MiB against
+ * 1, netstat 594 against 617.
  */
-const HEAD_START = 8 << 20;
+const HEAD_START = 12 << 20;
 
 /** Where rows are read ahead: a helper thread, or this one (tests). */
 interface ReadAheadRunner {
