@@ -46,6 +46,12 @@ export function fastPathFor(parser: LineParser | undefined): FastPath | undefine
   return undefined;
 }
 
+/** The fast path of a format id, if it has one (without loading every parser: the read-ahead thread uses this). */
+export function fastPathOf(format: string): FastPath | undefined {
+  for (const p of [netstatLinuxParser, ssParser, procNetTcpParser]) if (p.format === format) return fastPathFor(p);
+  return undefined;
+}
+
 /** A fresh row to read into. */
 export function plainRow(): PlainRow {
   return {

@@ -11,9 +11,8 @@
 
 import * as fs from "node:fs";
 import { SocketTable } from "../model/socket_table.ts";
-import { fastPathFor, plainRow } from "./fast_rows.ts";
+import { fastPathOf, plainRow } from "./fast_rows.ts";
 import type { ParseContext } from "./parser.ts";
-import { PARSERS } from "./registry.ts";
 
 /** What the main thread asks of the helper. */
 export interface ReadAheadJob {
@@ -54,7 +53,7 @@ const PIECE = 1 << 16;
 
 /** Reads job.path from job.start on, as long as every line is a plain row of job.format. */
 export function readAhead(job: ReadAheadJob): ReadAhead {
-  const fast = fastPathFor(PARSERS.find((p) => p.format === job.format));
+  const fast = fastPathOf(job.format);
   const table = new SocketTable(Math.max(1024, job.reserve));
   const scratch: Record<string, unknown> = {};
   let pos = job.start;
