@@ -226,15 +226,15 @@ function _gap(text: string, i: number, end: number): number {
   return i;
 }
 
-/** Reads a queue (1 to 9 digits, as _uint) at i into _u[k]; returns the index after it, or -1. */
-function _queueAt(text: string, i: number, end: number, k: number): number {
+/** Reads 1 to `max` digits at i into _u[k] (a queue as _uint reads it: max 9); returns the index after them, or -1. */
+function _digitsAt(text: string, i: number, end: number, k: number, max: number): number {
   let v = 0, j = i;
   for (; j < end; j++) {
     const d = text.charCodeAt(j) - 48;
     if (d < 0 || d > 9) break;
     v = v * 10 + d;
   }
-  if (j === i || j - i > 9) return -1;
+  if (j === i || j - i > max) return -1;
   _u[k] = v;
   return j;
 }
@@ -267,15 +267,8 @@ function _quadPortAt(text: string, i: number, end: number, k: number): number {
     _u[k + 1] = NONE;
     i++;
   } else {
-    let p = 0, j = i;
-    for (; j < end; j++) {
-      const d = text.charCodeAt(j) - 48;
-      if (d < 0 || d > 9) break;
-      p = p * 10 + d;
-    }
-    if (j === i || j - i > 5) return -1;
-    _u[k + 1] = p <= 65535 ? p : NONE;
-    i = j;
+    if ((i = _digitsAt(text, i, end, k + 1, 5)) < 0) return -1;
+    if (_u[k + 1] > 65535) _u[k + 1] = NONE;
   }
   return i === end || text.charCodeAt(i) === 32 ? i : -1;
 }
@@ -292,8 +285,8 @@ function _wordEnd(text: string, i: number, end: number): number {
 
 /** Reads `recvQ sendQ local peer` from the space at i (into _u); returns the index after the peer, or -1. */
 function _usualFields(text: string, i: number, end: number): number {
-  if ((i = _gap(text, i, end)) < 0 || (i = _queueAt(text, i, end, 0)) < 0) return -1;
-  if ((i = _gap(text, i, end)) < 0 || (i = _queueAt(text, i, end, 1)) < 0) return -1;
+  if ((i = _gap(text, i, end)) < 0 || (i = _digitsAt(text, i, end, 0, 9)) < 0) return -1;
+  if ((i = _gap(text, i, end)) < 0 || (i = _digitsAt(text, i, end, 1, 9)) < 0) return -1;
   if ((i = _gap(text, i, end)) < 0 || (i = _quadPortAt(text, i, end, 2)) < 0) return -1;
   if ((i = _gap(text, i, end)) < 0 || (i = _quadPortAt(text, i, end, 4)) < 0) return -1;
   return i;
