@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import process from "node:process";
 import { diagnose } from "../engine/diagnose.ts";
-import { captureLive, FORMATS, InputError, liveSnapshot, readInputs, renderSnapshotFile } from "../ingest/mod.ts";
+import { captureLive, FORMATS, InputError, liveSnapshot, renderSnapshotFile } from "../ingest/mod.ts";
 import { drawStateDiagram, explainState, formatStateList, resolveState, unknownStateMessage } from "../knowledge/mod.ts";
 import { severityRank } from "../model/finding.ts";
 import type { Snapshot } from "../model/snapshot.ts";
@@ -13,6 +13,7 @@ import { renderMarkdown } from "../report/markdown.ts";
 import { renderText } from "../report/text.ts";
 import { wrapText } from "../text.ts";
 import { helpText, parseArgs, UsageError } from "./options.ts";
+import { readWithProgress } from "./progress.ts";
 import { detectTerminal } from "./terminal.ts";
 import { VERSION } from "./version.ts";
 
@@ -92,7 +93,7 @@ export async function main(argv: string[]): Promise<number> {
       return await runSession({ paths: positionals, flags, answers: parseAnswers(flags.answer), fallback: (snap) => analyze(snap, flags) });
     }
     if (cmd === "analyze" || cmd === "") {
-      return await analyze(positionals.length === 0 ? liveSnapshot({ owners: !flags["no-owners"] }) : readInputs(positionals), flags);
+      return await analyze(positionals.length === 0 ? liveSnapshot({ owners: !flags["no-owners"] }) : readWithProgress(positionals), flags);
     }
     if (cmd === "formats") {
       const w = Math.max(...FORMATS.map((f) => f.format.length)) + 2;

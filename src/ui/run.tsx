@@ -9,8 +9,9 @@ import * as fs from "node:fs";
 import process from "node:process";
 import * as tty from "node:tty";
 import { render } from "ink";
+import { readWithProgress } from "../cli/progress.ts";
 import { detectTerminal } from "../cli/terminal.ts";
-import { liveSnapshot, readInputs } from "../ingest/mod.ts";
+import { liveSnapshot } from "../ingest/mod.ts";
 import type { Severity } from "../model/finding.ts";
 import type { Snapshot } from "../model/snapshot.ts";
 import { App } from "./app.tsx";
@@ -29,29 +30,6 @@ export interface SessionRequest {
 
 function list(v: unknown): string[] {
   return Array.isArray(v) ? v.map(String) : [];
-}
-
-/** Shows "Reading FILE: 40 of 120 MiB" on stderr while a large input loads (a terminal only). */
-function progressReporter(): { report: (path: string, done: number, total: number | undefined) => void; clear(): void } {
-  const start = Date.now();
-  let last = 0;
-  let shown = false;
-  const on = Boolean(process.stderr.isTTY);
-  const mib = (n: number) => (n / 1048576).toFixed(n < 10 * 1048576 ? 1 : 0);
-  return {
-    report(path, done, total) {
-      const now = Date.now();
-      if (!on || now - start < 250 || now - last < 100) return;
-      last = now;
-      shown = true;
-      const pct = total ? ` (${Math.floor((done / total) * 100)}%)` : "";
-      const msg = `Reading ${path}: ${mib(done)}${total ? ` of ${mib(total)}` : ""} MiB${pct}`;
-      process.stderr.write(`\r\x1b[K${msg.slice(0, (process.stderr.columns || 80) - 1)}`);
-    },
-    clear() {
-      if (shown) process.stderr.write("\r\x1b[K");
-    },
-  };
 }
 
 /** Opens the keyboard: stdin when it is a terminal and not the data, else /dev/tty; undefined when there is none. */
@@ -76,12 +54,7 @@ export async function runSession(req: SessionRequest): Promise<number> {
   if (req.paths.length === 0) {
     snap = liveSnapshot({ owners: !flags["no-owners"] });
   } else {
-    const progress = progressReporter();
-    try {
-      snap = readInputs(req.paths, progress.report);
-    } finally {
-      progress.clear();
-    }
+    snap = readWithProgress(req.paths);
   }
   const stdinIsData = req.paths.includes("-") || req.paths.includes("/dev/stdin");
   const keyboard = openKeyboard(stdinIsData);

@@ -1,0 +1,52 @@
+/** A progress line on a terminal while large inputs load. */
+
+import process from "node:process";
+import { readInputs } from "../ingest/mod.ts";
+import type { Snapshot } from "../model/snapshot.ts";
+
+/** Where the line goes: stderr, or a stand-in (tests). */
+export interface ProgressOut {
+  isTTY?: boolean;
+  columns?: number;
+  write(text: string): unknown;
+}
+
+/**
+ * Shows "Reading FILE: 40 of 120 MiB (33%)" when `out` is a terminal: from
+ * a quarter of a second in (a small input shows nothing), at most ten times
+ * a second, on one line that clear() wipes.
+ */
+export function progressReporter(out: ProgressOut = process.stderr, now: () => number = Date.now): {
+  report: (path: string, done: number, total: number | undefined) => void;
+  clear(): void;
+} {
+  const start = now();
+  let last = 0;
+  let shown = false;
+  const on = Boolean(out.isTTY);
+  const mib = (n: number) => (n / 1048576).toFixed(n < 10 * 1048576 ? 1 : 0);
+  return {
+    report(path, done, total) {
+      const t = now();
+      if (!on || t - start < 250 || t - last < 100) return;
+      last = t;
+      shown = true;
+      const pct = total ? ` (${Math.floor((done / total) * 100)}%)` : "";
+      const msg = `Reading ${path}: ${mib(done)}${total ? ` of ${mib(total)}` : ""} MiB${pct}`;
+      out.write(`\r\x1b[K${msg.slice(0, (out.columns || 80) - 1)}`);
+    },
+    clear() {
+      if (shown) out.write("\r\x1b[K");
+    },
+  };
+}
+
+/** readInputs with the progress line on stderr. */
+export function readWithProgress(paths: string[]): Snapshot {
+  const progress = progressReporter();
+  try {
+    return readInputs(paths, progress.report);
+  } finally {
+    progress.clear();
+  }
+}
