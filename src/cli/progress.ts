@@ -27,8 +27,9 @@ export function progressReporter(out: ProgressOut = process.stderr, now: () => n
   const mib = (n: number) => (n / 1048576).toFixed(n < 10 * 1048576 ? 1 : 0);
   return {
     report(path, done, total) {
+      if (!on) return;
       const t = now();
-      if (!on || t - start < 250 || t - last < 100) return;
+      if (t - start < 250 || t - last < 100) return;
       last = t;
       shown = true;
       const pct = total ? ` (${Math.floor((done / total) * 100)}%)` : "";
