@@ -40,16 +40,12 @@ export type FastPath = (text: string, start: number, end: number, pool: StringPo
 
 /** Returns the fast path of a parser, if it has one. */
 export function fastPathFor(parser: LineParser | undefined): FastPath | undefined {
-  if (parser === netstatLinuxParser) return netstatRow;
-  if (parser === ssParser) return ssRow;
-  if (parser === procNetTcpParser) return procRow;
-  return undefined;
+  return _FAST.find((f) => f.parser === parser)?.fast;
 }
 
 /** The fast path of a format id, if it has one (without loading every parser: the read-ahead thread uses this). */
 export function fastPathOf(format: string): FastPath | undefined {
-  for (const p of [netstatLinuxParser, ssParser, procNetTcpParser]) if (p.format === format) return fastPathFor(p);
-  return undefined;
+  return _FAST.find((f) => f.parser.format === format)?.fast;
 }
 
 /** A fresh row to read into. */
@@ -529,3 +525,10 @@ export const procRow: FastPath = (text, start, end, pool, out) => {
   out.timer = tr > 0 && tr < TIMER_NAMES.length ? pool.intern(`${TIMER_NAMES[tr]} (${(when / 100).toFixed(2)}s)`) : 0;
   return true;
 };
+
+/** The parsers that have a fast path, with it. */
+const _FAST: { parser: LineParser; fast: FastPath }[] = [
+  { parser: netstatLinuxParser, fast: netstatRow },
+  { parser: ssParser, fast: ssRow },
+  { parser: procNetTcpParser, fast: procRow },
+];
