@@ -143,7 +143,7 @@ describe("FORMATS", () => {
 
 describe("wrapText()", () => {
   it("wraps at the width, indents continuation lines and cuts words longer than a line", async () => {
-    const { wrapText, wrapParagraphs } = await import("../src/text.ts");
+    const { wrapText, wrapParagraphs } = await import("../src/text/wrap.ts");
     assert.deepEqual(wrapText("one two three", 10), ["one two", "three"]);
     assert.deepEqual(wrapText("abcdefghijklmnopqrstuvwxyz ok", 14, "> "), ["> abcdefghijkl", "  mnopqrstuvwx", "  yz ok"]);
     assert.deepEqual(wrapParagraphs("one two\n\nthree", 12, "  "), ["  one two", "", "  three"]);

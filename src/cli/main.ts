@@ -11,7 +11,7 @@ import { type Analysis, summarize } from "../report/analysis.ts";
 import { renderJson } from "../report/json.ts";
 import { renderMarkdown } from "../report/markdown.ts";
 import { renderText } from "../report/text.ts";
-import { wrapText } from "../text.ts";
+import { wrapText } from "../text/wrap.ts";
 import { helpText, parseArgs, UsageError } from "./options.ts";
 import { readWithProgress } from "./progress.ts";
 import { detectTerminal } from "./terminal.ts";

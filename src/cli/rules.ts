@@ -1,6 +1,6 @@
 /** `tcpdoc rules list|validate|test` and `tcpdoc explain RULE-ID`: the rule tooling's command-line edge. */
 
-import { wrapText } from "../text.ts";
+import { wrapText } from "../text/wrap.ts";
 import { detectTerminal } from "./terminal.ts";
 import { existsSync } from "node:fs";
 import * as path from "node:path";

@@ -1,6 +1,6 @@
 /** A rule's full text for `tcpdoc explain RULE-ID`: what it says, when it fires, how to confirm and fix. */
 
-import { wrapParagraphs } from "../text.ts";
+import { wrapParagraphs } from "../text/wrap.ts";
 import { conditionLines, thresholds } from "./describe.ts";
 import type { Conditions, Rule } from "./rule_file.ts";
 

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type Document } from "yaml";
 import { SEVERITIES, type Severity } from "../model/finding.ts";
 import { STATES } from "../model/states.ts";
-import { editDistance } from "../text.ts";
+import { editDistance } from "../text/wrap.ts";
 import type { DiagnoseOptions } from "./diagnose.ts";
 import { EXCEPTION_FIELDS, FACT_IDS, FACTS, type RuleException, parsePath } from "./facts.ts";
 import {

@@ -1,7 +1,7 @@
 /** Looks states up by any spelling and turns their knowledge into wrapped text. */
 
 import { parseState, SS_FILTER_STATES, stateName, STATES, type StateName } from "../model/states.ts";
-import { editDistance, wrapText } from "../text.ts";
+import { editDistance, wrapText } from "../text/wrap.ts";
 import { STATE_KNOWLEDGE, type StateKnowledge, type Transition, TRANSITIONS } from "./states.ts";
 
 /** A state's knowledge plus the transitions into and out of it. */

@@ -2,7 +2,7 @@
 
 import { type Finding, severityRank } from "../model/finding.ts";
 import { STATES } from "../model/states.ts";
-import { wrapParagraphs, wrapText } from "../text.ts";
+import { wrapParagraphs, wrapText } from "../text/wrap.ts";
 import type { Analysis } from "./analysis.ts";
 
 export interface TextOptions {

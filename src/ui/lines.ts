@@ -25,7 +25,7 @@ export function lineText(l: DocLine): string {
 }
 
 /** Wraps each line of `text` to `width` columns with `indent`, cutting words longer than a line. */
-export { wrapParagraphs as wrapText } from "../text.ts";
+export { wrapParagraphs as wrapText } from "../text/wrap.ts";
 
 /** Formats an integer with thousands separators (1,234). */
 export function num(n: number): string {
