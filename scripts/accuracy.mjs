@@ -13,7 +13,7 @@
 // Exit code: 0 when every case could be scored, 2 when a case file is invalid
 // or tcpdoc failed on a case (the score itself never fails the run).
 
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -80,7 +80,7 @@ export function readCase(dir) {
     let sum = 0;
     for (const [s, n] of Object.entries(states)) {
       if (!STATES.includes(s)) err(`counts.states: "${s}" is not a canonical state`);
-      if (!Number.isInteger(n) || n <= 0) err(`counts.states.${s} must be a whole number above 0`);
+      if (!Number.isInteger(n) || n < 0) err(`counts.states.${s} must be a whole number`);
       sum += n;
     }
     if (sum > k?.sockets) err(`counts.states add up to ${sum}, more than counts.sockets (${k.sockets})`);
@@ -155,7 +155,7 @@ export function score(c, report) {
   if (c.counts) {
     const s = report.summary ?? {};
     const states = Object.fromEntries(Object.entries(s.states ?? {}).filter(([, n]) => n > 0));
-    const wantStates = c.counts.states ?? {};
+    const wantStates = Object.fromEntries(Object.entries(c.counts.states ?? {}).filter(([, n]) => n > 0));
     const same = s.sockets === c.counts.sockets &&
       Object.keys(states).length === Object.keys(wantStates).length &&
       Object.entries(wantStates).every(([k, n]) => states[k] === n);
@@ -269,14 +269,13 @@ function markdown(scored, cases, t, baseline, meta) {
   return L.join("\n");
 }
 
+/** The commit of the tcpdoc being scored (the checkout its bin/ lives in), or "unknown". */
 function gitCommit() {
   try {
-    const head = fs.readFileSync(path.join(root, ".git/HEAD"), "utf8").trim();
-    if (!head.startsWith("ref: ")) return head.slice(0, 7);
-    const ref = path.join(root, ".git", head.slice(5));
-    if (fs.existsSync(ref)) return fs.readFileSync(ref, "utf8").trim().slice(0, 7);
-  } catch { /* a worktree or a tarball: no commit to name */ }
-  return "unknown";
+    return execFileSync("git", ["-C", path.dirname(bin), "rev-parse", "--short", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return "unknown"; // not a git checkout (a tarball, an installed package)
+  }
 }
 
 async function main(argv) {
