@@ -192,14 +192,15 @@ export function totals(scored, cases) {
       t.countable++;
       if (s.counts === "exact") t.exact++;
     }
-    if (s.kind === "healthy") {
+    const want = byId.get(s.id).expert.diagnosis;
+    const kind = want === "healthy" ? "healthy" : want.startsWith("not covered:") ? "not-covered" : "problem";
+    if (kind === "healthy") {
       t.healthy++;
       if (s.falseAlarms.length) t.healthyAlarms++;
-    } else if (s.kind === "not-covered") t.notCovered++;
+    } else if (kind === "not-covered") t.notCovered++;
     else {
       t.problem++;
-      const rule = byId.get(s.id).expert.diagnosis;
-      const r = (t.rules[rule] ??= { cases: 0, hit: 0, partial: 0, miss: 0 });
+      const r = (t.rules[want] ??= { cases: 0, hit: 0, partial: 0, miss: 0 });
       r.cases++;
       const k = s.verdict === "HIT" ? "hit" : s.verdict === "PARTIAL" ? "partial" : "miss";
       r[k]++;
