@@ -743,8 +743,9 @@ sc_connection_refused_no_listener() {
 
 sc_client_close_wait_port_exhaustion() {
   setup_ns client-close-wait-port-exhaustion
-  # 2000 ephemeral ports instead of 28232, so the leak fills them in seconds
-  nsx sysctl -qw net.ipv4.ip_local_port_range="40000 41999"
+  # 500 ephemeral ports instead of 28232, so the leak fills them in seconds
+  # (and the sample stays small: see "Sample size" in test/lab/README.md)
+  nsx sysctl -qw net.ipv4.ip_local_port_range="40000 40499"
   # the upstream's ends are orphaned FIN_WAIT_2 sockets; in the incident they
   # live on another host: let them expire quickly so the table shows what the
   # client host shows (its CLOSE_WAIT sockets never expire)
@@ -752,9 +753,9 @@ sc_client_close_wait_port_exhaustion() {
   # the upstream (a database on 127.0.0.2:5432) closes connections idle 1.5 s
   start upstream "${M[@]}" serve-idle host=127.0.0.2 port=5432 idle=1500
   wait_for upstream listening
-  # the app: 40 busy pool connections, 150 health checks (TIME_WAIT), then
+  # the app: 20 busy pool connections, 40 health checks (TIME_WAIT), then
   # one new connection per query, never closed after the upstream closes it
-  start app "${P[@]}" leaky-pool 127.0.0.2 5432 40 150 170
+  start app "${P[@]}" leaky-pool 127.0.0.2 5432 20 40 170
   wait_for app "holding" 90
   sleep 7
   capture_std
@@ -762,7 +763,7 @@ sc_client_close_wait_port_exhaustion() {
   cp "$TMP/$NS.app.log" "$DIR/app.log"
   nsx timeout 20 "${P[@]}" client-once 127.0.0.2 5432 >>"$DIR/app.log" 2>&1 || true
   nsx timeout 20 "${M[@]}" churn host=127.0.0.2 port=5432 max=1 errors=1 >>"$DIR/app.log" 2>&1 || true
-  note app.log - "python3 test/lab/tcplab.py leaky-pool 127.0.0.2 5432 40 150 170 (the app's stdout+stderr so far), then python3 test/lab/tcplab.py client-once 127.0.0.2 5432, then node test/lab/tcplab.mjs churn host=127.0.0.2 port=5432 max=1 errors=1 (each >>app.log 2>&1)"
+  note app.log - "python3 test/lab/tcplab.py leaky-pool 127.0.0.2 5432 20 40 170 (the app's stdout+stderr so far), then python3 test/lab/tcplab.py client-once 127.0.0.2 5432, then node test/lab/tcplab.mjs churn host=127.0.0.2 port=5432 max=1 errors=1 (each >>app.log 2>&1)"
   finish
 }
 
@@ -862,14 +863,14 @@ sc_address_in_use_other_instance() {
 
 sc_ephemeral_block_full() {
   setup_ns ephemeral-block-full
-  # a 512-port range; every port of it is used toward 127.0.0.1:8080
-  nsx sysctl -qw net.ipv4.ip_local_port_range="40000 40511"
+  # a 256-port range; every port of it is used toward 127.0.0.1:8080
+  nsx sysctl -qw net.ipv4.ip_local_port_range="40000 40255"
   start server "${M[@]}" serve-echo port=8080 backlog=1024
   wait_for server listening
-  start clients "${M[@]}" hold count=512 concurrency=64 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
-  wait_for clients "ready 512"
+  start clients "${M[@]}" hold count=256 concurrency=64 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
+  wait_for clients "ready 256"
   nsx timeout 20 "${P[@]}" client-once 127.0.0.1 8080 >"$DIR/app.log" 2>&1 || true
-  note app.log - "python3 test/lab/tcplab.py client-once 127.0.0.1 8080 >app.log 2>&1 (the 513th connection)"
+  note app.log - "python3 test/lab/tcplab.py client-once 127.0.0.1 8080 >app.log 2>&1 (the 257th connection)"
   sleep 0.5
   capture_std
   finish
@@ -879,7 +880,8 @@ sc_healthy_busy_time_wait() {
   setup_ns healthy-busy-time-wait
   # a busy web server: HTTP/1.0-style requests on :8080 that the server
   # closes first (TIME_WAIT on the server's side, spread over 50 client
-  # addresses), keep-alive clients on :8443
+  # addresses), keep-alive clients on :8443. Sizes are kept small: see
+  # "Sample size" in test/lab/README.md
   start web "${M[@]}" serve-closefirst port=8080 backlog=1024
   start api "${M[@]}" serve-echo port=8443
   wait_for web listening
@@ -887,9 +889,9 @@ sc_healthy_busy_time_wait() {
   local src50 src20 i
   src50=$(for i in $(seq 1 50); do printf '127.0.7.%d,' "$i"; done)
   src20=$(for i in $(seq 1 20); do printf '127.0.8.%d,' "$i"; done)
-  start keep "${M[@]}" hold count=200 port=8443 src="${src20%,}" 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
-  wait_for keep "ready 200"
-  start short "${M[@]}" pulse rate=150 secs=12 port=8080 then=wait src="${src50%,}" 'send=GET / HTTP/1.0\r\n\r\n'
+  start keep "${M[@]}" hold count=30 port=8443 src="${src20%,}" 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
+  wait_for keep "ready 30"
+  start short "${M[@]}" pulse rate=30 secs=10 port=8080 then=wait src="${src50%,}" 'send=GET / HTTP/1.0\r\n\r\n'
   wait_for short "pulse:" 30
   sleep 1
   capture_std
@@ -899,13 +901,14 @@ sc_healthy_busy_time_wait() {
 
 sc_healthy_keepalive_established() {
   setup_ns healthy-keepalive-established
-  # thousands of keep-alive connections from 30 client addresses
+  # 300 keep-alive connections from 30 client addresses (600 ESTABLISHED
+  # rows; see "Sample size" in test/lab/README.md)
   start server "${M[@]}" serve-echo port=8080 backlog=4096
   wait_for server listening
   local src i
   src=$(for i in $(seq 1 30); do printf '127.0.9.%d,' "$i"; done)
-  start clients "${M[@]}" hold count=3000 concurrency=200 src="${src%,}" 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
-  wait_for clients "ready 3000" 90
+  start clients "${M[@]}" hold count=300 concurrency=100 src="${src%,}" 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
+  wait_for clients "ready 300" 90
   sleep 1
   capture_std
   capture_limits
@@ -1037,18 +1040,18 @@ sc_series_churn_flat() {
 
 sc_series_time_wait_march() {
   setup_ns series-time-wait-march
-  # 1500 ports, 75 short connections per second closed by the client: the
+  # 400 ports, 20 short connections per second closed by the client: the
   # TIME_WAIT pile (60 s each) reaches the limit after about 20 s
-  nsx sysctl -qw net.ipv4.ip_local_port_range="40000 41499"
+  nsx sysctl -qw net.ipv4.ip_local_port_range="40000 40399"
   start server "${M[@]}" serve-echo port=8080
   wait_for server listening
   series_begin 33 3
   sleep 2
-  start app "${P[@]}" churn-rate 127.0.0.1 8080 75 30
+  start app "${P[@]}" churn-rate 127.0.0.1 8080 20 30
   series_end
   wait "$PID_app" || true
   cp "$TMP/$NS.app.log" "$DIR/app.log"
-  note app.log - "python3 test/lab/tcplab.py churn-rate 127.0.0.1 8080 75 30 (stdout+stderr; started 2 s after the recorders)"
+  note app.log - "python3 test/lab/tcplab.py churn-rate 127.0.0.1 8080 20 30 (stdout+stderr; started 2 s after the recorders)"
   capture_std
   finish
 }
