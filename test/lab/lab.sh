@@ -11,7 +11,8 @@
 # file by the awk oracle below, and everything is torn down by a trap.
 # Requirements: root, iproute2, net-tools, nftables, node >= 18, python3;
 # `formats` also wants busybox, lsof, sysstat, tmux, dos2unix, a de_DE.UTF-8
-# locale. See test/lab/README.md.
+# locale; `formats-extra` conntrack, snmpd, snmp, python3-psutil, npm; the
+# `series-*` scenarios sysstat and tmux. See test/lab/README.md.
 set -euo pipefail
 
 LAB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -26,7 +27,12 @@ SCENARIOS=(healthy close-wait-leak time-wait-port-exhaustion time-wait-blocks-re
   syn-sent-unreachable-upstream accept-queue-overflow closing formats
   recv-queue-backlog send-queue-backlog syn-recv-stuck-one-client time-wait-churn
   time-wait-bucket-overflow syncookies-disabled somaxconn-caps-backlog
-  too-many-open-files connection-refused-no-listener)
+  too-many-open-files connection-refused-no-listener
+  client-close-wait-port-exhaustion close-wait-writing zero-window-stall defer-accept
+  closed-held-by-process address-in-use-other-instance ephemeral-block-full
+  healthy-busy-time-wait healthy-keepalive-established formats-extra
+  series-close-wait-growing series-churn-flat series-time-wait-march
+  series-accept-queue-overflow series-fin-wait-1-draining)
 
 NS="" SCN="" DIR=""
 PIDS=()
@@ -172,6 +178,20 @@ function canon(s,   u) {
   return ""
 }'
 
+# the other stacks' spellings: conntrack (a flow, not a socket: FIN_WAIT is
+# "FIN seen, not yet acknowledged", SYN_SENT2 a simultaneous open), SNMP
+# TCP-MIB tcpConnState/tcpConnectionState numbers (RFC 4022), psutil names
+AWK_OTHER='
+function ctcanon(s) {
+  if (s == "FIN_WAIT") return "FIN_WAIT_1"
+  if (s == "SYN_SENT2") return "SYN_SENT"
+  return canon(s)
+}
+function snmpcanon(n) {
+  split("CLOSED LISTEN SYN_SENT SYN_RECV ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 CLOSE_WAIT LAST_ACK CLOSING TIME_WAIT", m, " ")
+  return (n >= 1 && n <= 11) ? m[n] : ""
+}'
+
 # states_of FORMAT FILE: one line "STATE COUNT" per socket row (count 1) or
 # per histogram line
 states_of() {
@@ -179,6 +199,8 @@ states_of() {
   case $fmt in
     ss) # header, then one row per socket; -i/-e continuation lines start with blanks
       tr -d '\r' <"$f" | awk "$AWK_CANON"' NR>1 && $0 !~ /^[ \t]/ && NF { print canon($1), 1 }' ;;
+    ss-rows) # ss rows without their header (`ss -tanp | grep P | head`): every row
+      tr -d '\r' <"$f" | awk "$AWK_CANON"' $0 !~ /^[ \t]/ && NF { print canon($1), 1 }' ;;
     ss-netid) # ss -a: Netid State ...; only tcp rows
       tr -d '\r' <"$f" | awk "$AWK_CANON"' NR>1 && $1 == "tcp" { print canon($2), 1 }' ;;
     ss-nostate) # state-filtered output saved without its command line: the
@@ -190,53 +212,143 @@ states_of() {
       tr -d '\r' <"$f" | awk "$AWK_CANON"' $1 == "tcp" || $1 == "tcp6" { print canon($6), 1 }' ;;
     proc) # /proc/net/tcp[6]: st is the 4th field, hex
       tr -d '\r' <"$f" | awk "$AWK_CANON"' NR>1 && NF { print canon($4), 1 }' ;;
-    lsof) # COMMAND PID USER FD TYPE DEVICE SIZE/OFF NODE NAME (STATE)
-      tr -d '\r' <"$f" | awk "$AWK_CANON"' NR>1 && $8 == "TCP" { s = $NF; gsub(/[()]/, "", s); print canon(s), 1 }' ;;
+    lsof) # COMMAND PID USER FD TYPE DEVICE SIZE/OFF NODE NAME (STATE); a
+      # descriptor "sock ... protocol: TCP" is a TCP socket that is in no
+      # table of the kernel (lsof found no /proc/net/tcp row): CLOSE
+      tr -d '\r' <"$f" | awk "$AWK_CANON"' NR>1 && $8 == "TCP" { s = $NF; gsub(/[()]/, "", s); print canon(s), 1 }
+        NR>1 && $5 == "sock" && $(NF-1) == "protocol:" && $NF == "TCP" { print "CLOSED", 1 }' ;;
     hist-count-first) # "  COUNT STATE" (uniq -c)
       tr -d '\r' <"$f" | awk "$AWK_CANON"' canon($2) != "" && $1 ~ /^[0-9]+$/ { print canon($2), $1 }' ;;
     hist-count-last) # "STATE COUNT"
       tr -d '\r' <"$f" | awk "$AWK_CANON"' canon($1) != "" && $2 ~ /^[0-9]+$/ { print canon($1), $2 }' ;;
+    count:*) # a bare number printed by a command that counts one state (grep | wc -l, grep -c)
+      tr -d '\r' <"$f" | awk -v st="${fmt#count:}" "$AWK_CANON"' /^ *[0-9]+ *$/ { print canon(st), $1 + 0; exit }' ;;
+    count-hdr:*) # the same, but the count includes ss'"'"'s header line (`ss ... state X | wc -l`)
+      tr -d '\r' <"$f" | awk -v st="${fmt#count-hdr:}" "$AWK_CANON"' /^ *[0-9]+ *$/ { print canon(st), $1 - 1; exit }' ;;
+    conntrack) # conntrack -L: PROTO PROTONUM TIMEOUT STATE src=... (one flow per row)
+      tr -d '\r' <"$f" | awk "$AWK_CANON$AWK_OTHER"' $1 == "tcp" { print ctcanon($4), 1 }' ;;
+    nf_conntrack) # /proc/net/nf_conntrack: L3 L3NUM PROTO PROTONUM TIMEOUT STATE ...
+      tr -d '\r' <"$f" | awk "$AWK_CANON$AWK_OTHER"' $3 == "tcp" { print ctcanon($6), 1 }' ;;
+    snmp) # snmpwalk of tcpConnState (.6.13.1.1) or tcpConnectionState (.6.19.1.7):
+      # "OID = INTEGER: established(5)" or "OID = INTEGER: 5"
+      tr -d '\r' <"$f" | awk "$AWK_CANON$AWK_OTHER"' /= INTEGER:/ && (/6\.13\.1\.1\./ || /6\.19\.1\.7\./ || /tcpConn(ection)?State/) {
+          v = $NF; if (match(v, /\([0-9]+\)/)) v = substr(v, RSTART + 1, RLENGTH - 2); print snmpcanon(v + 0), 1 }' ;;
+    psutil) # psutil.net_connections() reprs: every status='...' is one socket
+      tr -d '\r' <"$f" | awk "$AWK_CANON"' { l = $0
+          while (match(l, /status=.[A-Z_0-9]+./)) { st = substr(l, RSTART + 8, RLENGTH - 9); print canon(st), 1; l = substr(l, RSTART + RLENGTH) } }' ;;
     paste\|*) # "paste|FORMAT|CMD": a terminal transcript; take the output of CMD
       local rest=${fmt#paste|} inner cmd
       inner=${rest%%|*} cmd=${rest#*|}
-      tr -d '\r' <"$f" | awk -v cmd="$cmd" '
-        /^[^ ]+@[^ ]+:[^ ]*[#$] / { if (f) exit; if (substr($0, length($0) - length(cmd) + 1) == cmd) f = 1; next }
-        f' >"$TMP/paste.section"
+      paste_section "$cmd" <"$f" >"$TMP/paste.section"
       states_of "$inner" "$TMP/paste.section" ;;
     *) return 1 ;;
   esac
 }
 
-# to_json FILE-KEY: reads "STATE COUNT" lines, prints one JSON member
-to_json() {
-  awk -v key="$1" '
+# paste_section CMD: a transcript on stdin; print the output of CMD (the
+# lines between its prompt line and the next prompt), CR stripped
+paste_section() {
+  tr -d '\r' | awk -v cmd="$1" '
+    /^[^ ]+@[^ ]+:[^ ]*[#$] / { if (f) exit; if (substr($0, length($0) - length(cmd) + 1) == cmd) f = 1; next }
+    f'
+}
+
+# series_blocks FILE: split a series (each snapshot starts with a `date` or
+# `date -u +%FT%TZ` line) into $TMP/series.N; prints the time of each block
+series_blocks() {
+  rm -f "$TMP"/series.*
+  tr -d '\r' <"$1" | awk -v out="$TMP/series." '
+    /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9:]+Z$/ || /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z][a-z]  *[0-9]+ [0-9][0-9]:[0-9][0-9]:[0-9][0-9] [A-Z]+ [0-9]+$/ {
+      n++; print > "/dev/stdout"; next }
+    n { print > (out n) }'
+}
+
+# counts_obj: reads "STATE COUNT" lines, prints {"sockets": N, "states": {...}}
+counts_obj() {
+  awk '
     { n[$1] += $2; total += $2 }
     END {
       split("LISTEN SYN_SENT SYN_RECV ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 CLOSE_WAIT CLOSING LAST_ACK TIME_WAIT CLOSED", order, " ")
-      printf "  \"%s\": {\"sockets\": %d, \"states\": {", key, total
+      printf "{\"sockets\": %d, \"states\": {", total
       sep = ""
       for (i = 1; i <= 11; i++) if (n[order[i]] > 0) { printf "%s\"%s\": %d", sep, order[i], n[order[i]]; sep = ", " }
       printf "}}"
-      for (s in n) if (s == "") printf "UNMAPPED STATE in %s\n", key > "/dev/stderr"
+      for (s in n) if (s == "") printf "UNMAPPED STATE\n" > "/dev/stderr"
     }'
 }
 
+# entry_of FORMAT FILE: the oracle's JSON object for one file; a series
+# format ("series:INNER", also inside "paste|series:INNER|CMD") gives one
+# object per snapshot: {"series": [{"at": TIME, "sockets": ..., "states": ...}]}
+entry_of() {
+  local fmt=$1 f=$2 inner at i=0 sep=""
+  case $fmt in
+    paste\|series:*)
+      local rest=${fmt#paste|}
+      paste_section "${rest#*|}" <"$f" >"$TMP/paste.whole"
+      rest=${rest%%|*}
+      entry_of "$rest" "$TMP/paste.whole" ;;
+    series:*)
+      inner=${fmt#series:}
+      printf '{"series": ['
+      while read -r at; do
+        i=$((i + 1))
+        [ -f "$TMP/series.$i" ] || : >"$TMP/series.$i"
+        printf '%s\n    {"at": "%s", ' "$sep" "$at"
+        # a snapshot's own header (ss) is its first line, as in a plain file
+        states_of "$inner" "$TMP/series.$i" | counts_obj | sed 's/^{//'
+        sep=","
+      done < <(series_blocks "$f")
+      printf '\n  ]}' ;;
+    *) states_of "$fmt" "$f" | counts_obj ;;
+  esac
+}
+
+# test/lab/known-gaps.tsv: SCENARIO FILE KIND REASON, for files tcpdoc does
+# not read as the oracle does yet. KIND `unparsed:N`: tcpdoc counts every
+# socket right and leaves N lines (REASON) unread, written into expected.json
+# as the samples suite wants it. KIND `pending`: tcpdoc cannot read the file
+# yet; its oracle counts go to expected-gaps.json (which the samples suite
+# does not read) with REASON, until the format work moves it over. Series
+# files are always pending (their truth is per snapshot).
+GAPS=$LAB/known-gaps.tsv
+gap_of() { [ -f "$GAPS" ] || return 0; awk -F'\t' -v s="$1" -v f="$2" '$1 == s && $2 == f { print $3 "\t" $4; exit }' "$GAPS"; }
+
 oracle() {
-  local scn=$1 dir=$OUT/$1 file fmt cmd k v sep=""
+  local scn=$1 dir=$OUT/$1 file fmt cmd k v sep="" gsep="" gap kind reason obj
   [ -f "$MAN/$scn.tsv" ] || die "no manifest for $scn"
-  {
-    echo "{"
-    while IFS=$'\t' read -r file fmt cmd k v; do
-      [ "$fmt" = "-" ] && continue
-      printf '%s' "$sep"
-      states_of "$fmt" "$dir/$file" | to_json "$file"
-      sep=$',\n'
-    done <"$MAN/$scn.tsv"
-    printf '\n}\n'
-  } >"$dir/expected.json"
+  mkdir -p "$TMP"
+  : >"$TMP/oracle.main"; : >"$TMP/oracle.gaps"
+  while IFS=$'\t' read -r file fmt cmd k v; do
+    [ "$fmt" = "-" ] && continue
+    [ -f "$dir/$file" ] || continue
+    obj=$(entry_of "$fmt" "$dir/$file")
+    gap=$(gap_of "$scn" "$file") kind=${gap%%$'\t'*} reason=${gap#*$'\t'}
+    case $fmt in *series:*) [ -n "$gap" ] || { kind=pending reason="a series of snapshots: the counts are per snapshot"; } ;; esac
+    reason=${reason//\\/\\\\} reason=${reason//\"/\\\"}
+    case $kind in
+      unparsed:*)
+        printf '%s  "%s": %s, "unparsed": %s, "unparsedReason": "%s"}' "$sep" "$file" "${obj%\}}" "${kind#unparsed:}" "$reason" >>"$TMP/oracle.main"
+        sep=$',\n' ;;
+      pending)
+        printf '%s  "%s": %s, "reason": "%s"}' "$gsep" "$file" "${obj%\}}" "$reason" >>"$TMP/oracle.gaps"
+        gsep=$',\n' ;;
+      *)
+        printf '%s  "%s": %s' "$sep" "$file" "$obj" >>"$TMP/oracle.main"
+        sep=$',\n' ;;
+    esac
+  done <"$MAN/$scn.tsv"
+  { echo "{"; cat "$TMP/oracle.main"; printf '\n}\n'; } >"$dir/expected.json"
+  rm -f "$dir/expected-gaps.json"
+  if [ -s "$TMP/oracle.gaps" ]; then
+    { echo "{"; cat "$TMP/oracle.gaps"; printf '\n}\n'; } >"$dir/expected-gaps.json"
+  fi
   # expected.json itself is generated, list it in the manifest once
   grep -q $'^expected.json\t' "$MAN/$scn.tsv" ||
     printf 'expected.json\t-\t%s\t%s\t%s\n' "test/lab/lab.sh oracle $scn (awk on each file above)" "$(uname -r)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$MAN/$scn.tsv"
+  if [ -f "$dir/expected-gaps.json" ] && ! grep -q $'^expected-gaps.json\t' "$MAN/$scn.tsv"; then
+    printf 'expected-gaps.json\t-\t%s\t%s\t%s\n' "test/lab/lab.sh oracle $scn (awk counts of the files listed in test/lab/known-gaps.tsv and of series)" "$(uname -r)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$MAN/$scn.tsv"
+  fi
 }
 
 # ---------------------------------------------------------------- scenarios
@@ -625,22 +737,443 @@ sc_connection_refused_no_listener() {
   finish
 }
 
-# paste_transcript FILE INNER-FORMAT CMD: a real interactive bash in tmux
-# inside the namespace; type CMD, press Ctrl-C at the next prompt, capture
+# ---------------------------------------------------------------- field-accuracy scenarios
+# (issues 12-14: the incident, the expert inferences, the healthy confounders,
+# the formats people paste, and series over time)
+
+sc_client_close_wait_port_exhaustion() {
+  setup_ns client-close-wait-port-exhaustion
+  # 500 ephemeral ports instead of 28232, so the leak fills them in seconds
+  # (and the sample stays small: see "Sample size" in test/lab/README.md)
+  nsx sysctl -qw net.ipv4.ip_local_port_range="40000 40499"
+  # the upstream's ends are orphaned FIN_WAIT_2 sockets; in the incident they
+  # live on another host: let them expire quickly so the table shows what the
+  # client host shows (its CLOSE_WAIT sockets never expire)
+  nsx sysctl -qw net.ipv4.tcp_fin_timeout=5
+  # the upstream (a database on 127.0.0.2:5432) closes connections idle 1.5 s
+  start upstream "${M[@]}" serve-idle host=127.0.0.2 port=5432 idle=1500
+  wait_for upstream listening
+  # the app: 20 busy pool connections, 40 health checks (TIME_WAIT), then
+  # one new connection per query, never closed after the upstream closes it
+  start app "${P[@]}" leaky-pool 127.0.0.2 5432 20 40 170
+  wait_for app "holding" 90
+  sleep 7
+  capture_std
+  cap ss-tanp-state-close-wait.txt ss-nostate "ss -tanp state close-wait"
+  cp "$TMP/$NS.app.log" "$DIR/app.log"
+  nsx timeout 20 "${P[@]}" client-once 127.0.0.2 5432 >>"$DIR/app.log" 2>&1 || true
+  nsx timeout 20 "${M[@]}" churn host=127.0.0.2 port=5432 max=1 errors=1 >>"$DIR/app.log" 2>&1 || true
+  note app.log - "python3 test/lab/tcplab.py leaky-pool 127.0.0.2 5432 20 40 170 (the app's stdout+stderr so far), then python3 test/lab/tcplab.py client-once 127.0.0.2 5432, then node test/lab/tcplab.mjs churn host=127.0.0.2 port=5432 max=1 errors=1 (each >>app.log 2>&1)"
+  finish
+}
+
+sc_close_wait_writing() {
+  setup_ns close-wait-writing
+  nsx sysctl -qw net.ipv4.tcp_wmem="4096 16384 262144"
+  nsx sysctl -qw net.ipv4.tcp_rmem="4096 131072 262144"
+  # :8080 reads each request to EOF, then keeps writing its answer to the
+  # peer that has hung up (its sockets are in CLOSE_WAIT)
+  start server "${P[@]}" write-after-eof 127.0.0.1 8080 150
+  start web "${M[@]}" serve-echo port=8081
+  wait_for server listening
+  wait_for web listening
+  start steady "${M[@]}" hold count=20 port=8081 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
+  # 60 clients send a request, shutdown(SHUT_WR), and never read
+  start clients "${P[@]}" halfclose-noread 127.0.0.1 8080 60 150
+  wait_for steady "ready 20"
+  wait_for clients "ready 60"
+  sleep 3
+  capture_std
+  capture_limits
+  finish
+}
+
+sc_zero_window_stall() {
+  setup_ns zero-window-stall
+  nsx sysctl -qw net.ipv4.tcp_wmem="4096 16384 262144"
+  nsx sysctl -qw net.ipv4.tcp_rmem="4096 131072 262144"
+  # :8080 streams 8 MiB to every client; the clients stop reading (a stuck
+  # consumer): their receive windows close, the server's Send-Q fills and
+  # its persist timer probes the zero window
+  start server "${M[@]}" serve-blast port=8080 bytes=8388608
+  start web "${M[@]}" serve-echo port=8081
+  wait_for server listening
+  wait_for web listening
+  start steady "${M[@]}" hold count=20 port=8081 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
+  start clients "${M[@]}" hold count=50 then=pause src=127.0.4.1
+  wait_for steady "ready 20"
+  wait_for clients "ready 50"
+  sleep 3
+  capture_std
+  capture_limits
+  finish
+}
+
+sc_defer_accept() {
+  setup_ns defer-accept
+  # a listener with TCP_DEFER_ACCEPT: a connection is queued for accept()
+  # only when its first data arrives
+  start server "${P[@]}" defer-server 127.0.0.1 8080 30 150
+  wait_for server listening
+  # 80 clients connect and send nothing (their handshake is complete on the
+  # client side); 20 clients send a request and are served
+  start idle "${M[@]}" hold count=80
+  start active "${M[@]}" hold count=20 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
+  wait_for idle "ready 80"
+  wait_for active "ready 20"
+  sleep 2
+  capture_std
+  capture_limits
+  finish
+}
+
+sc_closed_held_by_process() {
+  setup_ns closed-held-by-process
+  # one process keeps 150 sockets whose connection the peer reset, and 50
+  # sockets whose non-blocking connect() was refused; it never closes them
+  start app "${P[@]}" closed-holder 127.0.0.1 8080 150 50 150
+  wait_for app "holding"
+  sleep 0.5
+  capture_std
+  cap ss-tan-state-closed.txt ss-nostate "ss -tan state closed"
+  cap lsof-p.txt lsof "lsof -n -P -p $PID_app"
+  cap proc-pid-fd.txt - "ls -l /proc/$PID_app/fd"
+  cp "$TMP/$NS.app.log" "$DIR/app.log"
+  note app.log - "python3 test/lab/tcplab.py closed-holder 127.0.0.1 8080 150 50 150 (stdout+stderr so far)"
+  finish
+}
+
+sc_address_in_use_other_instance() {
+  setup_ns address-in-use-other-instance
+  # instance 1 of a python service listens on :8080, instance 1 of a node
+  # service on :8081; a second instance of each is started and fails to bind
+  start first "${P[@]}" listen-server 127.0.0.1 8080 150
+  start firstnode "${M[@]}" serve-echo port=8081
+  wait_for first listening
+  wait_for firstnode listening
+  start steady "${M[@]}" hold count=10 port=8080 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
+  wait_for steady "ready 10"
+  cp "$TMP/$NS.first.log" "$DIR/app.log"
+  nsx timeout 10 "${P[@]}" listen-server 127.0.0.1 8080 5 >>"$DIR/app.log" 2>&1 || true
+  nsx timeout 10 "${M[@]}" serve-echo port=8081 >>"$DIR/app.log" 2>&1 || true
+  note app.log - "python3 test/lab/tcplab.py listen-server 127.0.0.1 8080 150 (instance 1, output so far), then the same command again (instance 2), then node test/lab/tcplab.mjs serve-echo port=8081 while instance 1 of it listens (each >>app.log 2>&1)"
+  capture_std
+  finish
+}
+
+sc_ephemeral_block_full() {
+  setup_ns ephemeral-block-full
+  # a 256-port range; every port of it is used toward 127.0.0.1:8080
+  nsx sysctl -qw net.ipv4.ip_local_port_range="40000 40255"
+  start server "${M[@]}" serve-echo port=8080 backlog=1024
+  wait_for server listening
+  start clients "${M[@]}" hold count=256 concurrency=64 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
+  wait_for clients "ready 256"
+  nsx timeout 20 "${P[@]}" client-once 127.0.0.1 8080 >"$DIR/app.log" 2>&1 || true
+  note app.log - "python3 test/lab/tcplab.py client-once 127.0.0.1 8080 >app.log 2>&1 (the 257th connection)"
+  sleep 0.5
+  capture_std
+  finish
+}
+
+sc_healthy_busy_time_wait() {
+  setup_ns healthy-busy-time-wait
+  # a busy web server: HTTP/1.0-style requests on :8080 that the server
+  # closes first (TIME_WAIT on the server's side, spread over 50 client
+  # addresses), keep-alive clients on :8443. Sizes are kept small: see
+  # "Sample size" in test/lab/README.md
+  start web "${M[@]}" serve-closefirst port=8080 backlog=1024
+  start api "${M[@]}" serve-echo port=8443
+  wait_for web listening
+  wait_for api listening
+  local src50 src20 i
+  src50=$(for i in $(seq 1 50); do printf '127.0.7.%d,' "$i"; done)
+  src20=$(for i in $(seq 1 20); do printf '127.0.8.%d,' "$i"; done)
+  start keep "${M[@]}" hold count=30 port=8443 src="${src20%,}" 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
+  wait_for keep "ready 30"
+  start short "${M[@]}" pulse rate=30 secs=10 port=8080 then=wait src="${src50%,}" 'send=GET / HTTP/1.0\r\n\r\n'
+  wait_for short "pulse:" 30
+  sleep 1
+  capture_std
+  capture_limits
+  finish
+}
+
+sc_healthy_keepalive_established() {
+  setup_ns healthy-keepalive-established
+  # 300 keep-alive connections from 30 client addresses (600 ESTABLISHED
+  # rows; see "Sample size" in test/lab/README.md)
+  start server "${M[@]}" serve-echo port=8080 backlog=4096
+  wait_for server listening
+  local src i
+  src=$(for i in $(seq 1 30); do printf '127.0.9.%d,' "$i"; done)
+  start clients "${M[@]}" hold count=300 concurrency=100 src="${src%,}" 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
+  wait_for clients "ready 300" 90
+  sleep 1
+  capture_std
+  capture_limits
+  finish
+}
+
+# net-snmp's own MIB files do not include TCP-MIB; RFC1213-MIB (MIB-II, which
+# defines tcpConnState at the same OID) comes with the npm package net-snmp
+snmp_mibs() {
+  local d="$TMP/mibs"
+  [ -f "$d/RFC1213-MIB.mib" ] && { echo "$d"; return 0; }
+  mkdir -p "$d"
+  (cd "$d" && npm pack --silent net-snmp@3.29.2 >/dev/null 2>&1 && tar -xzf net-snmp-3.29.2.tgz --strip-components=3 package/lib/mibs) || return 1
+  [ -f "$d/RFC1213-MIB.mib" ] && echo "$d"
+}
+
+sc_formats_extra() {
+  setup_ns formats-extra
+  nsx ip addr add ::1/128 dev lo 2>/dev/null || true
+  # a rule that uses conntrack makes the kernel track this namespace's flows
+  nsx nft -f - <<'EOF'
+table inet lab {
+  chain input {
+    type filter hook input priority 0; policy accept;
+    ct state invalid counter comment "conntrack on"
+  }
+}
+EOF
+  # an unreachable upstream: its SYNs are dropped (SYN_SENT, [UNREPLIED])
+  nft_rule ip daddr 127.0.0.20 tcp dport 5432 drop
+  start web "${M[@]}" serve-echo port=8080
+  start leak "${M[@]}" serve-leak port=8081 read=5
+  start v6 "${M[@]}" serve-echo host=::1 port=8443
+  wait_for web listening; wait_for leak listening; wait_for v6 listening
+  start c1 "${M[@]}" hold count=8 port=8080 'send=GET / HTTP/1.1\r\n\r\n'
+  start c2 "${M[@]}" hold count=5 port=8081 then=end 'send=POST / HTTP/1.1\r\n\r\n'
+  start c3 "${M[@]}" hold count=3 host=::1 port=8443 'send=GET / HTTP/1.1\r\n\r\n'
+  wait_for c1 "ready 8"; wait_for c2 "ready 5"; wait_for c3 "ready 3"
+  nsx "${M[@]}" churn max=10 >"$TMP/$NS.churn.log" 2>&1
+  start pool "${M[@]}" retry host=127.0.0.20 port=5432 count=6 tries=1
+  # snmpd in the namespace, read-only community public on 127.0.0.1
+  printf 'agentAddress udp:127.0.0.1:161\nrocommunity public 127.0.0.1\n' >"$TMP/$NS.snmpd.conf"
+  start snmpd snmpd -f -Lo -C -c "$TMP/$NS.snmpd.conf" -p "$TMP/$NS.snmpd.pid"
+  wait_for snmpd "NET-SNMP version"
+  sleep 1
+  capture_std
+  cap conntrack-L.txt conntrack "conntrack -L"
+  cap proc-net-nf_conntrack.txt nf_conntrack "cat /proc/net/nf_conntrack"
+  cap snmpwalk-tcpConnState.txt snmp "snmpwalk -v2c -c public 127.0.0.1 1.3.6.1.2.1.6.13.1.1"
+  cap snmpwalk-On-tcpConnState.txt snmp "snmpwalk -On -v2c -c public 127.0.0.1 1.3.6.1.2.1.6.13.1.1"
+  cap snmpwalk-tcpConnectionState.txt snmp "snmpwalk -v2c -c public 127.0.0.1 1.3.6.1.2.1.6.19.1.7"
+  local mibs
+  if mibs=$(snmp_mibs); then
+    cap snmpwalk-rfc1213-tcpConnState.txt snmp "snmpwalk -M +$mibs -m RFC1213-MIB -v2c -c public 127.0.0.1 RFC1213-MIB::tcpConnState"
+  else
+    log "no RFC1213-MIB (npm pack net-snmp failed): symbolic snmpwalk skipped"
+  fi
+  # Debian's python3-psutil is for /usr/bin/python3
+  cap psutil-net-connections.txt psutil "PATH=/usr/bin:\$PATH python3 -c 'import psutil; print(psutil.net_connections(kind=\"tcp\"))'"
+  cap psutil-per-line.txt psutil "PATH=/usr/bin:\$PATH python3 -c 'import psutil; [print(c) for c in psutil.net_connections(kind=\"tcp\")]'"
+  # terminal transcripts, as people paste them
+  paste_transcript paste-conntrack-L.txt conntrack "conntrack -L"
+  paste_transcript paste-netstat-an-grep-close-wait-wc.txt count:CLOSE_WAIT "netstat -an | grep CLOSE_WAIT | wc -l"
+  paste_transcript paste-ss-state-time-wait-wc.txt count-hdr:TIME_WAIT "ss -tan state time-wait | wc -l"
+  paste_transcript paste-netstat-an-grep-c-time-wait.txt count:TIME_WAIT "netstat -an | grep -c TIME_WAIT"
+  paste_transcript paste-netstat-nat-uniq-c.txt hist-count-first "netstat -nat | awk '{print \$6}' | sort | uniq -c"
+  paste_transcript paste-netstat-n-awk-states.txt hist-count-last "netstat -n | awk '/^tcp/ {++S[\$NF]} END {for(a in S) print a, S[a]}'"
+  paste_transcript paste-ss-tanp-grep-head.txt ss-rows "ss -tanp | grep 8080 | head -20"
+  paste_multi paste-sysctl-bare.txt 1 "sysctl -n net.ipv4.ip_local_port_range" "cat /proc/sys/net/ipv4/ip_local_port_range" \
+    "sysctl -n net.ipv4.tcp_tw_reuse" "sysctl -n net.ipv4.tcp_fin_timeout" "sysctl -n net.core.somaxconn" \
+    "cat /proc/sys/net/ipv4/tcp_max_orphans"
+  paste_multi paste-sysctl-bare-host.txt 1 host "cat /proc/sys/net/ipv4/tcp_max_orphans" "sysctl -n net.ipv4.tcp_max_orphans" \
+    "cat /proc/sys/net/ipv4/tcp_mem" "sysctl -n net.core.netdev_max_backlog"
+  finish
+}
+
+# ---------------------------------------------------------------- series
+# record_series SECS INTERVAL: the shapes people paste, recorded while the
+# scenario goes on: a `while true; do date; ...; done` transcript in tmux,
+# `ss -tan` snapshots each after a `date -u +%FT%TZ` line, nstat with
+# timestamps, and sar -n SOCK / -n ETCP every second (in the background)
+series_begin() {
+  local secs=$1 iv=$2 n=$(($1 / $2))
+  paste_begin series-while-netstat-uniq-c.txt series:hist-count-first \
+    "while true; do date; netstat -nat | awk '{print \$6}' | sort | uniq -c; sleep $iv; done"
+  bg_cap series-ss-tan.txt series:ss "for i in \$(seq $n); do date -u +%FT%TZ; ss -tan; sleep $iv; done"
+  bg_cap series-nstat.txt - "for i in \$(seq $n); do date -u +%FT%TZ; nstat -az; sleep $iv; done"
+  bg_cap sar-n-SOCK.txt - "LC_ALL=C sar -n SOCK 1 $secs"
+  bg_cap sar-n-ETCP.txt - "LC_ALL=C sar -n ETCP 1 $secs"
+}
+series_end() {
+  bg_wait
+  paste_end series-while-netstat-uniq-c.txt
+}
+
+sc_series_close_wait_growing() {
+  setup_ns series-close-wait-growing
+  # the server reads every EOF and never closes: 5 new CLOSE_WAIT per second,
+  # and the same sockets stay
+  start server "${M[@]}" serve-leak port=8080 read=100000
+  start web "${M[@]}" serve-echo port=8081
+  wait_for server listening; wait_for web listening
+  start steady "${M[@]}" hold count=20 port=8081 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
+  wait_for steady "ready 20"
+  start clients "${M[@]}" pulse rate=5 secs=27 port=8080 then=end 'send=POST /upload HTTP/1.1\r\nContent-Length: 0\r\n\r\n'
+  series_begin 24 3
+  series_end
+  capture_std
+  finish
+}
+
+sc_series_churn_flat() {
+  setup_ns series-churn-flat
+  # the server closes 4 s after each EOF: a slow but working close path.
+  # 8 new connections per second -> about 32 CLOSE_WAIT at any time, never
+  # the same ones for long
+  start server "${M[@]}" serve-slowclose port=8080 delay=4000
+  start web "${M[@]}" serve-echo port=8081
+  wait_for server listening; wait_for web listening
+  start steady "${M[@]}" hold count=20 port=8081 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
+  wait_for steady "ready 20"
+  start clients "${M[@]}" pulse rate=8 secs=40 port=8080 then=end 'send=POST /upload HTTP/1.1\r\nContent-Length: 0\r\n\r\n'
+  sleep 6
+  series_begin 24 3
+  series_end
+  capture_std
+  finish
+}
+
+sc_series_time_wait_march() {
+  setup_ns series-time-wait-march
+  # 400 ports, 20 short connections per second closed by the client: the
+  # TIME_WAIT pile (60 s each) reaches the limit after about 20 s
+  nsx sysctl -qw net.ipv4.ip_local_port_range="40000 40399"
+  start server "${M[@]}" serve-echo port=8080
+  wait_for server listening
+  series_begin 33 3
+  sleep 2
+  start app "${P[@]}" churn-rate 127.0.0.1 8080 20 30
+  series_end
+  wait "$PID_app" || true
+  cp "$TMP/$NS.app.log" "$DIR/app.log"
+  note app.log - "python3 test/lab/tcplab.py churn-rate 127.0.0.1 8080 20 30 (stdout+stderr; started 2 s after the recorders)"
+  capture_std
+  finish
+}
+
+sc_series_accept_queue_overflow() {
+  setup_ns series-accept-queue-overflow
+  # listen(16), never accepting; 10 new clients per second keep coming
+  start server "${P[@]}" noaccept 127.0.0.1 8080 16 150
+  wait_for server listening
+  start clients "${M[@]}" pulse rate=10 secs=30 port=8080 then=hold 'send=GET / HTTP/1.1\r\nHost: api\r\n\r\n'
+  sleep 2
+  bg_cap series-nstat-listen.txt - "for i in \$(seq 12); do date -u +%FT%TZ; nstat -az TcpExtListenOverflows TcpExtListenDrops; sleep 2; done"
+  bg_cap series-netstat-s-listen.txt - "for i in \$(seq 12); do date; netstat -s | grep -i listen; sleep 2; done"
+  series_begin 24 3
+  series_end
+  capture_std
+  finish
+}
+
+sc_series_fin_wait_1_draining() {
+  setup_ns series-fin-wait-1-draining
+  nsx sysctl -qw net.ipv4.tcp_wmem="4096 16384 262144"
+  nsx sysctl -qw net.ipv4.tcp_rmem="4096 131072 262144"
+  local go="$TMP/$NS.go"
+  rm -f "$go"
+  start server "${M[@]}" serve-blast port=8080 bytes=4194304
+  wait_for server listening
+  # 100 slow clients stop reading; once $go exists they read again, 5 more
+  # every second, and close at EOF
+  start clients "${M[@]}" hold count=100 then=pause resume="$go" rate=5 src=127.0.3.1,127.0.3.2
+  wait_for clients "ready 100"
+  sleep 2
+  # the server is restarted: its 100 sockets become orphans in FIN_WAIT_1
+  kill -9 "$PID_server"
+  start server2 "${M[@]}" serve-echo port=8080
+  wait_for server2 listening
+  series_begin 30 3
+  sleep 4
+  touch "$go"
+  series_end
+  capture_std
+  finish
+}
+
+# paste_transcript FILE INNER-FORMAT CMD [SECS] [host]: a real interactive
+# bash in tmux inside the namespace (or, with `host`, in the host's initial
+# namespace: global sysctls); type CMD, wait SECS (1), press Ctrl-C, capture
+# the whole pane with its history
 paste_transcript() {
-  local file=$1 inner=$2 cmd=$3 s="tcpdoc-paste-$$-${#TMUXS[@]}" i
+  paste_begin "$1" "$2" "$3" "${5:-}"
+  sleep "${4:-1}"
+  paste_end "$1"
+}
+# tmux_new SESSION SHELL: a 200x50 session running SHELL with a plain
+# prompt; retried once (a new session can race the exit of the server the
+# previous transcript's session left)
+tmux_new() {
+  tmux new-session -d -s "$1" -x 200 -y 50 -c /root "env PS1='\\u@\\h:\\w\\$ ' $2" 2>/dev/null ||
+    { sleep 0.5; tmux new-session -d -s "$1" -x 200 -y 50 -c /root "env PS1='\\u@\\h:\\w\\$ ' $2"; }
+}
+# paste_begin FILE INNER-FORMAT CMD [host]: start the session and type CMD
+# (for loops that run while the scenario goes on); paste_end FILE stops it
+declare -A PASTE_S=() PASTE_F=() PASTE_C=() PASTE_H=()
+paste_begin() {
+  local file=$1 inner=$2 cmd=$3 where=${4:-} s="tcpdoc-paste-$$-${#TMUXS[@]}" i shell
   TMUXS+=("$s")
-  tmux new-session -d -s "$s" -x 200 -y 50 -c /root \
-    "env PS1='\\u@\\h:\\w\\$ ' ip netns exec $NS bash --norc --noprofile -i"
+  shell="ip netns exec $NS bash --norc --noprofile -i"
+  [ "$where" = host ] && shell="bash --norc --noprofile -i"
+  tmux_new "$s" "$shell"
   for ((i = 0; i < 50; i++)); do tmux capture-pane -p -t "$s" | grep -q '# $' && break; sleep 0.1; done
   tmux send-keys -t "$s" -l "$cmd"
   tmux send-keys -t "$s" Enter
-  sleep 1
+  PASTE_S[$file]=$s PASTE_F[$file]=$inner PASTE_C[$file]=$cmd PASTE_H[$file]=$where
+}
+paste_end() {
+  local file=$1 s=${PASTE_S[$1]} where="interactive bash in the namespace"
+  [ "${PASTE_H[$1]}" = host ] && where="interactive bash in the host's initial namespace"
   tmux send-keys -t "$s" C-c
   sleep 0.5
   tmux capture-pane -p -S - -t "$s" >"$DIR/$file"
   tmux kill-session -t "$s"
-  note "$file" "paste|$inner|$cmd" "tmux capture-pane -p -S - (interactive bash in the namespace, typed: $cmd, then Ctrl-C)"
+  note "$file" "paste|${PASTE_F[$file]}|${PASTE_C[$file]}" "tmux capture-pane -p -S - ($where, typed: ${PASTE_C[$file]}, then Ctrl-C)"
+}
+
+# paste_multi FILE SECS CMD...: one transcript with several commands typed
+# one after another (SECS after each); only for files the oracle does not count
+paste_multi() {
+  local file=$1 secs=$2 where="" s="tcpdoc-paste-$$-${#TMUXS[@]}" i shell c all=""
+  shift 2
+  if [ "$1" = host ]; then where=host; shift; fi
+  TMUXS+=("$s")
+  shell="ip netns exec $NS bash --norc --noprofile -i"
+  [ "$where" = host ] && shell="bash --norc --noprofile -i"
+  tmux_new "$s" "$shell"
+  for ((i = 0; i < 50; i++)); do tmux capture-pane -p -t "$s" | grep -q '# $' && break; sleep 0.1; done
+  for c in "$@"; do
+    tmux send-keys -t "$s" -l "$c"
+    tmux send-keys -t "$s" Enter
+    sleep "$secs"
+    all+="${all:+; }$c"
+  done
+  tmux capture-pane -p -S - -t "$s" >"$DIR/$file"
+  tmux kill-session -t "$s"
+  local in="the namespace"
+  [ "$where" = host ] && in="the host's initial namespace"
+  note "$file" - "tmux capture-pane -p -S - (interactive bash in $in, typed one after another: $all)"
+}
+
+# bg_cap FILE FORMAT CMD: like cap, but in the background (series recorders);
+# bg_wait waits for all of them
+BGS=()
+bg_cap() {
+  local file=$1 fmt=$2 cmd=$3
+  NSTAT_HISTORY="$TMP/nstat.$NS.$file" ip netns exec "$NS" bash -c "$cmd" >"$DIR/$file" 2>"$TMP/$NS.$file.err" &
+  BGS+=($!)
+  PIDS+=($!)
+  note "$file" "$fmt" "$cmd"
+}
+bg_wait() {
+  local p
+  for p in "${BGS[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
+  BGS=()
 }
 
 # ---------------------------------------------------------------- README

@@ -14,14 +14,23 @@
 //   serve-closefirst write "bye\n" and close() fully (orphan FIN_WAIT_2 when
 //                   the peer never closes)
 //   serve-blast     write `bytes=` bytes to every client, as fast as allowed
+//   serve-idle      answer "ok\n" to every chunk; destroy a connection after
+//                   `idle=` ms without data (an upstream's idle timeout)
+//   serve-slowclose read to EOF, then close `delay=` ms later (a slow but
+//                   working close path: CLOSE_WAIT that rotates)
 // Client roles (print "ready N" when all N are connected):
 //   hold     open `count=` connections from `src=` addresses (comma list),
 //            optionally send `send=` text, then do `then=`:
-//            hold | end (shutdown, keep socket) | pause (never read)
+//            hold | end (shutdown, keep socket) | pause (never read);
+//            with then=pause and `resume=FILE`: once FILE exists, resume
+//            `rate=` sockets per second, and close each one at its EOF
 //   churn    sequential short connections (client closes first) until an
 //            error or `max=` attempts; prints errors the way node does
 //   udp-unix one UDP socket (udpport=) and a unix stream listener at path=
 //            with one connected client (for ss -a / netstat -anp)
+//   pulse    `rate=` new connections per second for `secs=` seconds from
+//            `src=` addresses: send `send=`, then `then=end` (shutdown, keep
+//            the socket) or `then=wait` (close after the server's EOF)
 //   retry    `count=` parallel connects to an unreachable upstream; each
 //            slot reconnects after an error, at most `tries=` times
 import net from 'node:net';
@@ -86,6 +95,45 @@ switch (role) {
     }));
     break;
   }
+  case 'serve-idle': {
+    const idle = Number(opt.idle ?? 1000);
+    listen(net.createServer((s) => {
+      s.on('error', () => {});
+      s.on('data', () => s.write('ok\n'));
+      s.setTimeout(idle, () => s.destroy());
+    }));
+    break;
+  }
+  case 'serve-slowclose': {
+    const delay = Number(opt.delay ?? 3000);
+    listen(net.createServer({ allowHalfOpen: true }, (s) => {
+      s.on('error', () => {});
+      s.on('data', () => {});
+      s.on('end', () => setTimeout(() => s.destroy(), delay));
+    }));
+    break;
+  }
+  case 'pulse': {
+    const rate = Number(opt.rate ?? 10);
+    const then = opt.then ?? 'end';
+    const stop = Date.now() + Number(opt.secs ?? 10) * 1000;
+    let i = 0, errors = 0;
+    const timer = setInterval(() => {
+      if (Date.now() >= stop) { clearInterval(timer); console.log(`pulse: ${i} connections, ${errors} errors`); return; }
+      const o = { host, port, allowHalfOpen: true };
+      if (srcs.length) o.localAddress = srcs[i % srcs.length];
+      i++;
+      const s = net.connect(o);
+      s.on('error', (e) => { errors++; if (errors <= 3) console.error(String(e)); });
+      s.on('data', () => {});
+      s.once('connect', () => {
+        if (opt.send) s.write(opt.send.replace(/\\n/g, '\n').replace(/\\r/g, '\r'));
+        if (then === 'end') { keep.push(s); s.end(); }
+      });
+      if (then === 'wait') s.once('end', () => s.destroy());
+    }, 1000 / rate);
+    break;
+  }
   case 'hold': {
     const then = opt.then ?? 'hold';
     const conc = Number(opt.concurrency ?? 50);
@@ -108,6 +156,24 @@ switch (role) {
       });
     };
     for (let k = 0; k < Math.min(conc, count); k++) one();
+    if (then === 'pause' && opt.resume) {
+      const rate = Number(opt.rate ?? 5);
+      let next = 0;
+      const poll = setInterval(async () => {
+        const fs = await import('node:fs');
+        if (!fs.existsSync(opt.resume)) return;
+        clearInterval(poll);
+        console.log('resuming');
+        const tick = setInterval(() => {
+          for (let k = 0; k < rate && next < keep.length; k++, next++) {
+            const s = keep[next];
+            s.once('end', () => s.destroy());
+            s.resume();
+          }
+          if (next >= keep.length) { clearInterval(tick); console.log(`resumed ${next}`); }
+        }, 1000);
+      }, 100);
+    }
     break;
   }
   case 'churn': {
