@@ -2,14 +2,14 @@
 // numeric /24 keys, the shared per-state pass) agree with a plain reference:
 // random socket tables, every grouping and filter, with and without
 // exceptions, checked against straightforward Map-of-strings code written
-// from the fact table's definitions.
+// from the facts' definitions in docs/facts.md.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { FactContext, GROUP_BY, type RuleException } from "../src/engine/facts.ts";
-import { emptySnapshot, LINE_KINDS, type LineKind, type Snapshot } from "../src/model/snapshot.ts";
-import { NONE } from "../src/model/socket_table.ts";
-import { STATES } from "../src/model/states.ts";
+import { FactContext, GROUP_BY, type RuleException } from "../../../src/engine/mod.ts";
+import { emptySnapshot, LINE_KINDS, type LineKind, type Snapshot } from "../../../src/model/snapshot.ts";
+import { NONE } from "../../../src/model/socket_table.ts";
+import { STATES } from "../../../src/model/states.ts";
 
 const RUNS = Number(process.env.TCPDOC_PROPERTY_RUNS ?? 100);
 
