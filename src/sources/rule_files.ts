@@ -49,9 +49,16 @@ export function readBounded(file: string, limit: number): { text: string } | { e
     }
     const big = () => ({ error: `File is larger than ${Math.floor(limit / 1024)} KiB`, code: "too-big" as const });
     if (st.size > limit) return big();
-    const buf = new Uint8Array(limit + 1);
+    // room for what fstat says and one byte more, grown up to limit + 1 for a file that grows or reports size 0
+    let buf = new Uint8Array(Math.min(limit + 1, Math.max(st.size + 1, 4096)));
     let n = 0;
     for (;;) {
+      if (n === buf.length) {
+        if (n > limit) return big();
+        const grown = new Uint8Array(Math.min(limit + 1, n * 2));
+        grown.set(buf);
+        buf = grown;
+      }
       const got = fs.readSync(fd, buf, n, buf.length - n, null);
       if (got === 0) break;
       n += got;

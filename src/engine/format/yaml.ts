@@ -113,15 +113,19 @@ export function parseYaml(text: string, file: string, lib: YamlLib): ParsedYaml 
       }
       return convert(target, start);
     }
-    const hit = done.get(n);
-    if (hit) return hit;
+    // only an anchored node can be reached twice (through an alias)
+    const anchored = Boolean((n as { anchor?: string }).anchor);
+    if (anchored) {
+      const hit = done.get(n);
+      if (hit) return hit;
+    }
     const span = spanOf(n);
     if ((n as { tag?: string }).tag && !/^tag:yaml\.org,2002:(str|int|float|bool|null|map|seq)$/.test((n as { tag: string }).tag)) {
       fail(span.start, "yaml", `YAML: tag ${(n as { tag: string }).tag} is not allowed`, "rule files are plain YAML: mappings, lists, text, numbers, true/false");
       return undefined;
     }
     let out: YNode | undefined;
-    busy.add(n);
+    if (anchored) busy.add(n);
     if (lib.isScalar(n)) {
       const v = n.value;
       if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") out = { kind: "scalar", value: v, ...span };
@@ -148,8 +152,10 @@ export function parseYaml(text: string, file: string, lib: YamlLib): ParsedYaml 
       }
       out = { kind: "map", items, ...span };
     } else fail(span.start, "yaml", "YAML: unsupported node");
-    busy.delete(n);
-    if (out) done.set(n, out);
+    if (anchored) {
+      busy.delete(n);
+      if (out) done.set(n, out);
+    }
     return out;
   };
   const tree = convert(doc.contents, 0);
