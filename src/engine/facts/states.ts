@@ -28,7 +28,7 @@ export const states: Fact = {
     paths: [
       { path: "$.UNKNOWN", type: "number", help: "sockets whose state the dump does not say" },
       { path: "$.TOTAL", type: "number", help: "all TCP sockets" },
-      { path: "$.<STATE>", type: "number", help: `count in that state; STATE is one of ${STATES.join(", ")}` },
+      { path: "$.<STATE>", type: "number", help: "sockets in that state" },
     ],
     names: { STATE: STATES },
     unknown: "Never: a state absent from the inputs counts 0. A dump filtered to one state (`ss state close-wait`, `| grep`) makes the other states read 0.",
