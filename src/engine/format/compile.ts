@@ -6,7 +6,7 @@
 import { PassBudget } from "../cost.ts";
 import { conditionCycles } from "../language/conditions.ts";
 import { baseName, type Conditions, RuleFileError, type RuleFiles } from "../rule.ts";
-import { type CompiledRuleDir, compiledInputs, contentHash, isRuleFileName } from "./compiled.ts";
+import { type CompiledRuleDir, compiledInputs, isRuleFileName } from "./compiled.ts";
 import type * as Read from "./read.ts";
 import { MAX_RULE_FILE_BYTES } from "./spec.ts";
 import type { YamlLib } from "./yaml.ts";
@@ -46,7 +46,7 @@ export function compile(dir: string, files: RuleFiles, read: typeof Read, lib: Y
   const hashes = compiledInputs(listed.names).map((name) => {
     const r = files.read(files.join(dir, name), MAX_RULE_FILE_BYTES);
     if (!("text" in r)) throw new Error(`built-in rules: cannot read ${name}: ${r.error}`);
-    return { name, hash: contentHash(r.text) };
+    return { name, hash: files.fingerprint(r.text) };
   });
   return { files: hashes, conditions: [...conditions], rules };
 }

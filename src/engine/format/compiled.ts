@@ -1,8 +1,9 @@
 /**
  * Compiled rules: a rule directory validated at build time and kept as
  * data (the built-in rules in the bundle), so the installed command starts
- * without parsing YAML. Each file's content hash is kept too: a directory
- * changed since (an edited installation) is read as YAML again.
+ * without parsing YAML. Each file's fingerprint (RuleFiles.fingerprint) is
+ * kept too: a directory changed since (an edited installation) is read as
+ * YAML again.
  */
 
 import { COMPILED_BUILTIN_RULES } from "../builtin_rules.ts";
@@ -31,20 +32,6 @@ export function isTestFileName(name: string): boolean {
   return /\.test\.ya?ml$/.test(name);
 }
 
-/**
- * A 64-bit content hash (two 32-bit FNV-1a over the UTF-16 code units, in
- * hex). It tells a changed file from the one compiled, nothing more.
- */
-export function contentHash(text: string): string {
-  let a = 0x811c9dc5, b = 0x01000193 ^ text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
-  }
-  return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
-}
-
 /** The files a compiled directory depends on: rule files and the named-conditions file, sorted. */
 export function compiledInputs(names: readonly string[]): string[] {
   return names.filter((n) => isRuleFileName(n) || isConditionsFileName(n)).sort();
@@ -57,12 +44,10 @@ export function compiledBuiltin(dir: string, files: RuleFiles): CompiledRuleDir 
   const listed = files.list(dir);
   if (!("names" in listed)) return undefined;
   const names = compiledInputs(listed.names);
-  if (names.length !== c.files.length) return undefined;
+  if (names.length !== c.files.length || names.some((n, i) => n !== c.files[i].name)) return undefined;
   for (let i = 0; i < names.length; i++) {
-    const f = c.files[i];
-    if (f.name !== names[i]) return undefined;
-    const r = files.read(files.join(dir, f.name), MAX_RULE_FILE_BYTES);
-    if (!("text" in r) || contentHash(r.text) !== f.hash) return undefined;
+    const r = files.read(files.join(dir, names[i]), MAX_RULE_FILE_BYTES);
+    if (!("text" in r) || files.fingerprint(r.text) !== c.files[i].hash) return undefined;
   }
   return c;
 }

@@ -21,7 +21,7 @@ import {
   type TreeReader,
   walkCondition,
 } from "../language/conditions.ts";
-import { formatPath, parsePath, type PathType, pathType, typeAllows, typeWords, type ValueType } from "../language/paths.ts";
+import { formatPath, parsePath, type PathType, pathType, typeWords, type ValueType } from "../language/paths.ts";
 import { parseTemplate, templateProblems } from "../language/template.ts";
 import { baseName, type Conditions, RuleFileError } from "../rule.ts";
 import { BUILTIN_REQUIRED, CONDITIONS_SPEC, type FieldSpec, type ObjectSpec, RULE_SPEC, TEST_SPEC } from "./spec.ts";
@@ -66,10 +66,6 @@ function typeName(n: YNode | undefined): string {
   if (n.kind === "seq") return "a list";
   const v = n.value;
   return v === null ? "null" : typeof v === "string" ? "text" : typeof v;
-}
-
-function quote(n: YNode): string {
-  return n.kind === "scalar" ? JSON.stringify(n.value) : typeName(n);
 }
 
 /** The type a comparison side has; `null` is the literal null (comparable with anything). */

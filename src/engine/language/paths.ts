@@ -183,11 +183,6 @@ export function formatPath(steps: readonly PathStep[]): string {
   return "$" + steps.map((s) => (typeof s === "number" ? `[${s}]` : NAME.exec(s)?.[0] === s ? `.${s}` : `['${s}']`)).join("");
 }
 
-/** True when `t` allows `want`. */
-export function typeAllows(t: TypeSpec, want: ValueType): boolean {
-  return typeof t === "string" ? t === want : t.includes(want);
-}
-
 /** A type in words: "a number", "a number or text". */
 export function typeWords(t: TypeSpec): string {
   const w: Record<ValueType, string> = { number: "a number", string: "text", boolean: "true or false", object: "an object", list: "a list" };
