@@ -13,7 +13,7 @@ import { exceptionsKey } from "./language/exceptions.ts";
 import type { Conditions, Rule } from "./rule.ts";
 
 /** Most distinct passes over the socket table a rule set may need. */
-export const MAX_FACT_PASSES = 256;
+export const MAX_FACT_PASSES = 128;
 
 type Ref = { fact?: unknown; params?: unknown };
 

@@ -153,7 +153,7 @@ describe("the bound on passes over the socket table", () => {
     const e = set.errors.find((x) => x.code === "too-many-facts");
     assert.ok(e, set.errors.map((x) => x.format()).join("\n"));
     assert.equal(e.file, path.join(dir, "many-groups.yaml"));
-    assert.match(e.format(), /many-groups\.yaml:1:1: Rule "many-groups" is left out: .* more than 256/);
+    assert.match(e.format(), /many-groups\.yaml:1:1: Rule "many-groups" is left out: .* more than 128/);
     assert.equal(set.rules.some((r) => r.id === "many-groups"), false);
     const start = performance.now();
     await new Diagnoser(bigSnapshot(100000), set).run({});

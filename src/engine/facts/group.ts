@@ -68,11 +68,19 @@ function selectionKey(s: Selection): string {
 }
 
 function topOf(p: Params): number {
-  return Math.max(1, Math.min(50, Number(p.top ?? 5) || 5));
+  return Math.max(1, Math.min(MAX_TOP, Number(p.top ?? 5) || 5));
 }
 
-/** What one pass over the selected sockets found. */
-type Pass = { why: string } | { total: number; tallied: number; kc: KeyCounter };
+/** Most groups a request may ask for (`top`). */
+const MAX_TOP = 50;
+
+/**
+ * What one pass over the selected sockets found: the counts, and the
+ * biggest MAX_TOP groups (count, TIME_WAIT count, first socket), biggest
+ * first; every request with these params but another `top` reads a
+ * prefix. The counter itself is not kept: it can hold a key per socket.
+ */
+type Pass = { why: string } | { total: number; tallied: number; distinct: number; counts: Int32Array; extra: Int32Array; first: Int32Array };
 
 function countGroups(scan: TableScan, s: Selection, mask: Uint8Array | null): Pass {
   const by = s.by as GroupBy;
@@ -109,7 +117,15 @@ function countGroups(scan: TableScan, s: Selection, mask: Uint8Array | null): Pa
     if (r.to > r.from && !anyKnown(r.list, r.from, r.to, q)) return { why: "those sockets carry no Recv-Q/Send-Q figures" };
   }
   if (by === "process" && total > 0 && withProcess === 0) return { why: scan.noProcessWhy() };
-  return { total, tallied, kc };
+  const slots = kc.top(MAX_TOP);
+  return {
+    total,
+    tallied,
+    distinct: kc.size,
+    counts: Int32Array.from(slots, (x) => kc.counts[x]),
+    extra: Int32Array.from(slots, (x) => kc.extra[x]),
+    first: Int32Array.from(slots, (x) => kc.first[x]),
+  };
 }
 
 function statesText(s: unknown): string {
@@ -167,18 +183,19 @@ export const group: Fact = {
     const s = selection(params);
     const pass = shared(`group|${selectionKey(s)}`, () => countGroups(scan, s, mask));
     if ("why" in pass) return { value: null, why: pass.why };
-    const { total, tallied, kc } = pass;
+    const { total, tallied, distinct, counts, extra, first } = pass;
     const by = s.by as GroupBy, t = scan.t;
     const lp = by === "local-port" || by === "local-endpoint" ? scan.listenPorts() : undefined;
-    const groups: GroupEntry[] = kc.top(topOf(params)).map((slot) => {
-      const i = kc.first[slot];
-      const g: GroupEntry = { key: scan.keyText(by, i), count: kc.counts[slot], share: round4(kc.counts[slot] / total), first: i };
+    const groups: GroupEntry[] = [];
+    for (let k = 0; k < Math.min(topOf(params), counts.length); k++) {
+      const i = first[k];
+      const g: GroupEntry = { key: scan.keyText(by, i), count: counts[k], share: round4(counts[k] / total), first: i };
       if (lp) g.listening = lp[t.localPort[i] + 1] === 1 && t.localPort[i] !== NONE;
-      if (kc.extra[slot]) g.timeWait = kc.extra[slot];
-      return g;
-    });
+      if (extra[k]) g.timeWait = extra[k];
+      groups.push(g);
+    }
     const top = groups[0] ? withoutFirst(groups[0]) : { key: null, count: 0 as const, share: 0 as const };
-    const value: GroupValue = { total, distinct: kc.size, tallied, top, groups };
+    const value: GroupValue = { total, distinct, tallied, top, groups };
     return { value };
   },
   words(p, steps) {
