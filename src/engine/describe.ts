@@ -1,7 +1,9 @@
 /** Rules in words: conditions, fact references and thresholds as people read them (explain, the session, missing lists). */
 
-import { refWords } from "./facts/context.ts";
+import { stepsText } from "./facts/fact.ts";
+import { factById } from "./facts/registry.ts";
 import { conditionLeaves, PLAIN, walkCondition } from "./language/conditions.ts";
+import { parsePath } from "./language/paths.ts";
 import type { Conditions, Rule } from "./rule.ts";
 
 const OPERATOR_WORDS: Readonly<Record<string, string>> = {
@@ -16,6 +18,14 @@ const OPERATOR_WORDS: Readonly<Record<string, string>> = {
   greaterThan: ">",
   greaterThanInclusive: ">=",
 };
+
+/** A fact reference in words, e.g. "share of the biggest group of CLOSE_WAIT sockets by local port": the fact's own words. */
+export function refWords(fact: string, params: Record<string, unknown> | undefined, path: string | undefined): string {
+  const steps = path ? parsePath(path) ?? [path] : [];
+  const f = factById(fact);
+  if (!f) return `${fact}${steps.length ? `.${stepsText(steps)}` : ""}`;
+  return f.words(params ?? {}, steps);
+}
 
 function valueText(v: unknown): string {
   if (v && typeof v === "object" && !Array.isArray(v) && Object.hasOwn(v, "fact")) {

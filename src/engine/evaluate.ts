@@ -6,11 +6,13 @@
 
 import { Engine } from "json-rules-engine";
 import type { ConditionResult } from "../model/finding.ts";
-import { type FactContext, refWords } from "./facts/context.ts";
-import { FACTS } from "./facts/registry.ts";
+import { refWords } from "./describe.ts";
+import type { FactContext } from "./facts/context.ts";
+import { defaultWhy } from "./facts/fact.ts";
+import { FACTS, factById } from "./facts/registry.ts";
 import { PLAIN, walkCondition } from "./language/conditions.ts";
-import { resolvePath } from "./language/paths.ts";
-import type { Conditions, Rule } from "./rule.ts";
+import { pathTail, resolvePath } from "./language/paths.ts";
+import type { Conditions, Rule, RuleException } from "./rule.ts";
 
 /** Three-valued truth. */
 export type Truth = "true" | "false" | "unknown";
@@ -42,6 +44,15 @@ interface K {
 
 type Ref = { fact: string; params?: Record<string, unknown>; path?: string };
 
+/** Why a value read from a fact is unknown, in words for `missing`: the value's own reason, else the fact's. */
+export function whyUnknown(ctx: FactContext, fact: string, params: Record<string, unknown>, path: string | undefined, ex: readonly RuleException[] | undefined, answers: Record<string, unknown>): string {
+  const m = ctx.get(fact, params, ex, answers);
+  if (m.value === null || m.value === undefined) return m.why ?? "the inputs do not say";
+  const resolved = resolvePath(m.value, path ?? "$");
+  const f = factById(fact);
+  return f?.whyUnknown ? f.whyUnknown(pathTail(path), m, resolved) : defaultWhy(m, resolved);
+}
+
 function isRef(v: unknown): v is Ref {
   return Boolean(v && typeof v === "object" && !Array.isArray(v) && Object.hasOwn(v as object, "fact"));
 }
@@ -64,7 +75,7 @@ function readLeaf(node: Record<string, unknown>, out: LeafResult[], ctx: FactCon
   };
   if (path) leaf.path = path;
   if (node.params) leaf.params = params;
-  const why = (r: Ref) => `${refWords(r.fact, r.params, r.path)}\u0000${ctx.whyUnknown(r.fact, r.params ?? {}, r.path, rule.exceptions, answers)}`;
+  const why = (r: Ref) => `${refWords(r.fact, r.params, r.path)}\u0000${whyUnknown(ctx, r.fact, r.params ?? {}, r.path, rule.exceptions, answers)}`;
   let unknown = node.factResult === null || node.factResult === undefined || node.result === undefined;
   let reason: string | undefined;
   if (unknown) reason = why({ fact, params, path });

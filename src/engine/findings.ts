@@ -89,7 +89,7 @@ export function buildFinding(o: RuleOutcome, ctx: FactContext, answers: Record<s
   const ss = rule.evidence?.sockets;
   if (ss) {
     const from = ss.from_group !== undefined ? tops[ss.from_group] : undefined;
-    const idx = ctx.examples(ss.states, ss.limit ?? 5, ex, from?.by, from?.first);
+    const idx = ctx.scan.examples(ss.states, ss.limit ?? 5, ctx.excluded(ex), from?.by, from?.first);
     const t = ctx.t;
     for (const i of idx) {
       const s = t.get(i);

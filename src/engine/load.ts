@@ -116,8 +116,9 @@ export function loadCompiledRules(o: LoadOptions): RuleSet | undefined {
  * `errors` and left out, as are rules past the bound on fact passes.
  */
 export async function loadRules(o: LoadOptions): Promise<RuleSet> {
+  // the compiler checked the built-in rules against the bound
   const only = loadCompiledRules(o);
-  if (only) return withinBudget(only);
+  if (only) return only;
   const { read, lib } = await yamlReader();
   const files = o.files;
   const compiled: (CompiledRuleDir | undefined)[] = o.sources.map((s) => (s.origin === "built-in" ? compiledBuiltin(s.path, files) : undefined));

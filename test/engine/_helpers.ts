@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { readInputs } from "../../src/ingest/mod.ts";
 import { Diagnoser, FactContext, loadRuleSet, type Rule, type RuleSet } from "../../src/engine/mod.ts";
+import { whyUnknown } from "../../src/engine/evaluate.ts";
 import type { Finding } from "../../src/model/finding.ts";
 import { ruleLoadOptions } from "../../src/sources/rule_files.ts";
 
@@ -23,6 +24,11 @@ export function facts(files: string[]): FactContext {
 
 export function get(c: FactContext, fact: string, params: Record<string, unknown> = {}) {
   return c.get(fact, params, undefined, {});
+}
+
+/** Why a path of a fact is unknown, as a finding's `missing` list says it. */
+export function why(c: FactContext, fact: string, path: string, params: Record<string, unknown> = {}): string {
+  return whyUnknown(c, fact, params, path, undefined, {});
 }
 
 /** The built-in rules, as the command loads them without a user directory. */

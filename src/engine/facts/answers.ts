@@ -14,7 +14,8 @@ export const answers: Fact = {
     example: "{ fact: answers, path: $.server-restarted, operator: equal, value: true }",
   },
   masked: false,
-  // never memoized: FactContext hands the answers over as they are
+  // the answers change between evaluations of the same snapshot
+  memo: false,
   compute: ({ answers }) => ({ value: answers }),
   words: (_p, steps) => `answer to "${stepsText(steps)}"`,
   whyUnknown: (tail) => `question "${tail}" is not answered (--answer ${tail}=...)`,

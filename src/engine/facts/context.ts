@@ -9,10 +9,9 @@
 import type { Snapshot } from "../../model/snapshot.ts";
 import type { SocketTable } from "../../model/socket_table.ts";
 import { exceptionsKey } from "../language/exceptions.ts";
-import { pathTail, parsePath, resolvePath } from "../language/paths.ts";
 import type { RuleException } from "../rule.ts";
-import { type GroupBy, TableScan } from "./_scan.ts";
-import { defaultWhy, type FactValue, stableJson, stepsText } from "./fact.ts";
+import { TableScan } from "./_scan.ts";
+import { type FactValue, stableJson } from "./fact.ts";
 import { factById } from "./registry.ts";
 
 export class FactContext {
@@ -44,7 +43,7 @@ export class FactContext {
   get(fact: string, params: Record<string, unknown>, ex: readonly RuleException[] | undefined, answers: Record<string, unknown>): FactValue {
     const f = factById(fact);
     if (!f) return { value: null, why: `unknown fact "${fact}"` };
-    if (fact === "answers") return { value: answers };
+    if (f.memo === false) return f.compute({ scan: this.scan, params, mask: null, answers, shared: (_k, make) => make() });
     const exKey = f.masked ? exceptionsKey(ex) : "";
     const key = `${fact}|${f.key ? f.key(params, answers) : stableJson(params)}|${exKey}`;
     let m = this.#memo.get(key);
@@ -64,26 +63,4 @@ export class FactContext {
     }
     return m;
   }
-
-  /** Why a value read from a fact is unknown, in words for `missing`. */
-  whyUnknown(fact: string, params: Record<string, unknown>, path: string | undefined, ex: readonly RuleException[] | undefined, answers: Record<string, unknown>): string {
-    const m = this.get(fact, params, ex, answers);
-    if (m.value === null || m.value === undefined) return m.why ?? "the inputs do not say";
-    const resolved = resolvePath(m.value, path ?? "$");
-    const f = factById(fact);
-    return f?.whyUnknown ? f.whyUnknown(pathTail(path), m, resolved) : defaultWhy(m, resolved);
-  }
-
-  /** Example sockets: up to `limit` in the given states, in the group of socket `first` under `by` when given. */
-  examples(states: unknown, limit: number, ex: readonly RuleException[] | undefined, by?: GroupBy, first?: number): number[] {
-    return this.scan.examples(states, limit, this.scan.excluded(ex), by, first);
-  }
-}
-
-/** A fact reference in words, e.g. "share of the biggest group of CLOSE_WAIT sockets by local port". */
-export function refWords(fact: string, params: Record<string, unknown> | undefined, path: string | undefined): string {
-  const steps = path ? parsePath(path) ?? [path] : [];
-  const f = factById(fact);
-  if (!f) return `${fact}${steps.length ? `.${stepsText(steps)}` : ""}`;
-  return f.words(params ?? {}, steps);
 }

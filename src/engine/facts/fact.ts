@@ -63,6 +63,8 @@ export interface Fact {
   compute(input: FactInput): FactValue;
   /** False for facts that do not read sockets: their value is the same under any exceptions. */
   masked: boolean;
+  /** False for a fact whose value is handed over as it is, not computed (the answers): never memoized. */
+  memo?: false;
   /**
    * The memo key of these params: params that mean the same give the same
    * key. Absent: the params as sorted JSON.

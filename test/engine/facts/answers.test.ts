@@ -1,7 +1,7 @@
 // The answers fact: the user's answers as given, never memoized.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { facts, lab } from "../_helpers.ts";
+import { facts, lab, why } from "../_helpers.ts";
 
 describe("answers", () => {
   it("hands over the answers and says how to give a missing one", () => {
@@ -9,6 +9,6 @@ describe("answers", () => {
     assert.deepEqual(c.get("answers", {}, undefined, { restarted: true }).value, { restarted: true });
     assert.deepEqual(c.get("answers", {}, undefined, {}).value, {});
     assert.equal(c.computed, 0);
-    assert.match(c.whyUnknown("answers", {}, "$.restarted", undefined, {}), /--answer restarted=/);
+    assert.match(why(c, "answers", "$.restarted"), /--answer restarted=/);
   });
 });

@@ -1,7 +1,7 @@
 // The counters fact: nstat names, zero when nstat left them out.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { facts, get, lab } from "../_helpers.ts";
+import { facts, get, lab, why } from "../_helpers.ts";
 
 describe("counters", () => {
   it("reads nstat, and absent well-known counters read 0 beside others", () => {
@@ -13,6 +13,6 @@ describe("counters", () => {
   it("is unknown without counters, and says what to collect", () => {
     const c = facts(lab("healthy", "ss-tan.txt"));
     assert.equal((get(c, "counters").value as Record<string, number>).TcpExtListenOverflows, undefined);
-    assert.match(c.whyUnknown("counters", {}, "$.TcpExtListenOverflows", undefined, {}), /counter TcpExtListenOverflows .*nstat -az/);
+    assert.match(why(c, "counters", "$.TcpExtListenOverflows"), /counter TcpExtListenOverflows .*nstat -az/);
   });
 });

@@ -2,7 +2,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { facts, get, lab, ROOT } from "../_helpers.ts";
+import { facts, get, lab, ROOT, why } from "../_helpers.ts";
 
 describe("orphans", () => {
   it("knows ownership where the dump shows processes", () => {
@@ -13,6 +13,6 @@ describe("orphans", () => {
   it("is null where no socket says whether a process owns it, and says why", () => {
     const c = facts([path.join(ROOT, "samples/other/engineio237-netstat-awk-state-histogram.txt")]);
     assert.equal((get(c, "orphans").value as Record<string, unknown>).CLOSE_WAIT, null);
-    assert.match(c.whyUnknown("orphans", {}, "$.CLOSE_WAIT.count", undefined, {}), /which process owns/);
+    assert.match(why(c, "orphans", "$.CLOSE_WAIT.count"), /which process owns/);
   });
 });

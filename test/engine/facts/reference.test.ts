@@ -251,7 +251,7 @@ function check(snap: Snapshot): void {
             for (let i = 0; i < t.length && want.length < 4; i++) {
               if (inState(i) && !(ref.ex && ref.ex[i]) && ref.keyOf(by, i) === ref.keyOf(by, first)) want.push(i);
             }
-            assert.deepEqual(ctx.examples(state, 4, ex, by, first), want, where);
+            assert.deepEqual(ctx.scan.examples(state, 4, ctx.excluded(ex), by, first), want, where);
           }
         }
       }
@@ -261,7 +261,7 @@ function check(snap: Snapshot): void {
       for (let i = 0; i < t.length && want.length < 7; i++) {
         if ((state === undefined || ([] as string[]).concat(state).includes(STATES[t.state[i] - 1])) && !(ref.ex && ref.ex[i])) want.push(i);
       }
-      assert.deepEqual(ctx.examples(state, 7, ex), want);
+      assert.deepEqual(ctx.scan.examples(state, 7, ctx.excluded(ex)), want);
     }
     const eph = get("ephemeral") as { total: number; distinct: number; groups: Record<string, unknown>[] };
     const wantEph = refEphemeral(ref);

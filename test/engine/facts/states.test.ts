@@ -18,7 +18,7 @@ describe("states", () => {
     assert.equal((get(c, "states").value as Record<string, number>).CLOSE_WAIT, 710);
   });
   it("reads in words", async () => {
-    const { refWords } = await import("../../../src/engine/facts/context.ts");
+    const { refWords } = await import("../../../src/engine/describe.ts");
     assert.equal(refWords("states", {}, "$.CLOSE_WAIT"), "CLOSE_WAIT sockets");
     assert.equal(refWords("states", {}, "$.TOTAL"), "all sockets");
   });

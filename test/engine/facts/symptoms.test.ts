@@ -1,7 +1,7 @@
 // The symptoms fact: log lines by error kind; unknown without a log.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { facts, get, lab } from "../_helpers.ts";
+import { facts, get, lab, why } from "../_helpers.ts";
 
 describe("symptoms", () => {
   it("counts the errors an application log names, and 0 for the others", () => {
@@ -13,6 +13,6 @@ describe("symptoms", () => {
   it("is unknown with no log at all", () => {
     const c = facts(lab("healthy", "ss-tan.txt"));
     assert.equal((get(c, "symptoms").value as Record<string, number>).EADDRINUSE, undefined);
-    assert.match(c.whyUnknown("symptoms", {}, "$.EADDRINUSE", undefined, {}), /no application log/);
+    assert.match(why(c, "symptoms", "$.EADDRINUSE"), /no application log/);
   });
 });

@@ -1,7 +1,7 @@
 // The sysctls fact: settings as numbers or text.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { facts, get, lab } from "../_helpers.ts";
+import { facts, get, lab, why } from "../_helpers.ts";
 
 describe("sysctls", () => {
   it("keeps ranges as text and single integers as numbers", () => {
@@ -12,6 +12,6 @@ describe("sysctls", () => {
   });
   it("says which sysctl to add when one is missing", () => {
     const c = facts(lab("healthy", "ss-tan.txt"));
-    assert.match(c.whyUnknown("sysctls", {}, "$['net.core.somaxconn']", undefined, {}), /sysctl net\.core\.somaxconn is not in the inputs/);
+    assert.match(why(c, "sysctls", "$['net.core.somaxconn']"), /sysctl net\.core\.somaxconn is not in the inputs/);
   });
 });
