@@ -12,10 +12,9 @@ import {
 import { NONE } from "../model/socket_table.ts";
 import { stateName } from "../model/states.ts";
 import type { RuleOutcome } from "./evaluate.ts";
-import type { GroupBy } from "./facts/_scan.ts";
 import type { FactContext } from "./facts/context.ts";
 import type { GroupEntry } from "./facts/group.ts";
-import { factById } from "./facts/registry.ts";
+import { factById, type GroupBy } from "./facts/registry.ts";
 import { resolvePath } from "./language/paths.ts";
 import { fillTemplate } from "./language/template.ts";
 import { baseName, type FigureSpec } from "./rule.ts";

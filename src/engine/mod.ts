@@ -8,8 +8,7 @@
 
 export { Diagnoser, diagnose, type DiagnoseOptions } from "./diagnose.ts";
 export { FactContext } from "./facts/context.ts";
-export { FACTS } from "./facts/registry.ts";
-export { GROUP_BY } from "./facts/_scan.ts";
+export { FACTS, GROUP_BY } from "./facts/registry.ts";
 export { rankFindings } from "./findings.ts";
 export { AnswerError, answerHint, normalizeAnswer, normalizeAnswers } from "./answers.ts";
 export {

@@ -49,6 +49,10 @@ describe("the import graph", () => {
       const around = edges.filter((e) => !inEngine(e.from) && inEngine(e.to) && e.to !== "src/engine/mod.ts");
       assert.deepEqual(around.map((e) => `${e.from} -> ${e.to}`), []);
     });
+    it("keeps facts/_scan.ts private to the facts", () => {
+      const outside = edges.filter((e) => e.to === "src/engine/facts/_scan.ts" && !e.from.startsWith("src/engine/facts/"));
+      assert.deepEqual(outside.map((e) => e.from), []);
+    });
     it("imports no node:* module", () => {
       assert.deepEqual(edges.filter((e) => inEngine(e.from) && e.to.startsWith("node:")).map((e) => `${e.from} -> ${e.to}`), []);
     });

@@ -3,7 +3,8 @@
  * counters that allocate nothing per socket, list filters, and TableScan,
  * the per-snapshot lookups several facts read (sockets by state, ports
  * with a listener, exception masks, the per-state pass, subnets). Private
- * to src/engine/facts/.
+ * to src/engine/facts/: the rest of the engine reaches a TableScan through
+ * FactContext.scan and the grouping keys through registry.ts.
  */
 
 import type { Snapshot } from "../../model/snapshot.ts";

@@ -4,6 +4,7 @@
  * Schemas, validation and the words follow.
  */
 
+export { GROUP_BY, type GroupBy } from "./_scan.ts";
 import { answers } from "./answers.ts";
 import { counters } from "./counters.ts";
 import { ephemeral } from "./ephemeral.ts";
