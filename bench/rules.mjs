@@ -26,7 +26,8 @@ export function ruleYaml(k, r) {
     `        - fact: states\n          path: $.${st}\n          operator: greaterThanInclusive\n          value: ${threshold}`,
     `        - fact: group\n          params: { state: ${st}, by: ${by} }\n          path: $.top.share\n          operator: greaterThanInclusive\n          value: ${share}`,
     `        - fact: group\n          params: { state: ${st}, by: ${by} }\n          path: $.distinct\n          operator: greaterThan\n          value: ${int(1000)}`,
-    `        - fact: queues\n          path: $.${st}.recvQ\n          operator: greaterThanInclusive\n          value: ${int(100)}`,
+    // queues has no LISTEN entry (a listener's queue is its accept queue: see listeners)
+    `        - fact: queues\n          path: $.${st === "LISTEN" ? "SYN_RECV" : st}.recvQ\n          operator: greaterThanInclusive\n          value: ${int(100)}`,
     `        - fact: states\n          path: $.TOTAL\n          operator: lessThan\n          value: ${1000 + int(100000)}`,
   ];
   const pick = [leaves[0], leaves[1 + int(4)]];

@@ -15,13 +15,14 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const entry = `
 import { readInputs } from ${JSON.stringify(path.join(ROOT, "src/ingest/mod.ts"))};
 import { Diagnoser, loadRuleSet } from ${JSON.stringify(path.join(ROOT, "src/engine/mod.ts"))};
+import { ruleLoadOptions } from ${JSON.stringify(path.join(ROOT, "src/sources/rule_files.ts"))};
 const [dump, dir, reps] = process.argv.slice(2);
 const snap = readInputs([dump]);
 const load = [], evaluate = [];
 let rules = 0, findings = 0;
 for (let i = 0; i < Number(reps); i++) {
   const t0 = performance.now();
-  const set = loadRuleSet({ ruleDirs: dir ? [dir] : [], userRules: false, disabled: [] });
+  const set = await loadRuleSet(ruleLoadOptions({ ruleDirs: dir ? [dir] : [], userRules: false, disabled: [] }));
   const t1 = performance.now();
   const f = await new Diagnoser(snap, set).run({});
   const t2 = performance.now();

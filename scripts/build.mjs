@@ -16,7 +16,7 @@ const banner = { js: "import { createRequire as __tcpdocRequire } from 'node:mod
 async function compileBuiltinRules() {
   const tool = await build({
     absWorkingDir: root,
-    stdin: { contents: 'export { compileRuleDir } from "./src/engine/rule_file.ts";', resolveDir: root, loader: "ts" },
+    stdin: { contents: 'export { compileRuleDir } from "./src/engine/mod.ts"; export { ruleFiles } from "./src/sources/rule_files.ts";', resolveDir: root, loader: "ts" },
     bundle: true,
     format: "esm",
     platform: "node",
@@ -29,8 +29,8 @@ async function compileBuiltinRules() {
   try {
     const file = path.join(tmp, "compile-rules.mjs");
     fs.writeFileSync(file, tool.outputFiles[0].text);
-    const { compileRuleDir } = await import(pathToFileURL(file).href);
-    const compiled = compileRuleDir(path.join(root, "rules"));
+    const { compileRuleDir, ruleFiles } = await import(pathToFileURL(file).href);
+    const compiled = await compileRuleDir(path.join(root, "rules"), ruleFiles);
     const text = JSON.stringify(compiled);
     // JSON must carry the rules exactly (no Infinity, NaN or undefined lost on the way)
     if (!isDeepStrictEqual(JSON.parse(text), compiled)) throw new Error("built-in rules do not survive a JSON round trip");

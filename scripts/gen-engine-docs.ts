@@ -1,6 +1,6 @@
 // Regenerates what the rule engine documents from its own tables:
-// docs/facts.md (FACTS) and the JSON Schemas in rules/ (the rule format).
-// Run: node --import tsx scripts/gen-engine-docs.ts   (test/engine.test.ts checks they are current)
+// docs/facts.md (the facts in src/engine/facts/) and the JSON Schemas in rules/ (the rule format).
+// Run: node --import tsx scripts/gen-engine-docs.ts   (test/engine/docs.test.ts checks they are current)
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";

@@ -17,6 +17,7 @@ import { itemSpans, moveCursor } from "../src/ui/hooks/use-doc-cursor.ts";
 import { line } from "../src/ui/lines.ts";
 import { diffFindings, findingKey } from "../src/ui/session.ts";
 import { sessionEngine } from "../src/ui/engine.ts";
+import { ruleLoadOptions } from "../src/sources/rule_files.ts";
 
 const ROOT = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "..");
 const sample = (...p: string[]) => path.join(ROOT, "samples", ...p);
@@ -173,8 +174,8 @@ describe("App overview", () => {
 });
 
 /** The real engine over the built-in rules, counting its runs. */
-function realEngine() {
-  const engine = sessionEngine({ ruleDirs: [], disabled: [], userRules: false });
+async function realEngine() {
+  const engine = await sessionEngine(ruleLoadOptions({ userRules: false }));
   const calls: Record<string, string>[] = [];
   const diagnose = (snap: Snapshot, answers: Record<string, string>) => {
     calls.push({ ...answers });
@@ -185,7 +186,7 @@ function realEngine() {
 
 describe("App with the real engine and rules", () => {
   it("App puts the critical finding of a real dump first", async () => {
-    const e = realEngine();
+    const e = await realEngine();
     const snap = readInputs([sample("linux", "accept-queue-overflow", "ss-tan.txt")]);
     const s = await session({ snap, diagnose: e.diagnose, rules: e.rules });
     const f = s.frame();
@@ -197,7 +198,7 @@ describe("App with the real engine and rules", () => {
   });
 
   it("App walks a real finding: what, why, evidence, the rule's checks with commands, fixes with caveats", async () => {
-    const e = realEngine();
+    const e = await realEngine();
     const snap = readInputs([sample("linux", "time-wait-blocks-restart", "ss-tan.txt")]);
     const s = await session({ snap, diagnose: e.diagnose, rules: e.rules }, 120);
     await s.press(KEY.enter);
@@ -212,7 +213,7 @@ describe("App with the real engine and rules", () => {
   });
 
   it("App re-runs the real rules when a question is answered: the finding is confirmed", async () => {
-    const e = realEngine();
+    const e = await realEngine();
     const snap = readInputs([sample("linux", "time-wait-blocks-restart", "ss-tan.txt")]);
     const s = await session({ snap, diagnose: e.diagnose, rules: e.rules }, 60);
     assert.equal(e.calls.length, 1);
@@ -235,7 +236,7 @@ describe("App with the real engine and rules", () => {
   });
 
   it("App lists the loaded rules with where they came from", async () => {
-    const e = realEngine();
+    const e = await realEngine();
     const snap = readInputs([sample("linux", "close-wait-leak", "ss-tanp.txt")]);
     const s = await session({ snap, diagnose: e.diagnose, rules: e.rules });
     await s.press(KEY.tab, KEY.tab);
@@ -604,7 +605,7 @@ describe("keys", () => {
   });
 
   it("App moves once per j even when several arrive in one read (key repeat)", async () => {
-    const e = realEngine();
+    const e = await realEngine();
     const snap = readInputs([sample("linux", "close-wait-leak", "ss-tanp.txt")]);
     const s = await session({ snap, diagnose: e.diagnose, rules: e.rules });
     await s.until(/›WARN  CLOSE_WAIT/);

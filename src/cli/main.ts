@@ -2,7 +2,7 @@
 
 import * as fs from "node:fs";
 import process from "node:process";
-import { diagnose } from "../engine/diagnose.ts";
+import { AnswerError, diagnose } from "../engine/mod.ts";
 import { captureLive, FORMATS, InputError, liveSnapshot, renderSnapshotFile } from "../ingest/mod.ts";
 import { drawStateDiagram, explainState, formatStateList, resolveState, unknownStateMessage } from "../knowledge/mod.ts";
 import { severityRank } from "../model/finding.ts";
@@ -16,6 +16,7 @@ import { helpText, parseArgs, UsageError } from "./options.ts";
 import { readWithProgress } from "./progress.ts";
 import { detectTerminal } from "./terminal.ts";
 import { VERSION } from "./version.ts";
+import { ruleLoadOptions } from "../sources/rule_files.ts";
 
 /** Exit codes, named. */
 export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
@@ -41,9 +42,7 @@ function write(text: string, output: unknown): void {
 
 async function analyze(snap: Snapshot, flags: Record<string, unknown>): Promise<number> {
   const findings = await diagnose(snap, {
-    ruleDirs: list(flags.rules),
-    disabled: list(flags.disable),
-    userRules: !flags["no-user-rules"],
+    ...ruleLoadOptions({ ruleDirs: list(flags.rules), disabled: list(flags.disable), userRules: !flags["no-user-rules"] }),
     answers: parseAnswers(flags.answer),
     onRuleError: (e) => process.stderr.write(`tcpdoc: rule skipped: ${e.format()}\n`),
   });
@@ -112,7 +111,7 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === "explain") {
       const width = Math.min(detectTerminal(Boolean(flags["no-color"])).width, 100);
       const { explainRuleCommand } = await import("./rules.ts");
-      return explainRuleCommand(positionals, flags, width) ?? explainCommand(positionals, flags);
+      return (await explainRuleCommand(positionals, flags, width)) ?? explainCommand(positionals, flags);
     }
     throw new UsageError(`"tcpdoc ${cmd}" is not available yet`);
   } catch (e) {
@@ -124,6 +123,8 @@ export async function main(argv: string[]): Promise<number> {
 export function reportError(e: unknown): number {
   if (e instanceof UsageError) {
     process.stderr.write(`tcpdoc: ${e.message}\n`);
+  } else if (e instanceof AnswerError) {
+    process.stderr.write(`tcpdoc: --answer: ${e.message}\n`);
   } else if (e instanceof InputError) {
     process.stderr.write(`tcpdoc: ${e.path}${e.line ? `:${e.line}` : ""}: ${e.message}\n`);
   } else {

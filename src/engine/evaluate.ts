@@ -6,9 +6,13 @@
 
 import { Engine } from "json-rules-engine";
 import type { ConditionResult } from "../model/finding.ts";
-import { refText } from "./describe.ts";
-import { type FactContext, FACTS, resolvePath } from "./facts.ts";
-import type { Conditions, Rule } from "./rule_file.ts";
+import { refWords } from "./describe.ts";
+import type { FactContext } from "./facts/context.ts";
+import { defaultWhy } from "./facts/fact.ts";
+import { FACTS, factById } from "./facts/registry.ts";
+import { PLAIN, walkCondition } from "./language/conditions.ts";
+import { pathTail, resolvePath } from "./language/paths.ts";
+import type { Conditions, Rule, RuleException } from "./rule.ts";
 
 /** Three-valued truth. */
 export type Truth = "true" | "false" | "unknown";
@@ -31,61 +35,30 @@ export interface RuleOutcome {
   missing: string[];
 }
 
+/** A subtree's truth, and whether known leaves below it push toward (pro) or against (con) firing. */
 interface K {
   v: Truth;
   pro: boolean;
   con: boolean;
 }
 
-function isRef(v: unknown): v is { fact: string } {
-  return Boolean(v && typeof v === "object" && !Array.isArray(v) && "fact" in (v as object));
-}
+type Ref = { fact: string; params?: Record<string, unknown>; path?: string };
 
-/** Why a value read from a fact is unknown. */
-function whyUnknown(ctx: FactContext, rule: Rule, answers: Record<string, unknown>, fact: string, params: Record<string, unknown>, path: string | undefined): string {
-  const m = ctx.get(fact, params, rule.exceptions, answers);
+/** Why a value read from a fact is unknown, in words for `missing`: the value's own reason, else the fact's. */
+export function whyUnknown(ctx: FactContext, fact: string, params: Record<string, unknown>, path: string | undefined, ex: readonly RuleException[] | undefined, answers: Record<string, unknown>): string {
+  const m = ctx.get(fact, params, ex, answers);
   if (m.value === null || m.value === undefined) return m.why ?? "the inputs do not say";
-  const tail = (path ?? "").replace(/^\$\.?/, "").replace(/^\['(.*)'\]$/, "$1");
-  switch (fact) {
-    case "counters":
-      return `counter ${tail} is not in the inputs (add the output of nstat -az)`;
-    case "sysctls":
-      return `sysctl ${tail} is not in the inputs (add the output of sysctl ${tail})`;
-    case "symptoms":
-      return m.why ?? `no log line says ${tail}`;
-    case "answers":
-      return `question "${tail}" is not answered (--answer ${tail}=...)`;
-    case "queues":
-      return "those sockets carry no Recv-Q/Send-Q figures";
-    case "orphans":
-      return "the dump does not say which process owns those sockets (ss -tanpe as root shows it)";
-    case "listeners":
-      return m.why ?? "no LISTEN row shows it";
-    default: {
-      const v = resolvePath(m.value, path ?? "$");
-      return v === null || v === undefined ? m.why ?? "the inputs do not say" : "the inputs do not say";
-    }
-  }
+  const resolved = resolvePath(m.value, path ?? "$");
+  const f = factById(fact);
+  return f?.whyUnknown ? f.whyUnknown(pathTail(path), m, resolved) : defaultWhy(m, resolved);
 }
 
-function walk(node: Record<string, unknown>, out: LeafResult[], ctx: FactContext, rule: Rule, answers: Record<string, unknown>): K {
-  for (const k of ["all", "any"] as const) {
-    const subs = node[k];
-    if (Array.isArray(subs)) {
-      const rs = subs.map((s) => walk(s as Record<string, unknown>, out, ctx, rule, answers));
-      const pro = rs.some((r) => r.pro), con = rs.some((r) => r.con);
-      if (k === "all") {
-        const v: Truth = rs.some((r) => r.v === "false") ? "false" : rs.some((r) => r.v === "unknown") ? "unknown" : "true";
-        return { v, pro, con };
-      }
-      const v: Truth = rs.some((r) => r.v === "true") ? "true" : rs.some((r) => r.v === "unknown") ? "unknown" : "false";
-      return { v, pro, con };
-    }
-  }
-  if (node.not && typeof node.not === "object") {
-    const r = walk(node.not as Record<string, unknown>, out, ctx, rule, answers);
-    return { v: r.v === "true" ? "false" : r.v === "false" ? "true" : "unknown", pro: r.con, con: r.pro };
-  }
+function isRef(v: unknown): v is Ref {
+  return Boolean(v && typeof v === "object" && !Array.isArray(v) && Object.hasOwn(v as object, "fact"));
+}
+
+/** Reads one evaluated leaf; `out` collects leaf results in tree order, `why` as "what\0reason". */
+function readLeaf(node: Record<string, unknown>, out: LeafResult[], ctx: FactContext, rule: Rule, answers: Record<string, unknown>): K {
   if (typeof node.fact !== "string") {
     // a named condition json-rules-engine did not expand (never happens once validated)
     return { v: "unknown", pro: false, con: false };
@@ -102,13 +75,13 @@ function walk(node: Record<string, unknown>, out: LeafResult[], ctx: FactContext
   };
   if (path) leaf.path = path;
   if (node.params) leaf.params = params;
+  const why = (r: Ref) => `${refWords(r.fact, r.params, r.path)}\u0000${whyUnknown(ctx, r.fact, r.params ?? {}, r.path, rule.exceptions, answers)}`;
   let unknown = node.factResult === null || node.factResult === undefined || node.result === undefined;
-  let why: string | undefined;
-  if (unknown) why = `${refText(fact, params, path)}\u0000${whyUnknown(ctx, rule, answers, fact, params, path)}`;
+  let reason: string | undefined;
+  if (unknown) reason = why({ fact, params, path });
   if (!unknown && isRef(node.value) && (node.valueResult === null || node.valueResult === undefined)) {
-    const r = node.value as { fact: string; params?: Record<string, unknown>; path?: string };
     unknown = true;
-    why = `${refText(r.fact, r.params, r.path)}\u0000${whyUnknown(ctx, rule, answers, r.fact, r.params ?? {}, r.path)}`;
+    reason = why(node.value);
   }
   if (unknown && fact === "answers" && !isRef(node.value)) {
     // An unanswered question is not missing evidence: it reads as "not that answer".
@@ -120,12 +93,34 @@ function walk(node: Record<string, unknown>, out: LeafResult[], ctx: FactContext
   if (unknown) {
     leaf.unknown = true;
     leaf.result = false;
-    leaf.why = why;
+    leaf.why = reason;
     out.push(leaf);
     return { v: "unknown", pro: false, con: false };
   }
   out.push(leaf);
   return leaf.result ? { v: "true", pro: true, con: false } : { v: "false", pro: false, con: true };
+}
+
+/** Reads json-rules-engine's result tree with three-valued logic. */
+function readResults(tree: unknown, out: LeafResult[], ctx: FactContext, rule: Rule, answers: Record<string, unknown>): K {
+  const unknown: K = { v: "unknown", pro: false, con: false };
+  return walkCondition<unknown, K>(tree, PLAIN, {
+    all: (rs) => ({
+      v: rs.some((r) => r.v === "false") ? "false" : rs.some((r) => r.v === "unknown") ? "unknown" : "true",
+      pro: rs.some((r) => r.pro),
+      con: rs.some((r) => r.con),
+    }),
+    any: (rs) => ({
+      v: rs.some((r) => r.v === "true") ? "true" : rs.some((r) => r.v === "unknown") ? "unknown" : "false",
+      pro: rs.some((r) => r.pro),
+      con: rs.some((r) => r.con),
+    }),
+    not: (r) => ({ v: r.v === "true" ? "false" : r.v === "false" ? "true" : "unknown", pro: r.con, con: r.pro }),
+    // json-rules-engine expands named conditions in its results
+    ref: () => unknown,
+    leaf: (n) => readLeaf(n as Record<string, unknown>, out, ctx, rule, answers),
+    bad: () => unknown,
+  });
 }
 
 /** Evaluates one rule. `conditions` are the named conditions. */
@@ -138,13 +133,13 @@ export async function evaluateRule(
   const engine = new Engine([], { allowUndefinedFacts: false, allowUndefinedConditions: false, pathResolver: resolvePath });
   for (const [name, c] of conditions) engine.setCondition(name, c as never);
   for (const f of FACTS) {
-    engine.addFact(f.id, (params: Record<string, unknown>) => ctx.get(f.id, params ?? {}, rule.exceptions, answers).value, { cache: true });
+    engine.addFact(f.spec.id, (params: Record<string, unknown>) => ctx.get(f.spec.id, params ?? {}, rule.exceptions, answers).value, { cache: true });
   }
   engine.addRule({ conditions: rule.conditions as never, event: { type: rule.id }, name: rule.id });
   const res = await engine.run();
   const rr = res.results[0] ?? res.failureResults[0];
   const leaves: LeafResult[] = [];
-  const k = walk(rr.conditions as unknown as Record<string, unknown>, leaves, ctx, rule, answers);
+  const k = readResults(rr.conditions, leaves, ctx, rule, answers);
   // one entry per reason: "what, what else: why"
   const byReason = new Map<string, string[]>();
   for (const l of leaves) {

@@ -2,7 +2,8 @@
 
 import { wrapParagraphs } from "../text/wrap.ts";
 import { conditionLines, thresholds } from "./describe.ts";
-import type { Conditions, Rule } from "./rule_file.ts";
+import { showTemplate } from "./language/template.ts";
+import type { Conditions, Rule } from "./rule.ts";
 
 /** Wraps text whose paragraphs are separated by blank lines. */
 const wrap = (text: string, width: number, indent: string) => wrapParagraphs(text.trim(), width, indent, /\n\s*\n/);
@@ -31,11 +32,7 @@ export function explainRule(rule: Rule, named: ReadonlyMap<string, Conditions>, 
   if (rule.tags?.length) out.push(`Tags: ${rule.tags.join(", ")}`);
   if (rule.message) {
     out.push("", "Message:");
-    const shown = rule.message
-      .replace(/\{\{\s*#\s*[^{}]*?\s*\}\}/g, "[")
-      .replace(/\{\{\s*\/\s*[^{}]*?\s*\}\}/g, "]")
-      .replace(/\{\{\s*([^{}]*?)\s*\}\}/g, "<$1>");
-    out.push(...wrap(shown, width, "  "), "  (<name>: a figure from the evidence; [...]: shown only when its figure is known)");
+    out.push(...wrap(showTemplate(rule.message), width, "  "), "  (<name>: a figure from the evidence; [...]: shown only when its figure is known)");
   }
   out.push("", "Fires when:");
   out.push(...conditionLines(rule.conditions, named, "  "));

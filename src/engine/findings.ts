@@ -1,4 +1,4 @@
-/** Findings: a fired rule's evidence, message, checks and fixes, and their ranking. */
+/** Findings: a fired rule's evidence, message, checks and fixes, and the one ranking of findings. */
 
 import {
   type EvidenceGroup,
@@ -10,9 +10,14 @@ import {
   severityRank,
 } from "../model/finding.ts";
 import { NONE } from "../model/socket_table.ts";
+import { stateName } from "../model/states.ts";
 import type { RuleOutcome } from "./evaluate.ts";
-import { type FactContext, GROUP_LABELS, type GroupBy, type GroupEntry, resolvePath, socketState } from "./facts.ts";
-import type { FigureSpec, Rule } from "./rule_file.ts";
+import type { FactContext } from "./facts/context.ts";
+import type { GroupEntry } from "./facts/group.ts";
+import { factById, type GroupBy } from "./facts/registry.ts";
+import { resolvePath } from "./language/paths.ts";
+import { fillTemplate } from "./language/template.ts";
+import { baseName, type FigureSpec } from "./rule.ts";
 
 /** Default confidence of a finding whose conditions all held. */
 export const DEFAULT_CONFIDENCE = 0.8;
@@ -20,8 +25,6 @@ export const DEFAULT_CONFIDENCE = 0.8;
 const SOME_UNKNOWN = 0.9;
 /** Confidence factor of a partial finding. */
 const PARTIAL = 0.5;
-
-const TAG = /\{\{\s*([#/]?)\s*([^{}]*?)\s*\}\}/g;
 
 /** Formats a figure for a message. */
 export function formatFigure(v: unknown, format: FigureSpec["format"]): string {
@@ -33,68 +36,13 @@ export function formatFigure(v: unknown, format: FigureSpec["format"]): string {
   return String(v);
 }
 
-/**
- * Fills a message template from `values` (figure name -> text). `{{name}}`
- * is replaced by the value; `{{#name}}...{{/name}}` keeps its text only
- * when `name` is known (not in `unknown`). One linear scan, plain
- * substitution: nothing in the template is evaluated, and a name without a
- * value is left as it is.
- *
- * @example
- * ```ts
- * fillTemplate("{{n}} sockets{{#port}} on port {{port}}{{/port}}", { n: "5" }, new Set(["port"])) === "5 sockets";
- * ```
- */
-export function fillTemplate(template: string, values: Record<string, string>, unknown: ReadonlySet<string> = new Set()): string {
-  let out = "";
-  let last = 0;
-  // open sections, innermost last, each with whether its text shows
-  const open: { name: string; shown: boolean }[] = [];
-  let hiddenDepth = 0;
-  for (const m of template.matchAll(TAG)) {
-    if (hiddenDepth === 0) out += template.slice(last, m.index);
-    last = m.index! + m[0].length;
-    const [, sigil, name] = m;
-    if (sigil === "#") {
-      const shown = !unknown.has(name) && Object.prototype.hasOwnProperty.call(values, name);
-      open.push({ name, shown });
-      if (!shown) hiddenDepth++;
-    } else if (sigil === "/") {
-      if (open.length && open[open.length - 1].name === name && !open.pop()!.shown) hiddenDepth--;
-    } else if (hiddenDepth === 0) {
-      out += Object.prototype.hasOwnProperty.call(values, name) ? values[name] : m[0];
-    }
-  }
-  if (hiddenDepth === 0) out += template.slice(last);
-  // a hidden section leaves its surrounding spaces behind
-  return out.replace(/[ \t]{2,}/g, " ").replace(/ ([.,;:!?)])/g, "$1");
-}
-
-/** Figure names a template uses, in placeholders and sections. */
-export function placeholders(template: string): string[] {
-  return [...template.matchAll(TAG)].map((m) => m[2]);
-}
-
-/** Turns answers given as text (--answer id=yes) into typed values by question kind. */
-export function normalizeAnswers(raw: Record<string, unknown>, rules: readonly Rule[]): Record<string, unknown> {
-  const kinds = new Map<string, string>();
-  for (const r of rules) for (const q of r.questions ?? []) kinds.set(q.id, q.kind);
-  const out: Record<string, unknown> = {};
-  for (const [id, v] of Object.entries(raw)) {
-    const kind = kinds.get(id);
-    if (kind === "yes-no" && typeof v === "string") {
-      if (/^(y|yes|true|1|on)$/i.test(v.trim())) out[id] = true;
-      else if (/^(n|no|false|0|off)$/i.test(v.trim())) out[id] = false;
-      else out[id] = v;
-    } else if (kind === "number" && typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))) {
-      out[id] = Number(v);
-    } else out[id] = v;
-  }
-  return out;
-}
-
 function downgrade(s: Severity): Severity {
   return SEVERITIES[Math.max(0, severityRank(s) - 1)];
+}
+
+function endpoint(addr: string, port: number | undefined): string {
+  const p = port === undefined ? "*" : String(port);
+  return addr.indexOf(":") !== -1 ? `[${addr}]:${p}` : `${addr || "*"}:${p}`;
 }
 
 /** Builds the finding for an outcome that fired (or is partial); undefined when it does not. */
@@ -125,22 +73,22 @@ export function buildFinding(o: RuleOutcome, ctx: FactContext, answers: Record<s
   for (const g of rule.evidence?.groups ?? []) {
     const m = ctx.get(g.fact, g.params ?? {}, ex, answers);
     const v = m.value as { groups?: GroupEntry[] } | null;
-    const by = g.fact === "ephemeral" ? "source-destination" : (g.params?.by as GroupBy);
-    const label = g.label ?? GROUP_LABELS[by] ?? by;
-    if (!v || !v.groups) {
+    const offered = factById(g.fact)?.groups?.(g.params ?? {});
+    if (!v || !v.groups || !offered) {
       tops.push({});
       continue;
     }
+    const label = g.label ?? offered.label;
     // Groups of one socket each show no concentration: not evidence.
     if ((v.groups[0]?.count ?? 0) > 1) for (const e of v.groups) groups.push({ by: label, key: e.key, count: e.count });
-    tops.push({ by, first: v.groups[0]?.first });
+    tops.push({ by: offered.by, first: v.groups[0]?.first });
   }
   // example sockets
   const sockets: EvidenceSocket[] = [];
   const ss = rule.evidence?.sockets;
   if (ss) {
     const from = ss.from_group !== undefined ? tops[ss.from_group] : undefined;
-    const idx = ctx.examples(ss.states, ss.limit ?? 5, ex, from?.by, from?.first);
+    const idx = ctx.scan.examples(ss.states, ss.limit ?? 5, ctx.excluded(ex), from?.by, from?.first);
     const t = ctx.t;
     for (const i of idx) {
       const s = t.get(i);
@@ -150,7 +98,7 @@ export function buildFinding(o: RuleOutcome, ctx: FactContext, answers: Record<s
         local: endpoint(s.localAddress, s.localPort),
         remote: endpoint(s.remoteAddress, s.remotePort),
       };
-      const st = socketState(t, i);
+      const st = stateName(t.state[i]);
       if (st) e.state = st;
       if (t.recvQ[i] !== NONE) e.recvQ = t.recvQ[i];
       if (t.sendQ[i] !== NONE) e.sendQ = t.sendQ[i];
@@ -168,7 +116,7 @@ export function buildFinding(o: RuleOutcome, ctx: FactContext, answers: Record<s
   const questions: Question[] = (rule.questions ?? []).map((q) => {
     const out: Question = { id: q.id, text: q.text, kind: q.kind };
     if (q.choices) out.choices = [...q.choices];
-    const a = answers[q.id];
+    const a = Object.hasOwn(answers, q.id) ? answers[q.id] : undefined;
     if (typeof a === "string" || typeof a === "number" || typeof a === "boolean") out.answer = a;
     return out;
   });
@@ -199,15 +147,10 @@ export function buildFinding(o: RuleOutcome, ctx: FactContext, answers: Record<s
     references: [...(rule.references ?? [])],
     tags: [...(rule.tags ?? [])],
     // Built-in rules by their place in the package, the same on every machine.
-    source: rule.origin === "built-in" ? `rules/${rule.source.slice(rule.source.replace(/\\/g, "/").lastIndexOf("/") + 1)}` : rule.source,
+    source: rule.origin === "built-in" ? `rules/${baseName(rule.source.replace(/\\/g, "/"))}` : rule.source,
   };
   if (partial) finding.partial = true;
   return finding;
-}
-
-function endpoint(addr: string, port: number | undefined): string {
-  const p = port === undefined ? "*" : String(port);
-  return addr.indexOf(":") !== -1 ? `[${addr}]:${p}` : `${addr || "*"}:${p}`;
 }
 
 /** How much evidence backs a finding, for ties within a severity and confidence. */
@@ -218,8 +161,12 @@ function strength(f: Finding): number {
   return s;
 }
 
-/** Sorts findings worst first: severity, then confidence, then the size of the evidence, then id. */
-export function rankFindings(fs: Finding[]): Finding[] {
+/**
+ * Sorts findings worst first: severity, then confidence, then the size of
+ * the evidence, then rule id. The one order of findings: analyze, the
+ * session and exports all show findings in it.
+ */
+export function rankFindings(fs: readonly Finding[]): Finding[] {
   return [...fs].sort((a, b) =>
     severityRank(b.severity) - severityRank(a.severity) ||
     b.confidence - a.confidence ||

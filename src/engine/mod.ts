@@ -1,25 +1,39 @@
-/** The rule engine's face: load rules, evaluate them over a snapshot, explain and test them. */
+/**
+ * The rule engine's one door: load rules, evaluate them over a snapshot,
+ * explain and document them. Safe to import at start-up: nothing here
+ * loads the yaml package (the loader imports it when a rule file must be
+ * read) or touches the file system (callers hand in a RuleFiles, such as
+ * src/sources/rule_files.ts).
+ */
 
 export { Diagnoser, diagnose, type DiagnoseOptions } from "./diagnose.ts";
-export { FactContext, FACTS, factsMarkdown, GROUP_BY } from "./facts.ts";
-export { evaluateRule, type RuleOutcome, type Truth } from "./evaluate.ts";
-export { buildFinding, fillTemplate, normalizeAnswers, rankFindings } from "./findings.ts";
+export { FactContext } from "./facts/context.ts";
+export { FACTS, GROUP_BY } from "./facts/registry.ts";
+export { rankFindings } from "./findings.ts";
+export { AnswerError, answerHint, normalizeAnswer, normalizeAnswers } from "./answers.ts";
 export {
-  builtinRulesDir,
-  conditionsJsonSchema,
+  compileRuleDir,
+  idPosition,
+  type LoadOptions,
   loadRules,
-  loadRuleSet,
-  packageRoot,
+  loadRules as loadRuleSet,
+  parseRule,
+  readConditionsFile,
   readRuleFile,
+  readTestFile,
+} from "./load.ts";
+export { MAX_FACT_PASSES } from "./cost.ts";
+export { isConditionsFileName, isRuleFileName, isTestFileName } from "./format/compiled.ts";
+export {
+  type Conditions,
   type Rule,
+  type RuleException,
   RuleFileError,
-  ruleJsonSchema,
+  type RuleFiles,
+  type RuleQuestion,
   type RuleSet,
-  testJsonSchema,
-  userRulesDir,
-  validatePaths,
-} from "./rule_file.ts";
-export { conditionLines, thresholds } from "./describe.ts";
-export { type CaseResult, runRuleTests } from "./rule_test.ts";
+  type RuleSource,
+} from "./rule.ts";
+export { leafText } from "./describe.ts";
 export { explainRule } from "./explain.ts";
 export { engineDocs } from "./docs.ts";

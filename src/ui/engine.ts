@@ -4,7 +4,7 @@
  * re-evaluated at once; and the rule listing for the rules view.
  */
 
-import { Diagnoser, type DiagnoseOptions, explainRule, loadRuleSet } from "../engine/mod.ts";
+import { Diagnoser, explainRule, type LoadOptions, loadRuleSet } from "../engine/mod.ts";
 import { type Finding, severityRank, type Severity } from "../model/finding.ts";
 import type { Snapshot } from "../model/snapshot.ts";
 import type { RuleListing } from "./components/RulesView.tsx";
@@ -19,8 +19,8 @@ export interface SessionEngine {
 const ORIGIN: Record<string, string> = { "built-in": "built-in", user: "user rules ($XDG_CONFIG_HOME/tcpdoc/rules)", "rules-dir": "--rules directories" };
 
 /** Loads the rules the options name and returns a diagnose function bound to them. */
-export function sessionEngine(opts: Omit<DiagnoseOptions, "answers">, minSeverity: Severity = "info"): SessionEngine {
-  const set = loadRuleSet(opts);
+export async function sessionEngine(opts: LoadOptions, minSeverity: Severity = "info"): Promise<SessionEngine> {
+  const set = await loadRuleSet(opts);
   const min = severityRank(minSeverity);
   let diagnoser: Diagnoser | undefined;
   let seen: Snapshot | undefined;
@@ -56,7 +56,7 @@ export function sessionEngine(opts: Omit<DiagnoseOptions, "answers">, minSeverit
     const now = set.rules.find((r) => r.id === id);
     rules.rules.push({ id, title: "(replaced)", source: file, origin: "replaced", enabled: true, replacedBy: now?.source ?? "a later rule" });
   }
-  for (const id of opts.disabled) {
+  for (const id of opts.disabled ?? []) {
     rules.rules.push({ id, title: "(disabled with --disable)", source: "", origin: "disabled", enabled: false });
   }
   return { diagnose, rules };

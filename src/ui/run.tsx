@@ -16,6 +16,7 @@ import type { Severity } from "../model/finding.ts";
 import type { Snapshot } from "../model/snapshot.ts";
 import { App } from "./app.tsx";
 import { sessionEngine } from "./engine.ts";
+import { ruleLoadOptions } from "../sources/rule_files.ts";
 
 /** What main.ts hands over. */
 export interface SessionRequest {
@@ -60,8 +61,8 @@ export async function runSession(req: SessionRequest): Promise<number> {
   const keyboard = openKeyboard(stdinIsData);
   if (!keyboard) return await req.fallback(snap);
 
-  const engine = sessionEngine(
-    { ruleDirs: list(flags.rules), disabled: list(flags.disable), userRules: !flags["no-user-rules"] },
+  const engine = await sessionEngine(
+    ruleLoadOptions({ ruleDirs: list(flags.rules), disabled: list(flags.disable), userRules: !flags["no-user-rules"] }),
     (flags["min-severity"] as Severity | undefined) ?? "info",
   );
   if (process.stderr.isTTY) process.stderr.write("\r\x1b[KRunning the rules…");

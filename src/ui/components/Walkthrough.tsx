@@ -6,7 +6,7 @@
 
 import { Box } from "ink";
 import { useState } from "react";
-import { leafText } from "../../engine/describe.ts";
+import { leafText } from "../../engine/mod.ts";
 import type { ConditionResult, EvidenceSocket, Finding, Question } from "../../model/finding.ts";
 import { useDocCursor } from "../hooks/use-doc-cursor.ts";
 import { LAYER, useKeyHandler } from "../hooks/use-keys.ts";

@@ -1,25 +1,27 @@
 /**
  * `tcpdoc rules test`: runs the cases kept beside each rule
- * (`<id>.test.yaml`): inputs, answers, and what the rule must do.
+ * (`<id>.test.yaml`): inputs, answers, and what the rule must do. Test
+ * files may come from strangers: an input must be a regular file inside the
+ * test file's directory or the package's samples/ folder, and a failure
+ * never prints what an input holds.
  */
 
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readInputs } from "../ingest/mod.ts";
-import { type Finding, severityRank, type Severity } from "../model/finding.ts";
-import { Diagnoser } from "./diagnose.ts";
 import {
-  expandRulePaths,
-  type LoadOptions,
+  Diagnoser,
   loadRules,
-  packageRoot,
   readConditionsFile,
   readRuleFile,
   readTestFile,
   type Rule,
   RuleFileError,
-  builtinRulesDir,
-} from "./rule_file.ts";
+} from "../engine/mod.ts";
+import { readInputs } from "../ingest/mod.ts";
+import { type Finding, type Severity, severityRank } from "../model/finding.ts";
+import { builtinRulesDir, packageRoot, type RuleFlags, ruleFiles, ruleLoadOptions, samplesDir } from "../sources/rule_files.ts";
+import { inert } from "../text/inert.ts";
+import { expandRulePaths, inDir } from "./paths.ts";
 
 /** One test case's result. */
 export interface CaseResult {
@@ -56,11 +58,45 @@ export function testFileFor(ruleFile: string): string | undefined {
   return undefined;
 }
 
-function resolveInput(p: string, testFile: string): string {
-  if (path.isAbsolute(p)) return p;
-  const beside = path.resolve(path.dirname(testFile), p);
-  if (fs.existsSync(beside)) return beside;
-  return path.resolve(packageRoot(), p);
+function realOrUndefined(p: string): string | undefined {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+function inside(file: string, dir: string | undefined): boolean {
+  if (!dir) return false;
+  const rel = path.relative(dir, file);
+  return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
+}
+
+/**
+ * Where a case's input is: beside the test file, else under the package
+ * root (`samples/...`), and in either case inside the test file's
+ * directory or samples/ once symbolic links are followed, and a regular
+ * file. A one-line problem otherwise (quoting the path as written, never
+ * what the file holds).
+ */
+export function resolveInput(p: string, testFile: string): { file: string } | { problem: string } {
+  const dir = realOrUndefined(path.dirname(testFile));
+  const samples = realOrUndefined(samplesDir());
+  const shown = JSON.stringify(inert(p));
+  const candidates = path.isAbsolute(p) ? [p] : [path.resolve(path.dirname(testFile), p), path.resolve(packageRoot(), p)];
+  const found = candidates.map(realOrUndefined).find((r) => r !== undefined);
+  if (!found) return { problem: `input ${shown} not found (inputs are relative to the test file's directory, or samples/...)` };
+  if (!inside(found, dir) && !inside(found, samples)) {
+    return { problem: `input ${shown} is outside the test file's directory and the package's samples/ folder: refused` };
+  }
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(found);
+  } catch {
+    return { problem: `input ${shown} cannot be read` };
+  }
+  if (!st.isFile()) return { problem: `input ${shown} is not a regular file` };
+  return { file: found };
 }
 
 function compare(actual: unknown, want: unknown): string | undefined {
@@ -82,7 +118,7 @@ function compare(actual: unknown, want: unknown): string | undefined {
 export function checkExpectations(f: Finding | undefined, e: TestCase["expect"]): string[] {
   const problems: string[] = [];
   if (e.fires && !f) problems.push("expected the rule to fire; it raised nothing");
-  if (!e.fires && f && e.max_severity === undefined) problems.push(`expected no finding; it raised ${f.severity}: ${f.message.slice(0, 160)}`);
+  if (!e.fires && f && e.max_severity === undefined) problems.push(`expected no finding; it raised ${f.severity}`);
   if (e.max_severity && f && severityRank(f.severity) > severityRank(e.max_severity)) {
     problems.push(`expected at most ${e.max_severity}; it raised ${f.severity}`);
   }
@@ -90,7 +126,7 @@ export function checkExpectations(f: Finding | undefined, e: TestCase["expect"])
   if (e.severity && f.severity !== e.severity) problems.push(`severity ${f.severity}, expected ${e.severity}`);
   if (e.partial !== undefined && Boolean(f.partial) !== e.partial) problems.push(`partial is ${Boolean(f.partial)}, expected ${e.partial}`);
   for (const [k, want] of Object.entries(e.evidence ?? {})) {
-    if (!(k in f.evidence.figures)) {
+    if (!Object.hasOwn(f.evidence.figures, k)) {
       problems.push(`evidence figure "${k}" is not defined by the rule`);
       continue;
     }
@@ -105,25 +141,28 @@ export function checkExpectations(f: Finding | undefined, e: TestCase["expect"])
   for (const m of e.missing ?? []) {
     if (!f.missing.some((x) => x.includes(m))) problems.push(`missing list lacks "${m}" (it has: ${f.missing.join("; ") || "nothing"})`);
   }
-  return problems;
+  return problems.map(inert);
 }
 
 /** Runs one case of one rule. */
 export async function runCase(rule: Rule, conditions: Map<string, Record<string, unknown>>, c: TestCase, testFile: string): Promise<CaseResult> {
   const res: CaseResult = { rule: rule.id, file: testFile, name: c.name, ok: false, problems: [] };
-  const paths = c.inputs.map((p) => resolveInput(p, testFile));
-  const absent = paths.filter((p) => !fs.existsSync(p));
-  if (absent.length) {
-    res.problems.push(`input not found: ${absent.join(", ")}`);
-    return res;
+  const paths: string[] = [];
+  for (const p of c.inputs) {
+    const r = resolveInput(p, testFile);
+    if ("problem" in r) res.problems.push(r.problem);
+    else paths.push(r.file);
   }
+  if (res.problems.length) return res;
   let findings: Finding[];
   try {
     const snap = readInputs(paths);
     const d = new Diagnoser(snap, { rules: [rule], conditions, errors: [], replaced: new Map() });
     findings = await d.run(c.answers ?? {});
   } catch (e) {
-    res.problems.push(`could not evaluate: ${(e as Error).message.split("\n")[0]}`);
+    // the message may quote an input's lines: name the kind of error only
+    const code = (e as { code?: unknown }).code;
+    res.problems.push(`could not evaluate: ${(e as Error).name ?? "error"}${typeof code === "string" ? ` (${inert(code)})` : ""}`);
     return res;
   }
   res.finding = findings.find((f) => f.rule === rule.id);
@@ -135,44 +174,43 @@ export async function runCase(rule: Rule, conditions: Map<string, Record<string,
 /**
  * Runs the test cases of the rules in `paths` (rule files or directories;
  * the built-in rules when empty). Rules that cannot be loaded or test files
- * that are invalid come back in `errors`; a built-in rule without tests is a
+ * that are invalid come back in `errors`; a rule without a test file is a
  * failed case.
  */
-export async function runRuleTests(paths: string[], o: LoadOptions = {}): Promise<{ results: CaseResult[]; errors: RuleFileError[] }> {
-  const base = loadRules({ ...o, disabled: [] });
+export async function runRuleTests(paths: readonly string[], o: RuleFlags = {}): Promise<{ results: CaseResult[]; errors: RuleFileError[] }> {
+  const base = await loadRules(ruleLoadOptions({ ...o, disabled: [] }));
   const conditions = new Map(base.conditions);
-  const ruleFiles: string[] = [];
-  const builtin = path.resolve(builtinRulesDir());
+  const ruleFilesGiven: string[] = [];
+  const builtin = builtinRulesDir();
   const { entries, errors } = expandRulePaths(paths.length ? paths : [builtin]);
   for (const e of entries) {
     if (e.kind === "conditions") {
-      const r = readConditionsFile(e.file, new Set(conditions.keys()));
+      const r = await readConditionsFile(e.file, new Set(conditions.keys()), ruleFiles);
       errors.push(...r.errors);
       for (const [k, v] of r.conditions) conditions.set(k, v);
-    } else if (e.kind === "rule") ruleFiles.push(e.file);
+    } else if (e.kind === "rule") ruleFilesGiven.push(e.file);
     // a test file named by itself stands for its rule; those in a directory come with their rules
-    else if (!e.inDir) ruleFiles.push(e.file.replace(/\.test\.(ya?ml)$/, ".$1"));
+    else if (!e.inDir) ruleFilesGiven.push(e.file.replace(/\.test\.(ya?ml)$/, ".$1"));
   }
   const results: CaseResult[] = [];
-  for (const file of ruleFiles) {
-    const isBuiltin = path.resolve(path.dirname(file)) === builtin;
-    const r = readRuleFile(file, { conditionNames: new Set(conditions.keys()), builtin: isBuiltin }, isBuiltin ? "built-in" : "rules-dir");
+  for (const file of ruleFilesGiven) {
+    const isBuiltin = inDir(file, builtin);
+    const r = await readRuleFile(file, { conditionNames: new Set(conditions.keys()), builtin: isBuiltin }, isBuiltin ? "built-in" : "rules-dir", ruleFiles);
     if (!r.rule) {
       errors.push(...r.errors);
       continue;
     }
     const tf = testFileFor(file);
     if (!tf) {
-      if (isBuiltin) results.push({ rule: r.rule.id, file, name: "(no test file)", ok: false, problems: [`built-in rule has no ${path.basename(file).replace(/\.ya?ml$/, ".test.yaml")}`] });
+      results.push({ rule: r.rule.id, file, name: "(no test file)", ok: false, problems: [`the rule has no ${path.basename(file).replace(/\.ya?ml$/, ".test.yaml")} beside it`] });
       continue;
     }
-    const t = readTestFile(tf);
-    if (t.errors.length) {
+    const t = await readTestFile(tf, ruleFiles);
+    if (!t.value) {
       errors.push(...t.errors);
       continue;
     }
-    const cases = (t.value as { cases: TestCase[] }).cases;
-    for (const c of cases) results.push(await runCase(r.rule, conditions, c, tf));
+    for (const c of (t.value as unknown as { cases: TestCase[] }).cases) results.push(await runCase(r.rule, conditions, c, tf));
   }
   return { results, errors };
 }

@@ -1,0 +1,696 @@
+/**
+ * Column scanning shared by the facts: the grouping keys, integer-keyed
+ * counters that allocate nothing per socket, list filters, and TableScan,
+ * the per-snapshot lookups several facts read (sockets by state, ports
+ * with a listener, exception masks, the per-state pass, subnets). Private
+ * to src/engine/facts/: the rest of the engine reaches a TableScan through
+ * FactContext.scan and the grouping keys through registry.ts.
+ */
+
+import type { Snapshot } from "../../model/snapshot.ts";
+import { NONE, type SocketTable } from "../../model/socket_table.ts";
+import { STATES, type StateName, stateId } from "../../model/states.ts";
+import { addressMatcher, exceptionsKey, processPids } from "../language/exceptions.ts";
+import type { RuleException } from "../rule.ts";
+
+export const LISTEN = stateId("LISTEN");
+export const TIME_WAIT = stateId("TIME_WAIT");
+
+/** Keys sockets can be grouped by (the `group` fact's `by`). */
+export const GROUP_BY = [
+  "local-port",
+  "local-address",
+  "local-endpoint",
+  "remote-port",
+  "remote-host",
+  "remote-subnet",
+  "remote-endpoint",
+  "destination",
+  "process",
+  "source-destination",
+] as const;
+export type GroupBy = typeof GROUP_BY[number];
+
+/** How each grouping is named in evidence. */
+export const GROUP_LABELS: Readonly<Record<GroupBy, string>> = {
+  "local-port": "local port",
+  "local-address": "local address",
+  "local-endpoint": "local endpoint",
+  "remote-port": "remote port",
+  "remote-host": "remote host",
+  "remote-subnet": "remote subnet",
+  "remote-endpoint": "remote endpoint",
+  destination: "destination",
+  process: "process",
+  "source-destination": "source -> destination",
+};
+
+export function isGroupBy(v: unknown): v is GroupBy {
+  return typeof v === "string" && (GROUP_BY as readonly string[]).includes(v);
+}
+
+/** The Linux default ephemeral port range (net.ipv4.ip_local_port_range). */
+export const DEFAULT_PORT_RANGE = { low: 32768, high: 60999 } as const;
+
+/**
+ * A map from keys of three int32s to dense ids, in first-seen order: open
+ * addressing over one Int32Array holding per slot the key and id + 1 (0 =
+ * empty) side by side, so a probe touches one cache line. Integer-only
+ * hashing: no Float64 keys, no boxing.
+ */
+class TupleIds {
+  #t: Int32Array;
+  #mask: number;
+  size = 0;
+
+  constructor(expected = 0) {
+    let n = 64;
+    while (n < expected * 2) n *= 2;
+    this.#t = new Int32Array(n * 4);
+    this.#mask = n - 1;
+  }
+
+  static #hash(a: number, b: number, c: number): number {
+    let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b) ^ Math.imul(c, 0xc2b2ae35);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x2c1b3c6d);
+    return h ^ (h >>> 13);
+  }
+
+  /** The id of (a, b, c) (each taken as int32); a new key gets `fresh` (check the result against it). */
+  idOf(a: number, b: number, c: number, fresh: number): number {
+    a |= 0, b |= 0, c |= 0;
+    const t = this.#t, mask = this.#mask;
+    let h = TupleIds.#hash(a, b, c) & mask, k = h << 2;
+    for (let e = t[k + 3]; e !== 0; e = t[k + 3]) {
+      if (t[k] === a && t[k + 1] === b && t[k + 2] === c) return e - 1;
+      h = (h + 1) & mask, k = h << 2;
+    }
+    t[k] = a, t[k + 1] = b, t[k + 2] = c, t[k + 3] = fresh + 1;
+    if (++this.size * 2 > mask) this.#grow();
+    return fresh;
+  }
+
+  #grow(): void {
+    const old = this.#t, n = (this.#mask + 1) * 2, mask = n - 1, t = new Int32Array(n * 4);
+    for (let j = 0; j < old.length; j += 4) {
+      if (old[j + 3] === 0) continue;
+      let h = TupleIds.#hash(old[j], old[j + 1], old[j + 2]) & mask;
+      while (t[(h << 2) + 3] !== 0) h = (h + 1) & mask;
+      const k = h << 2;
+      t[k] = old[j], t[k + 1] = old[j + 1], t[k + 2] = old[j + 2], t[k + 3] = old[j + 3];
+    }
+    this.#t = t, this.#mask = mask;
+  }
+}
+
+/**
+ * Growable counters keyed by a number or by a tuple of three int32s: one
+ * slot per distinct key, in first-seen order, no per-socket allocation.
+ * Number keys in -1..dense-2 (ports, string ids) index a direct table;
+ * others, and tuples, go through a TupleIds table.
+ */
+export class KeyCounter {
+  readonly #direct: Int32Array | undefined;
+  readonly #hashed: TupleIds;
+  counts: Int32Array;
+  extra: Int32Array;
+  first: Int32Array;
+  size = 0;
+  /** `expected`: how many keys to make room for up front. */
+  constructor(dense = 0, expected = 0) {
+    // every field set here, the same way: one object shape for every counter, so the loops stay optimized
+    this.#direct = dense > 0 ? new Int32Array(dense) : undefined;
+    this.#hashed = new TupleIds(expected);
+    const n = Math.max(64, expected);
+    this.counts = new Int32Array(n), this.extra = new Int32Array(n), this.first = new Int32Array(n);
+  }
+  /** Counts socket i under `key`; `extra` (0 or 1) adds to its extra count. */
+  add(key: number, i: number, extra: number): void {
+    const d = this.#direct;
+    if (d !== undefined && key >= -1 && key < d.length - 1) {
+      let s = d[key + 1] - 1;
+      if (s < 0) d[key + 1] = (s = this.#slot(i)) + 1;
+      this.counts[s]++;
+      this.extra[s] += extra;
+    } else this.addTuple(key, 0, 0, i, extra);
+  }
+  /** Counts socket i under the key (a, b, c). */
+  addTuple(a: number, b: number, c: number, i: number, extra: number): void {
+    const s = this.#hashed.idOf(a, b, c, this.size);
+    if (s === this.size) this.#slot(i);
+    this.counts[s]++;
+    this.extra[s] += extra;
+  }
+  // The loops below count the sockets list[from..to), TIME_WAIT ones as
+  // extra; one per column type, so that each stays monomorphic.
+
+  /** By port: col[i]. */
+  countByPort(list: Int32Array, from: number, to: number, col: Int32Array, st: Uint8Array): void {
+    for (let k = from; k < to; k++) {
+      const i = list[k];
+      this.add(col[i], i, st[i] === TIME_WAIT ? 1 : 0);
+    }
+  }
+  /** By string id: col[i]. */
+  countByString(list: Int32Array, from: number, to: number, col: Uint32Array, st: Uint8Array): void {
+    for (let k = from; k < to; k++) {
+      const i = list[k];
+      this.add(col[i], i, st[i] === TIME_WAIT ? 1 : 0);
+    }
+  }
+  /** By map[col[i]], hashed. */
+  countByMapped(list: Int32Array, from: number, to: number, col: Uint32Array, map: Int32Array, st: Uint8Array): void {
+    for (let k = from; k < to; k++) {
+      const i = list[k];
+      this.addTuple(map[col[i]], 0, 0, i, st[i] === TIME_WAIT ? 1 : 0);
+    }
+  }
+  /** By (a[i], b[i], c[i]): one loop for pairs and triples (a pair passes `a` again as `c`), its code shared by more facts. */
+  countByTuple(list: Int32Array, from: number, to: number, a: Uint32Array, b: Int32Array, c: Uint32Array, st: Uint8Array): void {
+    for (let k = from; k < to; k++) {
+      const i = list[k];
+      this.addTuple(a[i], b[i], c[i], i, st[i] === TIME_WAIT ? 1 : 0);
+    }
+  }
+  /** By pid, else program, else none; returns how many name a process. */
+  countByProcess(list: Int32Array, from: number, to: number, pid: Int32Array, program: Uint32Array, st: Uint8Array): number {
+    let named = 0;
+    for (let k = from; k < to; k++) {
+      const i = list[k];
+      const key = pid[i] !== NONE ? pid[i] : program[i] !== 0 ? -1 - program[i] : -1;
+      if (key !== -1) named++;
+      this.addTuple(key, 0, 0, i, st[i] === TIME_WAIT ? 1 : 0);
+    }
+    return named;
+  }
+  #slot(i: number): number {
+    const s = this.size++;
+    if (s === this.counts.length) {
+      const n = s * 2;
+      const c = new Int32Array(n), e = new Int32Array(n), f = new Int32Array(n);
+      c.set(this.counts), e.set(this.extra), f.set(this.first);
+      this.counts = c, this.extra = e, this.first = f;
+    }
+    this.first[s] = i;
+    return s;
+  }
+  /** Slots of the `n` biggest groups, biggest first (ties: first seen first). */
+  top(n: number): number[] {
+    const best: number[] = [];
+    const c = this.counts;
+    for (let s = 0; s < this.size; s++) {
+      if (best.length === n && c[s] <= c[best[n - 1]]) continue;
+      let j = best.length < n ? best.length : n - 1;
+      if (best.length < n) best.push(s);
+      while (j > 0 && c[best[j - 1]] < c[s]) {
+        best[j] = best[j - 1];
+        j--;
+      }
+      best[j] = s;
+    }
+    return best;
+  }
+}
+
+// List filters for TableScan.select: each writes to `out` (from 0) the
+// sockets of list[from..to) it keeps, in order, and returns how many; `out`
+// may be `list` when `from` is 0.
+
+function keepStates(st: Uint8Array, n: number, wanted: Uint8Array, out: Int32Array): number {
+  let m = 0;
+  for (let i = 0; i < n; i++) if (wanted[st[i]]) out[m++] = i;
+  return m;
+}
+
+/** Keeps sockets with a positive queue figure (NONE is negative). */
+function keepQueued(list: Int32Array, from: number, to: number, out: Int32Array, q: Int32Array): number {
+  let m = 0;
+  for (let k = from; k < to; k++) {
+    const i = list[k];
+    if (q[i] > 0) out[m++] = i;
+  }
+  return m;
+}
+
+function keepIncluded(list: Int32Array, from: number, to: number, out: Int32Array, ex: Uint8Array): number {
+  let m = 0;
+  for (let k = from; k < to; k++) {
+    const i = list[k];
+    if (!ex[i]) out[m++] = i;
+  }
+  return m;
+}
+
+/** Keeps sockets whose local port has (`has`) or has no LISTEN socket (lp: listenPorts()). */
+function keepListened(list: Int32Array, from: number, to: number, out: Int32Array, port: Int32Array, lp: Uint8Array, has: boolean): number {
+  let m = 0;
+  for (let k = from; k < to; k++) {
+    const i = list[k], p = port[i];
+    if ((lp[p + 1] === 1 && p !== NONE) === has) out[m++] = i;
+  }
+  return m;
+}
+
+/** Keeps sockets whose local port lies inside (`inside`) or outside low..high. */
+function keepInRange(list: Int32Array, from: number, to: number, out: Int32Array, port: Int32Array, low: number, high: number, inside: boolean): number {
+  let m = 0;
+  for (let k = from; k < to; k++) {
+    const i = list[k], p = port[i];
+    if ((p >= low && p <= high) === inside) out[m++] = i;
+  }
+  return m;
+}
+
+/** True when some socket of list[from..to) has a queue figure. */
+export function anyKnown(list: Int32Array, from: number, to: number, q: Int32Array): boolean {
+  for (let k = from; k < to; k++) if (q[list[k]] !== NONE) return true;
+  return false;
+}
+
+/** Parses an integer answer or sysctl; undefined when not a plain integer. */
+export function intOf(s: string): number | undefined {
+  return /^-?\d+$/.test(s.trim()) ? Number(s.trim()) : undefined;
+}
+
+export function round4(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}
+
+export function withoutFirst<T extends { first: number }>(g: T): Omit<T, "first"> {
+  const { first: _f, ...rest } = g;
+  return rest;
+}
+
+/** `addr:port`, `[v6]:port`; `*` for no port. */
+export function fmtEndpoint(addr: string, port: number): string {
+  const p = port === NONE ? "*" : String(port);
+  return addr.indexOf(":") !== -1 ? `[${addr}]:${p}` : `${addr}:${p}`;
+}
+
+/** The state names of a `state` param (one name or a list), valid ones only, in state order; undefined for all states. */
+export function stateList(s: unknown): StateName[] | undefined {
+  if (s === undefined || s === null) return undefined;
+  const list = (Array.isArray(s) ? s : [s]).map(String);
+  return STATES.filter((name) => list.includes(name));
+}
+
+/** A lookup by state id: 1 for the wanted states (all when `s` is absent). */
+export function stateMask(s: unknown): Uint8Array {
+  const m = new Uint8Array(STATES.length + 1);
+  const list = stateList(s);
+  if (!list) {
+    m.fill(1);
+    return m;
+  }
+  for (const name of list) m[STATES.indexOf(name) + 1] = 1;
+  return m;
+}
+
+/** The one state a stateMask() wants; -1 when it wants none or several. */
+function onlyState(wanted: Uint8Array): number {
+  let only = -1;
+  for (let id = 0; id < wanted.length; id++) {
+    if (!wanted[id]) continue;
+    if (only !== -1) return -1;
+    only = id;
+  }
+  return only;
+}
+
+function subnetOf(addr: string): string {
+  const a = addr.startsWith("::ffff:") ? addr.slice(7) : addr;
+  const v4 = /^(\d+\.\d+\.\d+)\.\d+$/.exec(a);
+  if (v4) return `${v4[1]}.0/24`;
+  if (a.indexOf(":") !== -1) {
+    // expand enough of an IPv6 address to take its first four groups
+    const [head] = a.split("::");
+    const groups = head.split(":").filter(Boolean);
+    while (groups.length < 4) groups.push("0");
+    return `${groups.slice(0, 4).join(":")}::/64`;
+  }
+  return a;
+}
+
+/**
+ * The /24 of s[start..end) when it reads a.b.c.d with a, b, c written as
+ * `${n}` writes 0-255 and d any digits (what subnetOf's pattern takes), as
+ * a * 65536 + b * 256 + c; -1 otherwise.
+ */
+function v4Prefix(s: string, start: number, end = s.length): number {
+  let v = 0, part = 0, digits = 0, dots = 0;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return -1;
+      v = v * 256 + part, part = 0, digits = 0, dots++;
+    } else if (c >= 48 && c <= 57) {
+      digits++;
+      if (dots === 3) continue;
+      if (digits === 2 && part === 0) return -1; // leading zero
+      part = part * 10 + c - 48;
+      if (part > 255) return -1;
+    } else return -1;
+  }
+  return dots === 3 && digits > 0 ? v : -1;
+}
+
+/** Subnet keys from here up name subnets that are not a dotted quad's /24 (TableScan.subnet). */
+const SUBNET_NAMED = 1 << 24;
+
+/** subnetOf's name for a v4Prefix value. */
+function prefixName(p: number): string {
+  return `${p >>> 16}.${(p >>> 8) & 255}.${p & 255}.0/24`;
+}
+
+/** Per-state figures (index: state id): sockets, with queue figures, with a nonzero Recv-Q / Send-Q and their bytes, with known ownership, orphaned. */
+export interface StateStats {
+  seen: Float64Array;
+  withQ: Float64Array;
+  rq: Float64Array;
+  sq: Float64Array;
+  rb: Float64Array;
+  sb: Float64Array;
+  known: Float64Array;
+  orphan: Float64Array;
+}
+
+/** The ephemeral port range and where it came from. */
+export interface PortRange {
+  low: number;
+  high: number;
+  size: number;
+  source: "sysctl" | "default";
+}
+
+/**
+ * What several facts read from one snapshot's socket table, each computed
+ * once on first use: sockets by state, ports with a listener, exception
+ * masks, the per-state pass, subnets. Build one per snapshot.
+ */
+export class TableScan {
+  readonly snap: Snapshot;
+  readonly t: SocketTable;
+  readonly #masks = new Map<string, Uint8Array | null>();
+  readonly #stats = new Map<Uint8Array | null, StateStats>();
+  readonly #subnetNames: string[] = [];
+  readonly #subnetByName = new Map<string, number>();
+  #listenPorts: Uint8Array | undefined;
+  #inputProcess: Uint8Array | undefined;
+  #stateIndex: { order: Int32Array; start: Int32Array } | undefined;
+  #subnetKeys: Int32Array | undefined;
+  #scratch: Int32Array | undefined;
+  #portRange: PortRange | undefined;
+
+  constructor(snap: Snapshot) {
+    this.snap = snap;
+    this.t = snap.sockets;
+  }
+
+  /** Ports (index port+1) that have a LISTEN socket. */
+  listenPorts(): Uint8Array {
+    if (this.#listenPorts) return this.#listenPorts;
+    const lp = new Uint8Array(65537);
+    const t = this.t, { order, start } = this.stateIndex();
+    for (let k = start[LISTEN]; k < start[LISTEN + 1]; k++) lp[t.localPort[order[k]] + 1] = 1;
+    return this.#listenPorts = lp;
+  }
+
+  /** Socket indices grouped by state (counting sort, table order within a state): state s is order[start[s]..start[s+1]). */
+  stateIndex(): { order: Int32Array; start: Int32Array } {
+    if (this.#stateIndex) return this.#stateIndex;
+    const t = this.t, st = t.state, n = STATES.length + 1, seen = this.stateStats(null).seen;
+    const start = new Int32Array(n + 1);
+    for (let s = 0; s < n; s++) start[s + 1] = start[s] + seen[s];
+    const next = start.slice(0, n), order = new Int32Array(t.length);
+    for (let i = 0; i < t.length; i++) order[next[st[i]]++] = i;
+    return this.#stateIndex = { order, start };
+  }
+
+  /** Per input: 1 when some socket row of it names a process. */
+  inputsWithProcess(): Uint8Array {
+    if (!this.#inputProcess) this.stateStats(null);
+    return this.#inputProcess!;
+  }
+
+  /** True when the inputs hold some log or error lines. */
+  hasLogs(): boolean {
+    if (this.snap.symptoms.size > 0) return true;
+    return this.snap.inputs.some((r) => (r.kinds.log ?? 0) + (r.kinds.symptom ?? 0) > 0);
+  }
+
+  /** The ephemeral port range: net.ipv4.ip_local_port_range when the inputs carry it, else the Linux default. */
+  portRange(): PortRange {
+    if (this.#portRange) return this.#portRange;
+    const s = this.snap.sysctls.get("net.ipv4.ip_local_port_range");
+    const m = s && /^\s*(\d+)\s+(\d+)\s*$/.exec(s.value);
+    if (m) {
+      const low = Number(m[1]), high = Number(m[2]);
+      if (low <= high && high <= 65535) return this.#portRange = { low, high, size: high - low + 1, source: "sysctl" };
+    }
+    const d = DEFAULT_PORT_RANGE;
+    return this.#portRange = { low: d.low, high: d.high, size: d.high - d.low + 1, source: "default" };
+  }
+
+  /** Socket mask of a rule's exceptions: 1 = ignored; null when nothing is ignored. */
+  excluded(ex: readonly RuleException[] | undefined): Uint8Array | null {
+    const key = exceptionsKey(ex);
+    if (!key) return null;
+    const hit = this.#masks.get(key);
+    if (hit !== undefined) return hit;
+    const t = this.t;
+    const pool = t.strings;
+    const mask = new Uint8Array(t.length);
+    let any = false;
+    for (const e of ex!) {
+      const portSet = (xs?: number[]) => xs && xs.length ? new Set(xs) : undefined;
+      const ports = portSet(e.ports), lports = portSet(e.local_ports), rports = portSet(e.remote_ports);
+      const addrFlags = (pats?: string[]) => {
+        if (!pats || !pats.length) return undefined;
+        const ms = pats.map(addressMatcher);
+        const f = new Uint8Array(pool.size);
+        for (let id = 0; id < pool.size; id++) if (ms.some((m) => m(pool.str(id)))) f[id] = 1;
+        return f;
+      };
+      const addrs = addrFlags(e.addresses), laddrs = addrFlags(e.local_addresses), raddrs = addrFlags(e.remote_addresses);
+      let procs: Uint8Array | undefined;
+      let pids: Set<number> | undefined;
+      if (e.processes && e.processes.length) {
+        procs = new Uint8Array(pool.size);
+        pids = processPids(e.processes);
+        for (const name of new Set(e.processes.map(String))) {
+          const id = pool.idOf(name);
+          if (id > 0) procs[id] = 1;
+        }
+      }
+      for (let i = 0; i < t.length; i++) {
+        if (ports && !ports.has(t.localPort[i]) && !ports.has(t.remotePort[i])) continue;
+        if (lports && !lports.has(t.localPort[i])) continue;
+        if (rports && !rports.has(t.remotePort[i])) continue;
+        if (addrs && !addrs[t.localAddr[i]] && !addrs[t.remoteAddr[i]]) continue;
+        if (laddrs && !laddrs[t.localAddr[i]]) continue;
+        if (raddrs && !raddrs[t.remoteAddr[i]]) continue;
+        if (procs && !procs[t.program[i]] && !pids!.has(t.pid[i])) continue;
+        mask[i] = 1;
+        any = true;
+      }
+    }
+    const out = any ? mask : null;
+    this.#masks.set(key, out);
+    return out;
+  }
+
+  /**
+   * Per-state figures over the socket rows (index: state id) for the
+   * states, queues and orphans facts, once per exception mask. The same pass
+   * finds the inputs whose rows name a process (see inputsWithProcess); the
+   * rows without an inode count as owned or orphaned by that, at the end.
+   */
+  stateStats(ex: Uint8Array | null): StateStats {
+    const hit = this.#stats.get(ex);
+    if (hit) return hit;
+    const n = STATES.length + 1, m = this.snap.inputs.length + 1;
+    const seen = new Float64Array(n), withQ = new Float64Array(n), rq = new Float64Array(n), sq = new Float64Array(n);
+    const rb = new Float64Array(n), sb = new Float64Array(n), known = new Float64Array(n), orphan = new Float64Array(n);
+    // rows without an inode, and those of them naming no process, per (state, input)
+    const noInode = new Int32Array(n * m), noInodeNoProc = new Int32Array(n * m), withProc = new Uint8Array(m);
+    const t = this.t, st = t.state, recvQ = t.recvQ, sendQ = t.sendQ, inode = t.inode, input = t.input, pid = t.pid, program = t.program;
+    for (let i = 0; i < t.length; i++) {
+      const named = pid[i] !== NONE || program[i] !== 0, j = input[i];
+      if (named && j < m) withProc[j] = 1;
+      if (ex && ex[i]) continue;
+      const s = st[i];
+      seen[s]++;
+      const r = recvQ[i], q = sendQ[i];
+      if (r !== NONE || q !== NONE) {
+        withQ[s]++;
+        if (r > 0) rq[s]++, rb[s] += r;
+        if (q > 0) sq[s]++, sb[s] += q;
+      }
+      const ino = inode[i];
+      if (ino !== NONE) {
+        known[s]++;
+        if (ino === 0) orphan[s]++;
+      } else if (j < m) {
+        noInode[s * m + j]++;
+        if (!named) noInodeNoProc[s * m + j]++;
+      }
+    }
+    for (let s = 0; s < n; s++) {
+      for (let j = 0; j < m; j++) if (withProc[j]) known[s] += noInode[s * m + j], orphan[s] += noInodeNoProc[s * m + j];
+    }
+    this.#inputProcess ??= withProc;
+    const stats = { seen, withQ, rq, sq, rb, sb, known, orphan };
+    this.#stats.set(ex, stats);
+    return stats;
+  }
+
+  /** Subnet keys by address id (-1: not computed yet), as long as the string pool. */
+  #subnetTable(): Int32Array {
+    const n = this.t.strings.size;
+    if (!this.#subnetKeys || this.#subnetKeys.length < n) {
+      const keys = new Int32Array(n).fill(-1);
+      if (this.#subnetKeys) keys.set(this.#subnetKeys);
+      this.#subnetKeys = keys;
+    }
+    return this.#subnetKeys;
+  }
+
+  /**
+   * The subnet (see subnetOf) of an address as a number: a /24's
+   * v4Prefix (the usual case, no name made), else SUBNET_NAMED + the index
+   * of its name in #subnetNames.
+   */
+  #subnet(addrId: number): number {
+    const keys = this.#subnetTable();
+    if (keys[addrId] !== -1) return keys[addrId];
+    const quad = this.t.strings.quad(addrId);
+    if (quad >= 0) return keys[addrId] = quad >>> 8;
+    const addr = this.t.strings.str(addrId);
+    let key = v4Prefix(addr, addr.startsWith("::ffff:") ? 7 : 0);
+    if (key === -1) {
+      const name = subnetOf(addr);
+      // an odd address can read like a /24's name ("10.0.0.0/24"): the same subnet
+      key = name.endsWith(".0/24") ? v4Prefix(name, 0, name.length - 3) : -1;
+      if (key === -1) {
+        let id = this.#subnetByName.get(name);
+        if (id === undefined) this.#subnetByName.set(name, id = this.#subnetNames.push(name) - 1);
+        key = SUBNET_NAMED + id;
+      }
+    }
+    return keys[addrId] = key;
+  }
+
+  #subnetName(key: number): string {
+    return key < SUBNET_NAMED ? prefixName(key) : this.#subnetNames[key - SUBNET_NAMED];
+  }
+
+  /** The subnet keys by address id, computed for the remote addresses of list[from..to). */
+  subnetsOf(list: Int32Array, from: number, to: number): Int32Array {
+    const keys = this.#subnetTable(), ra = this.t.remoteAddr;
+    for (let k = from; k < to; k++) if (keys[ra[list[k]]] === -1) this.#subnet(ra[list[k]]);
+    return keys;
+  }
+
+  /** A socket-index buffer as long as the table, shared by the filters of select (and reused by the next caller). */
+  scratchList(): Int32Array {
+    if (!this.#scratch || this.#scratch.length < this.t.length) this.#scratch = new Int32Array(this.t.length);
+    return this.#scratch;
+  }
+
+  /**
+   * The sockets in the wanted states that pass the filters, in table order,
+   * as list[from..to). One state (the usual case) reads its run of
+   * stateIndex(); each filter then keeps a shorter list in the scratch
+   * buffer, the queue test first (it keeps few sockets).
+   */
+  select(
+    wanted: Uint8Array, ex: Uint8Array | null, q: Int32Array | undefined,
+    listener: "present" | "absent" | undefined, portFilter: "ephemeral" | "non-ephemeral" | undefined,
+  ): { list: Int32Array; from: number; to: number } {
+    const t = this.t, only = onlyState(wanted);
+    let list: Int32Array, from = 0, to: number;
+    if (only >= 0) {
+      const idx = this.stateIndex();
+      list = idx.order, from = idx.start[only], to = idx.start[only + 1];
+    } else {
+      list = this.scratchList();
+      to = keepStates(t.state, t.length, wanted, list);
+    }
+    const out = this.scratchList();
+    if (q) to = keepQueued(list, from, to, out, q), list = out, from = 0;
+    if (ex) to = keepIncluded(list, from, to, out, ex), list = out, from = 0;
+    if (listener) to = keepListened(list, from, to, out, t.localPort, this.listenPorts(), listener === "present"), list = out, from = 0;
+    if (portFilter) {
+      const r = this.portRange();
+      to = keepInRange(list, from, to, out, t.localPort, r.low, r.high, portFilter === "ephemeral"), list = out, from = 0;
+    }
+    return { list, from, to };
+  }
+
+  /** Why no socket has a process: the live snapshot skipped or could not do the owner scan, or the dump has none. */
+  noProcessWhy(): string {
+    if (!this.snap.live) return "the dump names no process (take it with ss -tanp or netstat -tanp, as root)";
+    if (!this.snap.counters.has("tcpdoc.owner_scan.processes")) return "the live snapshot was taken with --no-owners (run it without to map sockets to processes)";
+    return "no socket could be matched to a process (run tcpdoc as root to see other users' processes)";
+  }
+
+  /** The key of socket i under grouping `by`, as evidence shows it. */
+  keyText(by: GroupBy, i: number): string {
+    const t = this.t, v = t.strings;
+    switch (by) {
+      case "local-port": return t.localPort[i] === NONE ? "*" : String(t.localPort[i]);
+      case "remote-port": return t.remotePort[i] === NONE ? "*" : String(t.remotePort[i]);
+      case "local-address": return v.str(t.localAddr[i]) || "*";
+      case "remote-host": return v.str(t.remoteAddr[i]) || "*";
+      case "remote-subnet": return this.#subnetName(this.#subnet(t.remoteAddr[i]));
+      case "local-endpoint": return fmtEndpoint(v.str(t.localAddr[i]), t.localPort[i]);
+      case "remote-endpoint":
+      case "destination": return fmtEndpoint(v.str(t.remoteAddr[i]), t.remotePort[i]);
+      case "process": {
+        const prog = t.program[i] ? v.str(t.program[i]) : "";
+        if (t.pid[i] !== NONE) return prog ? `${prog} (pid ${t.pid[i]})` : `pid ${t.pid[i]}`;
+        return prog || "(no process)";
+      }
+      case "source-destination":
+        return `${v.str(t.localAddr[i]) || "*"} -> ${fmtEndpoint(v.str(t.remoteAddr[i]), t.remotePort[i])}`;
+    }
+  }
+
+  /** True when sockets i and j fall in the same group of grouping `by`. */
+  sameGroup(by: GroupBy, i: number, j: number): boolean {
+    const t = this.t;
+    switch (by) {
+      case "local-port": return t.localPort[i] === t.localPort[j];
+      case "remote-port": return t.remotePort[i] === t.remotePort[j];
+      case "local-address": return t.localAddr[i] === t.localAddr[j];
+      case "remote-host": return t.remoteAddr[i] === t.remoteAddr[j];
+      case "remote-subnet": return this.#subnet(t.remoteAddr[i]) === this.#subnet(t.remoteAddr[j]);
+      case "local-endpoint": return t.localAddr[i] === t.localAddr[j] && t.localPort[i] === t.localPort[j];
+      case "remote-endpoint":
+      case "destination": return t.remoteAddr[i] === t.remoteAddr[j] && t.remotePort[i] === t.remotePort[j];
+      case "process":
+        return t.pid[i] !== NONE || t.pid[j] !== NONE ? t.pid[i] === t.pid[j] : t.program[i] === t.program[j];
+      case "source-destination":
+        return t.localAddr[i] === t.localAddr[j] && t.remoteAddr[i] === t.remoteAddr[j] && t.remotePort[i] === t.remotePort[j];
+    }
+  }
+
+  /** Example sockets: up to `limit` in the given states, in the group of socket `first` under `by` when given. */
+  examples(states: unknown, limit: number, mask: Uint8Array | null, by?: GroupBy, first?: number): number[] {
+    const wanted = stateMask(states);
+    const t = this.t, st = t.state;
+    const out: number[] = [];
+    // one state: its run of stateIndex(), in table order too
+    const only = onlyState(wanted);
+    const idx = only >= 0 ? this.stateIndex() : undefined;
+    const from = idx ? idx.start[only] : 0, to = idx ? idx.start[only + 1] : t.length;
+    for (let k = from; k < to && out.length < limit; k++) {
+      const i = idx ? idx.order[k] : k;
+      if (!wanted[st[i]] || (mask && mask[i])) continue;
+      if (by !== undefined && first !== undefined && !this.sameGroup(by, i, first)) continue;
+      out.push(i);
+    }
+    return out;
+  }
+}

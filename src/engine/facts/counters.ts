@@ -1,0 +1,58 @@
+/** `counters`: kernel counters by nstat name and /proc/net/sockstat figures. */
+
+import type { Fact } from "./fact.ts";
+import { stepsText } from "./fact.ts";
+
+/** Counters that read 0 when absent from a dump that has other nstat counters (nstat omits zeros). */
+export const WELL_KNOWN_COUNTERS = [
+  "TcpExtListenOverflows",
+  "TcpExtListenDrops",
+  "TcpExtTCPReqQFullDoCookies",
+  "TcpExtTCPReqQFullDrop",
+  "TcpExtSyncookiesSent",
+  "TcpExtSyncookiesRecv",
+  "TcpExtSyncookiesFailed",
+  "TcpExtTCPTimeWaitOverflow",
+  "TcpExtTCPAbortOnMemory",
+  "TcpExtTCPAbortOnTimeout",
+  "TcpExtTCPAbortOnClose",
+  "TcpExtTCPAbortOnData",
+  "TcpExtTW",
+  "TcpExtTWRecycled",
+  "TcpExtTWKilled",
+  "TcpExtTCPBacklogDrop",
+  "TcpAttemptFails",
+  "TcpEstabResets",
+  "TcpRetransSegs",
+  "TcpOutRsts",
+  "TcpInErrs",
+  "TcpActiveOpens",
+  "TcpPassiveOpens",
+] as const;
+
+export const counters: Fact = {
+  spec: {
+    id: "counters",
+    summary: "Kernel counters by nstat name (TcpExtListenOverflows, TcpExtTCPReqQFullDoCookies, ...) and /proc/net/sockstat figures (sockstat.tcp.orphan, sockstat.tcp.tw, ...). Counters count since boot (or since the namespace was created): a nonzero value may be old.",
+    params: [],
+    type: "object",
+    paths: [
+      { path: "$.<NAME>", type: "number", help: "the counter's value (names with dots take the bracket form, `$['sockstat.tcp.orphan']`)" },
+    ],
+    unknown: "Undefined (unknown) when the inputs carry no counter of that family (nstat/netstat -s vs sockstat). When some nstat counters are present, the well-known ones that are absent read 0, because nstat leaves out zero counters.",
+    example: "{ fact: counters, path: $.TcpExtListenOverflows, operator: greaterThan, value: 0 }",
+  },
+  masked: false,
+  compute({ scan }) {
+    const out: Record<string, number> = {};
+    let nstat = false;
+    for (const [name, c] of scan.snap.counters) {
+      out[name] = c.value;
+      if (!name.startsWith("sockstat.")) nstat = true;
+    }
+    if (nstat) for (const k of WELL_KNOWN_COUNTERS) if (!Object.hasOwn(out, k)) out[k] = 0;
+    return { value: out };
+  },
+  words: (_p, steps) => `kernel counter ${stepsText(steps)}`,
+  whyUnknown: (tail) => `counter ${tail} is not in the inputs (add the output of nstat -az)`,
+};
