@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type Document } from "yaml";
 import { SEVERITIES, type Severity } from "../model/finding.ts";
 import { STATES } from "../model/states.ts";
+import { probeJsonSchema, validateProbe } from "../checks/mod.ts";
 import { editDistance } from "../text/wrap.ts";
 import type { DiagnoseOptions } from "./diagnose.ts";
 import { EXCEPTION_FIELDS, FACT_IDS, FACTS, type RuleException, parsePath } from "./facts.ts";
@@ -57,6 +58,8 @@ export interface RuleCheck {
   look_for: string;
   read_only?: boolean;
   platforms?: string[];
+  /** The catalogued probe a live session may run for this check. */
+  probe?: { id: string; params?: Record<string, unknown> };
 }
 
 export interface RuleFix {
@@ -153,7 +156,9 @@ export type FieldSpec =
   | { kind: "condition"; help: string }
   | { kind: "factref"; help: string; extra?: Record<string, FieldSpec> }
   | { kind: "scalar-or-list"; help: string }
-  | { kind: "any"; help: string };
+  | { kind: "any"; help: string }
+  /** A value another module owns: its validator (problems `at` a dotted path inside it) and its schema. */
+  | { kind: "external"; help: string; validate(v: unknown): { at: string; message: string; hint?: string }[]; schema(): Record<string, unknown> };
 
 const ID_PATTERN = "^[a-z0-9][a-z0-9-]*$";
 const str = (help: string, more: Partial<Extract<FieldSpec, { kind: "string" }>> = {}): FieldSpec => ({ kind: "string", help, maxLength: 4000, ...more });
@@ -242,6 +247,7 @@ export const RULE_SPEC: Extract<FieldSpec, { kind: "object" }> = {
           look_for: str("what in its output confirms or refutes the diagnosis"),
           read_only: { kind: "boolean", help: "true when the command changes nothing" },
           platforms: strList("where the command runs: linux, macos, freebsd, windows"),
+          probe: { kind: "external", help: "the probe from tcpdoc's catalogue a live session may run for this check (the command itself never runs)", validate: validateProbe, schema: probeJsonSchema },
         },
       },
     },
@@ -441,6 +447,14 @@ class Checker {
         return this.condition(n, where, 0);
       case "factref":
         return this.factRef(n, where, spec.extra ?? {});
+      case "external": {
+        const v = isMap(n) || isSeq(n) || isScalar(n) ? n.toJSON() : n;
+        for (const p of spec.validate(v)) {
+          const at = p.at ? (isMap(n) ? n.getIn(p.at.split("."), true) : undefined) ?? n : n;
+          this.error(at, "invalid", `${where}${p.at ? `.${p.at}` : ""}: ${p.message}`, p.hint);
+        }
+        return;
+      }
     }
   }
 
@@ -1055,6 +1069,7 @@ function schemaOf(s: FieldSpec): Record<string, unknown> {
     }
     case "scalar-or-list": return { description: s.help, anyOf: [{ type: ["string", "number", "boolean"] }, { type: "array" }] };
     case "any": return { description: s.help };
+    case "external": return { ...s.schema(), description: s.help };
   }
 }
 
