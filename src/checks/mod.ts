@@ -23,4 +23,4 @@ export {
   sysctlPath,
   validateProbe,
 } from "./probes.ts";
-export { actionLines, type CheckPlan, planCheck, platformOf, probeLine, type ProbePlan } from "./policy.ts";
+export { actionLines, type CheckPlan, planCheck, platformOf, probeLine, type ProbePlan, type ProbeResult } from "./policy.ts";

@@ -22,6 +22,16 @@ export interface ProbePlan {
   timeoutMs: number;
 }
 
+/** What a probe printed and how it ended. */
+export interface ProbeResult {
+  status: "done" | "failed" | "timeout";
+  /** A spawned probe's exit code; null for one tcpdoc did itself. */
+  exitCode: number | null;
+  output: string;
+  truncated: boolean;
+  ms: number;
+}
+
 /** A check's plan, or why it cannot run here. */
 export type CheckPlan = { ok: true; plan: ProbePlan } | { ok: false; reason: string };
 

@@ -11,22 +11,15 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import process from "node:process";
-import { type ProbeParams, type ProbePlan, stateWord, sysctlPath } from "../checks/mod.ts";
+import { type ProbeParams, type ProbePlan, type ProbeResult, stateWord, sysctlPath } from "../checks/mod.ts";
+
+export type { ProbeResult };
 import { scanOwners } from "../ingest/live.ts";
 import { snapshotFromTexts } from "../ingest/mod.ts";
 import type { Snapshot } from "../model/snapshot.ts";
 import { NONE } from "../model/socket_table.ts";
 import { stateId, type StateName } from "../model/states.ts";
 
-/** What a probe printed and how it ended. */
-export interface ProbeResult {
-  status: "done" | "failed" | "timeout";
-  /** A spawned probe's exit code; null for one tcpdoc did itself. */
-  exitCode: number | null;
-  output: string;
-  truncated: boolean;
-  ms: number;
-}
 
 /** Limits and test hooks for {@link runProbe}. */
 export interface ProbeOptions {

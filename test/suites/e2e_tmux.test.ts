@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-const ROOT = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "..");
+const ROOT = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "..", "..");
 const DENO = path.join(ROOT, "node_modules", ".bin", "deno");
 const SAMPLE = "samples/linux/time-wait-blocks-restart/ss-tan.txt";
 
