@@ -8,7 +8,8 @@ import { stateBars } from "../../report/text.ts";
 import { LAYER, useKeyHandler } from "../hooks/use-keys.ts";
 import { useDocCursor } from "../hooks/use-doc-cursor.ts";
 import type { Session } from "../hooks/use-session.ts";
-import { clip, type DocLine, line, num, pct, type Seg } from "../lines.ts";
+import { clip, type DocLine, line, num, pct, type Seg, wrapText } from "../lines.ts";
+import { figureText, whyLines } from "./Walkthrough.tsx";
 import { inert } from "../../text/inert.ts";
 import { findingKey, sourceLine, topLists } from "../session.ts";
 import { DocView, SegText } from "./DocView.tsx";
@@ -104,7 +105,8 @@ export function Overview({ active = true, session, width, height, color, filter 
   const analysis = { inputs: snap.inputs, summary, findings, live: snap.live };
   const leftWidth = Math.min(44, Math.floor(w / 2) + 4);
   const rightWidth = w - leftWidth - 1;
-  const bottom = Math.max(0, height - fixed - listHeight - 1);
+  const avail = Math.max(0, height - fixed - listHeight - 1);
+  let bottom = avail;
   let bars = stateBars(analysis, leftWidth).map((s) => s.slice(2));
   if (bars.length === 0) bars = ["(no TCP sockets)"];
   if (bars.length > bottom - 1) bars = [...bars.slice(0, Math.max(0, bottom - 2)), `... ${bars.length - (bottom - 2)} more states (Tab: States)`];
@@ -117,6 +119,14 @@ export function Overview({ active = true, session, width, height, color, filter 
   const across = Math.max(1, Math.min(lists.length, Math.floor((rightWidth + 2) / 24)));
   const sideBySide = across >= lists.length && lists.length > 1;
   const colWidth = Math.min(40, sideBySide ? Math.floor((rightWidth - (across - 1) * 2) / across) : rightWidth);
+  // The states and the lists take the lines they need; a tall screen gives the rest to a preview of the selected finding.
+  const cap = Math.max(5, Math.floor(height / 3));
+  const wanted = Math.max(
+    bars.length + 1,
+    ...(sideBySide ? lists.map((l) => Math.min(l.list.length, cap) + 1) : [lists.reduce((n, l) => n + Math.min(l.list.length, cap) + 1, 0)]),
+  );
+  if (avail - wanted >= 8) bottom = wanted;
+  const previewHeight = Math.max(0, avail - bottom - 1);
   const section = (title: string, list: { key: string; count: number }[], n: number, cw: number): Seg[][] => {
     if (n <= 0) return [];
     const out: Seg[][] = [[{ text: title, bold: true }]];
@@ -128,7 +138,7 @@ export function Overview({ active = true, session, width, height, color, filter 
   };
   const columns: Seg[][][] = [];
   if (sideBySide) {
-    for (const l of lists) columns.push(section(l.title, l.list, bottom - 1, colWidth));
+    for (const l of lists) columns.push(section(l.title, l.list, Math.min(bottom - 1, cap), colWidth));
   } else {
     // Stacked: share the lines between the lists; a short list leaves its lines to the others.
     const shown = lists.map(() => 1);
@@ -146,6 +156,29 @@ export function Overview({ active = true, session, width, height, color, filter 
     columns.push(lists.flatMap((l, i) => section(l.title, l.list, shown[i] - 1, colWidth)));
   }
 
+  // The preview: the selected finding's message and evidence, as far as there is room.
+  const selected = [...findings, ...ruledOut][cursor.sel];
+  const preview: Seg[][] = [];
+  if (selected && previewHeight >= 4) {
+    preview.push([{ text: "Selected: ", dim: true }, { text: inert(selected.title), bold: true }]);
+    for (const l of wrapText(inert(selected.message), w - 2, "  ")) preview.push([{ text: l }]);
+    const figs = Object.entries(selected.evidence.figures).map(([k, v]) => `${k.replace(/_/g, " ")} ${figureText(k, v)}`);
+    if (figs.length) for (const l of wrapText(`Evidence: ${figs.join(", ")}`, w - 2, "  ")) preview.push([{ text: l, dim: true }]);
+    const why = whyLines(selected).held;
+    if (why.length) {
+      preview.push([{ text: "  Why we think so", bold: true }]);
+      for (const t of why) for (const l of wrapText(`✓ ${t}`, w - 2, "    ")) preview.push([{ text: l }]);
+    }
+    if (selected.checks.length) {
+      preview.push([{ text: "  Checks", bold: true }, { text: "  (Enter, then r runs one with a probe in a live session)", dim: true }]);
+      selected.checks.forEach((c, i) => preview.push([{ text: clip(`    ${i + 1}. ${inert(c.title)}${c.probe ? "  [probe]" : ""}`, w - 1) }]));
+    }
+    if (selected.fixes.length) {
+      preview.push([{ text: "  Fixes", bold: true }]);
+      selected.fixes.forEach((x, i) => preview.push([{ text: clip(`    ${i + 1}. ${inert(x.title)}`, w - 1) }]));
+    }
+    if (preview.length > previewHeight) preview.splice(previewHeight - 1, preview.length, [{ text: "  … Enter opens the whole walkthrough", dim: true }]);
+  }
   const found = findings.length
     ? `${findings.length} finding${findings.length > 1 ? "s" : ""} (${severityCounts(findings)}), worst first: Enter opens${filter ? ` (filtered from ${session.findings.length})` : ""}`
     : "Findings";
@@ -181,6 +214,12 @@ export function Overview({ active = true, session, width, height, color, filter 
               {col.slice(0, bottom).map((segs, i) => <SegText key={i} color={color} segs={segs} />)}
             </Box>
           ))}
+        </Box>
+      )}
+      {previewHeight > 0 && preview.length > 0 && (
+        <Box flexDirection="column" width={width} height={previewHeight + 1} paddingLeft={1}>
+          <Text> </Text>
+          {preview.slice(0, previewHeight).map((segs, i) => <SegText key={i} color={color} segs={segs} />)}
         </Box>
       )}
     </Box>

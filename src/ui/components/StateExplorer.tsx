@@ -49,7 +49,7 @@ const GRID: readonly (readonly (StateName | undefined)[])[] = [
 /** Every state of the diagram with its count, in the diagram's columns, for screens too small for it. */
 export function compactGrid(counts: StateCounts, selected: StateName, width: number, color: boolean): Seg[][] {
   const cw = Math.max(12, Math.floor((width - 2) / 3));
-  const out: Seg[][] = [[{ text: " every TCP state and its sockets here (the diagram needs 80x18)".slice(0, width - 1), dim: true }]];
+  const out: Seg[][] = [[{ text: " every TCP state, with its sockets here".slice(0, width - 1), dim: true }]];
   for (const row of GRID) {
     const segs: Seg[] = [{ text: " " }];
     for (const st of row) {

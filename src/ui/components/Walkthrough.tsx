@@ -50,7 +50,8 @@ function conditionText(c: ConditionResult): string {
 /** A figure's value as the walkthrough shows it: ports and pids without separators, shares as percentages. */
 export function figureText(name: string, v: number | string): string {
   if (typeof v !== "number") return inert(v);
-  if (/(^|_)(port|pid)$|^(range_low|range_high)$/.test(name)) return String(v);
+  // Ports, pids and kernel settings are identifiers and settings, not quantities: no separators.
+  if (/(^|_)(port|pid)$|^range_|somaxconn|backlog|(^|_)max_|_max$|retries|timeout|reuse|recycle/.test(name)) return String(v);
   if (/share|ratio|fraction/.test(name) && v >= 0 && v <= 1) return pct(v);
   return num(v);
 }
