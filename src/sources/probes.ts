@@ -166,13 +166,16 @@ function socketReport(snap: Snapshot, plan: ProbePlan, proc: string | undefined)
   }
   const t = snap.sockets;
   const rows = matching(snap, plan.params);
-  const lines = ["State      Recv-Q Send-Q Local Address:Port                      Peer Address:Port                       Process"];
-  for (const i of rows.slice(0, MAX_ROWS)) {
+  const listed = rows.slice(0, MAX_ROWS).map((i) => {
     const s = t.get(i);
     const st = s.state ? SS_STATE[s.state] ?? stateWord(s.state).toUpperCase() : "UNKNOWN";
-    const who = s.pid !== undefined ? ` users:(("${(s.program ?? "?").replace(/["\\]/g, "_")}",pid=${s.pid}))` : "";
-    lines.push(`${st.padEnd(10)} ${String(s.recvQ ?? 0).padEnd(6)} ${String(s.sendQ ?? 0).padEnd(6)} ${endpoint(s.localAddress, s.localPort ?? NONE).padEnd(39)} ${endpoint(s.remoteAddress, s.remotePort ?? NONE).padEnd(39)}${who}`.trimEnd());
-  }
+    const who = s.pid !== undefined ? `users:(("${(s.program ?? "?").replace(/["\\]/g, "_")}",pid=${s.pid}))` : "";
+    return [st, String(s.recvQ ?? 0), String(s.sendQ ?? 0), endpoint(s.localAddress, s.localPort ?? NONE), endpoint(s.remoteAddress, s.remotePort ?? NONE), who];
+  });
+  // Columns as wide as their widest cell, as ss does.
+  const head = ["State", "Recv-Q", "Send-Q", "Local Address:Port", "Peer Address:Port", "Process"];
+  const widths = head.map((h, c) => Math.max(h.length, ...listed.map((r) => r[c].length)));
+  const lines = [head, ...listed].map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join(" ").trimEnd());
   if (rows.length > MAX_ROWS) lines.push(`# ... ${rows.length - MAX_ROWS} more sockets not listed`);
   lines.push(`# ${rows.length} socket${rows.length === 1 ? "" : "s"} match`);
   return lines.join("\n") + "\n";

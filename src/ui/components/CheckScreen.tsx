@@ -88,7 +88,7 @@ export function CheckScreen({ active = true, session, findingKey: key, index, wi
     if (runnable.ok) {
       const p = runnable.plan;
       lines.push(line({ text: "Probe", bold: true, color: "magenta" }, { text: `  ${probeLine(p)}: ${p.probe.title}`, dim: true }));
-      for (const a of actionLines(p.action)) for (const l of wrapText(a, w, "    ")) lines.push(line({ text: `  ${l}` }));
+      for (const a of actionLines(p.action)) for (const l of wrapText(inert(a), w, "  ")) lines.push(line({ text: l }));
       lines.push(line({ text: "r: run the probe here (you confirm first)", color: "green" }));
     } else {
       for (const l of wrapText(`Not run by tcpdoc: ${inert(runnable.reason)}.`, w, "")) lines.push(line({ text: l, color: "yellow" }));
