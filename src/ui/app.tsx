@@ -99,7 +99,7 @@ function Header({ tab, screen, session, width, color }: { tab: Tab; screen: Scre
     if (inside) {
       const rule = session.find(screen.key)?.finding.rule ?? "";
       const label = screen.kind === "check" ? `Check ${screen.index + 1}` : "Finding";
-      segs.push({ text: "›", dim: true }, mark(clip(`${label} ${inert(rule)}`, Math.max(8, width - 60)), true));
+      segs.push({ text: "›", dim: true }, mark(clip(`${label} ${inert(rule)}`, Math.max(8, width - 50)), true));
     }
   }
   const used = segs.reduce((n, s) => n + s.text.length, 0);

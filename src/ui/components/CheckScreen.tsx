@@ -103,7 +103,7 @@ export function CheckScreen({ active = true, session, findingKey: key, index, wi
       if (last.fed) for (const l of wrapText(last.fed, w, "  ")) lines.push(line({ text: l, color: "green" }));
       if (last.changes) for (const l of wrapText(`Rules re-run: ${describeChanges(last.changes)}`, w, "  ")) lines.push(line({ text: l, color: "green" }));
       // Output lines wrap (hard, by characters) so nothing is cut at the right.
-      const room = Math.max(20, w - 4);
+      const room = Math.max(20, w - 2);
       for (const o of inertLines(last.output.replace(/\n$/, ""))) {
         const t = o.trimEnd();
         for (let i = 0; i === 0 || i < t.length; i += room) lines.push(line({ text: (i ? "    " : "  ") + t.slice(i, i + room) }));
