@@ -7,6 +7,7 @@ import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 
 const ROOT = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "..", "..");
@@ -122,7 +123,8 @@ for (const rt of RUNTIMES) {
     it(`opens a real dump, walks the top finding, answers its question and quits (${rt.name})`, async () => {
       const notReady = rt.ready();
       assert.equal(notReady, undefined, notReady);
-      const t = terminal(rt.name, `${rt.command} ${SAMPLE}`);
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-e2e-home-"));
+      const t = terminal(rt.name, `HOME=${sh(home)} ${rt.command} ${SAMPLE}`);
       try {
         // The overview: the finding is on the first screen, selected.
         let s = await t.until(/›WARN  TIME_WAIT sockets hold a server port/);
@@ -172,13 +174,25 @@ for (const rt of RUNTIMES) {
         s = await t.until(/›CRIT  TIME_WAIT sockets hold a server port.* 77% ▲/);
         fits(s);
 
+        // e exports to the home directory by default.
+        t.keys("e");
+        s = await t.until(/File: .*tcpdoc-session-\d{8}-\d{6}\.md/);
+        t.keys("Enter");
+        await t.until(/saved the session to/);
+
         // q quits and gives the terminal back (the alternate screen is left),
-        // with analyze's exit code: 1, a warning or worse was found.
+        // says where it exported, with analyze's exit code: 1, a warning or
+        // worse was found.
         t.keys("q");
         s = await t.until(/TCPDOC-EXIT=1/);
         assert.doesNotMatch(s, /\[Overview\]/);
+        assert.match(s.replace(/\n/g, ""), /tcpdoc: session exported to \/\S+tcpdoc-session-\d{8}-\d{6}\.md/);
+        const exported = fs.readdirSync(home).filter((f) => f.startsWith("tcpdoc-session-"));
+        assert.equal(exported.length, 1);
+        assert.match(fs.readFileSync(path.join(home, exported[0]), "utf8"), /^# tcpdoc session/);
       } finally {
         t.close();
+        fs.rmSync(home, { recursive: true, force: true });
       }
     });
 

@@ -524,6 +524,30 @@ describe("App in 80x24", () => {
   });
 });
 
+describe("App shows outside text inert", () => {
+  it("App shows a finding and check whose text holds escape sequences as visible escapes, never raw", async () => {
+    const osc = "\x1b]52;c;?\x07";
+    const base = scriptedDiagnose([]);
+    const diagnose = async (sn: Snapshot, a: Record<string, string>) =>
+      (await base(sn, a)).map((f) => ({ ...f, title: `${f.title} ${osc}`, checks: f.checks.map((c) => ({ ...c, title: `${c.title} ${osc}`, command: `${c.command} \u009b2J` })) }));
+    const s = await session({ diagnose, color: true }, 40);
+    const frames = [s.lastFrame() ?? ""];
+    await s.press(KEY.enter);
+    await s.until(/What is wrong/);
+    frames.push(s.lastFrame() ?? "");
+    await s.press(KEY.down);
+    await s.until(/› +\[ \] 1\./);
+    await s.press(KEY.enter);
+    await s.until(/Check 1 of 2/);
+    frames.push(s.lastFrame() ?? "");
+    for (const f of frames) {
+      assert.ok(!f.includes("\x1b]") && !f.includes("\x07") && !f.includes("\u009b"), "no raw OSC, BEL or C1 reaches the terminal");
+    }
+    assert.match(plain(frames[2]), /\\x1b\]52;c;\?\\x07/);
+    s.unmount();
+  });
+});
+
 describe("App colour", () => {
   it("App prints no escape codes when colour is off (NO_COLOR)", async () => {
     const s = await session({ color: false });
@@ -544,7 +568,10 @@ describe("App colour", () => {
     chalk.level = 1;
     try {
       const s = await session({ color: true });
-      assert.ok((s.lastFrame() ?? "").includes("\x1b["), "escape codes present");
+      const f = s.lastFrame() ?? "";
+      assert.ok(f.includes("\x1b["), "escape codes present");
+      const row = f.split("\n").find((l) => l.includes("CLOSE_WAIT piles up"))!;
+      assert.ok(row.includes("\x1b[7m"), "the selected finding is an inverse bar");
       s.unmount();
     } finally {
       chalk.level = level;
