@@ -89,7 +89,14 @@ export async function main(argv: string[]): Promise<number> {
     // The bare command opens the guided session in a terminal; ink loads only then.
     if (cmd === "" && process.stdout.isTTY && !flags.plain && !flags.json && !flags.format && !flags.output) {
       const { runSession } = await import("../ui/run.tsx");
-      return await runSession({ paths: positionals, flags, answers: parseAnswers(flags.answer), fallback: (snap) => analyze(snap, flags) });
+      return await runSession({
+        snapshot: () => (positionals.length === 0 ? liveSnapshot({ owners: !flags["no-owners"] }) : readWithProgress(positionals)),
+        stdinIsData: positionals.includes("-") || positionals.includes("/dev/stdin"),
+        color: detectTerminal(Boolean(flags["no-color"])).color,
+        flags,
+        answers: parseAnswers(flags.answer),
+        fallback: (snap) => analyze(snap, flags),
+      });
     }
     if (cmd === "analyze" || cmd === "") {
       return await analyze(positionals.length === 0 ? liveSnapshot({ owners: !flags["no-owners"] }) : readWithProgress(positionals), flags);

@@ -142,6 +142,7 @@ export function buildFinding(o: RuleOutcome, ctx: FactContext, answers: Record<s
       lookFor: c.look_for,
       readOnly: c.read_only ?? false,
       platforms: c.platforms ?? [],
+      ...(c.probe ? { probe: { id: c.probe.id, ...(c.probe.params ? { params: { ...c.probe.params } } : {}) } } : {}),
     })),
     fixes: (rule.fixes ?? []).map((f) => ({ title: f.title, steps: [...f.steps], caveats: [...(f.caveats ?? [])] })),
     references: [...(rule.references ?? [])],

@@ -21,6 +21,8 @@ export interface RuleCheck {
   look_for: string;
   read_only?: boolean;
   platforms?: string[];
+  /** The catalogued probe a live session may run for this check. */
+  probe?: { id: string; params?: Record<string, unknown> };
 }
 
 export interface RuleFix {

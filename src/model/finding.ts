@@ -57,12 +57,14 @@ export interface Question {
 
 export interface Check {
   title: string;
-  /** The command to run; shown to the user, run only after explicit confirmation. */
+  /** The command for the user to read and copy; tcpdoc never runs it. */
   command?: string;
   lookFor: string;
   readOnly: boolean;
   /** The platforms the command runs on, e.g. ["linux"]. */
   platforms: string[];
+  /** The probe from tcpdoc's catalogue (src/checks/probes.ts) a live session may run instead. */
+  probe?: { id: string; params?: Record<string, unknown> };
 }
 
 export interface Fix {

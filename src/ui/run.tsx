@@ -1,27 +1,38 @@
 /**
- * Starts a guided session: reads the inputs (showing progress on large
- * ones), diagnoses, finds a keyboard (stdin, or /dev/tty when a dump came on
- * stdin), and runs the app on the alternate screen until q. main.ts imports
- * this lazily, so ink and react load only for interactive sessions.
+ * The UI's edge: takes the snapshot (or a loader) and the terminal facts
+ * from the CLI, finds a keyboard (stdin, or /dev/tty when a dump came on
+ * stdin), and runs the app on the alternate screen until q. Here, and only
+ * here, the session meets the system: the rules engine, the probe runner
+ * (src/sources/probes.ts) and the export writer are bound and handed to the
+ * app as props. main.ts imports this lazily, so ink and react load only for
+ * interactive sessions.
  */
 
 import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import process from "node:process";
 import * as tty from "node:tty";
 import { render } from "ink";
-import { readWithProgress } from "../cli/progress.ts";
-import { detectTerminal } from "../cli/terminal.ts";
-import { liveSnapshot } from "../ingest/mod.ts";
+import { platformOf } from "../checks/mod.ts";
 import type { Severity } from "../model/finding.ts";
 import type { Snapshot } from "../model/snapshot.ts";
-import { App } from "./app.tsx";
+import { runProbe } from "../sources/probes.ts";
+import { inert } from "../text/inert.ts";
+import { App, exitCodeFor, type SessionEnd } from "./app.tsx";
 import { sessionEngine } from "./engine.ts";
 import { ruleLoadOptions } from "../sources/rule_files.ts";
+import { defaultExportName } from "./export.ts";
 
 /** What main.ts hands over. */
 export interface SessionRequest {
-  /** Dump paths; "-" is stdin; none means this machine's live state. */
-  paths: string[];
+  /** The snapshot, or a loader called once (it may show progress on stderr). */
+  snapshot: Snapshot | (() => Snapshot);
+  /** True when the data came on stdin: the keyboard is then /dev/tty. */
+  stdinIsData: boolean;
+  /** Colour on, as the CLI's terminal detection decided. */
+  color: boolean;
+  /** The parsed flags (rules, disable, no-user-rules, min-severity). */
   flags: Record<string, unknown>;
   /** Answers given with --answer. */
   answers: Record<string, string>;
@@ -44,21 +55,57 @@ function openKeyboard(stdinIsData: boolean): tty.ReadStream | undefined {
   }
 }
 
+/** Where the export dialog proposes to write: the home directory (the current one may be / or read-only). */
+function exportPath(now = new Date()): string {
+  const home = process.env.HOME || process.env.USERPROFILE || os.homedir() || os.tmpdir();
+  return path.join(home, defaultExportName(now));
+}
+
+/**
+ * Writes the export through a temporary file and a rename; refuses to
+ * replace an existing file or to follow a symlink. Returns a one-line error.
+ */
+export function writeExport(file: string, text: string): string | undefined {
+  const target = path.resolve(file);
+  // Under Deno without --allow-write, asking would print a permission prompt
+  // over the session: say what is missing instead.
+  const deno = (globalThis as { Deno?: { permissions?: { querySync?(d: { name: string; path: string }): { state: string } } } }).Deno;
+  const state = deno?.permissions?.querySync?.({ name: "write", path: path.dirname(target) }).state;
+  if (state !== undefined && state !== "granted") return `cannot write ${inert(target)}: run Deno with --allow-write (or -A) to export`;
+  try {
+    fs.lstatSync(target);
+    return `${inert(target)} exists: give another name`;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") return `cannot write ${inert(target)}: ${(e as Error).message.split("\n")[0]}`;
+  }
+  const tmp = `${target}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(tmp, text, { flag: "wx", mode: 0o600 });
+    fs.renameSync(tmp, target);
+    return undefined;
+  } catch (e) {
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // nothing left to clean
+    }
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such directory" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EISDIR" ? "it is a directory" : code === "ENOSPC" ? "no space left" : (e as Error).message.split("\n")[0];
+    return `cannot write ${inert(target)}: ${why}`;
+  }
+}
+
 const ENTER_ALT = "\x1b[?1049h\x1b[H";
 const LEAVE_ALT = "\x1b[?1049l";
 
-/** Runs the session; resolves with the exit code once the user quits. */
+/**
+ * Runs the session; resolves with the exit code once the user quits: 1 when
+ * a warning or worse is found (as `analyze`), else 0.
+ */
 export async function runSession(req: SessionRequest): Promise<number> {
   const { flags } = req;
-  const term = detectTerminal(Boolean(flags["no-color"]));
-  let snap: Snapshot;
-  if (req.paths.length === 0) {
-    snap = liveSnapshot({ owners: !flags["no-owners"] });
-  } else {
-    snap = readWithProgress(req.paths);
-  }
-  const stdinIsData = req.paths.includes("-") || req.paths.includes("/dev/stdin");
-  const keyboard = openKeyboard(stdinIsData);
+  const snap = typeof req.snapshot === "function" ? req.snapshot() : req.snapshot;
+  const keyboard = openKeyboard(req.stdinIsData);
   if (!keyboard) return await req.fallback(snap);
 
   const engine = await sessionEngine(
@@ -82,27 +129,33 @@ export async function runSession(req: SessionRequest): Promise<number> {
   process.once("exit", leave);
   out.write(ENTER_ALT);
   alt = true;
-  let quit!: () => void;
-  const quitted = new Promise<void>((resolve) => (quit = resolve));
+  let quit!: (end: SessionEnd) => void;
+  const quitted = new Promise<SessionEnd>((resolve) => (quit = resolve));
   const app = render(
     <App
       snap={snap}
       findings={findings}
       diagnose={engine.diagnose}
+      runCheck={(plan) => runProbe(plan)}
+      writeExport={writeExport}
+      exportPath={exportPath()}
       rules={engine.rules}
       answers={req.answers}
-      color={term.color}
-      onQuit={() => quit()}
+      color={req.color}
+      platform={platformOf(process.platform)}
+      onQuit={(end) => quit(end)}
     />,
     { stdin: keyboard, stdout: out, exitOnCtrlC: false, patchConsole: true },
   );
+  let end: SessionEnd;
   try {
-    await quitted;
+    end = await quitted;
   } finally {
     app.unmount();
     leave();
     if (keyboard !== process.stdin) keyboard.destroy();
   }
+  for (const file of end.exported) process.stderr.write(`tcpdoc: session exported to ${inert(path.resolve(file))}\n`);
   // Deno can keep waiting on ink's handles after unmount: entry.ts exits with this code.
-  return 0;
+  return exitCodeFor(end.findings);
 }

@@ -3,7 +3,8 @@
  * between two diagnoses, steps and answers, and the overview's tallies.
  */
 
-import { type Finding, type Question, severityRank } from "../model/finding.ts";
+import { normalizeAnswers, rankFindings, type Rule } from "../engine/mod.ts";
+import type { Finding, Question } from "../model/finding.ts";
 import type { Snapshot } from "../model/snapshot.ts";
 import { NONE } from "../model/socket_table.ts";
 import { stateId } from "../model/states.ts";
@@ -13,11 +14,9 @@ export function findingKey(f: Finding): string {
   return `${f.rule}|${f.evidence.groups[0]?.key ?? ""}`;
 }
 
-/** Findings worst first: severity, then confidence, then title. */
+/** Findings worst first, in the order `analyze` prints them (the engine's ranking). */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort((a, b) =>
-    severityRank(b.severity) - severityRank(a.severity) || b.confidence - a.confidence || a.title.localeCompare(b.title)
-  );
+  return rankFindings([...findings]);
 }
 
 /** What one re-run of diagnose() changed for one finding. */
@@ -95,9 +94,12 @@ export interface AnswerRecord {
   changes: Change[];
 }
 
-/** A command tcpdoc ran for a check, with its output. */
+/** A probe tcpdoc ran for a check, with its output. */
 export interface CheckRun {
-  command: string;
+  /** The probe and its parameters in one line (`sockets state=CLOSE_WAIT`). */
+  probe: string;
+  /** The check's step key (see {@link stepKey}). */
+  step: string;
   findingTitle: string;
   checkTitle: string;
   status: "running" | "done" | "failed" | "timeout";
@@ -110,24 +112,20 @@ export interface CheckRun {
   changes?: Change[];
 }
 
-/** Normalises an answer typed or picked for a question; undefined when it is not valid. */
+/**
+ * Normalises an answer typed or picked for a question with the engine's
+ * normaliser (the one `--answer` goes through), as the text the session
+ * keeps; undefined when the engine would not take it as that kind.
+ */
 export function normalizeAnswer(q: Question, raw: string): string | undefined {
   const v = raw.trim();
   if (!v) return undefined;
-  switch (q.kind) {
-    case "yes-no": {
-      const l = v.toLowerCase();
-      if (l === "y" || l === "yes" || l === "true") return "yes";
-      if (l === "n" || l === "no" || l === "false") return "no";
-      return undefined;
-    }
-    case "number":
-      return /^-?\d+(\.\d+)?$/.test(v) ? v : undefined;
-    case "choice":
-      return q.choices?.find((c) => c.toLowerCase() === v.toLowerCase());
-    default:
-      return v;
-  }
+  if (q.kind === "choice") return q.choices?.find((c) => c.toLowerCase() === v.toLowerCase());
+  if (q.kind === "text") return v;
+  const asked = [{ questions: [{ id: q.id, text: q.text, kind: q.kind }] }] as unknown as Rule[];
+  const typed = normalizeAnswers({ [q.id]: v }, asked)[q.id];
+  if (q.kind === "yes-no") return typed === true ? "yes" : typed === false ? "no" : undefined;
+  return typeof typed === "number" ? String(typed) : undefined;
 }
 
 /** A count per key, largest first. */
@@ -149,9 +147,17 @@ function top(m: Map<string, number>, n: number): Tally[] {
   return [...m].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key)).slice(0, n);
 }
 
+/** The ephemeral port range: the snapshot's sysctl, else the widest default (Linux 32768, Windows and BSD 49152). */
+function ephemeralLow(snap: Snapshot): number {
+  const r = snap.sysctls.get("net.ipv4.ip_local_port_range")?.value;
+  const low = r ? Number(String(r).trim().split(/\s+/)[0]) : NaN;
+  return Number.isInteger(low) && low > 0 ? low : 32768;
+}
+
 /**
- * Counts the socket table's busiest local ports (listeners not counted),
- * remote peers and processes.
+ * Counts the socket table's busiest local ports (listeners not counted, nor
+ * a client's ephemeral ports that hold one socket each), remote peers and
+ * processes.
  */
 export function topLists(snap: Snapshot, n = 5): TopLists {
   const t = snap.sockets;
@@ -175,6 +181,8 @@ export function topLists(snap: Snapshot, n = 5): TopLists {
   }
   const peers = new Map<string, number>();
   for (const [id, count] of peerIds) if (!WILDCARDS.has(v.str(id))) peers.set(v.str(id), count);
+  const low = ephemeralLow(snap);
+  for (const [p, c] of ports) if (c === 1 && Number(p) >= low) ports.delete(p);
   return { ports: top(ports, n), peers: top(peers, n), processes: top(procs, n) };
 }
 

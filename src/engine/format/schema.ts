@@ -36,6 +36,7 @@ function schemaOf(s: FieldSpec): Record<string, unknown> {
     }
     case "scalar-or-list": return { description: s.help, anyOf: [{ type: ["string", "number", "boolean"] }, { type: "array" }] };
     case "any": return { description: s.help };
+    case "external": return { ...s.schema(), description: s.help };
   }
 }
 

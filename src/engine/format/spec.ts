@@ -4,6 +4,7 @@
  * (validate.ts) and the JSON Schemas (schema.ts) both read these tables.
  */
 
+import { probeJsonSchema, validateProbe } from "../../checks/mod.ts";
 import { SEVERITIES } from "../../model/finding.ts";
 
 /** Field types of the rule format. `block`: text that may span lines (a message, a step); other text is one line. */
@@ -18,7 +19,9 @@ export type FieldSpec =
   | { kind: "factref"; help: string; extra?: Record<string, FieldSpec> }
   | { kind: "scalar-or-list"; help: string }
   /** Free-form data (metadata, a test's answers): any YAML, names and text checked like the rest. */
-  | { kind: "any"; help: string };
+  | { kind: "any"; help: string }
+  /** A value another module owns: its validator (problems `at` a dotted path inside it) and its JSON Schema. */
+  | { kind: "external"; help: string; validate(v: unknown): { at: string; message: string; hint?: string }[]; schema(): Record<string, unknown> };
 
 /** A mapping with known fields; `open` accepts other fields too (free-form data). */
 export interface ObjectSpec {
@@ -66,10 +69,11 @@ export const CHECK_SPEC: ObjectSpec = {
   required: ["title", "look_for"],
   fields: {
     title: str("what the check is"),
-    command: str("the command to run, one line; shown to the user, never run by analyze"),
+    command: str("the command for the user to read and copy, one line; tcpdoc never runs it"),
     look_for: block("what in its output confirms or refutes the diagnosis"),
     read_only: { kind: "boolean", help: "true when the command changes nothing" },
     platforms: strList("where the command runs: linux, macos, freebsd, windows"),
+    probe: { kind: "external", help: "the probe from tcpdoc's catalogue a live session may run for this check (the command itself never runs)", validate: validateProbe, schema: probeJsonSchema },
   },
 };
 

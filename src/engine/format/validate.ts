@@ -245,6 +245,12 @@ class Checker {
       case "factref":
         this.factRef(n, where, spec.extra ?? {});
         return;
+      case "external":
+        for (const p of spec.validate(toValue(n))) {
+          const at = p.at ? p.at.split(".").reduce<YNode | undefined>((node, k) => field(node, k), n) ?? n : n;
+          this.error(at, "invalid", `${where}${p.at ? `.${p.at}` : ""}: ${p.message}`, p.hint);
+        }
+        return;
     }
   }
 

@@ -5,6 +5,7 @@ import { useState } from "react";
 import type { Question } from "../../model/finding.ts";
 import { LAYER, useKeyHandler } from "../hooks/use-keys.ts";
 import { clip, wrapText } from "../lines.ts";
+import { inert } from "../../text/inert.ts";
 import { normalizeAnswer } from "../session.ts";
 import { SegText } from "./DocView.tsx";
 
@@ -61,17 +62,17 @@ export function AnswerPrompt({ question: q, current, width, height, color, onAns
     return true;
   }, LAYER.panel, active);
   const inner = width - 4;
-  const qLines = wrapText(q.text, inner, "").slice(0, Math.max(1, height - 3 - (typed ? 1 : options.length)));
+  const qLines = wrapText(inert(q.text), inner, "").slice(0, Math.max(1, height - 3 - (typed ? 1 : options.length)));
   return (
     <Box flexDirection="column" borderStyle={color ? "round" : "classic"} borderColor={color ? "cyan" : undefined} width={width} height={height} paddingX={1}>
       {qLines.map((l, i) => <SegText key={i} color={color} segs={[{ text: l, bold: true }]} />)}
       {typed ? (
         <Box>
-          <SegText color={color} segs={[{ text: `> ${clip(text, inner - 3)}` }, { text: "_", dim: true }, { text: error ? `  ${error}` : "", color: "red" }]} />
+          <SegText color={color} segs={[{ text: `> ${clip(inert(text), inner - 3)}` }, { text: "_", dim: true }, { text: error ? `  ${error}` : "", color: "red" }]} />
         </Box>
       ) : (
         options.map((o, i) => (
-          <SegText key={o} color={color} bold={i === sel} segs={[{ text: i === sel ? "› " : "  ", color: "cyan" }, { text: o }, { text: o === current ? "  (current)" : "", dim: true }]} />
+          <SegText key={o} color={color} bold={i === sel} segs={[{ text: i === sel ? "› " : "  ", color: "cyan" }, { text: inert(o) }, { text: o === current ? "  (current)" : "", dim: true }]} />
         ))
       )}
       <Text dimColor={color}>{clip(typed ? "Enter: answer  Esc: cancel" : "↑↓: pick  Enter: answer  Esc: cancel", inner)}</Text>

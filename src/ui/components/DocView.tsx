@@ -2,6 +2,7 @@
 
 import { Box, Text } from "ink";
 import type { ReactNode } from "react";
+import { inert } from "../../text/inert.ts";
 import type { DocLine, Seg } from "../lines.ts";
 
 /** Props of {@link DocView}. */
@@ -16,23 +17,32 @@ export interface DocViewProps {
   color?: boolean;
 }
 
-/** Renders one styled line (no styles when colour is off). */
-export function SegText({ segs, color, bold }: { segs: readonly Seg[]; color: boolean; bold?: boolean }) {
-  if (!color) return <Text wrap="truncate-end">{segs.map((s) => s.text).join("") || " "}</Text>;
+/**
+ * Renders one styled line (no styles when colour is off). Every string goes
+ * through inert() here as well, so nothing that came from outside can reach
+ * the terminal as a control sequence, whatever a screen forgot.
+ */
+export function SegText({ segs, color, bold, inverse, width }: { segs: readonly Seg[]; color: boolean; bold?: boolean; inverse?: boolean; width?: number }) {
+  if (!color) return <Text wrap="truncate-end">{segs.map((s) => inert(s.text)).join("") || " "}</Text>;
+  // A selection bar runs the whole width.
+  const used = segs.reduce((n, s) => n + inert(s.text).length, 0);
+  const pad = inverse && width && width > used ? " ".repeat(width - used) : "";
   return (
-    <Text wrap="truncate-end" bold={bold}>
-      {segs.length === 0 ? " " : segs.map((s, i) => (
-        <Text key={i} color={s.color} bold={s.bold || bold} dimColor={s.dim}>
-          {s.text}
+    <Text wrap="truncate-end" bold={bold} inverse={inverse}>
+      {segs.length === 0 && !pad ? " " : segs.map((s, i) => (
+        <Text key={i} color={inverse ? undefined : s.color} bold={s.bold || bold} dimColor={s.dim && !inverse}>
+          {inert(s.text)}
         </Text>
       ))}
+      {pad}
     </Text>
   );
 }
 
 /**
  * A window on a document: a one-column gutter with › on the selected item,
- * the text cut to fit, and ▲/▼ in the last column when there is more.
+ * whose lines show as an inverse bar (with colour), the text cut to fit,
+ * and ▲/▼ in the last column when there is more.
  */
 export function DocView({ lines, top, height, width, selected, color = true }: DocViewProps) {
   const rows: ReactNode[] = [];
@@ -50,7 +60,7 @@ export function DocView({ lines, top, height, width, selected, color = true }: D
           {firstOfItem && color ? <Text color="cyan" bold>›</Text> : <Text>{firstOfItem ? "›" : " "}</Text>}
         </Box>
         <Box width={Math.max(1, width - 2)} flexShrink={0}>
-          <SegText segs={l?.segs ?? []} color={color} bold={sel} />
+          <SegText segs={l?.segs ?? []} color={color} bold={sel} inverse={sel && color} width={Math.max(1, width - 2)} />
         </Box>
         <Box width={1} flexShrink={0}>
           <Text>{marker}</Text>

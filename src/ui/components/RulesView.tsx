@@ -5,6 +5,7 @@ import { useEffect, useState } from "react";
 import type { Finding } from "../../model/finding.ts";
 import { useDocCursor } from "../hooks/use-doc-cursor.ts";
 import { LAYER, useKeyHandler } from "../hooks/use-keys.ts";
+import { inert, inertLines } from "../../text/inert.ts";
 import { clip, type DocLine, line, wrapText } from "../lines.ts";
 import { DocView } from "./DocView.tsx";
 
@@ -49,6 +50,8 @@ export interface RulesViewProps {
   color: boolean;
   /** Whether the view takes keys. @default true */
   active?: boolean;
+  /** Shows only the rules whose id, title or file holds this text (any case). */
+  filter?: string;
 }
 
 /** Builds the rules view's lines; `entries[i]` is the rule of item i (undefined for a problem). */
@@ -77,7 +80,7 @@ export function rulesLines(
     let item = 0;
     for (const p of problems) {
       const where = `${p.file}${p.line ? `:${p.line}${p.column ? `:${p.column}` : ""}` : ""}`;
-      for (const [i, l] of wrapText(`${where}: ${p.message}`, width, "    ").entries()) {
+      for (const [i, l] of wrapText(inert(`${where}: ${p.message}`), width, "    ").entries()) {
         out.push({ segs: [{ text: i === 0 ? `  ${l.slice(4)}` : l, color: p.severity === "warning" ? "yellow" : "red" }], item });
       }
       entries[item] = undefined;
@@ -98,11 +101,11 @@ export function rulesLines(
       out.push({
         segs: [
           { text: head, bold: fired.has(r.id), dim: !r.enabled || Boolean(r.replacedBy) },
-          { text: clip(`${r.title}${state}`, Math.max(10, width - head.length)), dim: !r.enabled || Boolean(r.replacedBy) },
+          { text: clip(inert(`${r.title}${state}`), Math.max(10, width - head.length)), dim: !r.enabled || Boolean(r.replacedBy) },
         ],
         item,
       });
-      out.push({ segs: [{ text: `      ${clip(r.source, width - 6)}`, dim: true }], item });
+      out.push({ segs: [{ text: `      ${clip(inert(r.source), width - 6)}`, dim: true }], item });
       entries[item] = r;
       item++;
     }
@@ -111,7 +114,7 @@ export function rulesLines(
 }
 
 /** The rules view. */
-export function RulesView({ rules, findings, width, height, color, active = true }: RulesViewProps) {
+export function RulesView({ rules, findings, width, height, color, active = true, filter = "" }: RulesViewProps) {
   const [listing, setListing] = useState<RuleListing | undefined>(typeof rules === "function" ? undefined : rules);
   const [error, setError] = useState<string | undefined>();
   const [loading, setLoading] = useState(typeof rules === "function");
@@ -124,10 +127,12 @@ export function RulesView({ rules, findings, width, height, color, active = true
     };
   }, [rules]);
   const entries: (RuleEntry | undefined)[] = [];
-  const lines = loading ? [line({ text: "Loading the rules…", dim: true })] : rulesLines(listing, findings, width - 2, error, entries);
+  const q = filter.toLowerCase();
+  const shown = listing && q ? { ...listing, rules: listing.rules.filter((r) => [r.id, r.title, r.source].some((t) => t.toLowerCase().includes(q))) } : listing;
+  const lines = loading ? [line({ text: "Loading the rules…", dim: true })] : rulesLines(shown, findings, width - 2, error, entries);
   const cursor = useDocCursor(lines, height);
   const [reading, setReading] = useState<RuleEntry | undefined>();
-  const text: DocLine[] = reading?.explain ? reading.explain(width - 2).split("\n").map((l) => line(l)) : [];
+  const text: DocLine[] = reading?.explain ? inertLines(reading.explain(width - 2)).map((l) => line(l)) : [];
   const reader = useDocCursor(text, height, { sel: -1, top: 0 });
   useKeyHandler((k) => {
     if (reading) {

@@ -37,6 +37,36 @@ export function initialState(counts: StateCounts): StateName {
   return best;
 }
 
+// The diagram's three columns, row by row: where each state sits in the compact grid.
+const GRID: readonly (readonly (StateName | undefined)[])[] = [
+  [undefined, "CLOSED", undefined],
+  ["LISTEN", undefined, "SYN_SENT"],
+  ["SYN_RECV", "ESTABLISHED", undefined],
+  ["FIN_WAIT_1", "CLOSING", "CLOSE_WAIT"],
+  ["FIN_WAIT_2", "TIME_WAIT", "LAST_ACK"],
+];
+
+/** Every state of the diagram with its count, in the diagram's columns, for screens too small for it. */
+export function compactGrid(counts: StateCounts, selected: StateName, width: number, color: boolean): Seg[][] {
+  const cw = Math.max(12, Math.floor((width - 2) / 3));
+  const out: Seg[][] = [[{ text: " every TCP state, with its sockets here".slice(0, width - 1), dim: true }]];
+  for (const row of GRID) {
+    const segs: Seg[] = [{ text: " " }];
+    for (const st of row) {
+      if (!st) {
+        segs.push({ text: " ".repeat(cw) });
+        continue;
+      }
+      const n = counts[st] ?? 0;
+      const on = st === selected;
+      const text = color ? `${st} ${num(n)}` : on ? `*${st} ${num(n)}*` : `${st} ${num(n)}`;
+      segs.push({ text: text.padEnd(cw).slice(0, cw), color: on ? "cyan" : n > 0 ? "yellow" : undefined, bold: on || n > 0, dim: !on && n === 0 });
+    }
+    out.push(segs);
+  }
+  return out;
+}
+
 /** The state explorer view. */
 export function StateExplorer({ snap, width, height, color, active = true, focus }: StateExplorerProps) {
   const counts = useMemo(() => summarize(snap).states as StateCounts, [snap]);
@@ -73,11 +103,13 @@ export function StateExplorer({ snap, width, height, color, active = true, focus
     );
   }
 
-  // The diagram, with the selected node and the states that hold sockets coloured.
-  const rows: Seg[][] = diagram.lines.map((l) => [{ text: l }]);
+  // The diagram, with the selected node and the states that hold sockets
+  // coloured; where it does not fit, the same states in a compact grid.
+  const compact = width < diagram.lines.reduce((m, l) => Math.max(m, [...l].length), 0) + 2 || height < diagram.lines.length + 3;
+  const rows: Seg[][] = compact ? compactGrid(counts, state, width, color) : diagram.lines.map((l) => [{ text: l }]);
   const byRow = new Map<number, typeof diagram.nodes>();
   for (const n of diagram.nodes) byRow.set(n.row, [...(byRow.get(n.row) ?? []), n].sort((a, b) => a.column - b.column));
-  for (const [r, nodes] of byRow) {
+  for (const [r, nodes] of compact ? [] : byRow) {
     const text = diagram.lines[r];
     const segs: Seg[] = [];
     let at = 0;

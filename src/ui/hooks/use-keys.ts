@@ -1,65 +1,19 @@
 /**
- * Keyboard dispatch for the session: one useInput at the root (gated on raw
- * mode), handlers registered by the screens in layers; a handler of a higher
+ * Keyboard dispatch for the session: one reader of input at the root (gated
+ * on raw mode; see ../keys.ts), keys taken one per render, handlers
+ * registered by the screens in layers; a handler of a higher
  * layer (a prompt over a screen) sees a key first and returns true when it
  * used it; keys nobody used go to the global handler.
  */
 
-import { type Key, useInput, useStdin } from "ink";
-import { createContext, createElement, type ReactNode, useCallback, useContext, useLayoutEffect, useRef } from "react";
+import { useStdin } from "ink";
+import { createContext, createElement, type ReactNode, useCallback, useContext, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { KeyReader, type KeyPress } from "../keys.ts";
 
-/** A key press, with the keys the session uses named. */
-export interface KeyPress {
-  /** The character typed, "" for special keys. */
-  input: string;
-  up: boolean;
-  down: boolean;
-  left: boolean;
-  right: boolean;
-  enter: boolean;
-  /** Esc, Backspace or Delete. */
-  back: boolean;
-  escape: boolean;
-  /** Backspace or Delete (for text fields). */
-  erase: boolean;
-  tab: boolean;
-  shiftTab: boolean;
-  pageUp: boolean;
-  pageDown: boolean;
-  home: boolean;
-  end: boolean;
-  ctrl: boolean;
-  /** Ctrl-C: always goes to the global handler. */
-  interrupt: boolean;
-}
+export type { KeyPress };
 
 /** A handler returns true when it used the key. */
 export type KeyHandler = (k: KeyPress) => boolean;
-
-/** Turns ink's (input, key) into a KeyPress; j/k count as down/up unless in a text field. */
-export function toKeyPress(input: string, key: Key): KeyPress {
-  const erase = key.backspace || key.delete;
-  const plain = !key.ctrl && !key.meta;
-  return {
-    input: plain ? input : "",
-    up: key.upArrow || (plain && input === "k"),
-    down: key.downArrow || (plain && input === "j"),
-    left: key.leftArrow,
-    right: key.rightArrow,
-    enter: key.return,
-    back: key.escape || erase,
-    escape: key.escape,
-    erase,
-    tab: key.tab && !key.shift,
-    shiftTab: key.tab && key.shift,
-    pageUp: key.pageUp || (key.ctrl && input === "b"),
-    pageDown: key.pageDown || (key.ctrl && input === "f"),
-    home: key.home || (plain && input === "g"),
-    end: key.end || (plain && input === "G"),
-    ctrl: key.ctrl,
-    interrupt: key.ctrl && input === "c",
-  };
-}
 
 /** Key layers: a higher layer sees keys first. */
 export const LAYER = { screen: 1, panel: 2, modal: 3 } as const;
@@ -70,29 +24,10 @@ interface Entry {
   handle: KeyHandler;
 }
 
-const NO_KEY: Key = {
-  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false,
-  home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false,
-  backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false,
-};
-
-/** The key presses in a run of characters that arrived together. */
-export function splitRun(chars: readonly string[], base: Key = NO_KEY): KeyPress[] {
-  return chars.map((c) => {
-    const key: Key = { ...base, ...NO_KEY };
-    const code = c.codePointAt(0)!;
-    if (c === "\r" || c === "\n") key.return = true;
-    else if (c === "\t") key.tab = true;
-    else if (c === "\x7f") key.delete = true;
-    else if (c === "\b") key.backspace = true;
-    else if (code < 0x20) return toKeyPress(String.fromCharCode(code + 96), { ...key, ctrl: true });
-    else return toKeyPress(c, { ...key, shift: c !== c.toLowerCase() });
-    return toKeyPress("", key);
-  });
-}
-
 interface KeyStack {
   push(e: Entry): () => void;
+  /** The number of reads of input so far. */
+  reads(): number;
 }
 
 const KeyContext = createContext<KeyStack | undefined>(undefined);
@@ -107,7 +42,7 @@ export interface KeyProviderProps {
 }
 
 /**
- * Owns the one useInput of the app. Reads keys only when the input stream
+ * Owns the one input reader of the app. Reads keys only when the input stream
  * supports raw mode (a terminal); otherwise renders without keyboard.
  */
 export function KeyProvider({ onUnhandled, onAnyKey, children }: KeyProviderProps) {
@@ -116,31 +51,48 @@ export function KeyProvider({ onUnhandled, onAnyKey, children }: KeyProviderProp
   fallback.current = onUnhandled;
   const observer = useRef(onAnyKey);
   observer.current = onAnyKey;
-  const { isRawModeSupported } = useStdin();
+  const { isRawModeSupported, setRawMode, internal_eventEmitter: events } = useStdin();
   const dispatch = (k: KeyPress) => {
     observer.current?.(k);
     if (k.interrupt) return void fallback.current(k);
     for (const e of [...stack.current]) if (e.handle(k)) return;
     fallback.current(k);
   };
-  useInput((input, key) => {
-    // Keys typed fast (key repeat, tmux send-keys, a paste) can arrive as one
-    // run of characters: take them one at a time, as they were typed.
-    const chars = [...input];
-    if (chars.length > 1 && !key.meta && !key.ctrl) {
-      for (const k of splitRun(chars, key)) dispatch(k);
-      return;
-    }
-    // Esc followed quickly by a letter arrives as one "meta+letter" sequence:
-    // take it as the two keys the user typed (Alt+letter has no use here).
-    if (key.meta && !key.escape && !key.ctrl && /^[\x20-\x7e]$/.test(input)) {
-      dispatch(toKeyPress("", { ...key, meta: false, escape: true }));
-      dispatch(toKeyPress(input, { ...key, meta: false }));
-      return;
-    }
-    dispatch(toKeyPress(input, key));
-  }, { isActive: isRawModeSupported === true });
+  // Keys typed ahead wait their turn: one key, then the render it caused,
+  // then the next, so each key meets the screen the one before it left
+  // (j then Enter opens the item j selected).
+  const queue = useRef<KeyPress[]>([]);
+  const [turn, setTurn] = useState(0);
+  const pump = useRef(() => {});
+  pump.current = () => {
+    const k = queue.current.shift();
+    if (!k) return;
+    dispatch(k);
+    setTurn((t) => t + 1);
+  };
+  useLayoutEffect(() => pump.current(), [turn]);
+  const reader = useRef(new KeyReader());
+  const reads = useRef(0);
+  const live = isRawModeSupported === true;
+  useEffect(() => {
+    if (!live) return;
+    setRawMode(true);
+    // ink's own stream of input events: read whole, with our reader, not ink's per-event key parsing.
+    const onInput = (data: string) => {
+      const idle = queue.current.length === 0;
+      const read = ++reads.current;
+      const at = Date.now();
+      for (const k of reader.current.feed(String(data), at)) queue.current.push({ ...k, read, at });
+      if (idle) pump.current();
+    };
+    events?.on("input", onInput);
+    return () => {
+      events?.removeListener("input", onInput);
+      setRawMode(false);
+    };
+  }, [live, events, setRawMode]);
   const api = useRef<KeyStack>({
+    reads: () => reads.current,
     push(e) {
       stack.current.push(e);
       stack.current.sort((a, b) => b.layer - a.layer || b.seq - a.seq);
@@ -170,4 +122,26 @@ export function useKeyHandler(handler: KeyHandler, layer: number = LAYER.screen,
   // A layout effect: the handler is in place before the frame is drawn, so a
   // key typed right after a screen appears reaches that screen.
   useLayoutEffect(() => (active ? push() : undefined), [active, push]);
+}
+
+/** No human answers a box faster: a key sooner than this after it appeared was typed before. */
+const REACTION_MS = 120;
+
+/**
+ * For a confirmation: returns a test that a key was typed after the calling
+ * component appeared (a later read of input, and not within the reaction
+ * time), so keys typed ahead, pasted or sent by the terminal with the key
+ * that opened it cannot answer it.
+ */
+export function useFreshKeyTest(): (k: KeyPress) => boolean {
+  const stack = useContext(KeyContext);
+  const mark = useRef<{ read: number; at: number } | undefined>(undefined);
+  useLayoutEffect(() => {
+    mark.current = { read: stack?.reads() ?? 0, at: Date.now() };
+  }, [stack]);
+  return (k) => {
+    const m = mark.current;
+    if (!m || k.read === undefined || k.at === undefined) return false;
+    return k.read > m.read && k.at - m.at >= REACTION_MS;
+  };
 }

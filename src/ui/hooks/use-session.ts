@@ -1,12 +1,13 @@
 /**
  * The live state of a guided session: findings, answers (each re-runs
- * diagnose() at once), steps done, commands run and their read-back facts.
+ * diagnose() at once), steps done, probes run and their read-back facts.
  */
 
 import { useCallback, useRef, useState } from "react";
+import { describeFed, feedOutput } from "../../checks/feed.ts";
+import { type ProbePlan, probeLine, type ProbeResult } from "../../checks/mod.ts";
 import type { Check, Finding, Question } from "../../model/finding.ts";
 import type { Snapshot } from "../../model/snapshot.ts";
-import { describeFed, feedOutput, runCommand, type RunLimits } from "../check_runner.ts";
 import type { SessionRecord } from "../export.ts";
 import {
   type AnswerRecord,
@@ -16,10 +17,14 @@ import {
   diffFindings,
   findingKey,
   sortFindings,
+  stepKey,
 } from "../session.ts";
 
 /** Evaluates the rules over the snapshot with the answers given so far. */
 export type DiagnoseFn = (snap: Snapshot, answers: Record<string, string>) => Promise<Finding[]>;
+
+/** Runs a planned probe (src/sources/probes.ts at the edge; a stand-in in tests). */
+export type RunCheckFn = (plan: ProbePlan) => Promise<ProbeResult>;
 
 /** A message for the status line. */
 export interface Status {
@@ -34,8 +39,8 @@ export interface SessionInit {
   diagnose: DiagnoseFn;
   /** Answers given up front (--answer). */
   answers?: Record<string, string>;
-  /** Limits for commands run for checks. */
-  limits?: RunLimits;
+  /** Runs probes; absent, no check can run. */
+  runCheck?: RunCheckFn;
 }
 
 /** The session state and its actions. */
@@ -50,10 +55,12 @@ export interface Session extends SessionRecord {
   /** Records (or with undefined, clears) an answer and re-runs diagnose(). */
   answer(f: Finding, q: Question, value: string | undefined): Promise<Change[]>;
   toggleDone(step: string): void;
-  /** Runs a check's argv, shows its output, reads facts back and re-runs diagnose() when any were added. */
-  runCheck(f: Finding, check: Check, argv: string[], command?: string): Promise<CheckRun>;
-  /** Runs that belong to a check command, newest last. */
-  runsOf(command: string): CheckRun[];
+  /** True when probes can run in this session. */
+  canRun: boolean;
+  /** Runs a check's planned probe, keeps its output, reads facts back (re-running diagnose() when any were added) and marks the check done. */
+  runCheck(f: Finding, index: number, check: Check, plan: ProbePlan): Promise<CheckRun>;
+  /** Runs of one check (by step key), newest last. */
+  runsOf(step: string): CheckRun[];
 }
 
 /** Holds a session's state; re-renders when it changes. */
@@ -120,9 +127,11 @@ export function useSession(init: SessionInit): Session {
     });
   }, []);
 
-  const runCheck = useCallback(async (f: Finding, check: Check, argv: string[], command?: string): Promise<CheckRun> => {
+  const runCheck = useCallback(async (f: Finding, index: number, check: Check, plan: ProbePlan): Promise<CheckRun> => {
+    const step = stepKey(f, "check", index);
     const run: CheckRun = {
-      command: command ?? check.command ?? argv.join(" "),
+      probe: probeLine(plan),
+      step,
       findingTitle: f.title,
       checkTitle: check.title,
       status: "running",
@@ -133,27 +142,32 @@ export function useSession(init: SessionInit): Session {
     };
     setRuns((r) => [...r, run]);
     const replace = (next: CheckRun) => setRuns((r) => r.map((x) => (x === run ? next : x)));
-    const res = await runCommand(argv, init.limits);
+    const runner = init.runCheck;
+    const res: ProbeResult = runner
+      ? await runner(plan).catch((e: Error) => ({ status: "failed" as const, exitCode: null, output: e.message, truncated: false, ms: 0 }))
+      : { status: "failed", exitCode: null, output: "this session cannot run probes", truncated: false, ms: 0 };
     const done: CheckRun = { ...run, ...res };
-    if (res.output.trim()) {
-      const fed = feedOutput(init.snap, run.command, res.output);
+    if (res.status === "done" && res.output.trim()) {
+      const fed = feedOutput(init.snap, run.probe, res.output);
       done.fed = describeFed(fed);
       if (fed.added) {
         try {
-          done.changes = await rediagnose("re-running the rules with the command's output");
+          done.changes = await rediagnose("re-running the rules with the probe's output");
         } catch (e) {
           done.fed += `; the rules failed: ${(e as Error).message}`;
         }
       }
     }
     replace(done);
+    // A check that ran is a step done (x undoes it).
+    if (done.status === "done") setDone((d) => (d.has(step) ? d : new Set(d).add(step)));
     const summary = done.changes ? `: ${describeChanges(done.changes)}` : "";
     setStatus({
-      text: `${run.command}: ${done.status}${done.exitCode !== null ? ` (exit ${done.exitCode})` : ""}${summary}`,
+      text: `${run.probe}: ${done.status}${done.exitCode !== null ? ` (exit ${done.exitCode})` : ""}${summary}`,
       tone: done.status === "done" ? "good" : "bad",
     });
     return done;
-  }, [init.limits, init.snap, rediagnose]);
+  }, [init.runCheck, init.snap, rediagnose]);
 
   const find = useCallback((key: string) => {
     const f = findings.find((x) => findingKey(x) === key);
@@ -177,7 +191,8 @@ export function useSession(init: SessionInit): Session {
     find,
     answer,
     toggleDone,
+    canRun: Boolean(init.runCheck),
     runCheck,
-    runsOf: (command: string) => runs.filter((r) => r.command === command),
+    runsOf: (step: string) => runs.filter((r) => r.step === step),
   };
 }

@@ -5,11 +5,12 @@
 // script installs it); skipped with the reason when it is missing.
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 
-const ROOT = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "..");
+const ROOT = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "..", "..");
 const DENO = path.join(ROOT, "node_modules", ".bin", "deno");
 const SAMPLE = "samples/linux/time-wait-blocks-restart/ss-tan.txt";
 
@@ -18,6 +19,31 @@ const tmuxMissing = spawnSync("tmux", ["-V"], { encoding: "utf8" }).status !== 0
 // touch the user's sessions, and closing one never races the next one's start.
 const tmuxOn = (socket: string, ...args: string[]) => spawnSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
 const SKIP = tmuxMissing ? "tmux is not installed (apt-get install -y tmux)" : false;
+const LIVE_SKIP = process.platform !== "linux"
+  ? "a live session on Linux"
+  : process.getuid?.() !== 0
+  ? "needs root for a network namespace"
+  : spawnSync("python3", ["-V"]).status !== 0
+  ? "needs python3 for the socket helper"
+  : false;
+
+/** A network namespace with a server that leaks 20 CLOSE_WAIT sockets on 127.0.0.1:8080; returns the helper process. */
+function liveNamespace(ns: string) {
+  spawnSync("ip", ["netns", "del", ns]);
+  assert.equal(spawnSync("ip", ["netns", "add", ns]).status, 0);
+  spawnSync("ip", ["-n", ns, "link", "set", "lo", "up"]);
+  const py = [
+    "import socket, time",
+    "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', 8080)); s.listen(64)",
+    "keep = []",
+    "for _ in range(20):",
+    "    c = socket.create_connection(('127.0.0.1', 8080)); a, _ = s.accept(); keep.append(a); c.close()",
+    "time.sleep(120)",
+  ].join("\n");
+  const child = spawn("ip", ["netns", "exec", ns, "python3", "-c", py], { stdio: "ignore" });
+  spawnSync("sleep", ["1"]);
+  return child;
+}
 
 function sh(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
@@ -97,7 +123,8 @@ for (const rt of RUNTIMES) {
     it(`opens a real dump, walks the top finding, answers its question and quits (${rt.name})`, async () => {
       const notReady = rt.ready();
       assert.equal(notReady, undefined, notReady);
-      const t = terminal(rt.name, `${rt.command} ${SAMPLE}`);
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-e2e-home-"));
+      const t = terminal(rt.name, `HOME=${sh(home)} ${rt.command} ${SAMPLE}`);
       try {
         // The overview: the finding is on the first screen, selected.
         let s = await t.until(/›WARN  TIME_WAIT sockets hold a server port/);
@@ -147,12 +174,25 @@ for (const rt of RUNTIMES) {
         s = await t.until(/›CRIT  TIME_WAIT sockets hold a server port.* 77% ▲/);
         fits(s);
 
-        // q quits and gives the terminal back (the alternate screen is left).
+        // e exports to the home directory by default.
+        t.keys("e");
+        s = await t.until(/File: .*tcpdoc-session-\d{8}-\d{6}\.md/);
+        t.keys("Enter");
+        await t.until(/saved the session to/);
+
+        // q quits and gives the terminal back (the alternate screen is left),
+        // says where it exported, with analyze's exit code: 1, a warning or
+        // worse was found.
         t.keys("q");
-        s = await t.until(/TCPDOC-EXIT=0/);
+        s = await t.until(/TCPDOC-EXIT=1/);
         assert.doesNotMatch(s, /\[Overview\]/);
+        assert.match(s.replace(/\n/g, ""), /tcpdoc: session exported to \/\S+tcpdoc-session-\d{8}-\d{6}\.md/);
+        const exported = fs.readdirSync(home).filter((f) => f.startsWith("tcpdoc-session-"));
+        assert.equal(exported.length, 1);
+        assert.match(fs.readFileSync(path.join(home, exported[0]), "utf8"), /^# tcpdoc session/);
       } finally {
         t.close();
+        fs.rmSync(home, { recursive: true, force: true });
       }
     });
 
@@ -166,9 +206,45 @@ for (const rt of RUNTIMES) {
         t.keys("?");
         await t.until(/Keys/);
         t.keys("Escape", "q");
-        await t.until(/TCPDOC-EXIT=0/);
+        await t.until(/TCPDOC-EXIT=1/);
       } finally {
         t.close();
+      }
+    });
+
+    it(`runs a check's probe in a live session after the confirmation (${rt.name})`, { skip: LIVE_SKIP }, async () => {
+      const notReady = rt.ready();
+      assert.equal(notReady, undefined, notReady);
+      const ns = `tcpdoc-e2e-${rt.name}-${process.pid}`;
+      const helper = liveNamespace(ns);
+      const t = terminal(`${rt.name}-live`, `ip netns exec ${ns} ${rt.command} --no-user-rules`);
+      try {
+        let s = await t.until(/›\S+ +CLOSE_WAIT sockets pile up/);
+        assert.match(s, /live/);
+        // j and Enter in one write: the finding j selects is the one that opens.
+        t.keys("Enter");
+        s = await t.until(/What is wrong/);
+        for (let i = 0; i < 12 && !/› +\[ \] 1\. List the CLOSE_WAIT/.test(t.screen()); i++) {
+          t.keys("j");
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        t.keys("Enter");
+        s = await t.until(/r: run the probe here/);
+        assert.match(s, /Probe +sockets state=CLOSE_WAIT/);
+        t.keys("r");
+        s = await t.until(/Run this probe on this machine\?/);
+        assert.match(s, /\/proc\/net\/tcp6/);
+        await new Promise((r) => setTimeout(r, 300));
+        t.keys("y");
+        await t.until(/Output of sockets state=CLOSE_WAIT \(done/);
+        s = await t.until(/CLOSE-WAIT +\d+ +\d+ +127\.0\.0\.1:8080 +127\.0\.0\.1:\d+ +users:/);
+        fits(s);
+        t.keys("q");
+        await t.until(/TCPDOC-EXIT=1/);
+      } finally {
+        t.close();
+        helper.kill("SIGKILL");
+        spawnSync("ip", ["netns", "del", ns]);
       }
     });
 

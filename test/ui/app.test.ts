@@ -1,25 +1,26 @@
 // The guided session (src/ui) rendered with ink-testing-library, under Node
-// and Deno: overview, walkthrough, answers that re-run diagnose(), checks,
-// help, export, 80x24 frames and NO_COLOR. Inputs are real dumps from samples/.
+// and Deno: overview, walkthrough, answers that re-run diagnose(), checks and
+// their probes, help, export, 80x24 frames and NO_COLOR. Inputs are real
+// dumps from samples/.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { createElement } from "react";
 import { render } from "ink-testing-library";
-import { readInputs } from "../src/ingest/mod.ts";
-import type { Finding } from "../src/model/finding.ts";
-import type { Snapshot } from "../src/model/snapshot.ts";
-import { App, type AppProps } from "../src/ui/app.tsx";
-import { feedOutput, fillPlaceholders, runnableCheck, runCommand, splitShellWords } from "../src/ui/check_runner.ts";
-import { splitRun } from "../src/ui/hooks/use-keys.ts";
+import { readInputs } from "../../src/ingest/mod.ts";
+import type { Finding } from "../../src/model/finding.ts";
+import type { Snapshot } from "../../src/model/snapshot.ts";
+import { App, type AppProps } from "../../src/ui/app.tsx";
+import { feedOutput } from "../../src/checks/feed.ts";
+import type { ProbePlan } from "../../src/checks/mod.ts";
 import * as fs from "node:fs";
-import { itemSpans, moveCursor } from "../src/ui/hooks/use-doc-cursor.ts";
-import { line } from "../src/ui/lines.ts";
-import { diffFindings, findingKey } from "../src/ui/session.ts";
-import { sessionEngine } from "../src/ui/engine.ts";
-import { ruleLoadOptions } from "../src/sources/rule_files.ts";
+import { itemSpans, moveCursor } from "../../src/ui/hooks/use-doc-cursor.ts";
+import { line } from "../../src/ui/lines.ts";
+import { diffFindings, findingKey } from "../../src/ui/session.ts";
+import { sessionEngine } from "../../src/ui/engine.ts";
+import { ruleLoadOptions } from "../../src/sources/rule_files.ts";
 
-const ROOT = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "..");
+const ROOT = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "..", "..");
 const sample = (...p: string[]) => path.join(ROOT, "samples", ...p);
 
 const KEY = { enter: "\r", esc: "\x1b", down: "\x1b[B", up: "\x1b[A", tab: "\t", end: "G" } as const;
@@ -68,7 +69,7 @@ function scriptedDiagnose(calls: Record<string, string>[]) {
       evidence: { figures: { "sockets in CLOSE_WAIT": closeWait }, groups: [{ by: "local port", key: String(port), count: closeWait }], sockets: [] },
       questions: [{ id: "fd-limit-hit", text: "Does the application log \"Too many open files\"?", kind: "yes-no" }],
       checks: [
-        { title: "Count CLOSE_WAIT per process", command: "ss -tanp state close-wait", lookFor: "One process holding most of them.", readOnly: true, platforms: ["linux"] },
+        { title: "Count CLOSE_WAIT per process", command: "ss -tanp state close-wait", lookFor: "One process holding most of them.", readOnly: true, platforms: ["linux"], probe: { id: "sockets", params: { state: "close-wait" } } },
         { title: "Compare open files with the limit", command: "ls /proc/PID/fd | wc -l", lookFor: "A count near ulimit -n.", readOnly: true, platforms: ["linux"] },
       ],
       fixes: [{ title: "Close the socket when the peer closes", steps: ["Find where the code reads EOF and add close()."], caveats: ["A restart only buys time."] }],
@@ -335,7 +336,7 @@ describe("App walkthrough", () => {
     await s.until(/\[x\] 1\. Count CLOSE_WAIT per process/);
     await s.press(KEY.enter);
     const f = await s.until(/Check 1 of 2/);
-    assert.match(f, /Not run by tcpdoc: commands run on a live session only/);
+    assert.match(f, /Not run by tcpdoc: probes run in a live session only/);
     await s.press("n");
     await s.until(/Check 2 of 2/);
     assert.match(s.frame(), /ls \/proc\/PID\/fd \| wc -l/);
@@ -346,36 +347,70 @@ describe("App walkthrough", () => {
     s.unmount();
   });
 
-  it("App runs a read-only check on a live session only after the confirmation screen", async () => {
+  it("App runs a check's probe in a live session only after the confirmation, which shows exactly what it does", async () => {
     const snap = readInputs([sample("linux", "close-wait-leak", "ss-tanp.txt")]);
     snap.live = true;
-    const calls: Record<string, string>[] = [];
-    const base = scriptedDiagnose(calls);
-    const diagnose = async (sn: Snapshot, a: Record<string, string>) =>
-      (await base(sn, a)).map((f) =>
-        f.rule === "close-wait-leak"
-          ? { ...f, checks: [{ title: "Read the socket summary", command: "cat /proc/net/sockstat", lookFor: "TCP inuse", readOnly: true, platforms: ["linux"] }] }
-          : f
-      );
-    const s = await session({ snap, diagnose, platform: "linux" }, 60);
+    const plans: ProbePlan[] = [];
+    const runCheck = (plan: ProbePlan) => {
+      plans.push(plan);
+      return Promise.resolve({ status: "done" as const, exitCode: null, output: "TCP: inuse 3 orphan 0 tw 0 alloc 3 mem 1\nnet.ipv4.tcp_fin_timeout = 17\n", truncated: false, ms: 3 });
+    };
+    const s = await session({ snap, runCheck, platform: "linux" }, 40);
     await s.press(KEY.enter);
     await s.until(/What is wrong/);
     await s.press(KEY.down);
     await s.until(/› +\[ \] 1\./);
     await s.press(KEY.enter);
-    await s.until(/r: run it here/);
+    await s.until(/r: run the probe here/);
+    assert.match(s.frame(), /Probe +sockets state=CLOSE_WAIT/);
+    assert.match(s.frame(), /\/proc\/net\/tcp6/);
     await s.press("r");
-    let f = await s.until(/Run this command on this machine\?/);
-    assert.match(f, /\$ cat \/proc\/net\/sockstat/);
+    let f = await s.until(/Run this probe on this machine\?/);
+    assert.match(f, /probe: sockets state=CLOSE_WAIT/);
+    assert.match(f, /reads \(nothing is run\):/);
     assert.match(f, /y: run it/);
+    await tick(150);
     await s.press("n");
-    await s.until(/^(?![\s\S]*Run this command)/);
+    await s.until(/^(?![\s\S]*Run this probe)/);
     await s.press("r");
-    await s.until(/Run this command/);
+    await s.until(/Run this probe/);
+    await tick(150);
     await s.press("y");
-    f = await s.until(/Output \(/);
-    assert.match(f, /Output \((done|failed)/);
-    if (process.platform === "linux") assert.match(f, /TCP: inuse/);
+    f = await s.until(/Output of sockets/);
+    assert.equal(plans.length, 1);
+    assert.equal(plans[0].probe.id, "sockets");
+    assert.deepEqual(plans[0].params, { state: "CLOSE_WAIT" });
+    assert.match(f, /TCP: inuse 3/);
+    assert.match(f, /\[x\] done/, "running a check marks it done");
+    assert.match(f, /read back .*1 sysctls/);
+    s.unmount();
+  });
+
+  it("App takes no y that arrived with the r that opened the confirmation (typed ahead, pasted or a terminal reply)", async () => {
+    const snap = readInputs([sample("linux", "close-wait-leak", "ss-tanp.txt")]);
+    snap.live = true;
+    let runs = 0;
+    const runCheck = () => (runs++, Promise.resolve({ status: "done" as const, exitCode: null, output: "x\n", truncated: false, ms: 1 }));
+    const s = await session({ snap, runCheck, platform: "linux" }, 40);
+    await s.press(KEY.enter);
+    await s.until(/What is wrong/);
+    await s.press(KEY.down);
+    await s.until(/› +\[ \] 1\./);
+    await s.press(KEY.enter);
+    await s.until(/r: run the probe here/);
+    s.stdin.write("ry");
+    await s.until(/Run this probe/);
+    s.stdin.write("y"); // at once: before anyone could read the box
+    await tick(200);
+    assert.equal(runs, 0, "nothing ran");
+    assert.match(s.frame(), /Run this probe/);
+    s.unmount();
+  });
+
+  it("App says how to run a check when r is pressed in the finding list", async () => {
+    const s = await session();
+    await s.press("r");
+    await s.until(/r runs a check: open this finding with Enter/);
     s.unmount();
   });
 });
@@ -391,7 +426,7 @@ describe("App keys and views", () => {
     s.unmount();
   });
 
-  it("App switches views with Tab: states with counts, rules, back to the overview", async () => {
+  it("App switches views with Tab: states with counts, rules, input lines, back to the overview", async () => {
     const s = await session();
     await s.press(KEY.tab);
     const f = await s.until(/\[States\]/);
@@ -403,6 +438,8 @@ describe("App keys and views", () => {
     await s.until(/pick a state/);
     await s.press(KEY.tab);
     await s.until(/\[Rules\][\s\S]*close-wait-leak/);
+    await s.press(KEY.tab);
+    await s.until(/\[Input\][\s\S]*Lines not understood: 0/);
     await s.press(KEY.tab);
     await s.until(/\[Overview\]/);
     s.unmount();
@@ -418,7 +455,7 @@ describe("App keys and views", () => {
 
   it("App exports the session as Markdown with answers and steps", async () => {
     let written: { file: string; text: string } | undefined;
-    const s = await session({ writeExport: (file, text) => void (written = { file, text }) }, 80);
+    const s = await session({ writeExport: (file, text) => void (written = { file, text }), exportPath: "/home/u/tcpdoc-session.md" }, 80);
     await s.press(KEY.enter);
     await s.until(/What is wrong/);
     await s.press(KEY.enter);
@@ -434,11 +471,11 @@ describe("App keys and views", () => {
     await s.press(KEY.enter);
     await s.until(/saved the session to/);
     assert.ok(written, "the export was written");
-    assert.match(written.file, /^tcpdoc-session-\d{8}-\d{6}\.md$/);
+    assert.equal(written.file, "/home/u/tcpdoc-session.md");
     assert.match(written.text, /^# tcpdoc session/);
     assert.match(written.text, /### CRITICAL: CLOSE_WAIT piles up on port 8080/);
     assert.match(written.text, /\| Does the application log "Too many open files"\? \(`fd-limit-hit`\) \| yes \|/);
-    assert.match(written.text, /- \[x\] Check: Count CLOSE_WAIT per process/);
+    assert.match(written.text, /- \[x\] Check: Count CLOSE\\_WAIT per process/);
     assert.match(written.text, /- \[ \] Fix: Close the socket when the peer closes/);
     s.unmount();
   });
@@ -488,6 +525,30 @@ describe("App in 80x24", () => {
   });
 });
 
+describe("App shows outside text inert", () => {
+  it("App shows a finding and check whose text holds escape sequences as visible escapes, never raw", async () => {
+    const osc = "\x1b]52;c;?\x07";
+    const base = scriptedDiagnose([]);
+    const diagnose = async (sn: Snapshot, a: Record<string, string>) =>
+      (await base(sn, a)).map((f) => ({ ...f, title: `${f.title} ${osc}`, checks: f.checks.map((c) => ({ ...c, title: `${c.title} ${osc}`, command: `${c.command} \u009b2J` })) }));
+    const s = await session({ diagnose, color: true }, 40);
+    const frames = [s.lastFrame() ?? ""];
+    await s.press(KEY.enter);
+    await s.until(/What is wrong/);
+    frames.push(s.lastFrame() ?? "");
+    await s.press(KEY.down);
+    await s.until(/› +\[ \] 1\./);
+    await s.press(KEY.enter);
+    await s.until(/Check 1 of 2/);
+    frames.push(s.lastFrame() ?? "");
+    for (const f of frames) {
+      assert.ok(!f.includes("\x1b]") && !f.includes("\x07") && !f.includes("\u009b"), "no raw OSC, BEL or C1 reaches the terminal");
+    }
+    assert.match(plain(frames[2]), /\\x1b\]52;c;\?\\x07/);
+    s.unmount();
+  });
+});
+
 describe("App colour", () => {
   it("App prints no escape codes when colour is off (NO_COLOR)", async () => {
     const s = await session({ color: false });
@@ -508,65 +569,14 @@ describe("App colour", () => {
     chalk.level = 1;
     try {
       const s = await session({ color: true });
-      assert.ok((s.lastFrame() ?? "").includes("\x1b["), "escape codes present");
+      const f = s.lastFrame() ?? "";
+      assert.ok(f.includes("\x1b["), "escape codes present");
+      const row = f.split("\n").find((l) => l.includes("CLOSE_WAIT piles up"))!;
+      assert.ok(row.includes("\x1b[7m"), "the selected finding is an inverse bar");
       s.unmount();
     } finally {
       chalk.level = level;
     }
-  });
-});
-
-describe("check runner", () => {
-  it("splitShellWords() splits quotes and escapes like a shell", () => {
-    assert.deepEqual(splitShellWords(`ss -tan 'state' "close-wait" a\\ b`), ["ss", "-tan", "state", "close-wait", "a b"]);
-    assert.deepEqual(splitShellWords(`sysctl net.ipv4.tcp_fin_timeout`), ["sysctl", "net.ipv4.tcp_fin_timeout"]);
-  });
-
-  it("splitShellWords() refuses what needs a shell", () => {
-    for (const cmd of ["ss -tan | wc -l", "ss > out", "a; b", "a && b", "echo `id`", "echo $(id)", "ls /proc/*/fd", "echo \"$HOME\"", "cat 'x"]) {
-      assert.throws(() => splitShellWords(cmd), SyntaxError, cmd);
-    }
-  });
-
-  it("runnableCheck() runs only read-only known commands on live sessions", () => {
-    const c = (command: string, readOnly = true) => ({ title: "t", command, lookFor: "", readOnly, platforms: ["linux"] });
-    assert.deepEqual(runnableCheck(c("ss -tanp state close-wait"), true, "linux"), {
-      ok: true,
-      argv: ["ss", "-tanp", "state", "close-wait"],
-      command: "ss -tanp state close-wait",
-      filled: {},
-    });
-    assert.equal(runnableCheck(c("ss -tan"), false, "linux").ok, false);
-    assert.equal(runnableCheck(c("ss -tan"), true, "macos").ok, false);
-    assert.equal(runnableCheck(c("ss -tan", false), true, "linux").ok, false);
-    assert.equal(runnableCheck(c("sysctl -w net.ipv4.tcp_tw_reuse=1"), true, "linux").ok, false);
-    assert.equal(runnableCheck(c("sysctl net.ipv4.tcp_tw_reuse=1"), true, "linux").ok, false);
-    assert.equal(runnableCheck(c("sudo ss -tan"), true, "linux").ok, false);
-    assert.equal(runnableCheck(c("rm -rf /tmp/x"), true, "linux").ok, false);
-    assert.equal(runnableCheck(c("dmesg | grep -i 'SYN flooding'"), true, "linux").ok, false);
-    assert.equal(runnableCheck(c("sysctl net.ipv4.ip_local_port_range"), true, "linux").ok, true);
-    assert.equal(runnableCheck(c("ss -ltnp '( sport = :PORT )'"), true, "linux").ok, false, "a placeholder nobody filled");
-    const filled = runnableCheck(c("ss -ltnp '( sport = :PORT )'"), true, "linux", { port: 8080 });
-    assert.ok(filled.ok);
-    assert.deepEqual(filled.argv, ["ss", "-ltnp", "( sport = :8080 )"]);
-  });
-
-  it("fillPlaceholders() takes PORT, PID and addresses from the evidence figures", () => {
-    assert.equal(fillPlaceholders("ls /proc/PID/fd", { top_process: "node (pid 28672)" }).command, "ls /proc/28672/fd");
-    assert.deepEqual(fillPlaceholders("nc -vz -w 3 HOST PORT", { destination: "10.0.0.5:443" }).filled, { HOST: "10.0.0.5", PORT: "443" });
-    assert.equal(fillPlaceholders("ss -tni dst PEER", { peer: "[2001:db8::1]:443" }).command, "ss -tni dst 2001:db8::1");
-    assert.deepEqual(fillPlaceholders("journalctl -u SERVICE", {}).missing, ["SERVICE"]);
-    assert.equal(fillPlaceholders("ss -tan state TIME_WAIT", { port: 1 }).command, "ss -tan state TIME_WAIT");
-  });
-
-  it("runCommand() caps output and enforces the timeout", async () => {
-    const capped = await runCommand([process.execPath, "-e", "process.stdout.write('x'.repeat(100000))"], { maxBytes: 1000 });
-    assert.equal(capped.output.length, 1000);
-    assert.equal(capped.truncated, true);
-    const slow = await runCommand([process.execPath, "-e", "setTimeout(() => {}, 5000)"], { timeoutMs: 200 });
-    assert.equal(slow.status, "timeout");
-    const missing = await runCommand(["tcpdoc-no-such-command"]);
-    assert.equal(missing.status, "failed");
   });
 });
 
@@ -593,17 +603,6 @@ describe("check output read back", () => {
 });
 
 describe("keys", () => {
-  it("splitRun() takes keys that arrived together one at a time", () => {
-    const ks = splitRun([..."jj\r\x7fq"]);
-    assert.deepEqual(ks.map((k) => [k.down, k.enter, k.erase, k.input]), [
-      [true, false, false, "j"],
-      [true, false, false, "j"],
-      [false, true, false, ""],
-      [false, false, true, ""],
-      [false, false, false, "q"],
-    ]);
-  });
-
   it("App moves once per j even when several arrive in one read (key repeat)", async () => {
     const e = await realEngine();
     const snap = readInputs([sample("linux", "close-wait-leak", "ss-tanp.txt")]);

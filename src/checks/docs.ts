@@ -1,0 +1,36 @@
+/**
+ * The probe catalogue and the placeholder vocabulary in Markdown, for
+ * docs/rule-authoring.md (between the `checks:begin` and `checks:end`
+ * markers); a test checks the file is current.
+ */
+
+import { COUNTER_NAMES, MAX_SECONDS, SYSCTL_KEYS, TYPE_WORDS } from "./params.ts";
+import { PLACEHOLDERS } from "./placeholders.ts";
+import { PROBES } from "./probes.ts";
+
+const PLATFORMS = ["linux", "macos", "freebsd", "windows"] as const;
+
+function cell(s: string): string {
+  return s.replace(/\|/g, "\\|");
+}
+
+/** The generated part of the rule-authoring guide's section on checks. */
+export function checksMarkdown(): string {
+  const out: string[] = ["### Probes", "", "| probe | what it does | parameters | runs on |", "|---|---|---|---|"];
+  for (const p of PROBES) {
+    const params = Object.entries(p.params).map(([k, s]) => `\`${k}\`${s.required ? "" : "?"}: ${s.type}`).join(", ") || "none";
+    const on = PLATFORMS.filter((pl) => p.on[pl]).map((pl) => {
+      const a = p.on[pl]!({ pid: 1234, keys: ["fs.file-max"], names: ["TcpActiveOpens"], seconds: 5 });
+      return a.kind === "read" ? `${pl} (reads /proc)` : `${pl} (\`${a.argv[0]}\`)`;
+    });
+    out.push(`| \`${p.id}\` | ${cell(p.help)} | ${cell(params)} | ${on.join(", ")} |`);
+  }
+  out.push("", "Parameter types (`?` marks an optional parameter):", "");
+  for (const [t, w] of Object.entries(TYPE_WORDS)) if (t !== "name") out.push(`- \`${t}\`: ${w}`);
+  out.push("", `Watches and deltas last at most ${MAX_SECONDS} s.`, "");
+  out.push(`Kernel settings a probe reads: ${SYSCTL_KEYS.map((k) => `\`${k}\``).join(", ")}.`, "");
+  out.push(`Counters a probe reads: ${COUNTER_NAMES.map((k) => `\`${k}\``).join(", ")}.`, "");
+  out.push("### Placeholders", "", "| placeholder | type | filled from the finding's evidence |", "|---|---|---|");
+  for (const p of PLACEHOLDERS) out.push(`| \`${p.name}\` | ${p.type} | ${cell(p.help)} |`);
+  return out.join("\n") + "\n";
+}
