@@ -3,7 +3,7 @@
  * between two diagnoses, steps and answers, and the overview's tallies.
  */
 
-import { normalizeAnswers, rankFindings, type Rule } from "../engine/mod.ts";
+import { AnswerError, normalizeAnswer as engineAnswer, rankFindings } from "../engine/mod.ts";
 import type { Finding, Question } from "../model/finding.ts";
 import type { Snapshot } from "../model/snapshot.ts";
 import { NONE } from "../model/socket_table.ts";
@@ -118,14 +118,14 @@ export interface CheckRun {
  * keeps; undefined when the engine would not take it as that kind.
  */
 export function normalizeAnswer(q: Question, raw: string): string | undefined {
-  const v = raw.trim();
-  if (!v) return undefined;
-  if (q.kind === "choice") return q.choices?.find((c) => c.toLowerCase() === v.toLowerCase());
-  if (q.kind === "text") return v;
-  const asked = [{ questions: [{ id: q.id, text: q.text, kind: q.kind }] }] as unknown as Rule[];
-  const typed = normalizeAnswers({ [q.id]: v }, asked)[q.id];
-  if (q.kind === "yes-no") return typed === true ? "yes" : typed === false ? "no" : undefined;
-  return typeof typed === "number" ? String(typed) : undefined;
+  let typed: boolean | number | string;
+  try {
+    typed = engineAnswer(q, raw);
+  } catch (e) {
+    if (e instanceof AnswerError) return undefined;
+    throw e;
+  }
+  return typeof typed === "boolean" ? (typed ? "yes" : "no") : String(typed);
 }
 
 /** A count per key, largest first. */

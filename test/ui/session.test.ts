@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadRuleSet, Diagnoser, normalizeAnswers, type Rule } from "../../src/engine/mod.ts";
+import { AnswerError, Diagnoser, loadRuleSet, normalizeAnswers, type Rule } from "../../src/engine/mod.ts";
 import { readInputs, snapshotFromTexts } from "../../src/ingest/mod.ts";
 import type { Finding, Question } from "../../src/model/finding.ts";
 import { exitCodeFor } from "../../src/ui/app.tsx";
@@ -52,15 +52,24 @@ describe("answers", () => {
   const yn: Question = { id: "q", text: "?", kind: "yes-no" };
   const n: Question = { id: "n", text: "?", kind: "number" };
   it("normalizeAnswer() accepts exactly what --answer accepts", () => {
+    const engine = (q: Question, v: string) => {
+      try {
+        const t = normalizeAnswers({ [q.id]: v }, [{ questions: [q] }] as unknown as Rule[])[q.id];
+        return typeof t === "boolean" ? (t ? "yes" : "no") : String(t);
+      } catch (e) {
+        if (e instanceof AnswerError) return undefined;
+        throw e;
+      }
+    };
     for (const v of ["y", "yes", "true", "1", "on", "Y", "n", "no", "false", "0", "off", "maybe", "2", ""]) {
-      const engine = normalizeAnswers({ q: v }, [{ questions: [yn] }] as unknown as Rule[]).q;
-      const ui = normalizeAnswer(yn, v);
-      assert.equal(ui, engine === true ? "yes" : engine === false ? "no" : undefined, JSON.stringify(v));
+      assert.equal(normalizeAnswer(yn, v), engine(yn, v), JSON.stringify(v));
     }
+    assert.equal(normalizeAnswer(yn, "On"), "yes");
+    assert.equal(normalizeAnswer(yn, "maybe"), undefined);
     for (const v of ["5", "1e3", "0.5", " 7 ", "x", "-2"]) {
-      const engine = normalizeAnswers({ n: v }, [{ questions: [n] }] as unknown as Rule[]).n;
-      assert.equal(normalizeAnswer(n, v), typeof engine === "number" ? String(engine) : undefined, JSON.stringify(v));
+      assert.equal(normalizeAnswer(n, v), engine(n, v), JSON.stringify(v));
     }
+    assert.equal(normalizeAnswer(n, "x"), undefined);
   });
 });
 
