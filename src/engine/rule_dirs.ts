@@ -47,9 +47,10 @@ export function isRuleFileName(name: string): boolean {
   return /\.ya?ml$/.test(name) && !name.startsWith("_") && !/\.test\.ya?ml$/.test(name);
 }
 
-/** Rule files in a directory, sorted; [] when it does not exist. */
+/** Rule files in a directory, sorted; [] when it does not exist. A rule file given instead of a directory (--rules FILE) is itself. */
 export function ruleFilesIn(dir: string): string[] {
   try {
+    if (fs.statSync(dir).isFile()) return [dir];
     return fs.readdirSync(dir).filter(isRuleFileName).sort().map((n) => path.join(dir, n));
   } catch {
     return [];
