@@ -135,7 +135,7 @@ export async function runCase(rule: Rule, conditions: Map<string, Record<string,
 /**
  * Runs the test cases of the rules in `paths` (rule files or directories;
  * the built-in rules when empty). Rules that cannot be loaded or test files
- * that are invalid come back in `errors`; a built-in rule without tests is a
+ * that are invalid come back in `errors`; a rule without a test file is a
  * failed case.
  */
 export async function runRuleTests(paths: string[], o: LoadOptions = {}): Promise<{ results: CaseResult[]; errors: RuleFileError[] }> {
@@ -163,7 +163,7 @@ export async function runRuleTests(paths: string[], o: LoadOptions = {}): Promis
     }
     const tf = testFileFor(file);
     if (!tf) {
-      if (isBuiltin) results.push({ rule: r.rule.id, file, name: "(no test file)", ok: false, problems: [`built-in rule has no ${path.basename(file).replace(/\.ya?ml$/, ".test.yaml")}`] });
+      results.push({ rule: r.rule.id, file, name: "(no test file)", ok: false, problems: [`no test file: write ${path.basename(file).replace(/\.ya?ml$/, ".test.yaml")} beside the rule`] });
       continue;
     }
     const t = readTestFile(tf);
