@@ -68,6 +68,8 @@ export interface ReadOptions {
    * the split at the line after the one that holds byte `at`.
    */
   _inline?: { probe: number; at: number };
+  /** Read into this snapshot (e.g. a live one, to add an application log) instead of a new one. */
+  into?: Snapshot;
 }
 
 /** Files this big or bigger are read on two threads when the machine has two cores. */
@@ -214,7 +216,7 @@ function describeOpenError(e: unknown): string {
  */
 export function readInputs(paths: string[], progress?: Progress, options: ReadOptions = {}): Snapshot {
   const readAheadFrom = options.readAheadFrom ?? READ_AHEAD_FROM;
-  const snap = emptySnapshot();
+  const snap = options.into ?? emptySnapshot();
   for (const path of paths) {
     const ing = new Ingestor(snap, path, PARSERS);
     if (path === "-") {
