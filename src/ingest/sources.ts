@@ -3,6 +3,7 @@
 import * as fs from "node:fs";
 import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from "node:worker_threads";
 import { emptySnapshot, type Snapshot } from "../model/snapshot.ts";
+import { binaryOffset } from "./decode.ts";
 import { Ingestor } from "./ingest.ts";
 import { readAhead, type ReadAhead, type ReadAheadJob } from "./read_ahead.ts";
 import { PARSERS } from "./registry.ts";
@@ -51,6 +52,10 @@ function readFd(fd: number, ing: Ingestor, path: string, total: number | undefin
       throw new InputError(path, `cannot read: ${(e as Error).message}`);
     }
     if (n === 0) break;
+    if (pos === 0) {
+      const at = binaryOffset(buf.subarray(0, n));
+      if (at !== -1) throw new InputError(path, `is a binary file (a NUL byte at offset ${at}), not a text dump: give the output of ss, netstat or the like as text`);
+    }
     for (let i = 0; i < n; i += CHUNK) ing.push(buf.subarray(i, Math.min(n, i + CHUNK)));
     pos += n;
     progress?.(path, pos, total);
