@@ -5,10 +5,10 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { OPTIONS } from "../src/cli/options.ts";
-import { VERSION } from "../src/cli/version.ts";
+import { FLAG_NAMES, flagName } from "../../src/cli/options.ts";
+import { VERSION } from "../../src/cli/version.ts";
 
-const ROOT = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "..");
+const ROOT = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "..", "..");
 const DENO = path.join(ROOT, "node_modules", ".bin", "deno");
 
 function node(args: string[], input?: string) {
@@ -37,7 +37,7 @@ describe("tcpdoc --help and --version", () => {
   it("--help lists every option of the option table", () => {
     const r = node(["--help"]);
     assert.equal(r.status, 0);
-    for (const o of OPTIONS) assert.match(r.stdout, new RegExp(`--${o.name}\\b`));
+    for (const k of FLAG_NAMES) assert.match(r.stdout, new RegExp(`--${flagName(k)}\\b`));
   });
   it("--version matches package.json", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
