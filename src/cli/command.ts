@@ -36,5 +36,7 @@ export interface CommandSpec {
   /** What shell completion offers for its arguments: files, command names, states and rule ids, or fixed words. */
   complete: "files" | "none" | "commands" | "states-and-rules" | readonly string[];
   examples: readonly string[];
+  /** False for commands no config key affects (help, completion): they read no config file. */
+  config?: false;
   run(ctx: Context): Promise<number> | number;
 }

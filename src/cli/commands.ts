@@ -170,6 +170,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     arity: [0, 2],
     complete: "commands",
     examples: ["tcpdoc help rules test"],
+    config: false,
     run: help,
   },
   {
@@ -184,6 +185,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     arity: [1, 1],
     complete: SHELLS,
     examples: ["tcpdoc completion bash > ~/.local/share/bash-completion/completions/tcpdoc"],
+    config: false,
     run: (ctx) => {
       const shell = ctx.positionals[0];
       if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`"tcpdoc completion" knows ${SHELLS.join(" and ")}, not "${shell}"`);

@@ -66,7 +66,8 @@ export async function loadConfig(explicit: string | undefined, env: Record<strin
     }
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    if (explicit === undefined && (e as { code?: string }).code === "ENOENT") return none;
+    const code = (e as { code?: string }).code;
+    if (explicit === undefined && (code === "ENOENT" || code === "ENOTDIR")) return none;
     throw ioError(e, file, "read the config file");
   }
   return { file, ...(await parseConfig(text, file)) };
@@ -74,30 +75,14 @@ export async function loadConfig(explicit: string | undefined, env: Record<strin
 
 /** Parses config text; `file` names it in errors. */
 export async function parseConfig(text: string, file: string): Promise<{ values: Partial<Flags>; answers: Record<string, string> }> {
-  const { parseDocument, LineCounter, isMap, isScalar, isSeq } = await import("yaml");
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true });
-  const at = (offset: number | undefined) => {
-    const p = lc.linePos(offset ?? 0);
-    return `${inert(file)}:${p.line}:${p.col}`;
-  };
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    throw new UsageError(`${at(e.pos[0])}: ${inert(e.message.split("\n")[0])}`, "config");
-  }
+  const { readYamlMapping } = await import("./yaml_mapping.ts");
   const values: Partial<Flags> = {};
   const answers: Record<string, string> = {};
-  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return { values, answers };
-  if (!isMap(doc.contents)) throw new UsageError(`${at(doc.contents.range?.[0])}: the config file must be a mapping of key: value`, "config");
   const byKey = new Map<string, FlagName>(FLAG_NAMES.filter((k) => OPTIONS[k].config).map((k) => [flagName(k), k]));
   const known = [...byKey.keys(), ALLOWED_PORTS_QUESTION];
-  for (const pair of doc.contents.items) {
-    const keyNode = pair.key;
-    const key = isScalar(keyNode) ? String(keyNode.value) : "";
-    const where = at(isScalar(keyNode) ? keyNode.range?.[0] : undefined);
-    const v = pair.value;
+  for (const { key, value, where } of readYamlMapping(text, file, "config")) {
     if (key === ALLOWED_PORTS_QUESTION) {
-      const items = isSeq(v) ? v.items.map((i) => (isScalar(i) ? String(i.value) : "")) : isScalar(v) ? String(v.value).split(",") : [""];
+      const items = Array.isArray(value) ? value.map(String) : typeof value === "string" || typeof value === "number" ? String(value).split(",") : [""];
       const ports = items.map((s) => s.trim());
       const bad = ports.find((p) => !/^\d{1,5}(-\d{1,5})?$/.test(p));
       if (bad !== undefined) {
@@ -110,9 +95,9 @@ export async function parseConfig(text: string, file: string): Promise<{ values:
     if (!flag) {
       throw new UsageError(`${where}: unknown key "${inert(key)}"${didYouMean(key, known)}; the keys are ${known.join(", ")}`, "config");
     }
-    if (!isScalar(v) || typeof v.value !== "string") throw new UsageError(`${where}: ${key} takes a word, not ${isSeq(v) ? "a list" : isMap(v) ? "a mapping" : "this"}`, "config");
-    checkChoice(flag, v.value, `${where}: ${key}`);
-    (values as Record<string, unknown>)[flag] = v.value;
+    if (typeof value !== "string") throw new UsageError(`${where}: ${key} takes a word, not ${Array.isArray(value) ? "a list" : JSON.stringify(value)}`, "config");
+    checkChoice(flag, value, `${where}: ${key}`);
+    (values as Record<string, unknown>)[flag] = value;
   }
   return { values, answers };
 }

@@ -22,7 +22,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
       return EXIT.ok;
     }
     const command = parsed.command!;
-    const config = parsed.values.noConfig ? undefined : await loadConfig(parsed.values.config, env);
+    const config = parsed.values.noConfig || command.config === false ? undefined : await loadConfig(parsed.values.config, env);
     // defaults < the config file < the command line
     const flags: Flags = { ...defaultFlags(), ...config?.values, ...parsed.values };
     const ctx: Context = {
