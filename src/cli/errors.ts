@@ -77,7 +77,8 @@ export function denoPermission(e: unknown): { flag: string; what: string } | und
   const m = /Requires (\w+) access to "?([^",]*)"?/.exec(msg);
   if (!m) return undefined;
   const flag = { read: "read", write: "write", env: "env", run: "run", sys: "sys", net: "net", ffi: "ffi", all: "all" }[m[1]] ?? m[1];
-  if (flag === "all") return { flag: "--allow-all", what: m[2] };
+  // Deno grants /proc, /sys and /dev only with --allow-all (docs/deno-permissions.md).
+  if (flag === "all" || /^\/(proc|sys|dev)\//.test(m[2])) return { flag: "--allow-all", what: m[2] };
   return { flag: `--allow-${flag}=${m[2]}`, what: m[2] };
 }
 
