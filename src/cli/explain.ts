@@ -1,7 +1,7 @@
 /** `tcpdoc explain [STATE|RULE-ID]`: a TCP state with the state diagram, a rule in full, or the list of states. */
 
 import process from "node:process";
-import { drawStateDiagram, explainState, formatStateList, listStates, resolveState, stateInfo, suggestStates } from "../knowledge/mod.ts";
+import { drawStateDiagram, explainState, formatStateList, listStates, resolveState, stateInfo, unknownStateMessage } from "../knowledge/mod.ts";
 import { toJson } from "../report/json.ts";
 import { inert } from "../text/inert.ts";
 import { suggest } from "../text/wrap.ts";
@@ -36,7 +36,5 @@ export async function explainCommand(ctx: Context): Promise<number> {
 function unknownWord(word: string, ruleIds: string[]): string {
   const rule = suggest(word, ruleIds);
   if (rule) return `Unknown state or rule id "${inert(word)}": did you mean the rule "${rule}"? ('tcpdoc rules list' lists the rules)`;
-  const s = suggestStates(word);
-  const list = s.length > 1 ? `${s.slice(0, -1).join(", ")} or ${s[s.length - 1]}` : s.join("");
-  return `Unknown state or rule id "${inert(word)}": closest states are ${list} ('tcpdoc explain' lists them all, 'tcpdoc rules list' the rules)`;
+  return unknownStateMessage(inert(word));
 }

@@ -16,7 +16,8 @@ const MAX_TERM = 30;
 
 /** A two-column list: terms on the left, wrapped text on the right. */
 function columns(rows: readonly [string, string][], width: number, indent = "  "): string[] {
-  const termWidth = Math.min(MAX_TERM, Math.max(...rows.map(([t]) => t.length)) + 2);
+  // On a narrow screen the terms take at most half of it, so the text keeps room.
+  const termWidth = Math.min(MAX_TERM, Math.max(...rows.map(([t]) => t.length)) + 2, Math.max(12, Math.floor(width / 2) - indent.length));
   const out: string[] = [];
   const pad = indent + " ".repeat(termWidth);
   for (const [term, text] of rows) {
@@ -43,6 +44,11 @@ function optionRows(keys: readonly FlagName[]): [string, string][] {
   return keys.map((k) => [optionUsage(k), optionHelp(k)]);
 }
 
+/** Example command lines; one too long for the width goes on over indented lines. */
+function examples(list: readonly string[], width: number): string[] {
+  return list.flatMap((e) => wrapText(e, width, "  ", "      "));
+}
+
 function exitLines(width: number): string[] {
   return wrapText(`Exit codes: ${EXIT_MEANINGS.map(([c, m]) => `${c} ${m}`).join("; ")}.`, width);
 }
@@ -52,18 +58,18 @@ export function globalHelp(commands: readonly CommandSpec[], version: string, wi
   const lines = [
     ...wrapText(`tcpdoc ${version}: ${TAGLINE}`, width),
     "",
-    "Usage: tcpdoc [COMMAND] [OPTION...] [ARG...]",
+    ...wrapText("Usage: tcpdoc [COMMAND] [OPTION...] [ARG...]", width, "", "  "),
     "",
     "Commands:",
     ...columns(commands.map((c) => [commandUsage(c), c.summary]), width),
     "",
-    "Options (each command takes those that apply to it; see its --help):",
+    ...wrapText("Options (each command takes those that apply to it; see its --help):", width),
     ...columns(optionRows(FLAG_NAMES), width),
     "",
     ...wrapText("Run 'tcpdoc COMMAND --help' or 'tcpdoc help COMMAND' for a command's options and examples, 'man tcpdoc' (docs/tcpdoc.1) for everything.", width),
     ...exitLines(width),
     "Examples:",
-    ...commands.filter((c) => EXAMPLE_COMMANDS.includes(c.name)).flatMap((c) => c.examples.slice(0, 2)).map((e) => `  ${e}`),
+    ...examples(commands.filter((c) => EXAMPLE_COMMANDS.includes(c.name)).flatMap((c) => c.examples.slice(0, 2)), width),
   ];
   return lines.join("\n") + "\n";
 }
@@ -72,13 +78,13 @@ export function globalHelp(commands: readonly CommandSpec[], version: string, wi
 export function commandHelp(c: CommandSpec, width: number): string {
   const own = c.options.filter((k) => !GLOBAL_OPTIONS.includes(k));
   const lines = [
-    ...wrapText(`Usage: ${commandUsage(c)}${own.length ? " [OPTION...]" : ""}`, width),
+    ...wrapText(`Usage: ${commandUsage(c)}${own.length ? " [OPTION...]" : ""}`, width, "", "  "),
     "",
     ...paragraphs(c.about, width),
   ];
   if (own.length) lines.push("", "Options:", ...columns(optionRows(own), width));
   lines.push("", "Global options:", ...columns(optionRows(GLOBAL_OPTIONS), width));
-  if (c.examples.length) lines.push("", "Examples:", ...c.examples.map((e) => `  ${e}`));
+  if (c.examples.length) lines.push("", "Examples:", ...examples(c.examples, width));
   lines.push("", ...exitLines(width));
   return lines.join("\n") + "\n";
 }
@@ -87,7 +93,7 @@ export function commandHelp(c: CommandSpec, width: number): string {
 export function groupHelp(group: string, commands: readonly CommandSpec[], width: number): string {
   const subs = commands.filter((c) => c.name.startsWith(`${group} `));
   const lines = [
-    `Usage: tcpdoc ${group} ${subs.map((c) => c.name.slice(group.length + 1)).join("|")} [ARG...] [OPTION...]`,
+    ...wrapText(`Usage: tcpdoc ${group} ${subs.map((c) => c.name.slice(group.length + 1)).join("|")} [ARG...] [OPTION...]`, width, "", "  "),
     "",
     "Commands:",
     ...columns(subs.map((c) => [commandUsage(c), c.summary]), width),

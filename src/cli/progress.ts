@@ -3,6 +3,7 @@
 import process from "node:process";
 import { readInputs } from "../ingest/mod.ts";
 import type { Snapshot } from "../model/snapshot.ts";
+import { inert } from "../text/inert.ts";
 
 /** Where the line goes: stderr, or a stand-in (tests). */
 export interface ProgressOut {
@@ -33,7 +34,7 @@ export function progressReporter(out: ProgressOut = process.stderr, now: () => n
       last = t;
       shown = true;
       const pct = total ? ` (${Math.floor((done / total) * 100)}%)` : "";
-      const msg = `Reading ${path}: ${mib(done)}${total ? ` of ${mib(total)}` : ""} MiB${pct}`;
+      const msg = `Reading ${inert(path === "-" ? "stdin" : path)}: ${mib(done)}${total ? ` of ${mib(total)}` : ""} MiB${pct}`;
       out.write(`\r\x1b[K${msg.slice(0, (out.columns || 80) - 1)}`);
     },
     clear() {
