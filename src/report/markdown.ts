@@ -37,9 +37,9 @@ export function renderMarkdown(a: Analysis): string {
   const sorted = [...a.findings].sort((x, y) => severityRank(y.severity) - severityRank(x.severity));
   for (const f of sorted) {
     out.push(`### ${f.severity.toUpperCase()}: ${mdText(f.title)} (${mdCode(f.rule)})`, "");
-    for (const para of f.message.split("\n")) out.push(mdText(para), "");
+    for (const para of f.message.split("\n")) out.push(mdText(para, true), "");
     out.push(`Confidence ${Math.round(f.confidence * 100)}%${f.partial ? " (partial: some conditions could not be evaluated)" : ""}.`, "");
-    if (f.missing.length) out.push(`Could not tell: ${f.missing.map(mdText).join("; ")}.`, "");
+    if (f.missing.length) out.push(`Could not tell: ${f.missing.map((m) => mdText(m)).join("; ")}.`, "");
     const open = f.questions.filter((q) => q.answer === undefined);
     if (open.length) out.push(`Open questions: ${open.map((q) => `${mdText(q.text)} (${mdCode(`--answer ${q.id}=...`)})`).join("; ")}`, "");
     if (f.evidence.groups.length) {
@@ -49,20 +49,20 @@ export function renderMarkdown(a: Analysis): string {
     }
     if (f.checks.length) {
       out.push("**Checks**", "");
-      for (const c of f.checks) out.push(`- ${mdText(c.title)}${c.command ? `: ${mdCode(c.command)}` : ""}. ${mdText(c.lookFor)}`);
+      for (const c of f.checks) out.push(`- ${mdText(c.title, true)}${c.command ? `: ${mdCode(c.command)}` : ""}. ${mdText(c.lookFor)}`);
       out.push("");
     }
     if (f.fixes.length) {
       out.push("**Fixes**", "");
       for (const x of f.fixes) {
-        out.push(`- ${mdText(x.title)}`);
-        for (const s of x.steps) out.push(`  - ${mdText(s)}`);
+        out.push(`- ${mdText(x.title, true)}`);
+        for (const s of x.steps) out.push(`  - ${mdText(s, true)}`);
         for (const c of x.caveats) out.push(`  - Caveat: ${mdText(c)}`);
       }
       out.push("");
     }
     // References are shown as text, not made links: a stranger's rule decides what they say.
-    if (f.references.length) out.push("References: " + f.references.map(mdText).join(", "), "");
+    if (f.references.length) out.push("References: " + f.references.map((r) => mdText(r)).join(", "), "");
   }
   const unparsed = a.inputs.filter((r) => r.unparsed);
   if (unparsed.length) {

@@ -23,17 +23,20 @@ const INLINE = /[\\`*[\]<>!&|~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g;
 const LINE_START = /^(\s*)([#>+=-]|\d+[.)])/;
 
 /**
- * Prose as literal Markdown.
+ * Prose as literal Markdown. With `lineStart`, the text begins a line (a
+ * paragraph, a list item's text), where `#`, `>`, `-`, `+`, `=` and `1.`
+ * would start a block: those are escaped too.
  *
  * @example
  * ```ts
  * mdText("<img src=x> [a](http://e.vil)"); // "\\<img src=x\\> \\[a\\](http\\://e.vil)"
  * ```
  */
-export function mdText(s: string): string {
+export function mdText(s: string, lineStart = false): string {
   let out = inert(s).replace(INLINE, "\\$&");
   // GitHub links bare URLs, www. names and e-mail addresses: break each trigger.
   out = out.replace(/([A-Za-z][A-Za-z0-9+.-]*):(?=\/\/)/g, "$1\\:").replace(/\b(www)\./gi, "$1\\.").replace(/@/g, "\\@");
+  if (!lineStart) return out;
   return out.replace(LINE_START, (_m, sp: string, mark: string) => `${sp}${mark.replace(/^([#>+=-])$/, "\\$1").replace(/([.)])$/, "\\$1")}`);
 }
 
@@ -55,8 +58,9 @@ function longestTicks(s: string): number {
 export function mdCode(s: string): string {
   const t = inert(s);
   const fence = "`".repeat(longestTicks(t) + 1);
-  // A span that starts or ends with a backtick (or is all spaces) needs a space inside the fence.
-  const pad = /^`|`$/.test(t) || (t.trim() === "" && t !== "") ? " " : "";
+  // A span that starts or ends with a backtick needs a space inside the fence; and since CommonMark
+  // takes one space off both ends of a span that has one at each (unless it is all spaces), so does that.
+  const pad = /^`|`$/.test(t) || (/^ [^]* $/.test(t) && t.trim() !== "") ? " " : "";
   return `${fence}${pad}${t}${pad}${fence}`;
 }
 
