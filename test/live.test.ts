@@ -221,12 +221,13 @@ describe("live snapshot", { skip: linux ? false : "needs Linux /proc" }, () => {
       assert.equal(live.live, true);
       assert.ok(live.inputs.some((i: { path: string }) => i.path === "live:/proc/net/tcp"));
       assert.ok(live.inputs.some((i: { path: string }) => i.path === "live:/proc/*/fd"));
-      assert.ok([0, 1].includes(await main(["analyze", "--json", "--no-owners", "-o", liveJson])));
+      // the same file again: -o replaces a file only with --force
+      assert.ok([0, 1].includes(await main(["analyze", "--json", "--no-owners", "--force", "-o", liveJson])));
       const quick = JSON.parse(fs.readFileSync(liveJson, "utf8"));
       assert.ok(quick.inputs.some((i: { path: string }) => i.path === "live:/proc/net/tcp"));
       assert.ok(!quick.inputs.some((i: { path: string }) => i.path === "live:/proc/*/fd"));
       // On a file it does nothing.
-      assert.ok([0, 1].includes(await main(["analyze", snapFile, "--json", "--no-owners", "-o", json])));
+      assert.ok([0, 1].includes(await main(["analyze", snapFile, "--json", "--no-owners", "--force", "-o", json])));
       assert.deepEqual(JSON.parse(fs.readFileSync(json, "utf8")).summary, report.summary);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

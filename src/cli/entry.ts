@@ -2,12 +2,15 @@
 
 import process from "node:process";
 import { main } from "./main.ts";
+import { exitCodeOnClosedStdout } from "./output.ts";
 
 // A reader that stops early (`tcpdoc analyze big.txt | head`) closes the pipe:
-// stop quietly, as cat and grep do, instead of dying on EPIPE with a stack trace.
+// stop quietly, as cat and grep do, instead of dying on EPIPE with a stack
+// trace, and with the exit code of what was being written (the findings'),
+// so `tcpdoc analyze ... | head; echo ${PIPESTATUS[0]}` still tells.
 for (const s of [process.stdout, process.stderr]) {
   s.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code === "EPIPE") process.exit(0);
+    if (e.code === "EPIPE") process.exit(exitCodeOnClosedStdout());
     throw e;
   });
 }

@@ -1,142 +1,158 @@
-/** One typed table of commands and options drives parsing, --help and the README's reference. */
+/**
+ * The option table: every flag tcpdoc takes, checked by a mapped type
+ * against the Flags object that parsing produces (vitest's cli-config
+ * pattern). Parsing, help, the man page, shell completion, the config file
+ * and the README's reference all read this table; nothing restates it.
+ */
 
-/** Usage errors: exit code 2 with a one-line message. */
-export class UsageError extends Error {
-  override name = "UsageError";
+import type { Severity } from "../model/finding.ts";
+
+/** What parsing produces: one field per option, defaults applied. */
+export interface Flags {
+  format: "text" | "json" | "markdown";
+  json: boolean;
+  output: string | undefined;
+  force: boolean;
+  live: boolean;
+  rules: string[];
+  disable: string[];
+  noUserRules: boolean;
+  noOwners: boolean;
+  answer: string[];
+  minSeverity: Severity;
+  color: "auto" | "always" | "never";
+  noColor: boolean;
+  plain: boolean;
+  config: string | undefined;
+  noConfig: boolean;
+  help: boolean;
+  version: boolean;
 }
 
-export interface OptionSpec {
-  name: string;
+export type FlagName = keyof Flags;
+
+interface Common {
+  /** One line, lower case, no full stop: shown in help after the flag. */
+  help: string;
+  /** The one-letter form, without the dash. */
   short?: string;
-  /** Value placeholder; absent for boolean flags. */
-  value?: string;
-  repeatable?: boolean;
-  choices?: readonly string[];
-  help: string;
-  default?: string;
+  /** Settable in config.yaml, under the option's long name. */
+  config?: true;
 }
 
-export const OPTIONS: readonly OptionSpec[] = [
-  { name: "format", short: "f", value: "FMT", choices: ["text", "json", "markdown"], help: "report format", default: "text" },
-  { name: "json", help: "same as --format json" },
-  { name: "output", short: "o", value: "FILE", help: "write the report (or snapshot) to FILE instead of stdout" },
-  { name: "rules", value: "DIR", repeatable: true, help: "also load rules from DIR (a rule with a built-in's id replaces it)" },
-  { name: "disable", value: "ID", repeatable: true, help: "do not evaluate rule ID" },
-  { name: "no-user-rules", help: "ignore $XDG_CONFIG_HOME/tcpdoc/rules" },
-  { name: "no-owners", help: "live snapshot on Linux: do not map sockets to processes through /proc/PID/fd (faster; ss -tan against ss -tanp); does nothing for FILE inputs" },
-  { name: "answer", value: "Q=A", repeatable: true, help: "answer a rule's question up front, e.g. --answer app-restarted=yes" },
-  { name: "min-severity", value: "SEV", choices: ["info", "warning", "critical"], help: "hide findings below SEV", default: "info" },
-  { name: "no-color", help: "no colour (also when NO_COLOR is set or output is not a terminal)" },
-  { name: "plain", help: "print the text report even in a terminal (no interactive session)" },
-  { name: "help", short: "h", help: "show help" },
-  { name: "version", short: "V", help: "show version" },
-];
-
-export interface CommandSpec {
-  name: string;
-  args: string;
-  help: string;
+/** A flag that is given or not: `--force`. */
+export interface BooleanOption extends Common {
+  kind: "boolean";
 }
 
-export const COMMANDS: readonly CommandSpec[] = [
-  { name: "analyze", args: "[FILE...|-]", help: "diagnose dumps (or this machine when no FILE) and print a report" },
-  { name: "snapshot", args: "[-o FILE]", help: "save this machine's socket table, counters and sysctls for later analysis" },
-  { name: "rules list", args: "", help: "list the loaded rules and where each came from" },
-  { name: "rules validate", args: "[PATH...]", help: "check rule files; each problem as file:line:column: message" },
-  { name: "rules test", args: "[PATH...]", help: "run the test cases kept beside each rule" },
-  { name: "explain", args: "STATE|RULE-ID", help: "explain a TCP state or show a rule in full" },
-  { name: "formats", args: "", help: "list the input formats tcpdoc reads" },
-];
-
-export interface ParsedArgs {
-  command: string[];
-  positionals: string[];
-  flags: Record<string, string | boolean | string[]>;
+/** A flag with a value: `--output FILE`. */
+export interface ValueOption extends Common {
+  kind: "value";
+  /** The value's placeholder in help: FILE. */
+  value: string;
+  /** What shell completion offers for the value. */
+  complete: "file";
 }
 
-const BY_NAME = new Map(OPTIONS.map((o) => [o.name, o]));
-const BY_SHORT = new Map(OPTIONS.filter((o) => o.short).map((o) => [o.short!, o]));
+/** A flag that may be given several times: `--rules PATH --rules PATH`. */
+export interface ListOption extends Common {
+  kind: "list";
+  value: string;
+  complete: "file" | "none";
+}
 
-/** Parses argv (without the runtime and script) against OPTIONS. */
-export function parseArgs(argv: string[]): ParsedArgs {
-  const flags: ParsedArgs["flags"] = {};
-  const positionals: string[] = [];
-  let onlyPositionals = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (onlyPositionals || a === "-" || !a.startsWith("-")) {
-      positionals.push(a);
-      continue;
-    }
-    if (a === "--") {
-      onlyPositionals = true;
-      continue;
-    }
-    let spec: OptionSpec | undefined;
-    let inline: string | undefined;
-    if (a.startsWith("--")) {
-      const eq = a.indexOf("=");
-      const name = eq === -1 ? a.slice(2) : a.slice(2, eq);
-      if (eq !== -1) inline = a.slice(eq + 1);
-      spec = BY_NAME.get(name);
-      if (!spec) throw new UsageError(`Unknown option "${a}": run 'tcpdoc --help' for the options`);
-    } else {
-      spec = BY_SHORT.get(a.slice(1, 2));
-      if (!spec) throw new UsageError(`Unknown option "${a}": run 'tcpdoc --help' for the options`);
-      if (a.length > 2) inline = a.slice(2);
-    }
-    let value: string | boolean = true;
-    if (spec.value) {
-      value = inline ?? argv[++i];
-      if (value === undefined) throw new UsageError(`Option "--${spec.name}" needs a value (${spec.value})`);
-      if (spec.choices && !spec.choices.includes(value)) {
-        throw new UsageError(`Option "--${spec.name}" takes one of ${spec.choices.join(", ")}, not "${value}"`);
-      }
-    } else if (inline !== undefined) {
-      throw new UsageError(`Option "--${spec.name}" takes no value`);
-    }
-    if (spec.repeatable) ((flags[spec.name] ??= []) as string[]).push(value as string);
-    else flags[spec.name] = value;
+/** A flag whose value is one of a fixed set, each with a word of help. */
+export interface ChoiceOption<C extends string> extends Common {
+  kind: "choice";
+  value: string;
+  choices: { readonly [K in C]: string };
+  default: C;
+}
+
+/** The spec an option of type V must have: the mapped type that keeps the table and Flags in line. */
+export type OptionSpec<V> = [V] extends [boolean] ? BooleanOption
+  : [V] extends [string[]] ? ListOption
+  : [V] extends [string | undefined] ? (string extends V ? ValueOption : ChoiceOption<V & string>)
+  : never;
+
+export type OptionTable<F> = { readonly [K in keyof F]-?: OptionSpec<F[K]> };
+
+export type AnyOption = BooleanOption | ValueOption | ListOption | ChoiceOption<string>;
+
+export const OPTIONS: OptionTable<Flags> = {
+  format: {
+    kind: "choice", short: "f", value: "FMT", default: "text", config: true, help: "report format",
+    choices: { text: "for terminals and logs", json: "the stable JSON contract", markdown: "for tickets and chat" },
+  },
+  json: { kind: "boolean", help: "print JSON (for analyze: the same as --format json)" },
+  output: { kind: "value", short: "o", value: "FILE", complete: "file", help: "write to FILE instead of stdout (a new file; see --force)" },
+  force: { kind: "boolean", help: "let --output replace an existing file or symbolic link" },
+  live: { kind: "boolean", help: "read this machine's live state too, e.g. with the application's log" },
+  rules: { kind: "list", value: "PATH", complete: "file", help: "also load the rule file or directory PATH; a rule with a built-in's id replaces it" },
+  disable: { kind: "list", value: "ID", complete: "none", help: "do not evaluate rule ID" },
+  noUserRules: { kind: "boolean", help: "ignore the rules in $XDG_CONFIG_HOME/tcpdoc/rules" },
+  noOwners: {
+    kind: "boolean",
+    help: "live snapshot on Linux: do not map sockets to processes (faster, as ss -tan against ss -tanp)",
+  },
+  answer: { kind: "list", value: "Q=A", complete: "none", help: "answer a rule's question up front, e.g. --answer app-restarted=yes" },
+  minSeverity: {
+    kind: "choice", value: "SEV", default: "info", config: true, help: "show only findings at SEV or worse, and set the exit code by them",
+    choices: { info: "everything", warning: "warnings and critical findings", critical: "critical findings only" },
+  },
+  color: {
+    kind: "choice", value: "WHEN", default: "auto", config: true, help: "colour the text report",
+    choices: { auto: "on a terminal, unless NO_COLOR is set (FORCE_COLOR forces it)", always: "always", never: "never" },
+  },
+  noColor: { kind: "boolean", help: "the same as --color=never" },
+  plain: { kind: "boolean", help: "print the text report even in a terminal (no guided session); ASCII state diagram" },
+  config: { kind: "value", value: "FILE", complete: "file", help: "read defaults from FILE instead of $XDG_CONFIG_HOME/tcpdoc/config.yaml" },
+  noConfig: { kind: "boolean", help: "read no config file" },
+  help: { kind: "boolean", short: "h", help: "show help (for a command: tcpdoc COMMAND --help)" },
+  version: { kind: "boolean", short: "V", help: "show the version" },
+};
+
+/** Options every command takes. */
+export const GLOBAL_OPTIONS: readonly FlagName[] = ["color", "noColor", "config", "noConfig", "help", "version"];
+
+/** Every option name, in table order. */
+export const FLAG_NAMES = Object.keys(OPTIONS) as FlagName[];
+
+/** The long flag of an option key: noUserRules -> no-user-rules. */
+export function flagName(key: FlagName): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** The option a long flag names (without the dashes), if any. */
+export function optionByFlag(flag: string): FlagName | undefined {
+  return FLAG_NAMES.find((k) => flagName(k) === flag);
+}
+
+/** The option a one-letter flag names, if any. */
+export function optionByShort(letter: string): FlagName | undefined {
+  return FLAG_NAMES.find((k) => OPTIONS[k].short === letter);
+}
+
+/** `-o, --output FILE` as help shows it. */
+export function optionUsage(key: FlagName): string {
+  const o: AnyOption = OPTIONS[key];
+  const value = o.kind === "boolean" ? "" : ` ${o.value}`;
+  return `${o.short ? `-${o.short}, ` : "    "}--${flagName(key)}${value}`;
+}
+
+/** The help text of an option with its choices, default and repeatability. */
+export function optionHelp(key: FlagName): string {
+  const o: AnyOption = OPTIONS[key];
+  if (o.kind === "choice") return `${o.help}: ${Object.keys(o.choices).join(", ")} (default ${o.default})`;
+  return o.kind === "list" ? `${o.help}; repeatable` : o.help;
+}
+
+/** Every option at its default. */
+export function defaultFlags(): Flags {
+  const out: Record<string, unknown> = {};
+  for (const k of FLAG_NAMES) {
+    const o: AnyOption = OPTIONS[k];
+    out[k] = o.kind === "boolean" ? false : o.kind === "list" ? [] : o.kind === "choice" ? o.default : undefined;
   }
-  const command: string[] = [];
-  const first = positionals[0];
-  if (first === "analyze" || first === "snapshot" || first === "explain" || first === "formats" || first === "help") {
-    command.push(positionals.shift()!);
-  } else if (first === "rules") {
-    positionals.shift();
-    const sub = positionals.shift();
-    if (sub !== "list" && sub !== "validate" && sub !== "test") {
-      throw new UsageError(`"tcpdoc rules" needs list, validate or test${sub ? `, not "${sub}"` : ""}`);
-    }
-    command.push("rules", sub);
-  }
-  return { command, positionals, flags };
-}
-
-/** The --help text. */
-export function helpText(version: string): string {
-  const lines = [
-    `tcpdoc ${version}: diagnose TCP connection states from socket-table dumps`,
-    "",
-    "Usage:",
-    "  tcpdoc [FILE...|-]              guided session in a terminal (text report otherwise);",
-    "                                  no FILE: this machine's live state",
-  ];
-  for (const c of COMMANDS) lines.push(`  tcpdoc ${`${c.name} ${c.args}`.padEnd(26)}${c.help}`);
-  lines.push("", "Options:");
-  for (const o of OPTIONS) {
-    const flag = `${o.short ? `-${o.short}, ` : "    "}--${o.name}${o.value ? ` ${o.value}` : ""}`;
-    const extra = [o.choices ? `(${o.choices.join("|")})` : "", o.default ? `[default: ${o.default}]` : "", o.repeatable ? "(repeatable)" : ""]
-      .filter(Boolean).join(" ");
-    lines.push(`  ${flag.padEnd(26)}${o.help}${extra ? ` ${extra}` : ""}`);
-  }
-  lines.push(
-    "",
-    "Exit codes: 0 no finding at warning or worse, 1 a warning or critical finding, 2 usage or input error.",
-    "Examples:",
-    "  tcpdoc analyze samples/linux/close-wait-leak/ss-tanp.txt",
-    "  ss -tanp | tcpdoc analyze - --json",
-    "  tcpdoc analyze ss.txt nstat.txt sysctl.txt app.log --format markdown",
-  );
-  return lines.join("\n");
+  return out as unknown as Flags;
 }

@@ -1,8 +1,9 @@
-/** A progress line on a terminal while large inputs load. */
+/** Reading the inputs at the command line: a progress line on a terminal while large inputs load, and a word when stdin is a terminal. */
 
 import process from "node:process";
 import { readInputs } from "../ingest/mod.ts";
 import type { Snapshot } from "../model/snapshot.ts";
+import { inert } from "../text/inert.ts";
 
 /** Where the line goes: stderr, or a stand-in (tests). */
 export interface ProgressOut {
@@ -33,7 +34,7 @@ export function progressReporter(out: ProgressOut = process.stderr, now: () => n
       last = t;
       shown = true;
       const pct = total ? ` (${Math.floor((done / total) * 100)}%)` : "";
-      const msg = `Reading ${path}: ${mib(done)}${total ? ` of ${mib(total)}` : ""} MiB${pct}`;
+      const msg = `Reading ${inert(path === "-" ? "stdin" : path)}: ${mib(done)}${total ? ` of ${mib(total)}` : ""} MiB${pct}`;
       out.write(`\r\x1b[K${msg.slice(0, (out.columns || 80) - 1)}`);
     },
     clear() {
@@ -42,11 +43,21 @@ export function progressReporter(out: ProgressOut = process.stderr, now: () => n
   };
 }
 
-/** readInputs with the progress line on stderr. */
-export function readWithProgress(paths: string[]): Snapshot {
-  const progress = progressReporter();
+/** What `tcpdoc analyze -` says when stdin is a terminal, so it does not seem to hang. */
+export const PASTE_PROMPT = process.platform === "win32"
+  ? "tcpdoc: reading stdin: paste the dump, then press Ctrl-Z and Enter\n"
+  : "tcpdoc: reading stdin: paste the dump, then press Ctrl-D\n";
+
+/**
+ * readInputs with the progress line on stderr (into `base` when given, e.g.
+ * a live snapshot); when stdin is one of the inputs and a terminal, first
+ * says how to end the paste.
+ */
+export function readWithProgress(paths: string[], base?: Snapshot, stdin: { isTTY?: boolean } = process.stdin, err: ProgressOut = process.stderr): Snapshot {
+  if (paths.includes("-") && stdin.isTTY) err.write(PASTE_PROMPT);
+  const progress = progressReporter(err);
   try {
-    return readInputs(paths, progress.report);
+    return readInputs(paths, progress.report, base ? { into: base } : {});
   } finally {
     progress.clear();
   }

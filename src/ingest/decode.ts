@@ -3,6 +3,20 @@
 /** How many bytes the encoding is guessed from. */
 const SNIFF_BYTES = 65536;
 
+/** How many bytes are looked at for a NUL, as git does to call a file binary. */
+const BINARY_PROBE = 8000;
+
+/**
+ * Offset of the first NUL byte in the first 8000 bytes of a file that is not
+ * UTF-16 (a program, an image, a compressed file), or -1 for text. No socket
+ * table, counter or log holds a NUL; decoded as windows-1252 such bytes would
+ * be "analysed" as thousands of lines not understood.
+ */
+export function binaryOffset(head: Uint8Array): number {
+  const at = head.subarray(0, BINARY_PROBE).indexOf(0);
+  return at === -1 || sniffEncoding(head).encoding.startsWith("utf-16") ? -1 : at;
+}
+
 /** Guesses the encoding from the first bytes of an input. */
 export function sniffEncoding(head: Uint8Array): { encoding: string; bomLength: number } {
   if (head[0] === 0xff && head[1] === 0xfe) return { encoding: "utf-16le", bomLength: 2 };

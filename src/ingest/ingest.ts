@@ -1,6 +1,7 @@
 /** Reads one input line by line, lets the parsers claim each line, and accounts for all of them. */
 
 import {
+  type Capture,
   type InputReport,
   LINE_KINDS,
   type LineKind,
@@ -251,6 +252,10 @@ export class Ingestor implements Sink {
     if (fields.pid !== undefined) t.pid[i] = fields.pid;
     if (fields.program) t.program[i] = t.strings.intern(fields.program);
     return true;
+  }
+
+  capture(info: Capture): void {
+    this.report.capture = info;
   }
 
   counter(name: string, value: number): void {

@@ -14,7 +14,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import process from "node:process";
 import type { Worker } from "node:worker_threads";
-import { emptySnapshot, type Snapshot } from "../model/snapshot.ts";
+import { type Capture, emptySnapshot, type Snapshot } from "../model/snapshot.ts";
 import { sniffEncoding } from "./decode.ts";
 import { Ingestor } from "./ingest.ts";
 import { ownerLine, SNAPSHOT_MAGIC, type SocketOwner } from "./parsers/snapshot_file.ts";
@@ -452,7 +452,16 @@ export function snapshotFromCapture(c: LiveCapture): Snapshot {
     ing.end();
   }
   addOwners(snap, c);
+  snap.capture = captureInfo(c);
   return snap;
+}
+
+/** A capture's where and when, for reports. */
+function captureInfo(c: LiveCapture): Capture {
+  const out: Capture = { platform: c.platform, time: c.time };
+  if (c.host) out.host = c.host;
+  if (c.kernel) out.kernel = c.kernel;
+  return out;
 }
 
 /**
@@ -464,7 +473,9 @@ export function liveSnapshot(options: LiveOptions = {}): Snapshot {
   const platform = options.platform ?? process.platform;
   if (platform !== "linux") return snapshotFromCapture(captureLive(options));
   const snap = emptySnapshot(true);
-  readLinux(newCapture(platform), snap, options.owners ?? true, false);
+  const c = newCapture(platform);
+  readLinux(c, snap, options.owners ?? true, false);
+  snap.capture = captureInfo(c);
   return snap;
 }
 

@@ -1,6 +1,6 @@
 /** The contract between the line dispatcher and the format parsers. */
 
-import type { LineKind, SymptomEndpoint, SymptomKind } from "../model/snapshot.ts";
+import type { Capture, LineKind, SymptomEndpoint, SymptomKind } from "../model/snapshot.ts";
 import type { SocketRow } from "../model/socket_table.ts";
 
 /** One input line, cleaned and split on white space. */
@@ -24,6 +24,8 @@ export interface Sink {
   sysctl(key: string, value: string): void;
   /** An error line; `endpoint` is the port or address it names, when it names one. */
   symptom(kind: SymptomKind, text: string, endpoint?: SymptomEndpoint): void;
+  /** Where and when the input was captured (a snapshot file's header). */
+  capture?(info: Capture): void;
 }
 
 /** Per-input state shared by the parsers while one input is read. */

@@ -51,8 +51,11 @@ const READ = 1 << 20;
 /** Pieces decoded at a time (see sources.ts on why not bigger). */
 const PIECE = 1 << 16;
 
-/** Reads job.path from job.start on, as long as every line is a plain row of job.format. */
-export function readAhead(job: ReadAheadJob): ReadAhead {
+/**
+ * Reads job.path from job.start on, as long as every line is a plain row of
+ * job.format; `read` hears how many bytes it has read so far (the progress line).
+ */
+export function readAhead(job: ReadAheadJob, read?: (bytes: number) => void): ReadAhead {
   const fast = fastPathOf(job.format);
   const table = new SocketTable(Math.max(1024, job.reserve));
   const scratch: Record<string, unknown> = {};
@@ -96,6 +99,7 @@ export function readAhead(job: ReadAheadJob): ReadAhead {
         }
         if (s === 0) break;
         pos += s;
+        read?.(pos - job.start);
       }
     } finally {
       fs.closeSync(fd);

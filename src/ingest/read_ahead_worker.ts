@@ -1,4 +1,7 @@
-/** Thread entry of the read-ahead helper (read_ahead.ts): takes one job, posts what it read, raises the flag. */
+/**
+ * Thread entry of the read-ahead helper (read_ahead.ts): takes one job, posts
+ * what it read, raises the flag (flag[0]); flag[1] is the KiB read so far.
+ */
 
 import { type MessagePort, workerData } from "node:worker_threads";
 import { readAhead, type ReadAheadJob } from "./read_ahead.ts";
@@ -6,7 +9,7 @@ import { readAhead, type ReadAheadJob } from "./read_ahead.ts";
 const { port, flag } = workerData as { port: MessagePort; flag: Int32Array };
 port.once("message", (job: ReadAheadJob) => {
   try {
-    const r = readAhead(job);
+    const r = readAhead(job, (bytes) => Atomics.store(flag, 1, Math.floor(bytes / 1024)));
     port.postMessage(r, [...Object.values(r.columns), r.quads].map((a) => a.buffer as ArrayBuffer));
   } catch (e) {
     port.postMessage({ error: e instanceof Error ? e.message : String(e) });

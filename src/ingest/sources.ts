@@ -3,6 +3,7 @@
 import * as fs from "node:fs";
 import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from "node:worker_threads";
 import { emptySnapshot, type Snapshot } from "../model/snapshot.ts";
+import { binaryOffset } from "./decode.ts";
 import { Ingestor } from "./ingest.ts";
 import { readAhead, type ReadAhead, type ReadAheadJob } from "./read_ahead.ts";
 import { PARSERS } from "./registry.ts";
@@ -51,6 +52,10 @@ function readFd(fd: number, ing: Ingestor, path: string, total: number | undefin
       throw new InputError(path, `cannot read: ${(e as Error).message}`);
     }
     if (n === 0) break;
+    if (pos === 0) {
+      const at = binaryOffset(buf.subarray(0, n));
+      if (at !== -1) throw new InputError(path, `is a binary file (a NUL byte at offset ${at}), not a text dump: give the output of ss, netstat or the like as text`);
+    }
     for (let i = 0; i < n; i += CHUNK) ing.push(buf.subarray(i, Math.min(n, i + CHUNK)));
     pos += n;
     progress?.(path, pos, total);
@@ -68,6 +73,8 @@ export interface ReadOptions {
    * the split at the line after the one that holds byte `at`.
    */
   _inline?: { probe: number; at: number };
+  /** Read into this snapshot (e.g. a live one, to add an application log) instead of a new one. */
+  into?: Snapshot;
 }
 
 /** Files this big or bigger are read on two threads when the machine has two cores. */
@@ -86,16 +93,25 @@ const HEAD_START = 12 << 20;
 /** Where rows are read ahead: a helper thread, or this one (tests). */
 interface ReadAheadRunner {
   run(job: ReadAheadJob): void;
-  /** What was read ahead, waiting at most `ms`; undefined when it failed or took longer. */
-  result(ms: number): ReadAhead | undefined;
+  /** Bytes read ahead so far. */
+  done(): number;
+  /**
+   * What was read ahead, waiting at most `ms`; undefined when it failed or
+   * took longer. While it waits, `tick` hears the bytes read ahead so far,
+   * about ten times a second.
+   */
+  result(ms: number, tick?: (bytes: number) => void): ReadAhead | undefined;
   close(): void;
 }
+
+/** How often a wait for the helper stops to report progress. */
+const TICK_MS = 100;
 
 /** A helper thread that reads ahead in a big file (read_ahead.ts). Node only. */
 export class ReadAheadThread implements ReadAheadRunner {
   readonly #worker: Worker;
   readonly #port: MessagePort;
-  /** 0 while reading; 1 when the result is posted; 2 when the module could not load. */
+  /** [0]: 0 while reading, 1 when the result is posted, 2 when the module could not load; [1]: KiB read. */
   readonly #flag: Int32Array;
 
   private constructor(worker: Worker, port: MessagePort, flag: Int32Array) {
@@ -109,7 +125,7 @@ export class ReadAheadThread implements ReadAheadRunner {
     const url = new URL(import.meta.url.endsWith(".ts") ? "./read_ahead_worker.ts" : "./read-ahead-worker.js", import.meta.url);
     if (!fs.existsSync(url)) return undefined;
     const { port1, port2 } = new MessageChannel();
-    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const flag = new Int32Array(new SharedArrayBuffer(8));
     // The module is loaded by import(); the flag goes to 2 when it cannot
     // load. Under Node the TypeScript sources (tests) need tsx's hooks,
     // which a worker does not inherit.
@@ -127,8 +143,18 @@ export class ReadAheadThread implements ReadAheadRunner {
     this.#port.postMessage(job);
   }
 
-  result(ms: number): ReadAhead | undefined {
-    if (Atomics.wait(this.#flag, 0, 0, ms) === "timed-out" || this.#flag[0] !== 1) return undefined;
+  done(): number {
+    return Atomics.load(this.#flag, 1) * 1024;
+  }
+
+  result(ms: number, tick?: (bytes: number) => void): ReadAhead | undefined {
+    const end = performance.now() + ms;
+    for (let left = ms; ; left = end - performance.now()) {
+      if (left <= 0) return undefined;
+      if (Atomics.wait(this.#flag, 0, 0, Math.min(left, TICK_MS)) !== "timed-out") break;
+      tick?.(this.done());
+    }
+    if (this.#flag[0] !== 1) return undefined;
     const m = receiveMessageOnPort(this.#port)?.message as ReadAhead | { error: string } | undefined;
     return m && !("error" in m) ? m : undefined;
   }
@@ -142,11 +168,15 @@ export class ReadAheadThread implements ReadAheadRunner {
 /** Reads ahead on this thread when asked for the result (tests). */
 class InlineReadAhead implements ReadAheadRunner {
   #job: ReadAheadJob | undefined;
+  #done = 0;
   run(job: ReadAheadJob): void {
     this.#job = job;
   }
-  result(): ReadAhead | undefined {
-    return this.#job && readAhead(this.#job);
+  done(): number {
+    return this.#done;
+  }
+  result(_ms: number, tick?: (bytes: number) => void): ReadAhead | undefined {
+    return this.#job && readAhead(this.#job, (bytes) => tick?.((this.#done = bytes)));
   }
   close(): void {}
 }
@@ -173,11 +203,13 @@ function readSplit(fd: number, ing: Ingestor, path: string, size: number, progre
       const rows = ing.report.sockets;
       runner.run({ path, start: split, end: size, format: format!, reserve: Math.ceil((rows / pos) * (size - split) * 1.05) + 64 });
       const t0 = performance.now();
-      pos = readFd(fd, ing, path, size, progress, pos, split);
+      // The progress line counts both threads' bytes: the helper's part is read meanwhile.
+      const both: Progress | undefined = progress && ((p, done, total) => progress(p, done + runner.done(), total));
+      pos = readFd(fd, ing, path, size, both, pos, split);
       // Rows read ahead are what this thread would have read from the split
       // on only when it gets there at a line start with the same fast path.
       const ahead = pos === split && ing.atLineStart() && ing.fastFormat() === format
-        ? runner.result(10_000 + 4 * (performance.now() - t0))
+        ? runner.result(10_000 + 4 * (performance.now() - t0), progress && ((bytes) => progress(path, split + bytes, size)))
         : undefined;
       if (ahead) {
         ing.adopt(ahead);
@@ -214,7 +246,7 @@ function describeOpenError(e: unknown): string {
  */
 export function readInputs(paths: string[], progress?: Progress, options: ReadOptions = {}): Snapshot {
   const readAheadFrom = options.readAheadFrom ?? READ_AHEAD_FROM;
-  const snap = emptySnapshot();
+  const snap = options.into ?? emptySnapshot();
   for (const path of paths) {
     const ing = new Ingestor(snap, path, PARSERS);
     if (path === "-") {

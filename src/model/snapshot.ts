@@ -27,6 +27,18 @@ export interface UnparsedLine {
   text: string;
 }
 
+/** Where and when a snapshot was taken, as far as it is known. */
+export interface Capture {
+  /** The operating system, as Node names it: linux, darwin, win32, freebsd. */
+  platform?: string;
+  host?: string;
+  kernel?: string;
+  /** ISO time the capture started. */
+  time?: string;
+  /** The tcpdoc version that wrote a snapshot file. */
+  tcpdoc?: string;
+}
+
 /** What one input contributed. */
 export interface InputReport {
   /** The path as given, `-` for stdin, `live:/proc` for a live snapshot. */
@@ -45,6 +57,8 @@ export interface InputReport {
   unparsed: number;
   /** The first unparsed lines, with their numbers (at most UNPARSED_KEEP). */
   unparsedLines: UnparsedLine[];
+  /** What the header of a tcpdoc snapshot file says; absent for other inputs. */
+  capture?: Capture;
 }
 
 /** How many unparsed lines each input keeps verbatim. */
@@ -113,6 +127,8 @@ export interface Snapshot {
   symptoms: Map<SymptomKind, Symptom>;
   /** True when read from this machine's kernel rather than from dumps. */
   live: boolean;
+  /** A live snapshot's host and time. */
+  capture?: Capture;
 }
 
 /** Returns an empty snapshot. */

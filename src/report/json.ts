@@ -1,31 +1,39 @@
 /** The JSON report: a stable contract, documented in the README. */
 
+import { inertJson } from "../text/inert.ts";
 import type { Analysis } from "./analysis.ts";
 
 /** Version of the JSON contract; bumped on any incompatible change. */
 export const JSON_SCHEMA_VERSION = 1;
 
+/**
+ * Any value as JSON text safe to print: two-space indents, a final newline,
+ * and the characters a terminal would act on written as escapes (inertJson).
+ */
+export function toJson(value: unknown): string {
+  return inertJson(JSON.stringify(value, null, 2)) + "\n";
+}
+
 /** Renders the analysis as JSON. */
 export function renderJson(a: Analysis): string {
-  return JSON.stringify(
-    {
-      version: JSON_SCHEMA_VERSION,
-      live: a.live,
-      inputs: a.inputs.map((r) => ({
-        path: r.path,
-        format: r.format,
-        formats: r.formats,
-        encoding: r.encoding,
-        lines: r.lines,
-        sockets: r.sockets,
-        unparsed: r.unparsed,
-        kinds: r.kinds,
-        unparsedLines: r.unparsedLines,
-      })),
-      summary: a.summary,
-      findings: a.findings,
-    },
-    null,
-    2,
-  ) + "\n";
+  return toJson({
+    version: JSON_SCHEMA_VERSION,
+    live: a.live,
+    ...(a.provenance ? { provenance: a.provenance } : {}),
+    inputs: a.inputs.map((r) => ({
+      path: r.path,
+      format: r.format,
+      formats: r.formats,
+      encoding: r.encoding,
+      lines: r.lines,
+      sockets: r.sockets,
+      unparsed: r.unparsed,
+      kinds: r.kinds,
+      unparsedLines: r.unparsedLines,
+      ...(r.capture ? { capture: r.capture } : {}),
+    })),
+    summary: a.summary,
+    ...(a.hidden ? { hidden: a.hidden } : {}),
+    findings: a.findings,
+  });
 }

@@ -1,55 +1,73 @@
-/** The Markdown report: for tickets and chat. */
+/**
+ * The Markdown report: for tickets and chat. Text from inputs and rules is
+ * literal Markdown (src/text/markdown.ts): no HTML, image or link from a
+ * dump or a stranger's rule reaches the ticket.
+ */
 
 import { severityRank } from "../model/finding.ts";
 import { STATES } from "../model/states.ts";
-import type { Analysis } from "./analysis.ts";
-
-function cell(s: string | number): string {
-  return String(s).replace(/\|/g, "\\|").replace(/\n/g, " ");
-}
+import { mdCell, mdCode, mdText } from "../text/markdown.ts";
+import { type Analysis, capturedWords, commandLine, inputName } from "./analysis.ts";
 
 /** Renders the analysis as Markdown. */
 export function renderMarkdown(a: Analysis): string {
   const out: string[] = ["# tcpdoc report", ""];
+  const p = a.provenance;
+  if (p) {
+    const captured = capturedWords({ host: p.host, time: p.capturedAt });
+    if (captured) out.push(`- Captured ${mdText(captured)}`);
+    out.push(`- Report by tcpdoc ${mdText(p.tool.version)}: ${mdCode(commandLine(p.command))}`, "");
+  }
   out.push("## Inputs", "", "| input | format | lines | TCP sockets | not understood |", "|---|---|---:|---:|---:|");
-  for (const r of a.inputs) out.push(`| ${cell(r.path)} | ${r.format} | ${r.lines} | ${r.sockets} | ${r.unparsed} |`);
+  for (const r of a.inputs) out.push(`| ${mdCell(mdCode(inputName(r.path)))} | ${mdCell(mdText(r.format))} | ${r.lines} | ${r.sockets} | ${r.unparsed} |`);
+  for (const r of a.inputs) {
+    const c = r.capture;
+    if (!c) continue;
+    const captured = capturedWords({ host: c.host, time: c.time });
+    const system = [c.platform, c.kernel].filter(Boolean).join(" ");
+    out.push("", `${mdCode(inputName(r.path))} is a tcpdoc snapshot${captured ? ` taken ${mdText(captured)}` : ""}${system ? ` (${mdText(system)})` : ""}${c.tcpdoc ? ` by tcpdoc ${mdText(c.tcpdoc)}` : ""}.`);
+  }
   out.push("", `## TCP states (${a.summary.sockets} sockets)`, "", "| state | sockets |", "|---|---:|");
   for (const s of STATES) if (a.summary.states[s]) out.push(`| ${s} | ${a.summary.states[s]} |`);
   if (a.summary.stateUnknown) out.push(`| (not in dump) | ${a.summary.stateUnknown} |`);
   out.push("", "## Findings", "");
-  if (a.findings.length === 0) out.push("No findings.");
+  const hidden = a.hidden && a.hidden.count > 0 ? a.hidden : undefined;
+  if (hidden) out.push(`${hidden.count} finding${hidden.count === 1 ? "" : "s"} below ${hidden.below} not shown (\`--min-severity ${hidden.below}\`).`, "");
+  if (a.findings.length === 0) out.push(hidden ? `No findings at ${hidden.below} or worse.` : "No findings.");
   const sorted = [...a.findings].sort((x, y) => severityRank(y.severity) - severityRank(x.severity));
   for (const f of sorted) {
-    out.push(`### ${f.severity.toUpperCase()}: ${f.title} (\`${f.rule}\`)`, "", f.message, "");
+    out.push(`### ${f.severity.toUpperCase()}: ${mdText(f.title)} (${mdCode(f.rule)})`, "");
+    for (const para of f.message.split("\n")) out.push(mdText(para, true), "");
     out.push(`Confidence ${Math.round(f.confidence * 100)}%${f.partial ? " (partial: some conditions could not be evaluated)" : ""}.`, "");
-    if (f.missing.length) out.push(`Could not tell: ${f.missing.map(cell).join("; ")}.`, "");
+    if (f.missing.length) out.push(`Could not tell: ${f.missing.map((m) => mdText(m)).join("; ")}.`, "");
     const open = f.questions.filter((q) => q.answer === undefined);
-    if (open.length) out.push(`Open questions: ${open.map((q) => `${cell(q.text)} (\`--answer ${q.id}=...\`)`).join("; ")}`, "");
+    if (open.length) out.push(`Open questions: ${open.map((q) => `${mdText(q.text)} (${mdCode(`--answer ${q.id}=...`)})`).join("; ")}`, "");
     if (f.evidence.groups.length) {
       out.push("| group | key | sockets |", "|---|---|---:|");
-      for (const g of f.evidence.groups) out.push(`| ${cell(g.by)} | ${cell(g.key)} | ${g.count} |`);
+      for (const g of f.evidence.groups) out.push(`| ${mdCell(mdText(g.by))} | ${mdCell(mdCode(g.key))} | ${g.count} |`);
       out.push("");
     }
     if (f.checks.length) {
       out.push("**Checks**", "");
-      for (const c of f.checks) out.push(`- ${c.title}${c.command ? `: \`${c.command}\`` : ""}. ${c.lookFor}`);
+      for (const c of f.checks) out.push(`- ${mdText(c.title, true)}${c.command ? `: ${mdCode(c.command)}` : ""}. ${mdText(c.lookFor)}`);
       out.push("");
     }
     if (f.fixes.length) {
       out.push("**Fixes**", "");
       for (const x of f.fixes) {
-        out.push(`- ${x.title}`);
-        for (const s of x.steps) out.push(`  - ${s}`);
-        for (const c of x.caveats) out.push(`  - Caveat: ${c}`);
+        out.push(`- ${mdText(x.title, true)}`);
+        for (const s of x.steps) out.push(`  - ${mdText(s, true)}`);
+        for (const c of x.caveats) out.push(`  - Caveat: ${mdText(c)}`);
       }
       out.push("");
     }
-    if (f.references.length) out.push("References: " + f.references.join(", "), "");
+    // References are shown as text, not made links: a stranger's rule decides what they say.
+    if (f.references.length) out.push("References: " + f.references.map((r) => mdText(r)).join(", "), "");
   }
   const unparsed = a.inputs.filter((r) => r.unparsed);
   if (unparsed.length) {
     out.push("## Lines not understood", "");
-    for (const r of unparsed) for (const u of r.unparsedLines) out.push(`- \`${cell(r.path)}:${u.line}\`: \`${cell(u.text)}\``);
+    for (const r of unparsed) for (const u of r.unparsedLines) out.push(`- ${mdCode(`${inputName(r.path)}:${u.line}`)}: ${mdCode(u.text)}`);
   }
   return out.join("\n") + "\n";
 }

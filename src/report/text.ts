@@ -1,9 +1,10 @@
-/** The plain-text report for terminals and logs. */
+/** The plain-text report for terminals and logs. Every string from an input, a rule or a file name is made inert. */
 
 import { type Finding, severityRank } from "../model/finding.ts";
 import { STATES } from "../model/states.ts";
+import { inert, inertLines } from "../text/inert.ts";
 import { wrapParagraphs, wrapText } from "../text/wrap.ts";
-import type { Analysis } from "./analysis.ts";
+import { type Analysis, capturedWords, commandLine, inputName } from "./analysis.ts";
 
 export interface TextOptions {
   color: boolean;
@@ -20,19 +21,28 @@ function paint(on: boolean, style: keyof typeof SGR, s: string): string {
 const SEVERITY_STYLE = { critical: "red", warning: "yellow", info: "cyan" } as const;
 
 /** One line per input: what it was and what was read from it. */
-export function inputLines(a: Analysis): string[] {
+export function inputLines(a: Pick<Analysis, "inputs">): string[] {
   return a.inputs.map((r) => {
     const parts = [`${r.lines} lines`, `${r.sockets} sockets`];
     if (r.kinds.counter) parts.push(`${r.kinds.counter} counters`);
     if (r.kinds.sysctl) parts.push(`${r.kinds.sysctl} sysctls`);
     if (r.kinds.symptom) parts.push(`${r.kinds.symptom} error lines`);
     if (r.unparsed) parts.push(`${r.unparsed} not understood`);
-    return `${r.path} (${r.format}): ${parts.join(", ")}`;
+    return `${inert(inputName(r.path))} (${r.format}): ${parts.join(", ")}`;
   });
 }
 
+/** What a snapshot file's header says, as a line under its input line; undefined for other inputs. */
+function captureLine(r: Analysis["inputs"][number]): string | undefined {
+  const c = r.capture;
+  if (!c) return undefined;
+  const system = [c.platform, c.kernel].filter(Boolean).join(" ");
+  const where = capturedWords({ host: c.host ? `${c.host}${system ? ` (${system})` : ""}` : undefined, time: c.time });
+  return inert(`tcpdoc snapshot${where ? ` taken ${where}` : ""}${c.tcpdoc ? ` by tcpdoc ${c.tcpdoc}` : ""}`);
+}
+
 /** A bar chart of the state counts. */
-export function stateBars(a: Analysis, width: number): string[] {
+export function stateBars(a: Pick<Analysis, "summary">, width: number): string[] {
   const rows = STATES.map((s) => [s, a.summary.states[s] ?? 0] as const).filter(([, n]) => n > 0);
   if (a.summary.stateUnknown) rows.push(["(state not in dump)" as never, a.summary.stateUnknown]);
   const max = Math.max(1, ...rows.map(([, n]) => n));
@@ -46,39 +56,67 @@ export function stateBars(a: Analysis, width: number): string[] {
 
 function findingLines(f: Finding, o: TextOptions): string[] {
   const sev = f.severity.toUpperCase().padEnd(9);
-  const head = wrapText(`${f.title} [${f.rule}]${f.partial ? " (partial evidence)" : ""}`, o.width, sev);
+  const head = wrapText(inert(`${f.title} [${f.rule}]`) + (f.partial ? " (partial evidence)" : ""), o.width, sev);
   head[0] = paint(o.color, SEVERITY_STYLE[f.severity], sev) + paint(o.color, "bold", head[0].slice(sev.length));
-  const out = [...head, ...wrapParagraphs(f.message, o.width, "    ")];
-  for (const g of f.evidence.groups.slice(0, 3)) out.push(...wrapText(`${g.by} ${g.key}: ${g.count}`, o.width, "    - ", "      "));
-  if (f.missing.length) out.push(...wrapText(`(could not tell: ${f.missing.join(", ")})`, o.width, "    "));
+  const out = [...head, ...wrapParagraphs(inertLines(f.message).join("\n"), o.width, "    ")];
+  for (const g of f.evidence.groups.slice(0, 3)) out.push(...wrapText(inert(`${g.by} ${g.key}`) + `: ${g.count}`, o.width, "    - ", "      "));
+  if (f.missing.length) out.push(...wrapText(`(could not tell: ${f.missing.map(inert).join(", ")})`, o.width, "    "));
   const check = f.checks[0];
-  if (check?.command) out.push(...wrapText(check.command, o.width, "    check: "));
-  if (f.fixes[0]) out.push(...wrapText(f.fixes[0].title, o.width, "    fix:   "));
+  if (check?.command) out.push(...wrapText(inert(check.command), o.width, "    check: "));
+  if (f.fixes[0]) out.push(...wrapText(inert(f.fixes[0].title), o.width, "    fix:   "));
   return out;
+}
+
+/** The report's title line. */
+function title(a: Analysis): string {
+  const files = a.inputs.filter((r) => !r.path.startsWith("live:"));
+  const name = (r: Analysis["inputs"][number]) => inert(inputName(r.path));
+  if (a.live) {
+    const extra = files.length === 0 ? "" : files.length === 1 ? `, with ${name(files[0])}` : `, with ${files.length} inputs`;
+    return `tcpdoc: live snapshot of this machine${extra}`;
+  }
+  return a.inputs.length === 1 ? `tcpdoc: analysis of ${name(a.inputs[0])}` : `tcpdoc: analysis of ${a.inputs.length} inputs`;
 }
 
 /** Renders the analysis as text that fits `width` columns. */
 export function renderText(a: Analysis, o: TextOptions): string {
   const out: string[] = [];
-  const title = a.live ? "tcpdoc: live snapshot of this machine" : a.inputs.length === 1 ? `tcpdoc: analysis of ${a.inputs[0].path}` : `tcpdoc: analysis of ${a.inputs.length} inputs`;
-  out.push(...wrapText(title, o.width).map((l) => paint(o.color, "bold", l)));
-  for (const l of inputLines(a)) out.push(...wrapText(l, o.width, "  ", "      "));
+  out.push(...wrapText(title(a), o.width).map((l) => paint(o.color, "bold", l)));
+  for (const r of a.inputs) {
+    out.push(...wrapText(inputLines({ inputs: [r] })[0], o.width, "  ", "      "));
+    const c = captureLine(r);
+    if (c) out.push(...wrapText(c, o.width, "      "));
+  }
+  const p = a.provenance;
+  if (p && a.live) {
+    const captured = capturedWords({ host: p.host, time: p.capturedAt });
+    if (captured) out.push(...wrapText(inert(`captured ${captured}`), o.width, "  ", "      "));
+  }
+  if (p) out.push(...wrapText(`run: ${inert(commandLine(p.command))} (tcpdoc ${p.tool.version})`, o.width, "  ", "      "));
   out.push("", paint(o.color, "bold", `TCP sockets: ${a.summary.sockets}`));
   out.push(...stateBars(a, o.width));
   const unparsed = a.inputs.filter((r) => r.unparsed > 0);
   if (unparsed.length) {
     out.push("", paint(o.color, "yellow", "Lines not understood (shown so nothing is hidden):"));
     for (const r of unparsed) {
-      for (const u of r.unparsedLines.slice(0, 5)) out.push(`  ${r.path}:${u.line}: ${u.text}`.slice(0, o.width));
-      if (r.unparsed > 5) out.push(...wrapText(`... ${r.unparsed - 5} more in ${r.path} (--json lists up to ${r.unparsedLines.length})`, o.width, "  "));
+      const name = inert(inputName(r.path));
+      for (const u of r.unparsedLines.slice(0, 5)) out.push(`  ${name}:${u.line}: ${inert(u.text)}`.slice(0, o.width));
+      if (r.unparsed > 5) out.push(...wrapText(`... ${r.unparsed - 5} more in ${name} (--json lists up to ${r.unparsedLines.length})`, o.width, "  "));
     }
   }
   out.push("");
+  const hidden = a.hidden && a.hidden.count > 0 ? a.hidden : undefined;
+  const hiddenWords = hidden
+    ? `${hidden.count} finding${hidden.count === 1 ? "" : "s"} below ${hidden.below} not shown (--min-severity ${hidden.below})`
+    : "";
   if (a.findings.length === 0) {
-    out.push(paint(o.color, "green", "No findings: nothing in this snapshot matches a known problem."));
+    const none = hidden
+      ? `No findings at ${hidden.below} or worse; ${hiddenWords}.`
+      : "No findings: nothing in this snapshot matches a known problem.";
+    out.push(...wrapText(none, o.width).map((l) => paint(o.color, "green", l)));
   } else {
     const sorted = [...a.findings].sort((x, y) => severityRank(y.severity) - severityRank(x.severity));
-    out.push(paint(o.color, "bold", `Findings (${sorted.length}):`));
+    out.push(...wrapText(`Findings (${sorted.length}${hidden ? `; ${hiddenWords}` : ""}):`, o.width).map((l) => paint(o.color, "bold", l)));
     for (const f of sorted) out.push(...findingLines(f, o), "");
     out.push(...wrapText("Run 'tcpdoc explain RULE-ID' for the full rule, or 'tcpdoc FILE...' in a terminal for a guided session.", o.width));
   }

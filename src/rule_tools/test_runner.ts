@@ -202,7 +202,7 @@ export async function runRuleTests(paths: readonly string[], o: RuleFlags = {}):
     }
     const tf = testFileFor(file);
     if (!tf) {
-      results.push({ rule: r.rule.id, file, name: "(no test file)", ok: false, problems: [`the rule has no ${path.basename(file).replace(/\.ya?ml$/, ".test.yaml")} beside it`] });
+      results.push({ rule: r.rule.id, file, name: "(no test file)", ok: false, problems: [`no test file: write ${path.basename(file).replace(/\.ya?ml$/, ".test.yaml")} beside the rule`] });
       continue;
     }
     const t = await readTestFile(tf, ruleFiles);

@@ -57,3 +57,22 @@ export function editDistance(a: string, b: string): number {
   }
   return row[b.length];
 }
+
+/**
+ * The closest of `options` to a misspelt `word` ("did you mean"), or
+ * undefined when none is close: at most 2 edits, or a third of the word's
+ * length for longer words; case is ignored.
+ *
+ * @example
+ * ```ts
+ * suggest("analyse", ["analyze", "explain"]); // "analyze"
+ * ```
+ */
+export function suggest(word: string, options: Iterable<string>): string | undefined {
+  let best: string | undefined, bestD = Infinity;
+  for (const o of options) {
+    const d = editDistance(word.toLowerCase(), o.toLowerCase());
+    if (d < bestD) [best, bestD] = [o, d];
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}

@@ -21,7 +21,7 @@ import { runProbe } from "../sources/probes.ts";
 import { inert } from "../text/inert.ts";
 import { App, exitCodeFor, type SessionEnd } from "./app.tsx";
 import { sessionEngine } from "./engine.ts";
-import { ruleLoadOptions } from "../sources/rule_files.ts";
+import { ruleLoadOptions, type RuleFlags } from "../sources/rule_files.ts";
 import { defaultExportName } from "./export.ts";
 
 /** What main.ts hands over. */
@@ -32,16 +32,14 @@ export interface SessionRequest {
   stdinIsData: boolean;
   /** Colour on, as the CLI's terminal detection decided. */
   color: boolean;
-  /** The parsed flags (rules, disable, no-user-rules, min-severity). */
-  flags: Record<string, unknown>;
+  /** Which rules to load (--rules, --disable, --no-user-rules). */
+  rules: RuleFlags;
+  /** Findings below this severity are not shown (--min-severity). */
+  minSeverity: Severity;
   /** Answers given with --answer. */
   answers: Record<string, string>;
   /** Prints the text report instead, for when no keyboard can be found. */
   fallback(snap: Snapshot): Promise<number>;
-}
-
-function list(v: unknown): string[] {
-  return Array.isArray(v) ? v.map(String) : [];
 }
 
 /** Opens the keyboard: stdin when it is a terminal and not the data, else /dev/tty; undefined when there is none. */
@@ -103,15 +101,11 @@ const LEAVE_ALT = "\x1b[?1049l";
  * a warning or worse is found (as `analyze`), else 0.
  */
 export async function runSession(req: SessionRequest): Promise<number> {
-  const { flags } = req;
   const snap = typeof req.snapshot === "function" ? req.snapshot() : req.snapshot;
   const keyboard = openKeyboard(req.stdinIsData);
   if (!keyboard) return await req.fallback(snap);
 
-  const engine = await sessionEngine(
-    ruleLoadOptions({ ruleDirs: list(flags.rules), disabled: list(flags.disable), userRules: !flags["no-user-rules"] }),
-    (flags["min-severity"] as Severity | undefined) ?? "info",
-  );
+  const engine = await sessionEngine(ruleLoadOptions(req.rules), req.minSeverity);
   if (process.stderr.isTTY) process.stderr.write("\r\x1b[KRunning the rules…");
   let findings;
   try {

@@ -35,7 +35,7 @@ const runtime = (e: Edge) => !e.typeOnly && !e.dynamic;
 describe("the import graph", () => {
   it("reads every module and finds the imports (sanity)", () => {
     assert.ok(modules.includes("src/engine/mod.ts") && modules.includes("src/cli/main.ts"));
-    assert.ok(edges.some((e) => e.from === "src/cli/main.ts" && e.to === "src/engine/mod.ts"));
+    assert.ok(edges.some((e) => e.from.startsWith("src/cli/") && e.to === "src/engine/mod.ts"));
     assert.ok(edges.some((e) => e.from === "src/engine/load.ts" && e.to === "yaml" && e.dynamic));
   });
 

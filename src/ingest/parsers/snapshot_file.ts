@@ -19,6 +19,7 @@
  * as it is read.
  */
 
+import type { Capture } from "../../model/snapshot.ts";
 import type { SocketRow } from "../../model/socket_table.ts";
 import type { LineParser, ParseContext, Sink } from "../parser.ts";
 import { procNetTcpParser } from "./proc_net_tcp.ts";
@@ -59,6 +60,13 @@ export function parseFields(text: string): Record<string, string> {
     }
     out[m[1]] = v;
   }
+  return out;
+}
+
+/** The header's fields that say where and when (empty ones left out). */
+function headerFields(f: Record<string, string>): Capture {
+  const out: Capture = {};
+  for (const k of ["platform", "host", "kernel", "time", "tcpdoc"] as const) if (f[k]) out[k] = f[k];
   return out;
 }
 
@@ -106,6 +114,7 @@ export const snapshotFileParser: LineParser = {
       case "tcpdoc":
         if (!text.startsWith(SNAPSHOT_MAGIC)) return undefined;
         ctx.scratch[FORMAT] = { owners: new Map(), proxy: undefined, target: undefined } satisfies State;
+        sink.capture?.(headerFields(parseFields(text.slice(SNAPSHOT_MAGIC.length))));
         return "header";
       case "socket-owner": {
         const f = parseFields(text);

@@ -1,0 +1,96 @@
+/**
+ * `tcpdoc analyze` and `tcpdoc` with no command: read the inputs (and/or
+ * this machine), evaluate the rules, and print a report, or in a terminal
+ * open the guided session. The exit code follows the findings shown.
+ */
+
+import process from "node:process";
+import { liveSnapshot } from "../ingest/mod.ts";
+import { type Finding, severityRank } from "../model/finding.ts";
+import type { Snapshot } from "../model/snapshot.ts";
+import { analysisOf, provenanceOf } from "../report/analysis.ts";
+import { renderJson } from "../report/json.ts";
+import { renderMarkdown } from "../report/markdown.ts";
+import { renderText } from "../report/text.ts";
+import type { Context } from "./command.ts";
+import { EXIT, UsageError } from "./errors.ts";
+import type { Flags } from "./options.ts";
+import { writeOutput } from "./output.ts";
+import { readWithProgress } from "./progress.ts";
+import { checkedAnswers, evaluate, loadRules, type RuleSet, withoutDisabled } from "./rule_set.ts";
+import { detectTerminal } from "./terminal.ts";
+import { VERSION } from "./version.ts";
+
+type ReportFormat = Flags["format"];
+
+/** The report format: --json, else --format; both given and disagreeing is a usage error. */
+export function reportFormat(ctx: Pick<Context, "flags" | "given">): ReportFormat {
+  const { flags, given } = ctx;
+  if (!flags.json) return flags.format;
+  if (given.has("format") && flags.format !== "json") {
+    throw new UsageError(`--json and --format ${flags.format} ask for two formats: give one`);
+  }
+  return "json";
+}
+
+/** The rules, --disable applied, and the answers, all checked before any input is read. */
+async function prepare(ctx: Context): Promise<{ rules: RuleSet; answers: Record<string, string> }> {
+  const set = await loadRules(ctx.flags, ctx.env);
+  const rules = withoutDisabled(set, ctx.flags.disable);
+  return { rules, answers: checkedAnswers(ctx.flags.answer, set, ctx.configAnswers) };
+}
+
+/** The snapshot the command line names: the files, this machine, or both (--live FILE...). */
+function readSnapshot(ctx: Context): Snapshot {
+  const files = ctx.positionals;
+  const live = ctx.flags.live || files.length === 0 ? liveSnapshot({ owners: !ctx.flags.noOwners }) : undefined;
+  return files.length === 0 ? live! : readWithProgress(files, live);
+}
+
+/** Renders and writes the report; returns the exit code of the findings shown. */
+function present(ctx: Context, snap: Snapshot, findings: Finding[], format: ReportFormat): number {
+  const { flags } = ctx;
+  const analysis = analysisOf(snap, findings, provenanceOf(snap, VERSION, ctx.argv), flags.minSeverity);
+  const code = analysis.findings.some((f) => severityRank(f.severity) >= severityRank("warning")) ? EXIT.findings : EXIT.ok;
+  const toFile = flags.output !== undefined && flags.output !== "-";
+  let text: string;
+  if (format === "json") text = renderJson(analysis);
+  else if (format === "markdown") text = renderMarkdown(analysis);
+  else {
+    const term = detectTerminal(flags.noColor, flags.color, ctx.env);
+    // A file gets no colour unless asked for, and 80 columns.
+    text = renderText(analysis, { color: term.color && (!toFile || flags.color === "always"), width: toFile ? 80 : term.width });
+  }
+  writeOutput(text, flags.output, { force: flags.force, exitCode: code });
+  return code;
+}
+
+/** `tcpdoc analyze [FILE...|-]`. */
+export async function analyzeCommand(ctx: Context): Promise<number> {
+  const format = reportFormat(ctx);
+  const { rules, answers } = await prepare(ctx);
+  const snap = readSnapshot(ctx);
+  return present(ctx, snap, await evaluate(snap, rules, answers), format);
+}
+
+/**
+ * `tcpdoc [FILE...|-]`: the guided session when stdout is a terminal and
+ * no report option is given, else the report.
+ */
+export async function sessionCommand(ctx: Context): Promise<number> {
+  const reportAsked = (["plain", "json", "format", "output"] as const).some((k) => ctx.given.has(k));
+  if (!process.stdout.isTTY || reportAsked) return await analyzeCommand(ctx);
+  const format = reportFormat(ctx);
+  const { rules, answers } = await prepare(ctx);
+  const { flags } = ctx;
+  const { runSession } = await import("../ui/run.tsx");
+  return await runSession({
+    snapshot: () => readSnapshot(ctx),
+    stdinIsData: ctx.positionals.includes("-") || ctx.positionals.includes("/dev/stdin"),
+    color: detectTerminal(flags.noColor, flags.color, ctx.env).color,
+    rules: { ruleDirs: flags.rules, disabled: flags.disable, userRules: !flags.noUserRules },
+    minSeverity: flags.minSeverity,
+    answers,
+    fallback: async (snap) => present(ctx, snap, await evaluate(snap, rules, answers), format),
+  });
+}

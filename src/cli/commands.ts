@@ -1,0 +1,205 @@
+/**
+ * The command table: every command with its arguments, help, options and
+ * handler. Parsing, help, the man page, shell completion and the README's
+ * command reference are all made from it.
+ */
+
+import process from "node:process";
+import { analyzeCommand, sessionCommand } from "./analyze.ts";
+import type { CommandSpec, Context } from "./command.ts";
+import { completionScript, type Shell, SHELLS } from "./completion.ts";
+import { inert } from "../text/inert.ts";
+import { didYouMean, EXIT, UsageError } from "./errors.ts";
+import { explainCommand } from "./explain.ts";
+import { formatsCommand } from "./formats.ts";
+import { commandHelp, globalHelp, groupHelp } from "./help.ts";
+import type { FlagName } from "./options.ts";
+import { snapshotCommand } from "./snapshot.ts";
+import { helpWidth } from "./terminal.ts";
+import { VERSION } from "./version.ts";
+
+/** What analyze and the bare command take. */
+const REPORT_OPTIONS: readonly FlagName[] = [
+  "format", "json", "output", "force", "live", "minSeverity", "answer", "rules", "disable", "noUserRules", "noOwners", "plain",
+];
+const RULE_OPTIONS: readonly FlagName[] = ["json", "rules", "noUserRules"];
+const JSON_NOT_SNAPSHOT = "a snapshot is written in tcpdoc's own text format, which 'tcpdoc analyze FILE' reads back; for a JSON report run 'tcpdoc analyze --json'";
+
+async function rules(sub: string, ctx: Context): Promise<number> {
+  // The rule tooling, and the YAML reader with it, load only when asked for.
+  return await (await import("../rule_tools/commands.ts")).rulesCommand(sub, ctx.positionals, ctx.flags);
+}
+
+function help(ctx: Context): number {
+  const words = ctx.positionals;
+  const width = helpWidth();
+  if (words.length === 0) {
+    process.stdout.write(globalHelp(COMMANDS, VERSION, width));
+    return EXIT.ok;
+  }
+  const name = words.join(" ");
+  const c = COMMANDS.find((x) => x.name === name && x.name !== "");
+  const groups = [...new Set(COMMANDS.filter((x) => x.name.includes(" ")).map((x) => x.name.split(" ")[0]))];
+  if (c) process.stdout.write(commandHelp(c, width));
+  else if (groups.includes(name)) process.stdout.write(groupHelp(name, COMMANDS, width));
+  else {
+    const names = [...COMMANDS.map((x) => x.name).filter(Boolean), ...groups];
+    throw new UsageError(`"tcpdoc help" knows no command "${inert(name)}"${didYouMean(name, names) || `; the commands are ${names.join(", ")}`}`);
+  }
+  return EXIT.ok;
+}
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: "",
+    args: "[FILE...|-]",
+    summary: "guided session in a terminal (a text report otherwise); no FILE: this machine's live state",
+    about: [
+      "In a terminal, opens the guided session on the dumps given, on stdin (-), or on this machine when no FILE is given: the findings, the evidence, the rules' questions, the checks and the fixes, step by step.",
+      "When stdout is not a terminal, or with --plain, --json, --format or --output, prints the report as 'tcpdoc analyze' does.",
+    ],
+    options: REPORT_OPTIONS,
+    arity: [0, Infinity],
+    complete: "files",
+    examples: ["tcpdoc samples/linux/close-wait-leak/ss-tanp.txt", "ss -tanp | tcpdoc -"],
+    run: sessionCommand,
+  },
+  {
+    name: "analyze",
+    args: "[FILE...|-]",
+    summary: "diagnose dumps (or this machine when no FILE) and print a report",
+    about: [
+      "Reads the dumps given into one snapshot (a socket table with the counters, sysctls and the application's log from the same moment), or this machine's live state when no FILE is given, evaluates the rules and prints a report. - reads stdin; --live adds this machine's live state to the files given.",
+      "The exit code is 1 when a finding at warning or worse is shown, 0 otherwise; --min-severity hides findings below it, says how many, and the exit code follows what is shown. A rule that does not validate stops the run with exit code 2.",
+    ],
+    options: REPORT_OPTIONS,
+    arity: [0, Infinity],
+    complete: "files",
+    examples: [
+      "tcpdoc analyze samples/linux/close-wait-leak/ss-tanp.txt",
+      "ss -tanp | tcpdoc analyze - --json",
+      "tcpdoc analyze ss.txt nstat.txt sysctl.txt app.log --format markdown -o report.md",
+      "tcpdoc analyze --live /var/log/app.log",
+    ],
+    run: analyzeCommand,
+  },
+  {
+    name: "snapshot",
+    args: "",
+    summary: "save this machine's socket table, counters and sysctls for later analysis",
+    about: [
+      "Writes this machine's socket table, kernel counters and TCP sysctls, with each socket's process unless --no-owners, in a text file that 'tcpdoc analyze FILE' reads back without loss, elsewhere and later. With --output the file is new (or --force), written whole, and readable by its owner only (mode 0600): it names processes and peers.",
+    ],
+    options: ["output", "force", "noOwners"],
+    refuses: { json: JSON_NOT_SNAPSHOT, format: JSON_NOT_SNAPSHOT },
+    arity: [0, 0],
+    complete: "none",
+    examples: ["tcpdoc snapshot -o web1.tcpdoc"],
+    run: snapshotCommand,
+  },
+  {
+    name: "rules list",
+    args: "",
+    summary: "list the loaded rules and where each came from",
+    about: ["Lists the rules that 'tcpdoc analyze' would evaluate with the same --rules, --disable and --no-user-rules, with their severity and origin; --json gives id, severity, title, origin and source."],
+    options: [...RULE_OPTIONS, "disable"],
+    arity: [0, 0],
+    complete: "none",
+    examples: ["tcpdoc rules list --rules team-rules/"],
+    run: (ctx) => rules("list", ctx),
+  },
+  {
+    name: "rules validate",
+    args: "[PATH...]",
+    summary: "check rule files; each problem as file:line:column: message",
+    about: [
+      "Checks rule files, named-condition files and rule test files (a directory: every one in it; no PATH: the built-in, user and --rules rules), and prints each problem as file:line:column: message with a hint. The exit code is 2 when there is any problem.",
+      "--json prints {files, rules, errors: [{file, line, column, code, message, hint}]} for editors and CI.",
+    ],
+    options: RULE_OPTIONS,
+    arity: [0, Infinity],
+    complete: "files",
+    examples: ["tcpdoc rules validate team-rules/", "tcpdoc rules validate --json team-rules/my-rule.yaml"],
+    run: (ctx) => rules("validate", ctx),
+  },
+  {
+    name: "rules test",
+    args: "[PATH...]",
+    summary: "run the test cases kept beside each rule",
+    about: [
+      "Runs the cases of each rule's ID.test.yaml (no PATH: the built-in rules) and ends with 'rules test: N passed, M failed'. A rule without a test file fails. The exit code is 1 when a case fails, 2 when a rule or test file does not validate.",
+      "--json prints {passed, failed, cases: [{rule, file, name, ok, problems}], errors: [...]}.",
+    ],
+    options: RULE_OPTIONS,
+    arity: [0, Infinity],
+    complete: "files",
+    examples: ["tcpdoc rules test team-rules/"],
+    run: (ctx) => rules("test", ctx),
+  },
+  {
+    name: "explain",
+    args: "[STATE|RULE-ID]",
+    summary: "explain a TCP state or show a rule in full",
+    about: [
+      "With a state in any spelling (CLOSE_WAIT, close-wait, CloseWait, LISTENING), draws the TCP state diagram with the state marked and explains it: what it means, how a socket gets in and out, what piles of it mean. With a rule id, shows the rule in full: what it finds, its conditions and thresholds, questions, checks, fixes and references. With nothing, lists the states.",
+      "--json prints the state's or the rule's data.",
+    ],
+    options: [...RULE_OPTIONS, "plain"],
+    arity: [0, Infinity],
+    complete: "states-and-rules",
+    examples: ["tcpdoc explain close-wait", "tcpdoc explain time-wait-port-exhaustion"],
+    run: explainCommand,
+  },
+  {
+    name: "formats",
+    args: "",
+    summary: "list the input formats tcpdoc reads",
+    about: ["Lists every input format tcpdoc recognises and what it reads of it; --json gives [{format, reads}]."],
+    options: ["json"],
+    arity: [0, 0],
+    complete: "none",
+    examples: ["tcpdoc formats"],
+    run: formatsCommand,
+  },
+  {
+    name: "help",
+    args: "[COMMAND]",
+    summary: "show help, for tcpdoc or for a command",
+    about: ["'tcpdoc help analyze' is 'tcpdoc analyze --help'."],
+    options: [],
+    arity: [0, 2],
+    complete: "commands",
+    examples: ["tcpdoc help rules test"],
+    config: false,
+    run: help,
+  },
+  {
+    name: "completion",
+    args: "bash|zsh",
+    summary: "print the shell completion script",
+    about: [
+      "Prints a completion script for bash or zsh: commands, options, their values, files and rule ids.",
+      "bash: source <(tcpdoc completion bash), or save it as ~/.local/share/bash-completion/completions/tcpdoc. zsh: save it as _tcpdoc in a directory of $fpath, or source <(tcpdoc completion zsh).",
+    ],
+    options: [],
+    arity: [1, 1],
+    complete: SHELLS,
+    examples: ["tcpdoc completion bash > ~/.local/share/bash-completion/completions/tcpdoc"],
+    config: false,
+    run: (ctx) => {
+      const shell = ctx.positionals[0];
+      if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`"tcpdoc completion" knows ${SHELLS.join(" and ")}, not "${shell}"`);
+      process.stdout.write(completionScript(shell as Shell, COMMANDS));
+      return EXIT.ok;
+    },
+  },
+];
+
+/** `tcpdoc --help`, `tcpdoc COMMAND --help` or `tcpdoc GROUP --help`. */
+export function printHelp(command: CommandSpec | undefined, group: string | undefined): number {
+  const width = helpWidth();
+  if (group) process.stdout.write(groupHelp(group, COMMANDS, width));
+  else if (command && command.name) process.stdout.write(commandHelp(command, width));
+  else process.stdout.write(globalHelp(COMMANDS, VERSION, width));
+  return EXIT.ok;
+}
