@@ -97,6 +97,36 @@ export interface Symptom {
   ports: Record<number, number>;
 }
 
+/**
+ * Where and when a snapshot was captured: filled by a live capture, and read
+ * back from a `tcpdoc snapshot` file's header. Metadata about the capture,
+ * never kernel counters.
+ */
+export interface Capture {
+  /** The system read, as Node names it: linux, darwin, win32, freebsd. */
+  platform: string;
+  host: string;
+  /** The kernel release (`uname -r`). */
+  kernel: string;
+  /** ISO time the capture started. */
+  time: string;
+  /** The tcpdoc version that wrote the snapshot file, when read from one. */
+  tcpdoc?: string;
+  /**
+   * The scan that maps sockets to processes (Linux, /proc/PID/fd): processes
+   * looked at, those whose descriptors could not be read, socket inodes left
+   * without an owner. Absent when the scan did not run (--no-owners).
+   */
+  ownerScan?: OwnerScan;
+}
+
+/** Figures of the owner scan (see {@link Capture.ownerScan}). */
+export interface OwnerScan {
+  processes: number;
+  unreadable: number;
+  unowned: number;
+}
+
 /** Everything read from the inputs. */
 export interface Snapshot {
   inputs: InputReport[];
@@ -113,6 +143,8 @@ export interface Snapshot {
   symptoms: Map<SymptomKind, Symptom>;
   /** True when read from this machine's kernel rather than from dumps. */
   live: boolean;
+  /** Where and when the data was captured, when known (a live read, a snapshot file). */
+  capture?: Capture;
 }
 
 /** Returns an empty snapshot. */
