@@ -5,19 +5,35 @@
  * Windows has no Recv-Q/Send-Q, so queue sizes are unknown.
  */
 
-import { NONE, type SocketRow } from "../../model/socket_table.ts";
-import { addStateAliases, parseState, stateId, UNKNOWN_STATE } from "../../model/states.ts";
-import { familyOf, splitColonPort } from "../address.ts";
-import { isDigits, type LineParser, type ParseContext, parserState } from "../parser.ts";
+import { NONE } from "../../model/socket_table.ts";
+import { stateId, type StateName, UNKNOWN_STATE } from "../../model/states.ts";
+import { socketRow, splitColonPort } from "../endpoint.ts";
+import { type Format, type ParseContext, parserState } from "../format.ts";
+import { isDigits } from "../scan.ts";
 
 const FORMAT = "netstat-windows";
 
-// State words of German Windows netstat. Sources: samples/windows/kilian-blog-netstat-an-de.txt
-// (ABHÖREN, HERGESTELLT, WARTEND, SCHLIESSEN_WARTEN, FIN_WARTEN_2), Checkmk's win_netstat
-// check and its agent-output patterns (SYN_GESENDET, SYN_EMPFANGEN, SCHLIESSEND, TIMED_WAIT),
-// sebhildebrandt/systeminformation network.js (the same German words). FIN_WARTEN_1 follows
-// FIN_WARTEN_2. Real dumps in other languages (es, fr, pt, ru, ja, zh) print the English words.
-addStateAliases({
+const STATE_WORDS: Readonly<Record<string, StateName>> = {
+  // English (netstat.exe and the MIB_TCP_STATE names).
+  LISTENING: "LISTEN",
+  SYN_SENT: "SYN_SENT",
+  SYN_RECEIVED: "SYN_RECV",
+  ESTABLISHED: "ESTABLISHED",
+  FIN_WAIT_1: "FIN_WAIT_1",
+  FIN_WAIT_2: "FIN_WAIT_2",
+  CLOSE_WAIT: "CLOSE_WAIT",
+  CLOSING: "CLOSING",
+  LAST_ACK: "LAST_ACK",
+  TIME_WAIT: "TIME_WAIT",
+  CLOSED: "CLOSED",
+  DELETE_TCB: "CLOSED",
+  BOUND: "BOUND",
+  // German. Sources: samples/windows/kilian-blog-netstat-an-de.txt (ABHÖREN, HERGESTELLT,
+  // WARTEND, SCHLIESSEN_WARTEN, FIN_WARTEN_2), Checkmk's win_netstat check and its
+  // agent-output patterns (SYN_GESENDET, SYN_EMPFANGEN, SCHLIESSEND, TIMED_WAIT),
+  // sebhildebrandt/systeminformation network.js (the same German words). FIN_WARTEN_1
+  // follows FIN_WARTEN_2. Real dumps in other languages (es, fr, pt, ru, ja, zh) print
+  // the English words.
   "ABHÖREN": "LISTEN",
   ABHOEREN: "LISTEN",
   HERGESTELLT: "ESTABLISHED",
@@ -29,10 +45,8 @@ addStateAliases({
   FIN_WARTEN_2: "FIN_WAIT_2",
   SCHLIESSEND: "CLOSING",
   TIMED_WAIT: "TIME_WAIT",
-});
-// Unverified: seen only in third-party test fixtures, contradicted by real dumps
-// (samples/LOCALIZATION.md section 1); harmless to accept.
-addStateAliases({
+  // Unverified: seen only in third-party test fixtures, contradicted by real dumps
+  // (samples/LOCALIZATION.md section 1); harmless to accept.
   ESCUCHANDO: "LISTEN",
   ESTABLECIDO: "ESTABLISHED",
   ESCUTANDO: "LISTEN",
@@ -41,7 +55,7 @@ addStateAliases({
   "IN ASCOLTO": "LISTEN",
   STABILITO: "ESTABLISHED",
   "ПРОСЛУШИВАНИЕ": "LISTEN",
-});
+};
 
 const LISTEN = stateId("LISTEN");
 
@@ -92,8 +106,8 @@ function state(ctx: ParseContext): State {
  * mis-decoded from code page 850 ("ABH\u0099REN", "ABH™REN", "ABH�REN") or
  * with the letter dropped: any one character (or none) between ABH and REN.
  */
-export function parseWindowsState(word: string): number {
-  const id = parseState(word);
+function windowsState(ctx: ParseContext, word: string): number {
+  const id = ctx.states.id(word);
   if (id !== UNKNOWN_STATE) return id;
   if ((word.length === 7 || word.length === 6) && word.startsWith("ABH") && word.endsWith("REN")) return LISTEN;
   return UNKNOWN_STATE;
@@ -105,8 +119,11 @@ function isEndpoint(s: string): boolean {
 }
 
 /** Windows netstat rows, headings and -b detail lines. */
-export const windowsNetstatParser: LineParser = {
+export const netstatWindows: Format = {
   format: FORMAT,
+  reads: "Windows netstat: -an, -ano, -a with host names, -b; headings and German state words of localized systems",
+  states: STATE_WORDS,
+  commands: ["netstat", "netstat.exe", "NETSTAT", "NETSTAT.EXE"],
   parse(line, ctx, sink) {
     const t = line.tokens;
     const t0 = t[0];
@@ -125,25 +142,17 @@ export const windowsNetstatParser: LineParser = {
       if (!local || !remote) return undefined;
       let end = t.length;
       let pid: number | undefined;
-      let tcpState = t.length > 3 ? parseWindowsState(t[3]) : UNKNOWN_STATE;
+      let tcpState = t.length > 3 ? windowsState(ctx, t[3]) : UNKNOWN_STATE;
       if (tcpState !== UNKNOWN_STATE) {
         // The usual row: one state word, then the PID (-o); anything after that is not netstat's.
         if (t.length > 4 && isDigits(t[4])) pid = Number(t[4]);
       } else {
         if (end >= 5 && isDigits(t[end - 1])) pid = Number(t[--end]);
         // Some translations are several words; an unknown word leaves the state unknown.
-        if (end > 4) tcpState = parseWindowsState(t.slice(3, end).join(" "));
+        if (end > 4) tcpState = windowsState(ctx, t.slice(3, end).join(" "));
       }
-      const row: SocketRow = {
-        family: familyOf(local.host) || familyOf(remote.host),
-        state: tcpState,
-        localAddress: local.host,
-        localPort: local.port,
-        remoteAddress: remote.host,
-        remotePort: remote.port,
-        recvQ: NONE,
-        sendQ: NONE,
-      };
+      // Windows prints no Recv-Q or Send-Q.
+      const row = socketRow(tcpState, local, remote, NONE, NONE);
       if (pid !== undefined) row.pid = pid;
       // A listener's peer is printed as "0.0.0.0:0": no peer, not port 0.
       if (row.state === LISTEN && row.remotePort === 0) row.remotePort = NONE;

@@ -9,7 +9,7 @@
  */
 
 import type { LineKind } from "../../model/snapshot.ts";
-import type { LineParser, ParseContext } from "../parser.ts";
+import type { Format, ParseContext } from "../format.ts";
 
 const FORMAT = "sysctl";
 
@@ -20,15 +20,52 @@ const BSD_ROOTS = new Set(["kern", "net", "vm", "hw", "machdep", "debug", "secur
 const PROC_SYS = "/proc/sys/";
 
 // ulimit -a option letters (bash builtins/ulimit.def) and the names tcpdoc keys them by.
-const ULIMIT: Record<string, string> = {
+const ULIMIT = new Map<string, string>(Object.entries({
   b: "sbsize", c: "core", d: "data", e: "nice", f: "fsize", i: "sigpending", k: "kqueues", l: "memlock", m: "rss",
   n: "nofile", p: "pipe", q: "msgqueue", r: "rtprio", s: "stack", t: "cpu", u: "nproc", v: "as", x: "locks",
   P: "npts", T: "threads", R: "rttime",
-};
-// bash: "open files                      (-n) 1024", "core file size          (blocks, -c) 0"
-const ULIMIT_BASH = /^[A-Za-z][\w -]*?\s+\((?:[^()]*, )?-([a-zA-Z])\)\s+(\S+)$/;
-// dash/zsh: "-n: file descriptors          1024"
-const ULIMIT_SHORT = /^-([a-zA-Z]): [a-z][a-z ()-]*?\s+(\S+)$/;
+}));
+const WHITE = /\s/;
+const LETTER = /^[A-Za-z]$/;
+
+/** The last field of a line and what comes before it (trailing white space removed); undefined unless both exist. */
+function lastField(text: string): [head: string, value: string] | undefined {
+  let i = text.length;
+  while (i > 0 && !WHITE.test(text[i - 1])) i--;
+  if (i === text.length || i === 0) return undefined;
+  return [text.slice(0, i).trimEnd(), text.slice(i)];
+}
+
+/**
+ * bash's `ulimit -a`: "open files                      (-n) 1024",
+ * "core file size          (blocks, -c) 0". Returns the option letter and
+ * the value. Read field by field, never by one pattern over the line: a
+ * pattern with several white-space runs in a row backtracks in quadratic time.
+ */
+function ulimitBash(text: string): [letter: string, value: string] | undefined {
+  const f = lastField(text);
+  if (!f) return undefined;
+  const [head, value] = f, n = head.length;
+  // "(-n)" or "(blocks, -c)" at the end of what precedes the value.
+  if (n < 5 || head[n - 1] !== ")" || !LETTER.test(head[n - 2]) || head[n - 3] !== "-") return undefined;
+  const open = head.lastIndexOf("(", n - 4);
+  if (open === -1) return undefined;
+  const unit = head.slice(open + 1, n - 3);
+  if (unit !== "" && (!unit.endsWith(", ") || unit.indexOf(")") !== -1)) return undefined;
+  // The name: words, then white space before the "(".
+  const name = head.slice(0, open);
+  const trimmed = name.trimEnd();
+  if (trimmed.length === name.length || !/^[A-Za-z][\w -]*$/.test(trimmed)) return undefined;
+  return [head[n - 2], value];
+}
+
+/** dash's and zsh's `ulimit -a`: "-n: file descriptors          1024". */
+function ulimitShort(text: string): [letter: string, value: string] | undefined {
+  if (text.length < 6 || text[0] !== "-" || !LETTER.test(text[1]) || text[2] !== ":" || text[3] !== " ") return undefined;
+  const f = lastField(text);
+  if (!f || !/^[a-z][a-z ()-]*$/.test(f[0].slice(4))) return undefined;
+  return [text[1], f[1]];
+}
 
 /** Collapses runs of white space to one space: "32768\t60999" -> "32768 60999". */
 function normalize(v: string): string {
@@ -46,8 +83,10 @@ function netsh(text: string, ctx: ParseContext): LineKind | undefined {
 }
 
 /** Kernel settings lines. */
-export const sysctlParser: LineParser = {
+export const sysctl: Format = {
   format: FORMAT,
+  reads: "sysctl lines (key = value, key: value), grep -r /proc/sys output, ulimit -a, netsh dynamicport",
+  commands: ["sysctl", "ulimit", "netsh"],
   parse(line, ctx, sink) {
     const t = line.tokens;
     const t0 = t[0];
@@ -85,9 +124,10 @@ export const sysctlParser: LineParser = {
     }
     // ulimit -a
     if (text.indexOf("-") !== -1 && (text.indexOf(")") !== -1 || t0.charCodeAt(0) === 45 /* - */)) {
-      const m = ULIMIT_BASH.exec(text) ?? ULIMIT_SHORT.exec(text);
-      if (m && ULIMIT[m[1]]) {
-        sink.sysctl(`ulimit.${ULIMIT[m[1]]}`, m[2]);
+      const m = ulimitBash(text) ?? ulimitShort(text);
+      const name = m && ULIMIT.get(m[0]);
+      if (name) {
+        sink.sysctl(`ulimit.${name}`, m[1]);
         return "sysctl";
       }
     }

@@ -3,8 +3,9 @@
  * and the like, in either column order: "  120 ESTABLISHED" or "ESTABLISHED 120".
  */
 
-import { parseState, UNKNOWN_STATE } from "../../model/states.ts";
-import { isDigits, type LineParser } from "../parser.ts";
+import { UNKNOWN_STATE } from "../../model/states.ts";
+import type { Format } from "../format.ts";
+import { digitsValue, isDigits } from "../scan.ts";
 
 // What awk picks out of the table headings when it prints one column.
 const HEADING_WORDS = new Set([
@@ -15,18 +16,19 @@ const HEADING_WORDS = new Set([
 /** The largest count a histogram line may claim; beyond it the line is not believed. */
 const MAX_COUNT = 100_000_000;
 
-/** State-histogram lines. */
-export const histogramParser: LineParser = {
+/** State-histogram lines: the state column of any format's table, counted (so any format's state words). */
+export const histogram: Format = {
   format: "histogram",
-  parse(line, _ctx, sink) {
+  reads: "state counts from ... | awk '{print $6}' | sort | uniq -c, in either column order",
+  parse(line, ctx, sink) {
     const t = line.tokens;
     if (t.length !== 2) return undefined;
     let n: string, word: string;
     if (isDigits(t[0])) [n, word] = [t[0], t[1]];
     else if (isDigits(t[1])) [n, word] = [t[1], t[0]];
     else return undefined;
-    const count = Number(n);
-    const state = parseState(word);
+    const count = digitsValue(n);
+    const state = ctx.states.id(word);
     if (state === UNKNOWN_STATE) return HEADING_WORDS.has(word) ? "header" : undefined;
     if (count > MAX_COUNT) return undefined;
     sink.tally(state, count);

@@ -3,18 +3,21 @@
  * itself (whose state filter the rows below inherit), ^C and separators.
  */
 
-import { SS_FILTER_STATES, stateId } from "../../model/states.ts";
-import type { LineParser, ParseContext } from "../parser.ts";
+import { stateId } from "../../model/states.ts";
+import type { Format, ParseContext } from "../format.ts";
+import { SS_FILTER_STATES } from "./ss.ts";
 
-/** Commands whose output tcpdoc reads, and a few that wrap them. */
-const COMMANDS = new Set([
-  "ss", "netstat", "netstat.exe", "NETSTAT", "NETSTAT.EXE", "cat", "lsof", "nstat", "sysctl", "sar", "busybox", "toybox",
-  "sudo", "doas", "awk", "grep", "egrep", "sort", "uniq", "wc", "head", "tail", "less", "more", "watch", "ip", "dmesg",
-  "journalctl", "Get-NetTCPConnection", "get-nettcpconnection", "netsh", "sockstat", "tcpdoc", "docker", "kubectl",
-  "nsenter", "adb", "ssh", "echo", "date", "uname", "hostname", "ulimit", "findstr", "Select-String", "for", "while", "time",
+/**
+ * Commands that wrap or filter the tools whose output tcpdoc reads (each
+ * format names its own tools; the registry adds them to these).
+ */
+const WRAPPERS = [
+  "cat", "sudo", "doas", "awk", "grep", "egrep", "sort", "uniq", "wc", "head", "tail", "less", "more", "watch", "ip",
+  "docker", "kubectl", "nsenter", "adb", "ssh", "echo", "date", "uname", "hostname", "findstr", "Select-String", "for",
+  "while", "time",
   // Filters a socket table is piped through (Windows `find`, `sls`; Unix text tools).
   "find", "FIND", "sls", "cut", "tr", "sed", "column", "nl", "xargs", "rg", "ag", "ack", "zgrep", "pcregrep",
-]);
+];
 
 // Prompts that cannot be anything else: "user@host:~$ ", "[root@host ~]# ",
 // "[root@freenas] ~# ", "PS C:\Users\me> ", "[server]: PS C:\> " (a remote
@@ -22,7 +25,9 @@ const COMMANDS = new Set([
 // these any command is a command line.
 // Also cPanel's "root@server [~]# ", macOS's "Kevins-MBP:dir user$ " and
 // pfSense's "[2.4.4-RELEASE][root@fw]/root: ".
-const STRONG_PROMPT = /^(?:(?:\[[^\]@]*\])*\[[^\]]*@[^\]]*\](?:\s*[^\s$#%>:]+)?|[\w.-]+@[\w.-]+(?::\S*)?(?:\s+\[[^\]]*\])?|(?:\[[\w.-]+\]:\s*)?PS [A-Za-z]:\\[^>]*|[A-Za-z]:\\[^>]*|[\w.-]*sh-[\d.]+|[\w.-]+:\S+ [\w.-]+(?=\$ ))\s*[$#%>]\s?|^(?:\[[^\]@]*\])+\[[^\]]*@[^\]]*\][^\s:]*:\s|^➜\s+\S+(?:\s+git:\([^)]*\))?(?:\s+✗)?(?:\s+|$)/;
+// No two neighbouring parts can match the same characters ("[^\]@]*@" up to the
+// first "@", "[^>]*" without a "\s*" after it): the time stays linear in the line.
+const STRONG_PROMPT = /^(?:(?:\[[^\]@]*\])*\[[^\]@]*@[^\]]*\](?:\s*[^\s$#%>:]+)?\s*|[\w.-]+@[\w.-]+(?::\S*)?(?:\s+\[[^\]]*\])?\s*|(?:\[[\w.-]+\]:\s*)?PS [A-Za-z]:\\[^>]*|[A-Za-z]:\\[^>]*|[\w.-]*sh-[\d.]+\s*|[\w.-]+:\S+ [\w.-]+(?=\$ ))[$#%>]\s?|^(?:\[[^\]@]*\])+\[[^\]@]*@[^\]]*\][^\s:]*:\s|^➜\s+\S+(?:\s+git:\([^)]*\))?(?:\s+✗)?(?:\s+|$)/;
 // Short prompts ("$ ", "# ", "host% ", "~ ❯ "): only before a known command.
 const WEAK_PROMPT = /^(?:[\w~./-]+)?\s*[$#%>❯»]\s?/;
 
@@ -41,8 +46,28 @@ const TOOL_MESSAGE = /^(?:ss|netstat|lsof|nstat|sar|busybox|toybox|sysctl|cat|aw
 const WATCH_HEADER = /^\s*Every\s+\d+(?:[.,]\d+)?s:\s+(.*)$/;
 
 // "...", "…", "[...]", "(...)", "<...>", "<snip>", "[snip]", "--snip--", "8< snip", "... 120 more lines ...",
-// "(truncated)", "[output truncated]", "<redacted>", "[ rest omitted ]".
-const ELISION = /^\s*(?:[.…·]{2,}|…|[[(<{]\s*(?:\.{2,}|…)\s*[\])>}]|[-=[(<{#*\s]*(?:-?8<-*\s*)?(?:snip(?:ped)?|cut|truncated|omitted|redacted|elided)(?:\s+(?:here|for brevity|for clarity))?[-=\])>}#*\s.]*|[[(<{]?\s*(?:\.{2,}|…)?\s*(?:and\s+)?\d*\s*(?:more|other|similar)\s+(?:lines?|rows?|entries|connections|sockets)(?:\s+(?:omitted|truncated|snipped|elided|like this))?\s*(?:\.{2,}|…)?\s*[\])>}]?|[[(<{]\s*(?:output\s+|rest\s+|lines?\s+)?(?:truncated|omitted|snipped|elided)\s*[\])>}])\s*$/i;
+// "(truncated)", "[output truncated]", "<redacted>", "[ rest omitted ]". Tested on the line
+// trimmed, its white-space runs made one space (see isElision): runs of white space
+// under neighbouring quantifiers made this pattern take exponential time.
+const ELISION = /^(?:[.…·]{2,}|…|[[(<{]\s*(?:\.{2,}|…)\s*[\])>}]|[-=[(<{#*\s]*(?:-?8<-*\s*)?(?:snip(?:ped)?|cut|truncated|omitted|redacted|elided)(?:\s+(?:here|for brevity|for clarity))?[-=\])>}#*\s.]*|[[(<{]?\s*(?:\.{2,}|…)?\s*(?:and\s+)?\d*\s*(?:more|other|similar)\s+(?:lines?|rows?|entries|connections|sockets)(?:\s+(?:omitted|truncated|snipped|elided|like this))?\s*(?:\.{2,}|…)?\s*[\])>}]?|[[(<{]\s*(?:output\s+|rest\s+|lines?\s+)?(?:truncated|omitted|snipped|elided)\s*[\])>}])$/i;
+
+// What every elision holds (a necessary condition, tested first: most lines have none of it).
+const ELISION_WORD = /\.\.|…|·|snip|cut|trunc|omit|redact|elid|more|other|similar/i;
+
+/** An elision line (see ELISION). */
+function isElision(text: string): boolean {
+  if (!ELISION_WORD.test(text)) return false;
+  const s = text.trim();
+  return s.length > 0 && ELISION.test(/\s\s|[^\S ]/.test(s) ? s.replace(/\s+/g, " ") : s);
+}
+
+/** A word of a command line without the quotes and parentheses around it. */
+function unquoted(w: string): string {
+  let a = 0, b = w.length;
+  while (a < b && (w[a] === "'" || w[a] === '"' || w[a] === "(")) a++;
+  while (b > a && (w[b - 1] === "'" || w[b - 1] === '"' || w[b - 1] === ")")) b--;
+  return w.slice(a, b);
+}
 
 /** Reads an ss state filter from a command line: the single state, or ambiguity. */
 function applySsFilter(words: string[], ctx: ParseContext): void {
@@ -50,14 +75,14 @@ function applySsFilter(words: string[], ctx: ParseContext): void {
   ctx.stateFilterAmbiguous = false;
   const found = new Set<number>();
   for (let i = 0; i < words.length; i++) {
-    const w = words[i].replace(/^['"(]+|['")]+$/g, "");
+    const w = unquoted(words[i]);
     if ((w === "state" || w === "exclude") && i + 1 < words.length) {
-      const s = words[i + 1].replace(/^['"(]+|['")]+$/g, "");
+      const s = unquoted(words[i + 1]);
       if (w === "exclude") {
         ctx.stateFilterAmbiguous = true;
         continue;
       }
-      const name = SS_FILTER_STATES[s];
+      const name = Object.hasOwn(SS_FILTER_STATES, s) ? SS_FILTER_STATES[s] : undefined;
       if (name) found.add(stateId(name));
       else ctx.stateFilterAmbiguous = true; // all, connected, synchronized, bucket, big
     }
@@ -82,7 +107,7 @@ function parseCommand(cmd: string, ctx: ParseContext): boolean {
     /^[A-Z_]+=/.test(words[i]) || words[i] === "ip" && words[i + 1] === "netns" || words[i] === "netns" || words[i] === "exec" ||
     (words[i - 1] === "exec" && words[i] !== "ss" && words[i] !== "netstat"))) i++;
   const name = words[i]?.replace(/^.*[\\/]/, "");
-  if (!name || !COMMANDS.has(name) && !COMMANDS.has(words[0])) return false;
+  if (!name || !ctx.commands.has(name) && !ctx.commands.has(words[0])) return false;
   resetTable(ctx);
   // Each stage of a pipeline may be ss; the first ss decides.
   const ss = words.indexOf("ss");
@@ -91,14 +116,18 @@ function parseCommand(cmd: string, ctx: ParseContext): boolean {
 }
 
 /** Shell transcript lines. */
-export const shellParser: LineParser = {
+export const shell: Format = {
   format: "shell",
+  reads: "shell prompts, command lines (an ss state filter sets the state of the rows below), ^C, tool complaints",
+  commands: WRAPPERS,
+  // Its lines surround dumps: it sees each line before the data formats.
+  pass: "frame",
   parse(line, ctx) {
     const { text, tokens } = line;
     const t0 = tokens[0];
     if (tokens.length === 1 && (t0 === "^C" || t0 === "^Z" || t0 === "^D" || /^[-=_*#~.]{3,}$/.test(t0))) return "noise";
     // Elisions a paste puts where it left rows out: "...", "[...]", "<snip>", "…", "(... 300 more lines ...)".
-    if (ELISION.test(text)) return "noise";
+    if (isElision(text)) return "noise";
     if (TOOL_MESSAGE.test(text)) return "noise";
     // watch's header: "Every 2.0s: netstat -nat | grep 8080      host: Mon Mar  4 10:00:01 2024".
     const w = WATCH_HEADER.exec(text);
@@ -119,7 +148,7 @@ export const shellParser: LineParser = {
       }
       return undefined;
     }
-    if (COMMANDS.has(t0) && tokens.length > 1 && tokens[1].startsWith("-") || t0 === "sudo" || t0 === "Get-NetTCPConnection") {
+    if (ctx.commands.has(t0) && tokens.length > 1 && tokens[1].startsWith("-") || t0 === "sudo" || t0 === "Get-NetTCPConnection") {
       return parseCommand(text.trim(), ctx) ? "noise" : undefined;
     }
     if (t0 === "ss" || t0 === "netstat" || t0 === "lsof" || t0 === "nstat") return parseCommand(text.trim(), ctx) ? "noise" : undefined;

@@ -6,21 +6,39 @@
  */
 
 import { NONE, type SocketRow } from "../../model/socket_table.ts";
-import { parseState, stateId, UNKNOWN_STATE } from "../../model/states.ts";
-import { familyOf, parsePort } from "../address.ts";
-import { isDigits, type Line, type LineParser, type ParseContext, type Sink, parserState } from "../parser.ts";
+import { stateId, type StateName, UNKNOWN_STATE } from "../../model/states.ts";
+import { parsePort, socketRow } from "../endpoint.ts";
+import { type Format, type Line, type ParseContext, parserState, type Sink } from "../format.ts";
+import { isDigits } from "../scan.ts";
 
 const FORMAT = "powershell";
+
+// MSFT_NetTCPConnection.State as Get-NetTCPConnection prints it (the TCPState enum).
+const STATE_WORDS: Readonly<Record<string, StateName>> = {
+  Listen: "LISTEN",
+  SynSent: "SYN_SENT",
+  SynReceived: "SYN_RECV",
+  Established: "ESTABLISHED",
+  FinWait1: "FIN_WAIT_1",
+  FinWait2: "FIN_WAIT_2",
+  CloseWait: "CLOSE_WAIT",
+  Closing: "CLOSING",
+  LastAck: "LAST_ACK",
+  TimeWait: "TIME_WAIT",
+  Closed: "CLOSED",
+  DeleteTCB: "CLOSED",
+  Bound: "BOUND",
+};
 const LISTEN = stateId("LISTEN");
 const BOUND = stateId("BOUND");
 
 // MSFT_NetTCPConnection.State as a number (Format-Table of the raw CIM value).
-const NUMERIC_STATES: Record<string, number> = {
+const NUMERIC_STATES = new Map<string, number>(Object.entries({
   "1": stateId("CLOSED"), "2": stateId("LISTEN"), "3": stateId("SYN_SENT"), "4": stateId("SYN_RECV"),
   "5": stateId("ESTABLISHED"), "6": stateId("FIN_WAIT_1"), "7": stateId("FIN_WAIT_2"), "8": stateId("CLOSE_WAIT"),
   "9": stateId("CLOSING"), "10": stateId("LAST_ACK"), "11": stateId("TIME_WAIT"), "12": stateId("CLOSED"),
   "100": stateId("BOUND"),
-};
+}));
 
 // Columns that make a table (or a list record) a Get-NetTCPConnection one.
 const ADDRESS_COLUMNS = new Set(["LocalAddress", "LocalPort", "RemoteAddress", "RemotePort"]);
@@ -54,9 +72,9 @@ function state(ctx: ParseContext): State {
   return parserState<State>(ctx, FORMAT, () => ({ starts: undefined, group: false, record: undefined, emitted: false, recordKeys: undefined }));
 }
 
-function stateOf(v: string): number {
+function stateOf(ctx: ParseContext, v: string): number {
   if (v === "") return UNKNOWN_STATE;
-  return NUMERIC_STATES[v] ?? parseState(v);
+  return NUMERIC_STATES.get(v) ?? ctx.states.id(v);
 }
 
 function hostOf(v: string): string {
@@ -69,7 +87,7 @@ function hostOf(v: string): string {
 const IP = /^[0-9A-Fa-f:.]+(?:%[\w.-]+)?$/;
 
 /** Builds a row from named values; undefined when they do not describe a socket. */
-function rowFrom(get: (name: string) => string | undefined): SocketRow | undefined {
+function rowFrom(ctx: ParseContext, get: (name: string) => string | undefined): SocketRow | undefined {
   const la = get("LocalAddress"), lp = get("LocalPort"), ra = get("RemoteAddress"), rp = get("RemotePort");
   if (lp !== undefined && lp !== "" && !isDigits(lp)) return undefined;
   if (rp !== undefined && rp !== "" && !isDigits(rp)) return undefined;
@@ -77,19 +95,12 @@ function rowFrom(get: (name: string) => string | undefined): SocketRow | undefin
   if (la !== undefined && !IP.test(la)) return undefined;
   if (ra !== undefined && ra !== "" && !IP.test(ra)) return undefined;
   const st = get("State");
-  const state = st === undefined ? UNKNOWN_STATE : stateOf(st);
+  const state = st === undefined ? UNKNOWN_STATE : stateOf(ctx, st);
   if (st !== undefined && st !== "" && state === UNKNOWN_STATE) return undefined;
-  const localAddress = la ? hostOf(la) : "", remoteAddress = ra ? hostOf(ra) : "";
-  const row: SocketRow = {
-    family: familyOf(localAddress) || familyOf(remoteAddress),
-    state,
-    localAddress,
-    localPort: lp ? parsePort(lp) : NONE,
-    remoteAddress,
-    remotePort: rp ? parsePort(rp) : NONE,
-    recvQ: NONE,
-    sendQ: NONE,
-  };
+  const local = { host: la ? hostOf(la) : "", port: lp ? parsePort(lp) : NONE };
+  const remote = { host: ra ? hostOf(ra) : "", port: rp ? parsePort(rp) : NONE };
+  // Windows has no Recv-Q or Send-Q.
+  const row = socketRow(state, local, remote, NONE, NONE);
   // Listeners and Bound sockets show RemotePort 0: no peer, not port 0.
   if (row.remotePort === 0 && (state === LISTEN || state === BOUND)) row.remotePort = NONE;
   const pid = get("OwningProcess");
@@ -108,7 +119,7 @@ function cells(text: string, starts: number[]): string[] {
   return out;
 }
 
-function tableRow(line: Line, cols: string[], st: State, sink: Sink): "socket" | undefined {
+function tableRow(line: Line, ctx: ParseContext, cols: string[], st: State, sink: Sink): "socket" | undefined {
   const t = line.tokens;
   let values: string[];
   if (st.starts && st.starts.length === cols.length) values = cells(line.text, st.starts);
@@ -121,12 +132,12 @@ function tableRow(line: Line, cols: string[], st: State, sink: Sink): "socket" |
   if (st.group) {
     const count = values[cols.indexOf("Count")], name = values[cols.indexOf("Name")];
     if (count === undefined || name === undefined || !isDigits(count)) return undefined;
-    const s = stateOf(name);
+    const s = stateOf(ctx, name);
     if (s === UNKNOWN_STATE) return undefined;
     sink.tally(s, Number(count));
     return "socket";
   }
-  const row = rowFrom((name) => {
+  const row = rowFrom(ctx, (name) => {
     const k = cols.indexOf(name);
     return k === -1 ? undefined : values[k];
   });
@@ -136,7 +147,7 @@ function tableRow(line: Line, cols: string[], st: State, sink: Sink): "socket" |
 }
 
 /** A Format-List property line: "LocalAddress   : ::". */
-function listLine(line: Line, st: State, sink: Sink): "socket" | "detail" | undefined {
+function listLine(line: Line, ctx: ParseContext, st: State, sink: Sink): "socket" | "detail" | undefined {
   const t = line.tokens;
   const key = t[0];
   let rec = st.record;
@@ -148,7 +159,7 @@ function listLine(line: Line, st: State, sink: Sink): "socket" | "detail" | unde
   if (rec && rec.has(key)) {
     // A repeated key starts the next record: the one before is complete.
     if (!st.recordKeys) st.recordKeys = [...rec.keys()];
-    if (!st.emitted && emitRecord(rec, sink)) kind = "socket";
+    if (!st.emitted && emitRecord(ctx, rec, sink)) kind = "socket";
     rec = undefined;
   }
   if (!rec) {
@@ -163,15 +174,15 @@ function listLine(line: Line, st: State, sink: Sink): "socket" | "detail" | unde
   }
   const keys = st.recordKeys;
   const complete = keys ? keys.every((k) => rec.has(k)) : CORE.every((k) => rec.has(k));
-  if (complete && emitRecord(rec, sink)) {
+  if (complete && emitRecord(ctx, rec, sink)) {
     st.emitted = true;
     return "socket";
   }
   return kind;
 }
 
-function emitRecord(rec: Map<string, string>, sink: Sink): boolean {
-  const row = rowFrom((name) => rec.get(name));
+function emitRecord(ctx: ParseContext, rec: Map<string, string>, sink: Sink): boolean {
+  const row = rowFrom(ctx, (name) => rec.get(name));
   if (!row) return false;
   sink.socket(row);
   return true;
@@ -185,14 +196,17 @@ function isUnderline(t: string[]): boolean {
 }
 
 /** Get-NetTCPConnection tables, lists and Group-Object counts. */
-export const powershellParser: LineParser = {
+export const powershell: Format = {
   format: FORMAT,
+  reads: "PowerShell Get-NetTCPConnection tables and lists, and Group-Object State counts",
+  states: STATE_WORDS,
+  commands: ["Get-NetTCPConnection", "get-nettcpconnection"],
   parse(line, ctx, sink) {
     const t = line.tokens;
     const t0 = t[0];
     const st = state(ctx);
     // Format-List: "Key : value" (the colon stands alone after the padded key).
-    if (t.length >= 2 && t[1] === ":") return listLine(line, st, sink);
+    if (t.length >= 2 && t[1] === ":") return listLine(line, ctx, st, sink);
     // Underline under a table header: learn where the columns start.
     if (t0.charCodeAt(0) === 45 /* - */ && isUnderline(t)) {
       if (t.length < 2) return undefined;
@@ -219,6 +233,6 @@ export const powershellParser: LineParser = {
       return "header";
     }
     const cols = ctx.columns;
-    return cols ? tableRow(line, cols, st, sink) : undefined;
+    return cols ? tableRow(line, ctx, cols, st, sink) : undefined;
   },
 };

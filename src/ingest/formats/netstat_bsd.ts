@@ -2,7 +2,7 @@
  * BSD-family socket tables: macOS and FreeBSD/OpenBSD/NetBSD `netstat -an`,
  * `-anv` (macOS wide form), `-A`, `-p tcp`, the `-L` listen-queue tables, the
  * UNIX, kernel-control, kernel-event, multipath and vsock sections macOS
- * prints with `-a`, and FreeBSD `sockstat`.
+ * prints with `-a`.
  *
  * Endpoints are "host.port" (`127.0.0.1.8080`, `*.*`, `::1.631`,
  * `fe80::1%lo0.123`); Linux tools print "host:port", so a dot after the last
@@ -11,24 +11,41 @@
  * vsock.c) and FreeBSD usr.bin/netstat.
  */
 
+import { familyOf } from "../../model/address.ts";
 import { NONE, type SocketRow } from "../../model/socket_table.ts";
-import { parseState, stateId, UNKNOWN_STATE } from "../../model/states.ts";
-import { familyOf, splitColonPort, splitDotPort } from "../address.ts";
-import { isDigits, type LineParser, type ParseContext, parserState } from "../parser.ts";
+import { stateId, type StateName, UNKNOWN_STATE } from "../../model/states.ts";
+import { socketRow, splitDotPort } from "../endpoint.ts";
+import { type Format, type ParseContext, parserState } from "../format.ts";
+import { digitsValue, isDigits } from "../scan.ts";
 
 const FORMAT = "netstat-bsd";
 const LISTEN = stateId("LISTEN");
 
+/** The kernel's state names (tcpstates[] in BSD's netinet/tcp_fsm.h), which sockstat prints too. */
+export const BSD_STATE_WORDS: Readonly<Record<string, StateName>> = {
+  CLOSED: "CLOSED",
+  LISTEN: "LISTEN",
+  SYN_SENT: "SYN_SENT",
+  SYN_RCVD: "SYN_RECV",
+  ESTABLISHED: "ESTABLISHED",
+  CLOSE_WAIT: "CLOSE_WAIT",
+  FIN_WAIT_1: "FIN_WAIT_1",
+  CLOSING: "CLOSING",
+  LAST_ACK: "LAST_ACK",
+  FIN_WAIT_2: "FIN_WAIT_2",
+  TIME_WAIT: "TIME_WAIT",
+};
+
 // netstat prints "%-3.3s%-2.2s" of the protocol name and 4, 6, 46 or blanks.
-const TCP = new Set(["tcp", "tcp4", "tcp6", "tcp46"]);
-const OTHER = new Set([
+export const TCP = new Set(["tcp", "tcp4", "tcp6", "tcp46"]);
+export const OTHER = new Set([
   "udp", "udp4", "udp6", "udp46", "icm", "icm4", "icm6", "icm46", "icmp", "icmp4", "icmp6", "icp", "icp4", "icp6",
   "icp46", "raw", "raw4", "raw6", "raw46", "ip", "ip4", "ip6", "ip46", "div", "div4", "div6", "div46", "divert",
   "sctp", "sctp4", "sctp6", "sctp46", "udpl", "udpl4", "udpl6", "udplite", "gre", "gre4", "esp", "esp4", "carp", "pim",
 ]);
 // Sections whose rows are never TCP sockets.
 const KERNEL = new Set(["kctl", "kevt", "ndrv", "vsock", "unix", "mptcp"]);
-const UNIX_TYPES = new Set(["stream", "dgram", "seqpac", "seqpacket", "raw", "#0"]);
+export const UNIX_TYPES = new Set(["stream", "dgram", "seqpac", "seqpacket", "raw", "#0"]);
 
 /** Section titles, exactly as printed (Linux adds suffixes like "(servers and established)"). */
 const TITLES: Record<string, string> = {
@@ -60,7 +77,7 @@ function state(ctx: ParseContext): State {
 }
 
 /** True for "host.port" endpoints: a dot after the last colon. */
-export function isDotEndpoint(s: string): boolean {
+function isDotEndpoint(s: string): boolean {
   const d = s.lastIndexOf(".");
   return d > 0 && d > s.lastIndexOf(":") && d < s.length - 1;
 }
@@ -82,10 +99,11 @@ function queueTriple(s: string): [number, number, number] | undefined {
   if (b <= a + 1 || s.indexOf("/", b + 1) !== -1) return undefined;
   const q = s.slice(0, a), inc = s.slice(a + 1, b), max = s.slice(b + 1);
   if (!isDigits(q) || !isDigits(inc) || !isDigits(max)) return undefined;
-  return [Number(q), Number(inc), Number(max)];
+  return [digitsValue(q), digitsValue(inc), digitsValue(max)];
 }
 
-function familyFor(proto: string, host: string): 0 | 4 | 6 {
+/** The family a protocol column says (tcp4, tcp6, tcp46), else the host's. */
+export function familyFor(proto: string, host: string): 0 | 4 | 6 {
   if (proto === "tcp4") return 4;
   if (proto === "tcp6" || proto === "tcp46") return 6;
   return familyOf(host);
@@ -137,8 +155,11 @@ function processColumn(t: string[], from: number, row: SocketRow): void {
 }
 
 /** BSD and macOS netstat rows. */
-export const bsdNetstatParser: LineParser = {
+export const netstatBsd: Format = {
   format: FORMAT,
+  reads: "macOS and FreeBSD netstat: -an, -anv, -p tcp, -A, listen queues from -L",
+  states: BSD_STATE_WORDS,
+  commands: ["netstat"],
   parse(line, ctx, sink) {
     const t = line.tokens;
     const t0 = t[0];
@@ -183,18 +204,8 @@ export const bsdNetstatParser: LineParser = {
       if (qi > i && !TCP.has(proto)) return "other-socket";
       const local = isDotEndpoint(t[qi + 1]) ? splitDotPort(t[qi + 1]) : undefined;
       if (!local) return undefined;
-      sink.socket({
-        family: familyFor(qi > i ? proto : "", local.host),
-        // Only listening sockets have a listen queue.
-        state: LISTEN,
-        localAddress: local.host,
-        localPort: local.port,
-        remoteAddress: "*",
-        remotePort: NONE,
-        recvQ: q[0],
-        // The backlog limit, as ss reports it for listeners.
-        sendQ: q[2],
-      });
+      // Only listening sockets have a listen queue; Send-Q is the backlog limit, as ss reports it for listeners.
+      sink.socket(socketRow(LISTEN, local, { host: "*", port: NONE }, q[0], q[2], familyFor(qi > i ? proto : "", local.host)));
       return "socket";
     }
 
@@ -209,19 +220,10 @@ export const bsdNetstatParser: LineParser = {
       const remote = splitDotPort(rs)!;
       const st = state(ctx);
       // The state follows the endpoints; a number when out of range, nothing with FreeBSD -x.
-      const state_ = t.length > e + 2 ? parseState(t[e + 2]) : UNKNOWN_STATE;
-      const listening = state_ === LISTEN;
-      const row: SocketRow = {
-        family: familyFor(proto, local.host) || familyOf(remote.host),
-        state: state_,
-        localAddress: local.host,
-        localPort: local.port,
-        remoteAddress: remote.host,
-        remotePort: remote.port,
-        // A BSD listener's Recv-Q/Send-Q count buffer bytes, not its accept queue or backlog.
-        recvQ: listening || rexmit ? NONE : Number(t[i + 1]),
-        sendQ: listening || rexmit ? NONE : Number(t[i + 2]),
-      };
+      const state_ = t.length > e + 2 ? ctx.states.id(t[e + 2]) : UNKNOWN_STATE;
+      // A BSD listener's Recv-Q/Send-Q count buffer bytes, not its accept queue or backlog.
+      const noQueues = state_ === LISTEN || rexmit;
+      const row: SocketRow = socketRow(state_, local, remote, noQueues ? NONE : digitsValue(t[i + 1]), noQueues ? NONE : digitsValue(t[i + 2]), familyFor(proto, local.host));
       if (st.pidCol > 0 && st.pidCol < t.length && isDigits(t[st.pidCol])) row.pid = Number(t[st.pidCol]);
       else if (st.procCol > 0 && st.procCol < t.length) processColumn(t, st.procCol, row);
       sink.socket(row);
@@ -254,43 +256,3 @@ export const bsdNetstatParser: LineParser = {
   },
 };
 
-/**
- * FreeBSD `sockstat`: "USER COMMAND PID FD PROTO LOCAL ADDRESS FOREIGN ADDRESS",
- * optionally followed by a state column (`-s`). One row per process and fd, so a
- * socket shared by several processes (sshd's privilege-separated pair) shows up
- * once per process.
- */
-export const sockstatParser: LineParser = {
-  format: "sockstat",
-  parse(line, _ctx, sink) {
-    const t = line.tokens;
-    if (t[0] === "USER" && t[1] === "COMMAND" && t.includes("PROTO")) return "header";
-    if (t.length < 7) return undefined;
-    // PID and FD are numbers, or "?" for sockets no process holds.
-    if (!(isDigits(t[2]) || t[2] === "?") || !(isDigits(t[3]) || t[3] === "?")) return undefined;
-    const proto = t[4];
-    if (TCP.has(proto)) {
-      const local = splitColonPort(t[5]);
-      const remote = splitColonPort(t[6]);
-      if (!local || !remote) return undefined;
-      const st = t.length > 7 ? parseState(t[7]) : UNKNOWN_STATE;
-      const row: SocketRow = {
-        family: familyFor(proto, local.host) || familyOf(remote.host),
-        state: st,
-        localAddress: local.host,
-        localPort: local.port,
-        remoteAddress: remote.host,
-        remotePort: remote.port,
-        recvQ: NONE,
-        sendQ: NONE,
-        user: t[0],
-        program: t[1],
-      };
-      if (isDigits(t[2])) row.pid = Number(t[2]);
-      sink.socket(row);
-      return "socket";
-    }
-    if (OTHER.has(proto) || UNIX_TYPES.has(proto)) return "other-socket";
-    return undefined;
-  },
-};

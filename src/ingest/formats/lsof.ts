@@ -9,25 +9,56 @@
  * counts here can exceed the kernel's socket count.
  */
 
-import { NONE, type SocketRow } from "../../model/socket_table.ts";
-import { parseState, UNKNOWN_STATE } from "../../model/states.ts";
-import { familyOf, splitColonPort } from "../address.ts";
-import { isDigits, type LineParser } from "../parser.ts";
+import { NONE } from "../../model/socket_table.ts";
+import { type StateName, UNKNOWN_STATE } from "../../model/states.ts";
+import { inert } from "../../text/inert.ts";
+import { socketRow, splitColonPort } from "../endpoint.ts";
+import type { Format } from "../format.ts";
+import { digitsValue, isDigits } from "../scan.ts";
+
+/**
+ * The state names lsof prints in "(STATE)": the kernel's, as its Linux
+ * dialect (dsock.c) and its BSD/macOS dialects (tcpstates[]) spell them.
+ */
+const STATE_WORDS: Readonly<Record<string, StateName>> = {
+  ESTABLISHED: "ESTABLISHED",
+  SYN_SENT: "SYN_SENT",
+  SYN_RECV: "SYN_RECV",
+  SYN_RCVD: "SYN_RECV",
+  FIN_WAIT1: "FIN_WAIT_1",
+  FIN_WAIT2: "FIN_WAIT_2",
+  FIN_WAIT_1: "FIN_WAIT_1",
+  FIN_WAIT_2: "FIN_WAIT_2",
+  TIME_WAIT: "TIME_WAIT",
+  CLOSE: "CLOSED",
+  CLOSED: "CLOSED",
+  CLOSE_WAIT: "CLOSE_WAIT",
+  LAST_ACK: "LAST_ACK",
+  LISTEN: "LISTEN",
+  CLOSING: "CLOSING",
+};
 
 const OTHER_NODES = new Set(["UDP", "UDPLITE", "SCTP", "ICMP", "ICMPV6", "RAW", "RAW6", "DCCP", "UDP6"]);
 // FD: a number and an access mode ("3u", "274u", "12r"), as printed for sockets.
 const FD = /^\d+[rwuRWU-]?[A-Za-z]?$/;
 const HEX_ESCAPE = /\\x([0-9a-fA-F]{2})/g;
 
-/** Undoes lsof's escaping of COMMAND ("Google\x20" is "Google "). */
-export function unescapeCommand(s: string): string {
-  return s.indexOf("\\x") === -1 ? s : s.replace(HEX_ESCAPE, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+/**
+ * Undoes lsof's escaping of COMMAND ("Google\x20" is "Google "). A decoded
+ * control character does not come back to life: it stays a visible escape
+ * (inert), so a process name cannot reach a terminal as a command.
+ */
+function unescapeCommand(s: string): string {
+  return s.indexOf("\\x") === -1 ? s : inert(s.replace(HEX_ESCAPE, (_m, h: string) => String.fromCharCode(parseInt(h, 16))));
 }
 
 /** lsof network-file rows. */
-export const lsofParser: LineParser = {
+export const lsof: Format = {
   format: "lsof",
-  parse(line, _ctx, sink) {
+  reads: "lsof -i, -nP, -iTCP -sTCP:STATE (Linux and macOS)",
+  states: STATE_WORDS,
+  commands: ["lsof"],
+  parse(line, ctx, sink) {
     const t = line.tokens;
     if (t[0] === "COMMAND" && t[1] === "PID") return "header";
     // Printed under "lsof: WARNING: can't stat() ..." messages.
@@ -59,9 +90,9 @@ export const lsofParser: LineParser = {
     let st = UNKNOWN_STATE, recvQ = NONE, sendQ = NONE;
     for (let j = k + 2; j < t.length; j++) {
       const w = t[j].replace(/^\(|\)$/g, "");
-      if (w.startsWith("QR=")) recvQ = isDigits(w.slice(3)) ? Number(w.slice(3)) : NONE;
-      else if (w.startsWith("QS=")) sendQ = isDigits(w.slice(3)) ? Number(w.slice(3)) : NONE;
-      else if (st === UNKNOWN_STATE) st = parseState(w);
+      if (w.startsWith("QR=")) recvQ = isDigits(w, 3) ? digitsValue(w, 3) : NONE;
+      else if (w.startsWith("QS=")) sendQ = isDigits(w, 3) ? digitsValue(w, 3) : NONE;
+      else if (st === UNKNOWN_STATE) st = ctx.states.id(w);
     }
     let family: 0 | 4 | 6 = 0;
     for (let j = 3; j < k; j++) {
@@ -78,19 +109,10 @@ export const lsofParser: LineParser = {
         }
       }
     }
-    const row: SocketRow = {
-      family: family || familyOf(local.host) || familyOf(remote.host),
-      state: st,
-      localAddress: local.host,
-      localPort: local.port,
-      remoteAddress: remote.host,
-      remotePort: remote.port,
-      recvQ,
-      sendQ,
-      pid: Number(t[1]),
-      program: unescapeCommand(t[0]),
-      user,
-    };
+    const row = socketRow(st, local, remote, recvQ, sendQ, family);
+    row.pid = Number(t[1]);
+    row.program = unescapeCommand(t[0]);
+    row.user = user;
     sink.socket(row);
     return "socket";
   },

@@ -9,7 +9,8 @@
  */
 
 import type { SymptomEndpoint, SymptomKind } from "../../model/snapshot.ts";
-import { type Line, type LineParser, type ParseContext, parserState } from "../parser.ts";
+import { type Format, type Line, type ParseContext, parserState } from "../format.ts";
+import { indexIn } from "../scan.ts";
 
 const FORMAT = "log";
 
@@ -62,7 +63,8 @@ const LEVELS = new Set([
   "INFO", "WARN", "WARNING", "ERROR", "ERR", "DEBUG", "TRACE", "FATAL", "CRITICAL", "CRIT", "NOTICE", "SEVERE", "PANIC",
   "EMERG", "ALERT", "FINE", "FINER", "FINEST", "VERBOSE",
 ]);
-const JAVA_FRAME = /^\s*at [\w$.<>/@-]+(?:\(.*\))?$|^\s*at .+\(.+:\d+(?::\d+)?\)$/;
+// "at com.example.Foo.bar", "at java.base/java.net.Socket.connect(Native Method)".
+const JAVA_FRAME_NAME = /^at [\w$.<>/@-]+(?:\(.*\))?$/;
 const NODE_FRAME = /^\s+at \S/;
 const EXCEPTION = /^(?:Caused by: |Exception in thread "[^"]*" )?(?:[a-z_][\w]*\.)*(?:[A-Z]\w*)?(?:Exception|Error|Warning)\b(?::|$)/;
 const TRACE_START = /^(?:Traceback \(most recent call last\):|node:[\w/]+:\d+$|Emitted '\w+' event |Node\.js v\d|goroutine \d+ \[|panic: )/;
@@ -77,6 +79,35 @@ function levelWord(tok: string): boolean {
   return LEVELS.has(s);
 }
 
+function isDigitAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c >= 48 && c <= 57;
+}
+
+/** Where the run of digits that ends before `end` starts (`end` when there is none). */
+function digitsBefore(s: string, end: number): number {
+  while (end > 0 && isDigitAt(s, end - 1)) end--;
+  return end;
+}
+
+/**
+ * A Java stack frame: `at NAME`, `at NAME(...)`, or `at ...(FILE:LINE)` /
+ * `(FILE:LINE:COLUMN)`. Read from both ends rather than by one pattern: a
+ * pattern with two free `.+` runs takes quadratic time on a long line.
+ */
+function isJavaFrame(text: string): boolean {
+  const s = text.trimStart();
+  if (!s.startsWith("at ")) return false;
+  if (JAVA_FRAME_NAME.test(s)) return true;
+  // ":DIGITS)" at the end (a ":LINE" before it is part of the file), and a "(" with at
+  // least one character on each side before that colon.
+  const n = s.length;
+  if (n < 8 || s.charCodeAt(n - 1) !== 41 /* ) */ || /[\u2028\u2029]/.test(s)) return false;
+  const digits = digitsBefore(s, n - 1);
+  if (digits === n - 1 || s.charCodeAt(digits - 1) !== 58 /* : */) return false;
+  return indexIn(s, 40 /* ( */, 4, digits - 2) !== -1;
+}
+
 /** Returns true when the line has the shape of a log line. */
 function looksLikeLog(line: Line): boolean {
   const text = line.text;
@@ -87,7 +118,7 @@ function looksLikeLog(line: Line): boolean {
   if (c >= 65 && c <= 90 && SYSLOG.test(text)) return true;
   const t = line.tokens;
   for (let i = 0; i < t.length && i < 5; i++) if (levelWord(t[i])) return true;
-  if (JAVA_FRAME.test(text) || EXCEPTION.test(text) || TRACE_START.test(text)) return true;
+  if (isJavaFrame(text) || EXCEPTION.test(text) || TRACE_START.test(text)) return true;
   if (/^\s+File ".*", line \d+/.test(text) || /^\s*\.\.\. \d+ (?:more|common frames omitted)$/.test(text)) return true;
   return false;
 }
@@ -99,8 +130,15 @@ const HOST_PORT = /^(.*):(\d{1,5})$/;
 const V6_HOST = /^[0-9a-fA-F:.]*$/;
 const NAME_HOST = /^[A-Za-z][A-Za-z0-9.-]*$/;
 
+/** Quotes and brackets around an endpoint in prose: `"host:80"`, `(10.0.0.1:5432).` */
+const LEADING = new Set([..."\"'(<"].map((c) => c.charCodeAt(0)));
+const TRAILING = new Set([..."\"'),;>."].map((c) => c.charCodeAt(0)));
+
 function endpointOf(tok: string): SymptomEndpoint | undefined {
-  let s = tok.replace(/^["'(<]+|["'),;>.]+$/g, "");
+  let a = 0, b = tok.length;
+  while (a < b && LEADING.has(tok.charCodeAt(a))) a++;
+  while (b > a && TRAILING.has(tok.charCodeAt(b - 1))) b--;
+  let s = tok.slice(a, b);
   const scheme = s.indexOf("://");
   if (scheme !== -1) {
     s = s.slice(scheme + 3);
@@ -150,8 +188,12 @@ function state(ctx: ParseContext): State {
 }
 
 /** Socket-error lines and other log lines. */
-export const symptomsParser: LineParser = {
+export const log: Format = {
   format: FORMAT,
+  reads: "application and kernel log lines naming socket errors: EADDRINUSE, EADDRNOTAVAIL, ECONNREFUSED, ETIMEDOUT, ECONNRESET, EMFILE, ENOBUFS/WSAENOBUFS, SYN flooding, orphaned sockets, TIME_WAIT bucket overflow",
+  commands: ["dmesg", "journalctl"],
+  // It claims log lines of any shape: only lines no other format claimed.
+  pass: "fallback",
   parse(line, ctx, sink) {
     const text = line.text;
     const st = state(ctx);

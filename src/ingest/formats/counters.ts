@@ -14,8 +14,9 @@
  * - /proc/net/sockstat{,6} (`sockstat.tcp.orphan`, ...), `ss -s` and `sar -n SOCK|SOCK6|TCP|ETCP`.
  */
 
-import { parseState, UNKNOWN_STATE } from "../../model/states.ts";
-import { isDigits, type Line, type LineParser, type ParseContext, type Sink, parserState } from "../parser.ts";
+import { UNKNOWN_STATE } from "../../model/states.ts";
+import { type Format, type Line, type ParseContext, parserState, type Sink } from "../format.ts";
+import { isDigits } from "../scan.ts";
 
 const FORMAT = "counters";
 
@@ -290,7 +291,7 @@ function isNumber(s: string): boolean {
 }
 
 /** Lower-case words joined by underscores: "Failed Connection Attempts" -> "failed_connection_attempts". */
-export function slug(words: string): string {
+function slug(words: string): string {
   return words.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
 }
 
@@ -401,8 +402,10 @@ function sarLine(line: Line, st: State, sink: Sink): "header" | "counter" | unde
 }
 
 /** Kernel counter lines from nstat, /proc/net/*, netstat -s, ss -s and sar. */
-export const countersParser: LineParser = {
+export const counters: Format = {
   format: FORMAT,
+  reads: "kernel counters: nstat, /proc/net/netstat, /proc/net/snmp, /proc/net/sockstat, netstat -s (Linux, BSD, Windows), ss -s, sar -n SOCK",
+  commands: ["nstat", "sar"],
   parse(line, ctx, sink) {
     const t = line.tokens;
     const t0 = t[0];
@@ -536,7 +539,7 @@ export const countersParser: LineParser = {
     // Any other netstat -s line: indented, a number and words, no addresses.
     const c = line.text.charCodeAt(0);
     // Not a socket row cut short ("    tcp   0   0   ESTABLISHED"): no state word, no protocol first.
-    if ((c === 32 || c === 9) && p.words && !/\d/.test(p.words) && !t.some((w) => parseState(w) !== UNKNOWN_STATE) &&
+    if ((c === 32 || c === 9) && p.words && !/\d/.test(p.words) && !t.some((w) => ctx.states.id(w) !== UNKNOWN_STATE) &&
       !/^(?:tcp|udp|raw)[46]?$/.test(t[0]) && !/^(?:Active|Proto)\b/.test(p.words)) {
       const words = slug(p.words);
       if (!words) return undefined;
