@@ -1,4 +1,4 @@
-/** Helper threads for reading big inputs (read-ahead in sources.ts, /proc reading in live.ts). */
+/** Helper threads for reading big inputs (read_ahead.ts for big files, proc_file.ts for /proc tables). */
 
 import * as os from "node:os";
 import { type TransferListItem, Worker } from "node:worker_threads";
