@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import process from "node:process";
 import { diagnose } from "../engine/diagnose.ts";
-import { captureLive, FORMATS, InputError, liveSnapshot, renderSnapshotFile } from "../ingest/mod.ts";
+import { captureLive, FORMATS, InputError, liveSnapshot, renderSnapshotFile } from "../sources/mod.ts";
 import { drawStateDiagram, explainState, formatStateList, resolveState, unknownStateMessage } from "../knowledge/mod.ts";
 import { severityRank } from "../model/finding.ts";
 import type { Snapshot } from "../model/snapshot.ts";
@@ -49,7 +49,7 @@ async function analyze(snap: Snapshot, flags: Record<string, unknown>): Promise<
   });
   const min = severityRank((flags["min-severity"] as "info" | undefined) ?? "info");
   const shown = findings.filter((f) => severityRank(f.severity) >= min);
-  const analysis: Analysis = { inputs: snap.inputs, summary: summarize(snap), findings: shown, live: snap.live };
+  const analysis: Analysis = { inputs: snap.inputs, summary: summarize(snap), findings: shown, live: snap.live, capture: snap.capture };
   const format = flags.json ? "json" : (flags.format as string | undefined) ?? "text";
   const term = detectTerminal(Boolean(flags["no-color"]));
   const toFile = typeof flags.output === "string" && flags.output !== "-";

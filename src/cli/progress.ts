@@ -1,7 +1,7 @@
 /** A progress line on a terminal while large inputs load. */
 
 import process from "node:process";
-import { readInputs } from "../ingest/mod.ts";
+import { readInputs } from "../sources/mod.ts";
 import type { Snapshot } from "../model/snapshot.ts";
 
 /** Where the line goes: stderr, or a stand-in (tests). */
