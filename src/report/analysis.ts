@@ -1,7 +1,7 @@
 /** What every presenter renders: the snapshot's summary and the findings. */
 
 import type { Finding } from "../model/finding.ts";
-import type { InputReport, Snapshot } from "../model/snapshot.ts";
+import type { Capture, InputReport, Snapshot } from "../model/snapshot.ts";
 import { STATES, type StateName } from "../model/states.ts";
 
 export interface Summary {
@@ -20,6 +20,8 @@ export interface Analysis {
   summary: Summary;
   findings: Finding[];
   live: boolean;
+  /** Where and when the data was captured (a live read, a snapshot file), when known. */
+  capture?: Capture;
 }
 
 /** Counts the snapshot's sockets by state, table rows and tallies together. */

@@ -11,6 +11,7 @@ export function renderJson(a: Analysis): string {
     {
       version: JSON_SCHEMA_VERSION,
       live: a.live,
+      ...(a.capture ? { capture: a.capture } : {}),
       inputs: a.inputs.map((r) => ({
         path: r.path,
         format: r.format,
