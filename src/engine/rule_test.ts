@@ -5,7 +5,7 @@
 
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readInputs } from "../ingest/mod.ts";
+import { readInputs } from "../sources/mod.ts";
 import { type Finding, severityRank, type Severity } from "../model/finding.ts";
 import { Diagnoser } from "./diagnose.ts";
 import {
