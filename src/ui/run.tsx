@@ -11,7 +11,7 @@ import * as tty from "node:tty";
 import { render } from "ink";
 import { readWithProgress } from "../cli/progress.ts";
 import { detectTerminal } from "../cli/terminal.ts";
-import { liveSnapshot } from "../ingest/mod.ts";
+import { liveSnapshot } from "../sources/mod.ts";
 import type { Severity } from "../model/finding.ts";
 import type { Snapshot } from "../model/snapshot.ts";
 import { App } from "./app.tsx";
