@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readInputs } from "../src/ingest/mod.ts";
+import { readInputs } from "../src/sources/mod.ts";
 import {
   Diagnoser,
   engineDocs,
@@ -123,7 +123,7 @@ describe("unknown is not zero", () => {
     snap.live = true;
     const skipped = get(new FactContext(snap), "group", { state: "CLOSE_WAIT", by: "process" });
     assert.match(skipped.why!, /--no-owners/);
-    snap.counters.set("tcpdoc.owner_scan.processes", { name: "tcpdoc.owner_scan.processes", value: 3, input: 0, line: 1 });
+    snap.capture = { platform: "linux", host: "h", kernel: "k", time: "t", ownerScan: { processes: 3, unreadable: 0, unowned: 1 } };
     assert.match(get(new FactContext(snap), "group", { state: "CLOSE_WAIT", by: "process" }).why!, /as root/);
   });
   it("the listen backlog is unknown in netstat and /proc/net/tcp", () => {

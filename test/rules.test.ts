@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { readInputs } from "../src/ingest/mod.ts";
+import { readInputs } from "../src/sources/mod.ts";
 import {
   builtinRulesDir,
   diagnose,
