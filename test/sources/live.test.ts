@@ -10,12 +10,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import process from "node:process";
 import { after, before, describe, it } from "node:test";
-import { main } from "../src/cli/main.ts";
-import { liveSnapshot, readProcFile } from "../src/ingest/live.ts";
-import { captureLive, renderSnapshotFile, snapshotFromCapture, snapshotFromTexts } from "../src/ingest/mod.ts";
-import type { Snapshot } from "../src/model/snapshot.ts";
-import type { Socket } from "../src/model/socket_table.ts";
-import { summarize } from "../src/report/analysis.ts";
+import { main } from "../../src/cli/main.ts";
+import { snapshotFromTexts } from "../../src/ingest/mod.ts";
+import type { Snapshot } from "../../src/model/snapshot.ts";
+import type { Socket } from "../../src/model/socket_table.ts";
+import { summarize } from "../../src/report/analysis.ts";
+import { scanOwners } from "../../src/sources/live.ts";
+import { captureLive, liveSnapshot, renderSnapshotFile, snapshotFromCapture } from "../../src/sources/mod.ts";
 
 const linux = process.platform === "linux" && fs.existsSync("/proc/net/tcp");
 
@@ -38,6 +39,8 @@ function comparable(snap: Snapshot) {
     // Counter values move between two reads (segments, sockstat); their names do not.
     counters: [...snap.counters.keys()].sort(),
     sysctls: Object.fromEntries([...snap.sysctls].map(([k, v]) => [k, v.value])),
+    // Where and when; the owner scan's figures move too (processes come and go).
+    capture: snap.capture && { platform: snap.capture.platform, host: snap.capture.host, kernel: snap.capture.kernel, ownerScan: Boolean(snap.capture.ownerScan) },
   };
 }
 
@@ -138,8 +141,10 @@ describe("live snapshot", { skip: linux ? false : "needs Linux /proc" }, () => {
     const mine = streamed!.sockets.filter((s) => ports.includes(s.localPort ?? -1) && s.state === "LISTEN");
     assert.equal(mine.length, 3);
     for (const s of mine) assert.deepEqual([s.pid, s.program], [process.pid, comm]);
-    assert.ok(streamed!.inputs.some((r) => r.path === "live:/proc/*/fd"));
-    assert.ok(streamed!.counters.includes("tcpdoc.owner_scan.processes"));
+    // The owner scan is capture metadata, not a kernel counter nor an input of its own.
+    assert.equal(streamed!.capture?.ownerScan, true);
+    assert.ok(!streamed!.counters.some((k) => k.startsWith("tcpdoc.")));
+    assert.ok(!streamed!.inputs.some((r) => r.path === "live:/proc/*/fd"));
   });
 
   it("with owners: false, skips the owner scan and leaves pid and program unset", () => {
@@ -147,14 +152,15 @@ describe("live snapshot", { skip: linux ? false : "needs Linux /proc" }, () => {
     const all = sockets(snap);
     for (const port of ports) assert.ok(all.some((s) => s.state === "LISTEN" && s.localPort === port), `listener on ${port} missing`);
     for (const s of all) assert.deepEqual([s.pid, s.program], [undefined, undefined], JSON.stringify(s));
-    assert.ok(!snap.inputs.some((r) => r.path === "live:/proc/*/fd"));
-    assert.ok(![...snap.counters.keys()].some((k) => k.startsWith("tcpdoc.owner_scan.")));
+    assert.equal(snap.capture?.ownerScan, undefined);
+    assert.equal(snap.capture?.platform, "linux");
+    assert.ok(![...snap.counters.keys()].some((k) => k.startsWith("tcpdoc.")));
     // The same read with owners does scan (where the spy reaches the module's fs: Node).
     const withOwners = countScanCalls(() => liveSnapshot());
     if (withOwners.calls > 0) assert.equal(calls, 0, "the owner scan ran");
     assert.ok(sockets(withOwners.result).some((s) => s.pid === process.pid));
     const capture = captureLive({ owners: false });
-    assert.equal(capture.ownerScan, undefined);
+    assert.equal(capture.capture.ownerScan, undefined);
     assert.equal(capture.owners.size, 0);
     assert.ok(!renderSnapshotFile(capture).includes("# owner-scan"));
   });
@@ -168,7 +174,8 @@ describe("live snapshot", { skip: linux ? false : "needs Linux /proc" }, () => {
     for (const r of snap.inputs) assert.equal(r.unparsed, 0, `${r.path}: ${JSON.stringify(r.unparsedLines.slice(0, 2))}`);
     assert.ok(snap.counters.has("TcpExtListenOverflows"));
     assert.ok(snap.counters.has("sockstat.tcp.tw"));
-    assert.ok(snap.counters.has("tcpdoc.owner_scan.unreadable"));
+    assert.equal(typeof snap.capture?.ownerScan?.unreadable, "number");
+    assert.ok(snap.capture!.time.length > 0 && snap.capture!.kernel === os.release());
     assert.match(snap.sysctls.get("net.ipv4.ip_local_port_range")!.value, /^\d+ \d+$/);
     assert.ok(snap.sysctls.has("net.core.somaxconn"));
     assert.ok(snap.sysctls.has("fs.nr_open"));
@@ -202,6 +209,9 @@ describe("live snapshot", { skip: linux ? false : "needs Linux /proc" }, () => {
     const mine = sockets(back).filter((s) => ports.includes(s.localPort ?? -1) && s.state === "LISTEN");
     assert.equal(mine.length, 3);
     for (const s of mine) assert.deepEqual([s.pid, s.program], [process.pid, comm]);
+    // Where and when, read back from the file's header lines.
+    assert.deepEqual(back.capture, { ...capture.capture, tcpdoc: "test" });
+    assert.equal(back.live, false);
   });
 
   it("tcpdoc snapshot -o FILE, then tcpdoc analyze FILE --json", async () => {
@@ -220,11 +230,12 @@ describe("live snapshot", { skip: linux ? false : "needs Linux /proc" }, () => {
       const live = JSON.parse(fs.readFileSync(liveJson, "utf8"));
       assert.equal(live.live, true);
       assert.ok(live.inputs.some((i: { path: string }) => i.path === "live:/proc/net/tcp"));
-      assert.ok(live.inputs.some((i: { path: string }) => i.path === "live:/proc/*/fd"));
+      assert.equal(live.capture.platform, "linux");
+      assert.equal(typeof live.capture.ownerScan.processes, "number");
       assert.ok([0, 1].includes(await main(["analyze", "--json", "--no-owners", "-o", liveJson])));
       const quick = JSON.parse(fs.readFileSync(liveJson, "utf8"));
       assert.ok(quick.inputs.some((i: { path: string }) => i.path === "live:/proc/net/tcp"));
-      assert.ok(!quick.inputs.some((i: { path: string }) => i.path === "live:/proc/*/fd"));
+      assert.equal(quick.capture.ownerScan, undefined);
       // On a file it does nothing.
       assert.ok([0, 1].includes(await main(["analyze", snapFile, "--json", "--no-owners", "-o", json])));
       assert.deepEqual(JSON.parse(fs.readFileSync(json, "utf8")).summary, report.summary);
@@ -234,85 +245,18 @@ describe("live snapshot", { skip: linux ? false : "needs Linux /proc" }, () => {
   });
 });
 
-describe("readProcFile", () => {
-  /** Node with a second core reads on in a helper thread; Deno and one core read on this thread. */
-  const helper = !("Deno" in globalThis) && os.availableParallelism() >= 2;
-  const busy = (ms: number) => {
-    for (const end = performance.now() + ms; performance.now() < end;);
-  };
-
-  it("hands over every byte in order, in pieces of at most 64 KiB, also from the helper thread", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-proc-"));
+describe("owner scan", () => {
+  it("keeps a process name inert: any local user can name a process with control characters", () => {
+    const proc = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-fakeproc-"));
     try {
-      const file = path.join(dir, "tcp");
-      // 8 MiB plus a ragged end; the bytes tell their offset, so a piece out of order shows.
-      const data = new Uint8Array((8 << 20) + 12345);
-      const view = new DataView(data.buffer);
-      for (let i = 0; i + 4 <= data.length; i += 4) view.setUint32(i, i);
-      fs.writeFileSync(file, data);
-      const got = new Uint8Array(data.length);
-      let at = 0, fromHelper = 0;
-      assert.equal(readProcFile(file, (bytes) => {
-        assert.ok(bytes.length > 0 && bytes.length <= 1 << 16, `piece of ${bytes.length} bytes`);
-        if (bytes.buffer instanceof SharedArrayBuffer) fromHelper++;
-        got.set(bytes, at);
-        at += bytes.length;
-        // Slower than the reads until the helper takes over (it starts in some 20-100 ms): up to 0.5 s here.
-        if (fromHelper === 0) busy(4);
-      }), true);
-      assert.equal(at, data.length);
-      assert.ok(Buffer.from(got).equals(Buffer.from(data)), "bytes differ");
-      if (helper) assert.ok(fromHelper > 0, "the helper thread read nothing");
-      else assert.equal(fromHelper, 0);
+      fs.mkdirSync(path.join(proc, "4321", "fd"), { recursive: true });
+      fs.symlinkSync("socket:[777]", path.join(proc, "4321", "fd", "3"));
+      fs.writeFileSync(path.join(proc, "4321", "comm"), "evil\x1b]52;c;eXk=\x07\n");
+      const scan = scanOwners(new Set([777]), proc);
+      assert.deepEqual(scan.owners.get(777), { pid: 4321, comm: "evil\\x1b]52;c;eXk=\\x07" });
+      assert.equal(scan.processes, 1);
     } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(proc, { recursive: true, force: true });
     }
-  });
-
-  it("stops the helper when the reader throws, and reads on afterwards", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-proc-"));
-    try {
-      const file = path.join(dir, "tcp");
-      fs.writeFileSync(file, new Uint8Array(16 << 20).fill(65));
-      let mine = 0, fromHelper = 0;
-      assert.throws(() => readProcFile(file, (bytes) => {
-        // Stop while the helper is reading ahead (or, without one, half way).
-        if (bytes.buffer instanceof SharedArrayBuffer) {
-          if (++fromHelper === 5) throw new Error("stop here");
-        } else if (++mine === 128) throw new Error("stop here");
-        else busy(4);
-      }), /stop here/);
-      if (helper) assert.equal(fromHelper, 5);
-      let n = 0;
-      assert.equal(readProcFile(file, (b) => void (n += b.length)), true);
-      assert.equal(n, 16 << 20);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  it("returns false for a file that is not there", () => {
-    assert.equal(readProcFile("/proc/net/no-such-table", () => assert.fail("no bytes")), false);
-  });
-});
-
-describe("snapshot file parser", () => {
-  it("gives /proc/net/tcp rows the owners listed before them", () => {
-    const text = [
-      "# tcpdoc snapshot v1 platform=linux host=h kernel=k time=2024-01-01T00:00:00.000Z",
-      "# owner-scan processes=3 unreadable=1 unowned=0",
-      '# socket-owner inode=4242 pid=77 comm="my app"',
-      "# source /proc/net/tcp",
-      "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
-      "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000003 00:00000000 00000000     0        0 4242 1 0000000000000000 100 0 0 10 0",
-      "   1: 0100007F:1F91 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4243 1 0000000000000000 100 0 0 10 0",
-      "# end",
-    ].join("\n");
-    const snap = snapshotFromTexts([{ path: "s", text }]);
-    assert.equal(snap.inputs[0].unparsed, 0);
-    const a = snap.sockets.get(0), b = snap.sockets.get(1);
-    assert.deepEqual([a.localPort, a.pid, a.program, a.recvQ], [8080, 77, "my app", 3]);
-    assert.deepEqual([b.localPort, b.pid, b.program], [8081, undefined, undefined]);
-    assert.equal(snap.counters.get("tcpdoc.owner_scan.unreadable")?.value, 1);
   });
 });

@@ -1,13 +1,13 @@
-/** Counters, sysctls and symptoms: real captured files and single-line cases. */
+/** The counters format: real captured files checked against an independent reading, and single lines. */
 
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { snapshotFromTexts } from "../src/ingest/mod.ts";
-import type { Snapshot } from "../src/model/snapshot.ts";
+import { snapshotFromTexts } from "../../../src/ingest/mod.ts";
+import type { Snapshot } from "../../../src/model/snapshot.ts";
+import { ROOT } from "../_read.ts";
 
-const ROOT = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "..");
 const SAMPLES = path.join(ROOT, "samples", "linux");
 const FIXTURES = path.join(ROOT, "test", "fixtures");
 
@@ -194,51 +194,6 @@ describe("captured fixtures (test/fixtures/README.md)", () => {
     assert.equal(counter(snap, "sar.retrans/s"), 0);
     assert.equal(counter(snap, "sar.active/s"), 0);
   });
-  it("ulimit -a: open files is ulimit.nofile", () => {
-    const text = fs.readFileSync(path.join(FIXTURES, "ulimit-a.txt"), "utf8");
-    const snap = read(path.join(FIXTURES, "ulimit-a.txt"));
-    assert.equal(snap.sysctls.get("ulimit.nofile")?.value, /open files\s+\(-n\) (\S+)/.exec(text)![1]);
-  });
-  it("grep -r /proc/sys: keys from paths", () => {
-    const snap = read(path.join(FIXTURES, "grep-proc-sys.txt"));
-    assert.equal(snap.sysctls.get("net.ipv4.tcp_tw_reuse")?.value, fs.readFileSync("/proc/sys/net/ipv4/tcp_tw_reuse", "utf8").trim());
-    assert.match(snap.sysctls.get("net.ipv4.ip_local_port_range")!.value, /^\d+ \d+$/);
-  });
-  it("app-node-python.log: one symptom per error, not per dump line", () => {
-    const snap = read(path.join(FIXTURES, "app-node-python.log"));
-    assert.equal(snap.inputs[0].unparsed, 0);
-    assert.equal(snap.symptoms.get("EADDRINUSE")?.count, 1);
-    assert.equal(snap.symptoms.get("ECONNREFUSED")?.count, 2);
-    assert.deepEqual(snap.symptoms.get("EADDRINUSE")?.examples[0].endpoint, { host: "127.0.0.1", port: 47123 });
-    assert.deepEqual(snap.symptoms.get("ECONNREFUSED")?.ports, { 47124: 1 });
-  });
-});
-
-describe("app.log and dmesg from the lab scenarios", () => {
-  const cases: [string, string, RegExp, string][] = [
-    ["time-wait-port-exhaustion", "app.log", /^Error: connect EADDRNOTAVAIL|\[Errno 99\]/, "EADDRNOTAVAIL"],
-    ["time-wait-blocks-restart", "app.log", /\[Errno 98\]|EADDRINUSE: address already in use/, "EADDRINUSE"],
-    ["syn-sent-unreachable-upstream", "app.log", /connect ETIMEDOUT|\[Errno 110\]/, "ETIMEDOUT"],
-    ["syn-flood", "dmesg-syn-flooding.txt", /Possible SYN flooding/, "SYN_FLOODING"],
-  ];
-  for (const [dir, file, re, kind] of cases) {
-    const p = path.join(SAMPLES, dir, file);
-    if (!fs.existsSync(p)) continue;
-    it(`${dir}/${file}: ${kind} as often as grep finds it`, () => {
-      const lines = fs.readFileSync(p, "utf8").split("\n");
-      const snap = read(p);
-      assert.equal(snap.symptoms.get(kind as never)?.count, lines.filter((l) => re.test(l)).length);
-      const others = [...snap.symptoms.keys()].filter((k) => k !== kind);
-      assert.deepEqual(others, []);
-    });
-  }
-  const syn = path.join(SAMPLES, "syn-flood", "dmesg-syn-flooding.txt");
-  if (fs.existsSync(syn)) {
-    it("syn-flood dmesg: the port", () => {
-      const s = read(syn).symptoms.get("SYN_FLOODING")!;
-      assert.equal(s.examples[0].endpoint?.port, 8080);
-    });
-  }
 });
 
 describe("counters parser: single lines", () => {
@@ -288,74 +243,5 @@ describe("counters parser: single lines", () => {
   it("leaves a state histogram to the histogram parser after netstat -s", () => {
     const snap = parse("Tcp:\n    3 active connection openings\n    120 ESTABLISHED\n");
     assert.equal(snap.tallies.reduce((a, b) => a + b, 0), 120);
-  });
-});
-
-describe("sysctl parser: single lines", () => {
-  it("reads key = value, key=value, BSD key: value, /proc/sys paths", () => {
-    const snap = parse("net.ipv4.ip_local_port_range = 32768\t60999\nnet.ipv4.tcp_tw_reuse=1\nkern.ipc.somaxconn: 128\n/proc/sys/net/core/somaxconn:4096\n");
-    assert.equal(snap.sysctls.get("net.ipv4.ip_local_port_range")?.value, "32768 60999");
-    assert.equal(snap.sysctls.get("net.ipv4.tcp_tw_reuse")?.value, "1");
-    assert.equal(snap.sysctls.get("kern.ipc.somaxconn")?.value, "128");
-    assert.equal(snap.sysctls.get("net.core.somaxconn")?.value, "4096");
-  });
-  it("reads netsh dynamic port range", () => {
-    const snap = parse("Protocol tcp Dynamic Port Range\n---------------------------------\nStart Port      : 49152\nNumber of Ports : 16384\n");
-    assert.equal(snap.inputs[0].unparsed, 0);
-    assert.equal(snap.sysctls.get("windows.dynamicport.start")?.value, "49152");
-    assert.equal(snap.sysctls.get("windows.dynamicport.count")?.value, "16384");
-  });
-  it("leaves bare values unparsed", () => {
-    const snap = parse("32768\t60999\n");
-    assert.equal(snap.sysctls.size, 0);
-  });
-});
-
-describe("symptoms parser: single lines", () => {
-  const cases: [string, string, { host?: string; port?: number } | undefined][] = [
-    ["listen tcp :8080: bind: address already in use", "EADDRINUSE", { port: 8080 }],
-    ["2024/05/01 10:00:00 [emerg] 123#0: bind() to 0.0.0.0:80 failed (98: Address already in use)", "EADDRINUSE", { host: "0.0.0.0", port: 80 }],
-    ["System.Net.Sockets.SocketException (10048): Only one usage of each socket address (protocol/network address/port) is normally permitted.", "EADDRINUSE", undefined],
-    ["dial tcp 10.0.0.5:5432: connect: cannot assign requested address", "EADDRNOTAVAIL", { host: "10.0.0.5", port: 5432 }],
-    ["java.net.ConnectException: Connection refused", "ECONNREFUSED", undefined],
-    ["2024/05/01 10:00:00 [error] 7#7: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 10.1.1.1, server: x, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8080/\", host: \"x\"", "ECONNREFUSED", { host: "127.0.0.1", port: 8080 }],
-    ["java.net.SocketTimeoutException: connect timed out", "ETIMEDOUT", undefined],
-    ["upstream timed out (110: Connection timed out) while connecting to upstream", "ETIMEDOUT", undefined],
-    ["read tcp 10.0.0.1:51234->10.0.0.2:443: read: connection reset by peer", "ECONNRESET", undefined],
-    ["java.net.SocketException: Connection reset", "ECONNRESET", undefined],
-    ["2024/05/01 10:00:00 [crit] 7#7: accept4() failed (24: Too many open files)", "EMFILE", undefined],
-    ["An operation on a socket could not be performed because the system lacked sufficient buffer space or because a queue was full", "ENOBUFS", undefined],
-    ["[  682.841788] TCP: request_sock_TCP: Possible SYN flooding on port [::]:8443. Sending cookies.", "SYN_FLOODING", { host: "::", port: 8443 }],
-    ["Feb 25 21:35:48 server kernel: [16508.733356] possible SYN flooding on port 4671. Sending cookies.", "SYN_FLOODING", { port: 4671 }],
-    ["[123.4] TCP: too many orphaned sockets", "ORPHANS_EXCEEDED", undefined],
-    ["[123.4] TCP: out of memory -- consider tuning tcp_mem", "ORPHANS_EXCEEDED", undefined],
-    ["Aug  4 17:25:37 static1 kernel: TCP: time wait bucket table overflow", "TW_BUCKET_OVERFLOW", undefined],
-    ["socket error WSAEADDRNOTAVAIL (10049)", "EADDRNOTAVAIL", undefined],
-  ];
-  for (const [line, kind, endpoint] of cases) {
-    it(`${kind}: ${line.slice(0, 60)}`, () => {
-      const snap = parse(line);
-      const s = snap.symptoms.get(kind as never);
-      assert.equal(s?.count, 1, JSON.stringify([...snap.symptoms.keys()]));
-      assert.deepEqual(s.examples[0].endpoint, endpoint);
-    });
-  }
-  it("accounts log lines that name no socket error as log", () => {
-    const snap = parse([
-      "2024-05-01T10:00:00Z INFO started",
-      "Jan 15 10:50:12 host sshd[1]: Accepted publickey",
-      "[ 1234.5678] usb 1-1: new device",
-      "\tat com.example.Main.run(Main.java:10)",
-      "Traceback (most recent call last):",
-      '  File "x.py", line 1, in <module>',
-      "KeyError: 'x'",
-    ].join("\n"));
-    assert.equal(snap.inputs[0].kinds.log, 7);
-    assert.equal(snap.symptoms.size, 0);
-  });
-  it("does not take netstat -s or nstat reset counters for ECONNRESET", () => {
-    const snap = parse("Tcp:\n    9 connection resets received\nTcpEstabResets 3 0.0\n    30 connections reset due to unexpected data\n");
-    assert.equal(snap.symptoms.size, 0);
-    assert.equal(counter(snap, "TcpEstabResets"), 3);
   });
 });

@@ -4,10 +4,10 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readInputs } from "../src/ingest/mod.ts";
-import { summarize } from "../src/report/analysis.ts";
+import { readInputs } from "../../src/sources/mod.ts";
+import { summarize } from "../../src/report/analysis.ts";
 
-const ROOT = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "..", "samples");
+const ROOT = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "..", "..", "samples");
 
 interface Expected {
   sockets: number;

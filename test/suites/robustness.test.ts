@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-const ROOT = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "..");
+const ROOT = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "..", "..");
 const DENO = path.join(ROOT, "node_modules", ".bin", "deno");
 const TIME = fs.existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 /** Wall-clock bound for any one run. */

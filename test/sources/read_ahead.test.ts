@@ -1,4 +1,4 @@
-// Reading a big file on two threads (src/ingest/read_ahead.ts, sources.ts
+// Reading a big file on two threads (src/sources/read_ahead.ts, files.ts
 // readSplit) must give exactly the snapshot that reading it alone gives.
 
 import { describe, it } from "node:test";
@@ -7,11 +7,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
-import { readAhead } from "../src/ingest/read_ahead.ts";
-import { ReadAheadThread, readInputs } from "../src/ingest/sources.ts";
-import type { Snapshot } from "../src/model/snapshot.ts";
+import type { Snapshot } from "../../src/model/snapshot.ts";
+import { readAhead, ReadAheadThread } from "../../src/sources/read_ahead.ts";
+import { readInputs } from "../../src/sources/mod.ts";
 
-const ROOT = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "..");
+const ROOT = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "..", "..");
 const RUNS = Number(process.env.TCPDOC_PROPERTY_RUNS ?? 300);
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-read-ahead-"));
 process.on("exit", () => fs.rmSync(TMP, { recursive: true, force: true }));
@@ -43,6 +43,8 @@ const alone = (f: string) => dump(readInputs([f], undefined, { readAheadFrom: In
 const BREAKS = [
   "", "Active Internet connections (servers and established)", "tcp        0      0 10.0.0.1:80   10.0.0.2:5000   ESTABLISHED extra",
   "tcp        0      0 höst:80   10.0.0.2:5000   ESTABLISHED", "tcp        0      0 10.0.0.1:80   10.0.0.2:5000   ESTABLISHED\r",
+  // A queue too big for the table's int32 column: kept aside by the main thread's table, not read ahead.
+  "tcp 4294967296      0 10.0.0.1:80   10.0.0.2:5000   ESTABLISHED",
   "$ ss -tan state close-wait", "Recv-Q Send-Q Local Address:Port Peer Address:Port", "random words here",
   ...SS_INFO.split("\n").slice(0, 6), ...PROC.split("\n").slice(0, 3),
 ];
