@@ -5,7 +5,7 @@
  */
 
 import process from "node:process";
-import { liveSnapshot } from "../ingest/mod.ts";
+import { liveSnapshot } from "../sources/mod.ts";
 import { type Finding, severityRank } from "../model/finding.ts";
 import type { Snapshot } from "../model/snapshot.ts";
 import { analysisOf, provenanceOf } from "../report/analysis.ts";

@@ -1,7 +1,7 @@
 /** Reading the inputs at the command line: a progress line on a terminal while large inputs load, and a word when stdin is a terminal. */
 
 import process from "node:process";
-import { readInputs } from "../ingest/mod.ts";
+import { readInputs } from "../sources/mod.ts";
 import type { Snapshot } from "../model/snapshot.ts";
 import { inert } from "../text/inert.ts";
 

@@ -1,4 +1,4 @@
-/** Reads one input line by line, lets the parsers claim each line, and accounts for all of them. */
+/** Reads one input line by line, lets the formats claim each line, and accounts for all of them. */
 
 import {
   type Capture,
@@ -11,16 +11,15 @@ import {
   type SymptomKind,
   UNPARSED_KEEP,
 } from "../model/snapshot.ts";
-import type { SocketRow } from "../model/socket_table.ts";
+import { plainRow, type SocketRow } from "../model/socket_table.ts";
 import { cleanLine, LineDecoder } from "./decode.ts";
-import { type FastPath, fastPathFor, plainRow } from "./fast_rows.ts";
-import { type LineParser, type ParseContext, type Sink, tokenize } from "./parser.ts";
-import type { ReadAhead } from "./read_ahead.ts";
+import { type Format, MAX_LINE, type ParseContext, type RowReader, type Sink } from "./format.ts";
+import { REGISTRY, type Registry } from "./registry.ts";
+import type { RowsAhead } from "./rows_ahead.ts";
 import { unwrapPaste, withoutLineNumber } from "./paste.ts";
+import { tokenize } from "./scan.ts";
 
 const EXAMPLES_KEPT = 5;
-/** Longest line offered to the parsers, in characters (1 MiB). */
-const MAX_LINE = 1 << 20;
 /** Kinds that say which format an input is in. */
 const DATA_KINDS = new Set<LineKind>(["socket", "other-socket", "detail", "counter", "sysctl", "symptom"]);
 
@@ -28,37 +27,48 @@ const DATA_KINDS = new Set<LineKind>(["socket", "other-socket", "detail", "count
 export class Ingestor implements Sink {
   readonly report: InputReport;
   readonly #snap: Snapshot;
-  readonly #parsers: readonly LineParser[];
+  readonly #formats: readonly Format[];
   readonly #index: number;
-  readonly #decoder = new LineDecoder();
-  readonly #ctx: ParseContext = {
-    stateFilter: 0,
-    stateFilterAmbiguous: false,
-    columns: undefined,
-    foreignCommand: undefined,
-    scratch: {},
-  };
-  #sticky: LineParser | undefined;
-  /** The sticky parser's fast path for plain rows (see fast_rows.ts). */
-  #fast: FastPath | undefined;
+  readonly #decoder = new LineDecoder(MAX_LINE + 1);
+  readonly #ctx: ParseContext;
+  /** The format that claimed the last data or header line: offered the next line first. */
+  #sticky: Format | undefined;
+  /** The sticky format's fast row reader, if it has one. */
+  #fast: RowReader | undefined;
+  /** Each format's fast row reader, made on first use. */
+  readonly #readers = new Map<Format, RowReader>();
   readonly #row = plainRow();
   #lineNo = 0;
   #lastSocket = -1;
-  /** Rows the fast path read and #countFastRows has not yet counted by format. */
+  /** Rows the fast reader read and #countFastRows has not yet counted by format. */
   #fastRows = 0;
   /** Size of the input when known (expectBytes), bytes pushed so far, and the table's size at the start. */
   #expected = 0;
   #pushed = 0;
   #firstRow = -1;
+  /** The input whose capture lines describe the snapshot's capture (see capture()), or -1. */
+  #captureInput = -1;
   #onRange = (text: string, start: number, end: number) => {
-    if (this.#fast === undefined || !this.#fast(text, start, end, this.#snap.sockets.strings, this.#row, this.#ctx)) {
+    if (
+      this.#fast === undefined || end - start > MAX_LINE ||
+      !this.#fast(text, start, end, this.#snap.sockets.strings, this.#row, this.#ctx)
+    ) {
       this.#line(text.slice(start, end));
     } else this.#plain();
   };
 
-  constructor(snapshot: Snapshot, path: string, parsers: readonly LineParser[]) {
+  constructor(snapshot: Snapshot, path: string, registry: Registry = REGISTRY) {
     this.#snap = snapshot;
-    this.#parsers = parsers;
+    this.#formats = registry.formats;
+    this.#ctx = {
+      states: registry.states,
+      commands: registry.commands,
+      stateFilter: 0,
+      stateFilterAmbiguous: false,
+      columns: undefined,
+      foreignCommand: undefined,
+      scratch: {},
+    };
     this.#index = snapshot.inputs.length;
     const kinds = Object.fromEntries(LINE_KINDS.map((k) => [k, 0])) as Record<LineKind, number>;
     this.report = {
@@ -101,13 +111,13 @@ export class Ingestor implements Sink {
 
   /** Reads text that is already decoded (tests, pasted strings). */
   pushText(text: string): void {
-    // In 64 KiB pieces, as files are read (see sources.ts: big chunks decode to costly strings).
+    // In 64 KiB pieces, as files are read (big chunks decode to costly strings: see src/sources/files.ts).
     const bytes = new TextEncoder().encode(text);
     if (bytes.length === 0) this.push(bytes);
     for (let i = 0; i < bytes.length; i += 1 << 16) this.push(bytes.subarray(i, i + (1 << 16)));
   }
 
-  /** The format whose fast path reads the next line first, if any (see read_ahead.ts). */
+  /** The format whose fast reader reads the next line first, if any (see rows_ahead.ts). */
   fastFormat(): string | undefined {
     return this.#fast !== undefined ? this.#sticky!.format : undefined;
   }
@@ -119,10 +129,10 @@ export class Ingestor implements Sink {
 
   /**
    * Books rows read ahead from where this input has got to, as the fast
-   * path of `rows.format` would have booked them here (one line each).
+   * reader of `rows.format` would have booked them here (one line each).
    * Call only at a line start, when fastFormat() returns that format.
    */
-  adopt(rows: ReadAhead): void {
+  adopt(rows: RowsAhead): void {
     this.#countFastRows();
     const t = this.#snap.sockets, n = rows.count, r = this.report;
     const remap = new Uint32Array(rows.strings.length);
@@ -156,16 +166,15 @@ export class Ingestor implements Sink {
   #line(raw: string): void {
     this.#countFastRows();
     const number = ++this.#lineNo;
-    // A line longer than any row, counter or log line (binary junk, a paste
-    // that lost its newlines) is reported as not understood without being
-    // split: its tokens would cost memory in proportion (a 30 MB line of
-    // short words took 900 MB).
+    // A line longer than any row, counter or log line is reported as not
+    // understood without being split: its tokens would cost memory in
+    // proportion, and no pattern should see it.
     const long = raw.length > MAX_LINE;
     // Markdown around a pasted dump: fences, "> " quotes, inline-code backticks (paste.ts).
     const text = unwrapPaste(cleanLine(long ? raw.slice(0, 200) : raw));
     const tokens = long ? [] : tokenize(text);
     let kind: LineKind | undefined;
-    let by: LineParser | undefined;
+    let by: Format | undefined;
     if (long) kind = undefined;
     else if (tokens.length === 0) kind = "noise";
     else {
@@ -187,22 +196,30 @@ export class Ingestor implements Sink {
       r.unparsed++;
       if (r.unparsedLines.length < UNPARSED_KEEP) r.unparsedLines.push({ line: number, text: text.slice(0, 200) });
     } else if (by && (DATA_KINDS.has(kind) || kind === "header")) {
-      if (by !== this.#sticky) this.#fast = fastPathFor(by);
+      if (by !== this.#sticky) this.#fast = this.#readerOf(by);
       this.#sticky = by;
       if (DATA_KINDS.has(kind)) r.formats[by.format] = (r.formats[by.format] ?? 0) + 1;
     }
     r.kinds[kind]++;
   }
 
-  /** Offers a line to the sticky parser, then to all in order; returns the kind and the parser that claimed it. */
-  #claim(text: string, tokens: string[], number: number): [LineKind | undefined, LineParser | undefined] {
+  /** A format's fast row reader (one per input: it keeps its own scratch state), if it has one. */
+  #readerOf(f: Format): RowReader | undefined {
+    if (f.rows === undefined) return undefined;
+    let r = this.#readers.get(f);
+    if (r === undefined) this.#readers.set(f, r = f.rows());
+    return r;
+  }
+
+  /** Offers a line to the sticky format, then to all in order; returns the kind and the format that claimed it. */
+  #claim(text: string, tokens: string[], number: number): [LineKind | undefined, Format | undefined] {
     const line = { text, tokens, number };
     const ctx = this.#ctx;
     if (this.#sticky) {
       const kind = this.#sticky.parse(line, ctx, this);
       if (kind !== undefined) return [kind, this.#sticky];
     }
-    for (const p of this.#parsers) {
+    for (const p of this.#formats) {
       if (p === this.#sticky) continue;
       const kind = p.parse(line, ctx, this);
       if (kind !== undefined) return [kind, p];
@@ -210,19 +227,16 @@ export class Ingestor implements Sink {
     return [undefined, undefined];
   }
 
-  /** Books a socket row that the sticky parser's fast path read, as #line would. */
+  /** Books a socket row that the sticky format's fast reader read, as #line would. */
   #plain(): void {
-    const row = this.#row, r = this.report;
-    this.#lastSocket = this.#snap.sockets.addPlain(
-      row.state, row.family, row.localAddr, row.localPort, row.remoteAddr, row.remotePort, row.recvQ, row.sendQ,
-      row.user, row.inode, row.timer, this.#index, ++this.#lineNo,
-    );
+    const r = this.report;
+    this.#lastSocket = this.#snap.sockets.addPlain(this.#row, this.#index, ++this.#lineNo);
     r.sockets++;
     r.kinds.socket++;
     this.#fastRows++;
   }
 
-  /** Adds the rows the fast path read since the last call to the sticky parser's format count. */
+  /** Adds the rows the fast reader read since the last call to the sticky format's count. */
   #countFastRows(): void {
     if (this.#fastRows === 0) return;
     const f = this.#sticky!.format, r = this.report;
@@ -254,16 +268,26 @@ export class Ingestor implements Sink {
     return true;
   }
 
-  capture(info: Capture): void {
-    this.report.capture = info;
-  }
-
   counter(name: string, value: number): void {
     this.#snap.counters.set(name, { name, value, input: this.#index, line: this.#lineNo });
   }
 
   sysctl(key: string, value: string): void {
     this.#snap.sysctls.set(key, { key, value, input: this.#index, line: this.#lineNo });
+  }
+
+  /**
+   * Where and when this input was captured (a snapshot file's header): kept
+   * on the input, and as the snapshot's capture. The first capture
+   * described wins there: a later snapshot file does not rewrite it.
+   */
+  capture(fields: Partial<Capture>): void {
+    this.report.capture = { ...this.report.capture, ...fields };
+    const c = this.#snap.capture;
+    if (c === undefined) {
+      this.#snap.capture = { platform: "", host: "", kernel: "", time: "", ...fields };
+      this.#captureInput = this.#index;
+    } else if (this.#captureInput === this.#index) Object.assign(c, fields);
   }
 
   symptom(kind: SymptomKind, text: string, endpoint?: SymptomEndpoint): void {

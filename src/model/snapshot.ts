@@ -27,18 +27,6 @@ export interface UnparsedLine {
   text: string;
 }
 
-/** Where and when a snapshot was taken, as far as it is known. */
-export interface Capture {
-  /** The operating system, as Node names it: linux, darwin, win32, freebsd. */
-  platform?: string;
-  host?: string;
-  kernel?: string;
-  /** ISO time the capture started. */
-  time?: string;
-  /** The tcpdoc version that wrote a snapshot file. */
-  tcpdoc?: string;
-}
-
 /** What one input contributed. */
 export interface InputReport {
   /** The path as given, `-` for stdin, `live:/proc` for a live snapshot. */
@@ -57,8 +45,8 @@ export interface InputReport {
   unparsed: number;
   /** The first unparsed lines, with their numbers (at most UNPARSED_KEEP). */
   unparsedLines: UnparsedLine[];
-  /** What the header of a tcpdoc snapshot file says; absent for other inputs. */
-  capture?: Capture;
+  /** What the header of a tcpdoc snapshot file says (where and when it was taken); absent for other inputs. */
+  capture?: Partial<Capture>;
 }
 
 /** How many unparsed lines each input keeps verbatim. */
@@ -111,6 +99,36 @@ export interface Symptom {
   ports: Record<number, number>;
 }
 
+/**
+ * Where and when a snapshot was captured: filled by a live capture, and read
+ * back from a `tcpdoc snapshot` file's header. Metadata about the capture,
+ * never kernel counters.
+ */
+export interface Capture {
+  /** The system read, as Node names it: linux, darwin, win32, freebsd. */
+  platform: string;
+  host: string;
+  /** The kernel release (`uname -r`). */
+  kernel: string;
+  /** ISO time the capture started. */
+  time: string;
+  /** The tcpdoc version that wrote the snapshot file, when read from one. */
+  tcpdoc?: string;
+  /**
+   * The scan that maps sockets to processes (Linux, /proc/PID/fd): processes
+   * looked at, those whose descriptors could not be read, socket inodes left
+   * without an owner. Absent when the scan did not run (--no-owners).
+   */
+  ownerScan?: OwnerScan;
+}
+
+/** Figures of the owner scan (see {@link Capture.ownerScan}). */
+export interface OwnerScan {
+  processes: number;
+  unreadable: number;
+  unowned: number;
+}
+
 /** Everything read from the inputs. */
 export interface Snapshot {
   inputs: InputReport[];
@@ -127,7 +145,7 @@ export interface Snapshot {
   symptoms: Map<SymptomKind, Symptom>;
   /** True when read from this machine's kernel rather than from dumps. */
   live: boolean;
-  /** A live snapshot's host and time. */
+  /** Where and when the data was captured, when known (a live read, a snapshot file). */
   capture?: Capture;
 }
 

@@ -36,6 +36,8 @@ export interface Analysis {
   provenance?: Provenance;
   /** Findings left out by --min-severity (present when it is above info). */
   hidden?: { below: Severity; count: number };
+  /** Where and when a live snapshot was read (a snapshot file's header is on its input). */
+  capture?: Capture;
 }
 
 /** Counts the snapshot's sockets by state, table rows and tallies together. */
@@ -67,7 +69,7 @@ export function summarize(snap: Snapshot): Summary {
  */
 export function provenanceOf(snap: Snapshot, version: string, argv: readonly string[]): Provenance {
   const p: Provenance = { tool: { name: "tcpdoc", version }, command: ["tcpdoc", ...argv] };
-  const captures: Capture[] = [...(snap.capture ? [snap.capture] : []), ...snap.inputs.flatMap((r) => (r.capture ? [r.capture] : []))];
+  const captures: Partial<Capture>[] = [...(snap.capture ? [snap.capture] : []), ...snap.inputs.flatMap((r) => (r.capture ? [r.capture] : []))];
   const host = captures.find((c) => c.host)?.host;
   const time = captures.find((c) => c.time)?.time;
   if (host) p.host = host;
@@ -83,6 +85,7 @@ export function analysisOf(snap: Snapshot, findings: Finding[], provenance: Prov
   const shown = findings.filter((f) => severityRank(f.severity) >= severityRank(minSeverity));
   const a: Analysis = { inputs: snap.inputs, summary: summarize(snap), findings: shown, live: snap.live, provenance };
   if (minSeverity !== "info") a.hidden = { below: minSeverity, count: findings.length - shown.length };
+  if (snap.live && snap.capture) a.capture = snap.capture;
   return a;
 }
 

@@ -20,6 +20,7 @@ export function renderJson(a: Analysis): string {
     version: JSON_SCHEMA_VERSION,
     live: a.live,
     ...(a.provenance ? { provenance: a.provenance } : {}),
+    ...(a.capture ? { capture: a.capture } : {}),
     inputs: a.inputs.map((r) => ({
       path: r.path,
       format: r.format,

@@ -631,7 +631,7 @@ export class TableScan {
   /** Why no socket has a process: the live snapshot skipped or could not do the owner scan, or the dump has none. */
   noProcessWhy(): string {
     if (!this.snap.live) return "the dump names no process (take it with ss -tanp or netstat -tanp, as root)";
-    if (!this.snap.counters.has("tcpdoc.owner_scan.processes")) return "the live snapshot was taken with --no-owners (run it without to map sockets to processes)";
+    if (!this.snap.capture?.ownerScan) return "the live snapshot was taken with --no-owners (run it without to map sockets to processes)";
     return "no socket could be matched to a process (run tcpdoc as root to see other users' processes)";
   }
 
