@@ -27,14 +27,14 @@ function countingSink(): Sink & { sockets: number } {
     sysctl() {},
     symptom() {},
     capture() {},
+    moment() {},
+    elided() {},
+    platform() {},
   };
 }
 
 function freshContext(): ParseContext {
-  return {
-    states: REGISTRY.states, commands: REGISTRY.commands, stateFilter: 0, stateFilterAmbiguous: false, columns: undefined,
-    foreignCommand: undefined, scratch: {},
-  };
+  return REGISTRY.context();
 }
 
 const anyLine = fc.oneof(

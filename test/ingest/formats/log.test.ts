@@ -78,7 +78,7 @@ describe("symptoms parser: single lines", () => {
     ["[  682.841788] TCP: request_sock_TCP: Possible SYN flooding on port [::]:8443. Sending cookies.", "SYN_FLOODING", { host: "::", port: 8443 }],
     ["Feb 25 21:35:48 server kernel: [16508.733356] possible SYN flooding on port 4671. Sending cookies.", "SYN_FLOODING", { port: 4671 }],
     ["[123.4] TCP: too many orphaned sockets", "ORPHANS_EXCEEDED", undefined],
-    ["[123.4] TCP: out of memory -- consider tuning tcp_mem", "ORPHANS_EXCEEDED", undefined],
+    ["[123.4] TCP: out of memory -- consider tuning tcp_mem", "SOCKET_MEMORY", undefined],
     ["Aug  4 17:25:37 static1 kernel: TCP: time wait bucket table overflow", "TW_BUCKET_OVERFLOW", undefined],
     ["socket error WSAEADDRNOTAVAIL (10049)", "EADDRNOTAVAIL", undefined],
   ];
