@@ -17,6 +17,13 @@ import type { StateSpellings, StateWords } from "./state_words.ts";
  */
 export const MAX_LINE = 8 << 10;
 
+/**
+ * The longest line offered to the formats that read several rows on one
+ * line (a printed Python list of psutil reprs holds a whole table); their
+ * parsers scan it once, without tokens.
+ */
+export const MAX_MANY_LINE = 1 << 20;
+
 /** One input line, cleaned and split on white space. */
 export interface Line {
   /** The line without CR, ANSI escapes or control characters. */

@@ -25,7 +25,7 @@ import { stateName, STATES, UNKNOWN_STATE } from "../model/states.ts";
 import type { CommandReading } from "./command_line.ts";
 import { resolveCounts } from "./combine.ts";
 import { cleanLine, LineDecoder } from "./decode.ts";
-import { type Format, type Line, MAX_LINE, type ParseContext, type RowReader, type Sink } from "./format.ts";
+import { type Format, type Line, MAX_LINE, MAX_MANY_LINE, type ParseContext, type RowReader, type Sink } from "./format.ts";
 import { nameTime } from "./moment.ts";
 import { REGISTRY, type Registry } from "./registry.ts";
 import type { RowsAhead } from "./rows_ahead.ts";
@@ -91,7 +91,7 @@ export class Ingestor implements Sink {
   readonly #snap: Snapshot;
   readonly #formats: readonly Format[];
   readonly #index: number;
-  readonly #decoder = new LineDecoder(MAX_LINE + 1);
+  readonly #decoder = new LineDecoder(MAX_MANY_LINE + 1);
   readonly #ctx: ParseContext;
   readonly #ledger: InputLedger = { groups: [], fullTable: false, series: false, commands: [] };
   /** Each command line read, by the pasting of its text it is (0 for the first): see CountGroup.run. */
@@ -326,9 +326,10 @@ export class Ingestor implements Sink {
   #line(raw: string): void {
     this.#countFastRows();
     const number = ++this.#lineNo;
-    // A line longer than any row, counter or log line is reported as not
-    // understood without being split: its tokens would cost memory in
-    // proportion, and no pattern should see it.
+    // A line longer than any row, counter or log line is not split into
+    // tokens (they would cost memory in proportion) and no pattern sees it;
+    // only a list of rows printed on one line (psutil) is read from it,
+    // else it is reported as not understood.
     const long = raw.length > MAX_LINE;
     // Markdown around a pasted dump: fences, "> " quotes, inline-code backticks (paste.ts).
     const text = unwrapPaste(cleanLine(long ? raw.slice(0, 200) : raw));
@@ -336,7 +337,7 @@ export class Ingestor implements Sink {
     let kind: LineKind | undefined;
     let by: Format | undefined;
     let unknownRow = false;
-    if (long) kind = undefined;
+    if (long) [kind, by] = this.#readMany(raw, number);
     else if (tokens.length === 0) kind = "noise";
     else {
       [kind, by, unknownRow] = this.#read(text, tokens, number);
@@ -532,6 +533,21 @@ export class Ingestor implements Sink {
       if (p === this.#sticky) continue;
       const kind = p.parse(line, ctx, this);
       if (kind !== undefined) return this.#claimed(kind, p, number);
+    }
+    return [undefined, undefined];
+  }
+
+  /**
+   * A line too long for a row: only the formats that read several rows on
+   * one line look at it, whole and without tokens.
+   */
+  #readMany(raw: string, number: number): [LineKind | undefined, Format | undefined] {
+    if (raw.length > MAX_MANY_LINE) return [undefined, undefined];
+    const line = { text: unwrapPaste(cleanLine(raw)), tokens: [], number };
+    for (const p of this.#formats) {
+      if (!p.manyPerLine) continue;
+      const kind = p.parse(line, this.#ctx, this);
+      if (kind === "socket" || kind === "other-socket") return this.#claimed(kind, p, number);
     }
     return [undefined, undefined];
   }
