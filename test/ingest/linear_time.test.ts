@@ -56,6 +56,9 @@ const SHAPES: Record<string, (n: number) => string> = {
   "a dial error with a long address": (n) => "dial tcp " + "1".repeat(n) + " i/o",
   "WSA then word characters": (n) => "WSA" + "A".repeat(n) + " 100",
   "an exception name of dotted words": (n) => "a.".repeat(n >> 1) + "!",
+  "psutil reprs opened and never closed": (n) => "[" + "sconn(".repeat(Math.ceil(n / 6)),
+  "psutil reprs closed at the end": (n) => "sconn(".repeat(n >> 3) + "status='X'" + ")".repeat(n >> 3),
+  "psutil reprs with a quote left open": (n) => "sconn(fd=1, laddr=addr(ip='" + "1".repeat(n) + ", status=",
   "a Python file frame of quotes": (n) => '  File "' + '",'.repeat(n >> 1),
 };
 
@@ -135,7 +138,7 @@ describe("every parser takes linear time on adversarial lines", () => {
       const snap = ingest(text);
       assert.ok(performance.now() - t0 < 2000);
       assert.equal(snap.inputs[0].lines, 2);
-      // Longer than any row: not understood, and not read.
+      // Longer than any row: not understood, and not read (no psutil list among the shapes).
       assert.equal(snap.inputs[0].unparsed, 1);
     }
   });
