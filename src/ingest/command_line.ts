@@ -815,7 +815,11 @@ export function gluedAt(text: string): number {
   if (stage.length < 2) return -1;
   for (let k = 1; k < lexemes.length; k++) {
     const w = lexemes[k].word;
-    if (w !== undefined && OUTPUT_START.test(w) && lexemes[k - 1].op === undefined) return lexemes[k].start;
+    // Not an argument: `Group-Object -Property State`, `Group-Object State` end the command there.
+    const prev = lexemes[k - 1].word;
+    if (w !== undefined && OUTPUT_START.test(w) && prev !== undefined && !/^-[A-Z][a-z]/.test(prev) && k < lexemes.length - 1) {
+      return lexemes[k].start;
+    }
   }
   const name = (stage[0].word ?? "").replace(/^.*[\\/]/, "").toLowerCase();
   let k = 1;

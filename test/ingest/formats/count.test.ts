@@ -38,7 +38,7 @@ describe("counts under a command line", () => {
       "----- ----                      -----", "  240 TimeWait                  {MSFT_NetTCPConnection...}", "   35 Established               {MSFT_NetTCPConnection...}",
     ]);
     assert.deepEqual(r.summary.states, { ESTABLISHED: 35, TIME_WAIT: 240 });
-    assert.ok(r.report.tallies?.every((t) => t.how === "group-object"));
+    assert.ok(r.report.tallies?.every((t) => t.how === "group-object" && t.command === "Get-NetTCPConnection | Group-Object -Property State"));
     assert.equal(r.report.platform, "windows");
   });
 });
