@@ -40,10 +40,11 @@ export function dateLine(text: string): string | undefined {
   if (m) return iso(m[7], MONTHS.indexOf(m[1]) + 1, m[2], m[3], m[4], m[5], m[6]);
   m = EN_US.exec(s);
   if (m) {
-    let h = Number(m[5]);
-    if (m[8] === "PM" && h < 12) h += 12;
-    if (m[8] === "AM" && h === 12) h = 0;
-    return iso(m[4], MONTHS.indexOf(m[2]) + 1, m[1], h, m[6], m[7], m[9]);
+    // Groups: day, month, year, hour, minute, second, AM/PM, zone.
+    let h = Number(m[4]);
+    if (m[7] === "PM" && h < 12) h += 12;
+    if (m[7] === "AM" && h === 12) h = 0;
+    return iso(m[3], MONTHS.indexOf(m[2]) + 1, m[1], h, m[5], m[6], m[8]);
   }
   m = ISO.exec(s);
   if (m) return iso(m[1], Number(m[2]), m[3], m[4], m[5], m[6], m[7]);
