@@ -88,13 +88,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: "",
     summary: "save this machine's socket table, counters and sysctls for later analysis",
     about: [
-      "Writes this machine's socket table, kernel counters and TCP sysctls, with each socket's process unless --no-owners, in a text file that 'tcpdoc analyze FILE' reads back without loss, elsewhere and later. With --output the file is new (or --force), written whole, and readable by its owner only (mode 0600): it names processes and peers.",
+      "Writes this machine's socket table, kernel counters and TCP sysctls, with each socket's process unless --no-owners, in a text file that 'tcpdoc analyze FILE' reads back without loss, elsewhere and later. With --output the file is new (or --force), written whole, and readable by its owner only (mode 0600): it names processes and peers. With --redact the host name, addresses, ports, uids and process names are replaced by consistent pseudonyms (wildcard and loopback addresses, ports below 1024 and listening ports stay), so the file can be shared in a public issue and still gives the same findings.",
     ],
-    options: ["output", "force", "noOwners"],
+    options: ["output", "force", "noOwners", "redact"],
     refuses: { json: JSON_NOT_SNAPSHOT, format: JSON_NOT_SNAPSHOT },
     arity: [0, 0],
     complete: "none",
-    examples: ["tcpdoc snapshot -o web1.tcpdoc"],
+    examples: ["tcpdoc snapshot -o web1.tcpdoc", "tcpdoc snapshot --redact -o issue.tcpdoc"],
     run: snapshotCommand,
   },
   {
