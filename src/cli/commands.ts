@@ -137,6 +137,19 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: (ctx) => rules("test", ctx),
   },
   {
+    name: "rules new",
+    args: "ID [DIR]",
+    summary: "write a new rule and its test file to start from",
+    about: [
+      "Writes DIR/ID.yaml (default DIR: the current directory), a working rule to edit, and DIR/ID.test.yaml, its test cases; both pass 'tcpdoc rules validate' and 'tcpdoc rules test' as written. Existing files are never replaced. Load the rule with --rules DIR, or put both files in $XDG_CONFIG_HOME/tcpdoc/rules.",
+    ],
+    options: [],
+    arity: [1, 2],
+    complete: "none",
+    examples: ["tcpdoc rules new redis-close-wait team-rules/", "tcpdoc rules test team-rules/"],
+    run: async (ctx) => await (await import("../rule_tools/commands.ts")).rulesNewCommand(ctx.positionals[0], ctx.positionals[1] ?? "."),
+  },
+  {
     name: "explain",
     args: "[STATE|RULE-ID]",
     summary: "explain a TCP state or show a rule in full",

@@ -23,6 +23,7 @@ export {
   readTestFile,
 } from "./load.ts";
 export { MAX_FACT_PASSES } from "./cost.ts";
+export { ID_PATTERN } from "./format/spec.ts";
 export { isConditionsFileName, isRuleFileName, isTestFileName } from "./format/compiled.ts";
 export {
   type Conditions,

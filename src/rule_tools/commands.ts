@@ -5,6 +5,7 @@
  * for editors and CI.
  */
 
+import * as fs from "node:fs";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import process from "node:process";
@@ -15,6 +16,7 @@ import { toJson } from "../report/json.ts";
 import { builtinRulesDir, type RuleFlags as RuleOptions, ruleLoadOptions, userRulesDir } from "../sources/rule_files.ts";
 import { inert, inertLines } from "../text/inert.ts";
 import { wrapText } from "../text/wrap.ts";
+import { scaffoldRule } from "./scaffold.ts";
 import { runRuleTests } from "./test_runner.ts";
 import { validatePaths } from "./validate.ts";
 
@@ -116,6 +118,39 @@ async function testCommand(paths: string[], flags: RuleFlags): Promise<number> {
   }
   out(`rules test: ${passed} passed, ${failed} failed`);
   return failed ? EXIT.failed : EXIT.ok;
+}
+
+/**
+ * `tcpdoc rules new ID [DIR]`: writes the scaffold's two files, never over
+ * an existing one; a bad id or an unwritable directory is one line, exit 2.
+ */
+export function rulesNewCommand(id: string, dir: string): number {
+  let files;
+  try {
+    files = scaffoldRule(id);
+  } catch (e) {
+    process.stderr.write(`tcpdoc: rules new: ${inert((e as Error).message)}\n`);
+    return EXIT.error;
+  }
+  const written: string[] = [];
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    for (const f of [files.rule, files.test]) {
+      const p = path.join(dir, f.name);
+      // "wx": refuse an existing file (or a link), and create it in one step.
+      fs.writeFileSync(p, f.text, { flag: "wx" });
+      written.push(p);
+    }
+  } catch (e) {
+    for (const p of written) fs.rmSync(p, { force: true });
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === "EEXIST" ? "exists already: choose another id, or remove it" : (err.code ?? err.message).toLowerCase();
+    process.stderr.write(`tcpdoc: rules new: ${inert(err.path ?? dir)}: ${why}\n`);
+    return EXIT.error;
+  }
+  out(inert(`wrote ${written.join(" and ")}`));
+  out(inert(`next: edit them, then 'tcpdoc rules validate ${dir}' and 'tcpdoc rules test ${dir}'; use the rule with 'tcpdoc analyze --rules ${dir} FILE'`));
+  return EXIT.ok;
 }
 
 /** Runs `tcpdoc rules SUB [PATH...]` and returns the exit code. */

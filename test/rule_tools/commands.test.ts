@@ -83,4 +83,31 @@ describe("rule commands", () => {
     assert.ok(f.message.includes("127.0.0.1:8080"));
     assert.ok(f.checks.length && f.fixes.length && f.references.length);
   });
+  it("rules new ID DIR writes a rule and its test that validate, pass, load, and are never overwritten", () => {
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-rules-new-")), "team");
+    try {
+      const made = cli("node-src", ["rules", "new", "team-close-wait", dir]);
+      assert.equal(made.status, 0, made.stderr);
+      assert.ok(fs.existsSync(path.join(dir, "team-close-wait.yaml")) && fs.existsSync(path.join(dir, "team-close-wait.test.yaml")));
+      const v = cli("node-src", ["rules", "validate", "--json", dir]);
+      assert.equal(v.status, 0, v.stdout);
+      assert.deepEqual(JSON.parse(v.stdout), { files: 2, rules: 1, errors: [] });
+      const t = cli("node-src", ["rules", "test", dir]);
+      assert.equal(t.status, 0, t.stdout);
+      assert.match(t.stdout, /rules test: 2 passed, 0 failed/);
+      const a = cli("node-src", ["analyze", "--json", "--rules", dir, "samples/linux/close-wait-leak/ss-tan.txt"]);
+      assert.ok(JSON.parse(a.stdout).findings.some((f: { rule: string }) => f.rule === "team-close-wait"));
+      const before = fs.readFileSync(path.join(dir, "team-close-wait.yaml"), "utf8");
+      fs.writeFileSync(path.join(dir, "team-close-wait.yaml"), before + "# edited\n");
+      const again = cli("node-src", ["rules", "new", "team-close-wait", dir]);
+      assert.equal(again.status, 2);
+      assert.match(again.stderr, /exists already/);
+      assert.match(fs.readFileSync(path.join(dir, "team-close-wait.yaml"), "utf8"), /# edited\n$/);
+      const bad = cli("node-src", ["rules", "new", "Team_Rule", dir]);
+      assert.equal(bad.status, 2);
+      assert.equal(bad.stderr.trim().split("\n").length, 1, bad.stderr);
+    } finally {
+      fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+    }
+  });
 });
