@@ -445,6 +445,25 @@ describe("App keys and views", () => {
     s.unmount();
   });
 
+  it("App filters a list with /: as typed, Enter keeps it, Esc clears it", async () => {
+    const s = await session();
+    await s.press(KEY.tab);
+    await s.press(KEY.tab);
+    await s.until(/\[Rules\][\s\S]*close-wait-leak/);
+    await s.press("/");
+    for (const c of "info") await s.press(c);
+    const f = await s.until(/\/info_[\s\S]*/);
+    assert.match(f, /close-wait-info/);
+    assert.doesNotMatch(f, /close-wait-leak/);
+    await s.press(KEY.enter);
+    await tick();
+    assert.match(s.frame(), /close-wait-info/);
+    assert.doesNotMatch(s.frame(), /close-wait-leak/);
+    await s.press(KEY.esc);
+    await s.until(/close-wait-leak/);
+    s.unmount();
+  });
+
   it("App quits on q", async () => {
     const s = await session();
     await s.press("q");
