@@ -302,6 +302,7 @@ function main() {
   const failures = [];
   const exits = { 0: 0, 1: 0, 2: 0 };
   let slowest = 0;
+  const refusals = new Map();
   for (let i = first; i < last && runs < o.runs && (o.run !== undefined || Date.now() < deadline); i++) {
     const run = makeRun(o.seed, i, samples);
     const dir = path.join(work, "run");
@@ -311,6 +312,11 @@ function main() {
     runs++;
     slowest = Math.max(slowest, ms);
     if (res.status in exits) exits[res.status]++;
+    if (res.status === 2) {
+      // what the user errors were, in kind: the message without its file name and figures
+      const kind = (res.stderr ?? "").split("\n")[0].replace(/^tcpdoc: /, "").replace(/\S*input-\d\.txt(:\d+)?:? ?|^-: /g, "").replace(/\d+/g, "N").slice(0, 60);
+      refusals.set(kind, (refusals.get(kind) ?? 0) + 1);
+    }
     const why = judge(run, res, ms);
     if (why.length) {
       const keep = path.join(work, `failure-${i}`);
@@ -331,6 +337,7 @@ function main() {
     `fuzz: seed ${o.seed}: ${runs} runs (exit 0: ${exits[0]}, 1: ${exits[1]}, 2: ${exits[2]}), slowest ${(slowest / 1000).toFixed(2)} s, ` +
       (failures.length ? `${failures.length} FAILED (runs ${failures.slice(0, 20).join(", ")}); inputs in ${work}` : "no failure"),
   );
+  for (const [kind, n] of [...refusals].sort((a, b) => b[1] - a[1])) console.log(`  exit 2 (${n}x): ${kind}`);
   process.exit(failures.length ? 1 : 0);
 }
 
