@@ -11,7 +11,8 @@ import * as path from "node:path";
 import process from "node:process";
 import type { Flags } from "../cli/options.ts";
 import { detectTerminal } from "../cli/terminal.ts";
-import { explainRule, loadRuleSet, type RuleFileError } from "../engine/mod.ts";
+import { explainRule, leafText, loadRuleSet, type RuleFileError, type RuleTrace, traceRule } from "../engine/mod.ts";
+import { readInputs } from "../sources/mod.ts";
 import { toJson } from "../report/json.ts";
 import { builtinRulesDir, type RuleFlags as RuleOptions, ruleLoadOptions, userRulesDir } from "../sources/rule_files.ts";
 import { inert, inertLines } from "../text/inert.ts";
@@ -167,9 +168,41 @@ export async function rulesCommand(sub: string, paths: string[], flags: RuleFlag
  */
 export async function explainRuleCommand(words: string[], flags: RuleFlags, width: number): Promise<number | { ids: string[] }> {
   const set = await loadRuleSet(ruleLoadOptions({ ...ruleOptions(flags), disabled: [] }));
-  const rule = words.length === 1 ? set.rules.find((r) => r.id === words[0]) : undefined;
+  const rule = words.length >= 1 ? set.rules.find((r) => r.id === words[0]) : undefined;
   if (!rule) return { ids: set.rules.map((r) => r.id) };
+  if (words.length > 1) {
+    // explain RULE-ID FILE...: why the rule did or did not fire on these inputs
+    const trace = (await traceRule(readInputs(words.slice(1)), set, rule.id))!;
+    if (flags.json) process.stdout.write(toJson({ ...trace, inputs: words.slice(1), fired: trace.finding !== undefined, leaves: trace.leaves.map((l) => ({ text: leafText(l), ...l })) }));
+    else out(traceLines(trace, words.slice(1), width).map((l) => inert(l)).join("\n"));
+    return EXIT.ok;
+  }
   if (flags.json) process.stdout.write(toJson(rule));
   else out(inertLines(explainRule(rule, set.conditions, width)).join("\n"));
   return EXIT.ok;
+}
+
+function shownValue(v: unknown): string {
+  return typeof v === "string" ? JSON.stringify(v) : v === undefined ? "nothing" : JSON.stringify(v) ?? String(v);
+}
+
+/** A rule's trace in words: the verdict, then each condition with what it saw. */
+export function traceLines(t: RuleTrace, inputs: string[], width: number): string[] {
+  const on = inputs.join(", ");
+  const verdict = t.finding
+    ? `fires: ${t.finding.severity}${t.finding.partial ? " (partial: key evidence is missing)" : ""}, confidence ${t.finding.confidence}`
+    : t.truth === "true"
+    ? "does not fire: its conditions hold, but an exception or answer holds it back"
+    : t.truth === "unknown"
+    ? "does not fire: the inputs cannot tell (see the unknown conditions)"
+    : "does not fire: a condition it needs does not hold";
+  const lines = wrapText(`${t.rule} on ${on}: ${verdict}`, width);
+  lines.push("");
+  for (const l of t.leaves) {
+    const mark = l.unknown ? "unknown" : l.result ? "holds  " : "fails  ";
+    const saw = l.unknown ? `unknown${l.why ? `: ${l.why}` : ""}` : `saw ${shownValue(l.factResult)}`;
+    lines.push(...wrapText(`${leafText(l)} (${saw})`, width, `  ${mark}  `, " ".repeat(11)));
+  }
+  if (t.missing.length) lines.push("", ...wrapText(`Missing: ${t.missing.join("; ")}`, width));
+  return lines;
 }

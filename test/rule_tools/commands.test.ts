@@ -110,4 +110,19 @@ describe("rule commands", () => {
       fs.rmSync(path.dirname(dir), { recursive: true, force: true });
     }
   });
+  it("explain RULE-ID FILE says why the rule fires or not, condition by condition", () => {
+    const quiet = cli("node-src", ["explain", "close-wait-leak", "samples/linux/healthy/ss-tan.txt"]);
+    assert.equal(quiet.status, 0, quiet.stderr);
+    assert.match(quiet.stdout.replace(/\n(?=\S)/, " "), /^close-wait-leak on samples\/linux\/healthy\/ss-tan\.txt: does not fire: a condition it needs does not hold/);
+    assert.match(quiet.stdout, /^ {2}fails {4}CLOSE_WAIT sockets >= 10 \(saw 0\)$/m);
+    const fires = cli("node-src", ["explain", "close-wait-leak", "samples/linux/close-wait-leak/ss-tan.txt", "--json"]);
+    const t = JSON.parse(fires.stdout);
+    assert.equal(t.fired, true);
+    assert.deepEqual(t.inputs, ["samples/linux/close-wait-leak/ss-tan.txt"]);
+    assert.ok(t.leaves.some((l: { text: string; factResult: unknown; result: boolean }) => l.text === "CLOSE_WAIT sockets >= 10" && l.factResult === 300 && l.result));
+    assert.ok(t.leaves.some((l: { unknown?: boolean; why?: string }) => l.unknown && /names no process/.test(l.why ?? "")));
+    const unread = cli("node-src", ["explain", "close-wait-leak", "no-such-file.txt"]);
+    assert.equal(unread.status, 2);
+    assert.equal(unread.stderr.trim().split("\n").length, 1, unread.stderr);
+  });
 });
