@@ -474,7 +474,8 @@ describe("App keys and views", () => {
 
   it("App exports the session as Markdown with answers and steps", async () => {
     let written: { file: string; text: string } | undefined;
-    const s = await session({ writeExport: (file, text) => void (written = { file, text }), exportPath: "/home/u/tcpdoc-session.md" }, 80);
+    const provenance = { tool: { name: "tcpdoc" as const, version: "9.9.9" }, command: ["tcpdoc", "analyze", "ss.txt"], host: "web1", capturedAt: "2024-05-01T10:00:00.000Z" };
+    const s = await session({ writeExport: (file, text) => void (written = { file, text }), exportPath: "/home/u/tcpdoc-session.md", provenance }, 80);
     await s.press(KEY.enter);
     await s.until(/What is wrong/);
     await s.press(KEY.enter);
@@ -492,6 +493,8 @@ describe("App keys and views", () => {
     assert.ok(written, "the export was written");
     assert.equal(written.file, "/home/u/tcpdoc-session.md");
     assert.match(written.text, /^# tcpdoc session/);
+    assert.match(written.text, /^- Captured on web1 at 2024-05-01T10:00:00\.000Z$/m);
+    assert.match(written.text, /^- Report by tcpdoc 9\.9\.9: `tcpdoc analyze ss\.txt`$/m);
     assert.match(written.text, /### CRITICAL: CLOSE_WAIT piles up on port 8080/);
     assert.match(written.text, /\| Does the application log "Too many open files"\? \(`fd-limit-hit`\) \| yes \|/);
     assert.match(written.text, /- \[x\] Check: Count CLOSE\\_WAIT per process/);
