@@ -263,6 +263,8 @@ describe("App walkthrough", () => {
     assert.match(f, /\$ ss -tanp state close-wait/);
     assert.match(f, /caveat: A restart only buys time\./);
     assert.match(f, /300 sockets wait in CLOSE_WAIT on local port 8080/);
+    // The tab bar marks the finding, not the Overview it came from.
+    assert.match(f.split("\n")[0], /^ tcpdoc  Overview ›\[Finding \S+\]/);
     s.unmount();
   });
 
