@@ -151,7 +151,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: "explain",
-    args: "[STATE|RULE-ID [FILE...]]",
+    args: "[STATE|RULE [FILE...]]",
     summary: "explain a TCP state or show a rule in full",
     about: [
       "With a state in any spelling (CLOSE_WAIT, close-wait, CloseWait, LISTENING), draws the TCP state diagram with the state marked and explains it: what it means, how a socket gets in and out, what piles of it mean. With a rule id, shows the rule in full: what it finds, its conditions and thresholds, questions, checks, fixes and references. With a rule id and files, evaluates that rule on the files and says why it fires or not: each condition, held, failed or unknown, with the value it saw. With nothing, lists the states.",
