@@ -14,6 +14,25 @@ function cell(s: string): string {
   return s.replace(/\|/g, "\\|");
 }
 
+const WHERE: Record<string, string> = { linux: "Linux", macos: "macOS", freebsd: "FreeBSD", windows: "Windows" };
+
+/**
+ * The probe catalogue as the README's safety section states it: per probe,
+ * exactly what it reads or runs on each system (PID stands for the pid the
+ * check names).
+ */
+export function probeAccessMarkdown(): string[] {
+  return PROBES.map((p) => {
+    const on = PLATFORMS.filter((pl) => p.on[pl]).map((pl) => {
+      const a = p.on[pl]!({ pid: "PID" as unknown as number, keys: ["KEY"], names: ["NAME"], seconds: 1 });
+      if (a.kind === "spawn") return `${WHERE[pl]} runs \`${a.argv.join(" ")}\``;
+      const files = a.files.map((f) => f.replace("/proc/sys/KEY", "/proc/sys/KEY (KEY from the fixed list in docs/rule-authoring.md)"));
+      return `${WHERE[pl]} reads ${files.map((f) => `\`${f.replace(/ \(.*\)$/, "")}\`${/ \(.*\)$/.exec(f)?.[0] ?? ""}`).join(", ")}${a.seconds ? " (more than once)" : ""}`;
+    });
+    return `- \`${p.id}\` (${p.title}): ${on.join("; ")}.`;
+  });
+}
+
 /** The generated part of the rule-authoring guide's section on checks. */
 export function checksMarkdown(): string {
   const out: string[] = ["### Probes", "", "| probe | what it does | parameters | runs on |", "|---|---|---|---|"];

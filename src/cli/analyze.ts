@@ -105,5 +105,6 @@ export async function sessionCommand(ctx: Context): Promise<number> {
     minSeverity: flags.minSeverity,
     answers,
     fallback: async (snap) => present(ctx, snap, await evaluate(snap, rules, answers), format),
+    command: { version: VERSION, argv: ctx.argv },
   });
 }

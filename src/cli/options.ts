@@ -18,6 +18,7 @@ export interface Flags {
   disable: string[];
   noUserRules: boolean;
   noOwners: boolean;
+  redact: boolean;
   maxInput: string | undefined;
   answer: string[];
   minSeverity: Severity;
@@ -96,6 +97,7 @@ export const OPTIONS: OptionTable<Flags> = {
     kind: "boolean",
     help: "live snapshot on Linux: do not map sockets to processes (faster, as ss -tan against ss -tanp)",
   },
+  redact: { kind: "boolean", help: "snapshot: replace host name, addresses, ports, uids and process names with consistent pseudonyms, to share the file publicly" },
   maxInput: { kind: "value", value: "SIZE", complete: "none", config: true, help: "read at most SIZE of each input, e.g. 4GiB or 500MB (default 1GiB): a bigger one stops with an error" },
   answer: { kind: "list", value: "Q=A", complete: "none", help: "answer a rule's question up front, e.g. --answer app-restarted=yes" },
   minSeverity: {

@@ -1,7 +1,7 @@
 /** `tcpdoc snapshot`: this machine's socket table, counters and sysctls, saved for `tcpdoc analyze FILE` elsewhere. */
 
 import process from "node:process";
-import { renderSnapshotFile } from "../ingest/mod.ts";
+import { redactCapture, renderSnapshotFile } from "../ingest/mod.ts";
 import { captureLive } from "../sources/mod.ts";
 import { inertLines } from "../text/inert.ts";
 import type { Context } from "./command.ts";
@@ -14,7 +14,8 @@ export const SNAPSHOT_MODE = 0o600;
 
 export function snapshotCommand(ctx: Context): number {
   const { flags } = ctx;
-  let text = renderSnapshotFile(captureLive({ owners: !flags.noOwners }), VERSION);
+  const capture = captureLive({ owners: !flags.noOwners });
+  let text = renderSnapshotFile(flags.redact ? redactCapture(capture) : capture, VERSION);
   const toTerminal = (flags.output === undefined || flags.output === "-") && process.stdout.isTTY;
   // On a screen, process names (any local user picks theirs) must not reach the terminal as control sequences.
   if (toTerminal) text = inertLines(text).join("\n");

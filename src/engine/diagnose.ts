@@ -3,7 +3,7 @@
 import type { Finding } from "../model/finding.ts";
 import type { Snapshot } from "../model/snapshot.ts";
 import { normalizeAnswers } from "./answers.ts";
-import { evaluateRule } from "./evaluate.ts";
+import { evaluateRule, type LeafResult, type Truth } from "./evaluate.ts";
 import { FactContext } from "./facts/context.ts";
 import { buildFinding, rankFindings } from "./findings.ts";
 import { type LoadOptions, loadRules } from "./load.ts";
@@ -49,6 +49,29 @@ export class Diagnoser {
     }
     return rankFindings(findings);
   }
+}
+
+/** Why one rule did or did not fire on a snapshot (`tcpdoc explain RULE-ID FILE...`). */
+export interface RuleTrace {
+  rule: string;
+  /** The conditions' three-valued truth. */
+  truth: Truth;
+  /** The finding it gave, when it gave one (true conditions can still be held back by an exception). */
+  finding: Finding | undefined;
+  /** Every leaf condition with the value it saw; `unknown` ones say why in `why`. */
+  leaves: LeafResult[];
+  /** What the inputs could not supply. */
+  missing: string[];
+}
+
+/** Evaluates one rule of the set over the snapshot and says why it fired or not. */
+export async function traceRule(snap: Snapshot, set: RuleSet, id: string, answers: Readonly<Record<string, unknown>> = {}): Promise<RuleTrace | undefined> {
+  const rule = set.rules.find((r) => r.id === id);
+  if (!rule) return undefined;
+  const facts = new FactContext(snap);
+  const typed = normalizeAnswers(answers, set.rules);
+  const o = await evaluateRule(rule, facts, set.conditions, typed);
+  return { rule: id, truth: o.truth, finding: buildFinding(o, facts, typed), leaves: o.leaves, missing: o.missing };
 }
 
 /**

@@ -6,7 +6,7 @@
  * src/sources/rule_files.ts).
  */
 
-export { Diagnoser, diagnose, type DiagnoseOptions } from "./diagnose.ts";
+export { Diagnoser, diagnose, type DiagnoseOptions, type RuleTrace, traceRule } from "./diagnose.ts";
 export { FactContext } from "./facts/context.ts";
 export { FACTS, GROUP_BY } from "./facts/registry.ts";
 export { rankFindings } from "./findings.ts";
@@ -23,6 +23,7 @@ export {
   readTestFile,
 } from "./load.ts";
 export { MAX_FACT_PASSES } from "./cost.ts";
+export { ID_PATTERN } from "./format/spec.ts";
 export { isConditionsFileName, isRuleFileName, isTestFileName } from "./format/compiled.ts";
 export {
   type Conditions,

@@ -17,6 +17,7 @@ export {
   type SocketOwner,
 } from "./formats/tcpdoc_snapshot.ts";
 export { Ingestor } from "./ingest.ts";
+export { redactCapture } from "./redact.ts";
 export { FORMATS, REGISTRY, Registry } from "./registry.ts";
 export { RowsAheadReader, type RowsAhead } from "./rows_ahead.ts";
 

@@ -5,16 +5,19 @@
  * for editors and CI.
  */
 
+import * as fs from "node:fs";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import process from "node:process";
 import type { Flags } from "../cli/options.ts";
 import { detectTerminal } from "../cli/terminal.ts";
-import { explainRule, loadRuleSet, type RuleFileError } from "../engine/mod.ts";
+import { explainRule, leafText, loadRuleSet, type RuleFileError, type RuleTrace, traceRule } from "../engine/mod.ts";
+import { readInputs } from "../sources/mod.ts";
 import { toJson } from "../report/json.ts";
 import { builtinRulesDir, type RuleFlags as RuleOptions, ruleLoadOptions, userRulesDir } from "../sources/rule_files.ts";
 import { inert, inertLines } from "../text/inert.ts";
 import { wrapText } from "../text/wrap.ts";
+import { scaffoldRule } from "./scaffold.ts";
 import { runRuleTests } from "./test_runner.ts";
 import { validatePaths } from "./validate.ts";
 
@@ -118,6 +121,39 @@ async function testCommand(paths: string[], flags: RuleFlags): Promise<number> {
   return failed ? EXIT.failed : EXIT.ok;
 }
 
+/**
+ * `tcpdoc rules new ID [DIR]`: writes the scaffold's two files, never over
+ * an existing one; a bad id or an unwritable directory is one line, exit 2.
+ */
+export function rulesNewCommand(id: string, dir: string): number {
+  let files;
+  try {
+    files = scaffoldRule(id);
+  } catch (e) {
+    process.stderr.write(`tcpdoc: rules new: ${inert((e as Error).message)}\n`);
+    return EXIT.error;
+  }
+  const written: string[] = [];
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    for (const f of [files.rule, files.test]) {
+      const p = path.join(dir, f.name);
+      // "wx": refuse an existing file (or a link), and create it in one step.
+      fs.writeFileSync(p, f.text, { flag: "wx" });
+      written.push(p);
+    }
+  } catch (e) {
+    for (const p of written) fs.rmSync(p, { force: true });
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === "EEXIST" ? "exists already: choose another id, or remove it" : (err.code ?? err.message).toLowerCase();
+    process.stderr.write(`tcpdoc: rules new: ${inert(err.path ?? dir)}: ${why}\n`);
+    return EXIT.error;
+  }
+  out(inert(`wrote ${written.join(" and ")}`));
+  out(inert(`next: edit them, then 'tcpdoc rules validate ${dir}' and 'tcpdoc rules test ${dir}'; use the rule with 'tcpdoc analyze --rules ${dir} FILE'`));
+  return EXIT.ok;
+}
+
 /** Runs `tcpdoc rules SUB [PATH...]` and returns the exit code. */
 export async function rulesCommand(sub: string, paths: string[], flags: RuleFlags): Promise<number> {
   if (sub === "list") return await listCommand(flags);
@@ -132,9 +168,41 @@ export async function rulesCommand(sub: string, paths: string[], flags: RuleFlag
  */
 export async function explainRuleCommand(words: string[], flags: RuleFlags, width: number): Promise<number | { ids: string[] }> {
   const set = await loadRuleSet(ruleLoadOptions({ ...ruleOptions(flags), disabled: [] }));
-  const rule = words.length === 1 ? set.rules.find((r) => r.id === words[0]) : undefined;
+  const rule = words.length >= 1 ? set.rules.find((r) => r.id === words[0]) : undefined;
   if (!rule) return { ids: set.rules.map((r) => r.id) };
+  if (words.length > 1) {
+    // explain RULE-ID FILE...: why the rule did or did not fire on these inputs
+    const trace = (await traceRule(readInputs(words.slice(1)), set, rule.id))!;
+    if (flags.json) process.stdout.write(toJson({ ...trace, inputs: words.slice(1), fired: trace.finding !== undefined, leaves: trace.leaves.map((l) => ({ text: leafText(l), ...l })) }));
+    else out(traceLines(trace, words.slice(1), width).map((l) => inert(l)).join("\n"));
+    return EXIT.ok;
+  }
   if (flags.json) process.stdout.write(toJson(rule));
   else out(inertLines(explainRule(rule, set.conditions, width)).join("\n"));
   return EXIT.ok;
+}
+
+function shownValue(v: unknown): string {
+  return typeof v === "string" ? JSON.stringify(v) : v === undefined ? "nothing" : JSON.stringify(v) ?? String(v);
+}
+
+/** A rule's trace in words: the verdict, then each condition with what it saw. */
+export function traceLines(t: RuleTrace, inputs: string[], width: number): string[] {
+  const on = inputs.join(", ");
+  const verdict = t.finding
+    ? `fires: ${t.finding.severity}${t.finding.partial ? " (partial: key evidence is missing)" : ""}, confidence ${t.finding.confidence}`
+    : t.truth === "true"
+    ? "does not fire: its conditions hold, but an exception or answer holds it back"
+    : t.truth === "unknown"
+    ? "does not fire: the inputs cannot tell (see the unknown conditions)"
+    : "does not fire: a condition it needs does not hold";
+  const lines = wrapText(`${t.rule} on ${on}: ${verdict}`, width);
+  lines.push("");
+  for (const l of t.leaves) {
+    const mark = l.unknown ? "unknown" : l.result ? "holds  " : "fails  ";
+    const saw = l.unknown ? `unknown${l.why ? `: ${l.why}` : ""}` : `saw ${shownValue(l.factResult)}`;
+    lines.push(...wrapText(`${leafText(l)} (${saw})`, width, `  ${mark}  `, " ".repeat(11)));
+  }
+  if (t.missing.length) lines.push("", ...wrapText(`Missing: ${t.missing.join("; ")}`, width));
+  return lines;
 }

@@ -57,6 +57,27 @@ const LIVE_SYSCTLS = [
   "fs.nr_open",
 ];
 
+/**
+ * What a live snapshot (`analyze` with no file or --live, and `snapshot`)
+ * reads on Linux and runs elsewhere, for the README's safety section
+ * (src/cli/docs.ts writes it from this; a test checks it is current).
+ */
+export function liveAccess(): { reads: string[]; runs: Record<string, string[]> } {
+  const reads = [
+    ...PROC_FILES,
+    ...LIVE_SYSCTLS.map((k) => `/proc/sys/${k.replaceAll(".", "/")}`),
+    "/proc/sys/kernel/hostname",
+    "/proc/sys/kernel/osrelease",
+    "the list of processes in /proc, each one's /proc/PID/fd (its socket links only) and the /proc/PID/comm of those that own a socket (not with --no-owners)",
+  ];
+  const runs: Record<string, string[]> = {};
+  for (const [platform, args] of Object.entries(NETSTAT_ARGS)) {
+    const program = platform === "win32" ? "%SystemRoot%\\System32\\netstat.exe" : systemProgram("netstat", platform)!;
+    runs[platform] = [program, ...args];
+  }
+  return { reads, runs };
+}
+
 /** The arguments given to the system's netstat elsewhere (a fixed argv, no shell). */
 const NETSTAT_ARGS: Readonly<Record<string, readonly string[]>> = {
   darwin: ["-anv", "-p", "tcp"],

@@ -11,6 +11,7 @@ import { type ReactNode, useState } from "react";
 import { platformOf } from "../checks/mod.ts";
 import { severityRank, type Finding } from "../model/finding.ts";
 import type { Snapshot } from "../model/snapshot.ts";
+import type { Provenance } from "../report/analysis.ts";
 import { inert } from "../text/inert.ts";
 import { CheckScreen } from "./components/CheckScreen.tsx";
 import { SegText } from "./components/DocView.tsx";
@@ -67,6 +68,8 @@ export interface AppProps {
   writeExport?: WriteExportFn;
   /** The path the export dialog offers. */
   exportPath?: string;
+  /** Where the data came from and which command ran, for the export (as the reports say it). */
+  provenance?: Provenance;
   /** Answers given up front. */
   answers?: Record<string, string>;
   /** The loaded rules for the rules view; a function is called when the view opens. */
@@ -189,7 +192,7 @@ export function App(props: AppProps) {
   };
 
   const save = (file: string): string | undefined => {
-    const text = renderSessionMarkdown(session);
+    const text = renderSessionMarkdown(session, new Date(), props.provenance);
     const err = props.writeExport?.(file, text);
     if (!err) {
       setExported((e) => [...e, file]);

@@ -6,7 +6,7 @@
 
 import type { Finding } from "../model/finding.ts";
 import type { Snapshot } from "../model/snapshot.ts";
-import { summarize } from "../report/analysis.ts";
+import { type Provenance, summarize } from "../report/analysis.ts";
 import { renderMarkdown } from "../report/markdown.ts";
 import { inert, inertLines } from "../text/inert.ts";
 import { fillCommand } from "../checks/mod.ts";
@@ -42,10 +42,10 @@ const cell = mdText;
 
 const OUTPUT_LINES = 60;
 
-/** Renders the session as Markdown. */
-export function renderSessionMarkdown(s: SessionRecord, now = new Date()): string {
+/** Renders the session as Markdown; with `provenance`, it says the capture's host and time, the tcpdoc version and the command line, as reports do. */
+export function renderSessionMarkdown(s: SessionRecord, now = new Date(), provenance?: Provenance): string {
   const findings = sortFindings(s.findings);
-  const base = renderMarkdown({ inputs: s.snap.inputs, summary: summarize(s.snap), findings, live: s.snap.live })
+  const base = renderMarkdown({ inputs: s.snap.inputs, summary: summarize(s.snap), findings, live: s.snap.live, provenance })
     .replace(/^# tcpdoc report/, "# tcpdoc session");
   const out: string[] = [base.trimEnd(), "", "## Session", ""];
   out.push(`- Exported: ${now.toISOString()}`);

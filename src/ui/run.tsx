@@ -17,6 +17,7 @@ import { render } from "ink";
 import { platformOf } from "../checks/mod.ts";
 import type { Severity } from "../model/finding.ts";
 import type { Snapshot } from "../model/snapshot.ts";
+import { provenanceOf } from "../report/analysis.ts";
 import { runProbe } from "../sources/probes.ts";
 import { inert } from "../text/inert.ts";
 import { App, exitCodeFor, type SessionEnd } from "./app.tsx";
@@ -40,6 +41,8 @@ export interface SessionRequest {
   answers: Record<string, string>;
   /** Prints the text report instead, for when no keyboard can be found. */
   fallback(snap: Snapshot): Promise<number>;
+  /** tcpdoc's version and the command line's arguments, for the export's provenance. */
+  command?: { version: string; argv: readonly string[] };
 }
 
 /** Opens the keyboard: stdin when it is a terminal and not the data, else /dev/tty; undefined when there is none. */
@@ -133,6 +136,7 @@ export async function runSession(req: SessionRequest): Promise<number> {
       runCheck={(plan) => runProbe(plan)}
       writeExport={writeExport}
       exportPath={exportPath()}
+      provenance={req.command ? provenanceOf(snap, req.command.version, req.command.argv) : undefined}
       rules={engine.rules}
       answers={req.answers}
       color={req.color}

@@ -186,6 +186,18 @@ describe("reports", () => {
   });
 });
 
+describe("snapshot --redact", () => {
+  it("writes a snapshot with pseudonyms that analyze reads back", { skip: process.platform === "linux" ? false : "live /proc is Linux only" }, () => {
+    const r = tcpdoc(["snapshot", "--redact"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^# tcpdoc snapshot v1 platform=linux host=redacted-host /);
+    const j = JSON.parse(tcpdoc(["analyze", "-", "--json"], { input: r.stdout }).stdout);
+    assert.equal(j.provenance.host, "redacted-host");
+    assert.ok(j.summary.sockets > 0);
+    assert.equal(j.inputs[0].unparsed, 0);
+  });
+});
+
 describe("colour", () => {
   const esc = /\x1b\[/;
   it("follows --color, FORCE_COLOR and NO_COLOR (NO_COLOR wins over FORCE_COLOR; the flag over both)", () => {

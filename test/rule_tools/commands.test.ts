@@ -83,4 +83,46 @@ describe("rule commands", () => {
     assert.ok(f.message.includes("127.0.0.1:8080"));
     assert.ok(f.checks.length && f.fixes.length && f.references.length);
   });
+  it("rules new ID DIR writes a rule and its test that validate, pass, load, and are never overwritten", () => {
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-rules-new-")), "team");
+    try {
+      const made = cli("node-src", ["rules", "new", "team-close-wait", dir]);
+      assert.equal(made.status, 0, made.stderr);
+      assert.ok(fs.existsSync(path.join(dir, "team-close-wait.yaml")) && fs.existsSync(path.join(dir, "team-close-wait.test.yaml")));
+      const v = cli("node-src", ["rules", "validate", "--json", dir]);
+      assert.equal(v.status, 0, v.stdout);
+      assert.deepEqual(JSON.parse(v.stdout), { files: 2, rules: 1, errors: [] });
+      const t = cli("node-src", ["rules", "test", dir]);
+      assert.equal(t.status, 0, t.stdout);
+      assert.match(t.stdout, /rules test: 2 passed, 0 failed/);
+      const a = cli("node-src", ["analyze", "--json", "--rules", dir, "samples/linux/close-wait-leak/ss-tan.txt"]);
+      assert.ok(JSON.parse(a.stdout).findings.some((f: { rule: string }) => f.rule === "team-close-wait"));
+      const before = fs.readFileSync(path.join(dir, "team-close-wait.yaml"), "utf8");
+      fs.writeFileSync(path.join(dir, "team-close-wait.yaml"), before + "# edited\n");
+      const again = cli("node-src", ["rules", "new", "team-close-wait", dir]);
+      assert.equal(again.status, 2);
+      assert.match(again.stderr, /exists already/);
+      assert.match(fs.readFileSync(path.join(dir, "team-close-wait.yaml"), "utf8"), /# edited\n$/);
+      const bad = cli("node-src", ["rules", "new", "Team_Rule", dir]);
+      assert.equal(bad.status, 2);
+      assert.equal(bad.stderr.trim().split("\n").length, 1, bad.stderr);
+    } finally {
+      fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+    }
+  });
+  it("explain RULE-ID FILE says why the rule fires or not, condition by condition", () => {
+    const quiet = cli("node-src", ["explain", "close-wait-leak", "samples/linux/healthy/ss-tan.txt"]);
+    assert.equal(quiet.status, 0, quiet.stderr);
+    assert.match(quiet.stdout.replace(/\n(?=\S)/, " "), /^close-wait-leak on samples\/linux\/healthy\/ss-tan\.txt: does not fire: a condition it needs does not hold/);
+    assert.match(quiet.stdout, /^ {2}fails {4}CLOSE_WAIT sockets >= 10 \(saw 0\)$/m);
+    const fires = cli("node-src", ["explain", "close-wait-leak", "samples/linux/close-wait-leak/ss-tan.txt", "--json"]);
+    const t = JSON.parse(fires.stdout);
+    assert.equal(t.fired, true);
+    assert.deepEqual(t.inputs, ["samples/linux/close-wait-leak/ss-tan.txt"]);
+    assert.ok(t.leaves.some((l: { text: string; factResult: unknown; result: boolean }) => l.text === "CLOSE_WAIT sockets >= 10" && l.factResult === 300 && l.result));
+    assert.ok(t.leaves.some((l: { unknown?: boolean; why?: string }) => l.unknown && /names no process/.test(l.why ?? "")));
+    const unread = cli("node-src", ["explain", "close-wait-leak", "no-such-file.txt"]);
+    assert.equal(unread.status, 2);
+    assert.equal(unread.stderr.trim().split("\n").length, 1, unread.stderr);
+  });
 });

@@ -263,6 +263,8 @@ describe("App walkthrough", () => {
     assert.match(f, /\$ ss -tanp state close-wait/);
     assert.match(f, /caveat: A restart only buys time\./);
     assert.match(f, /300 sockets wait in CLOSE_WAIT on local port 8080/);
+    // The tab bar marks the finding, not the Overview it came from.
+    assert.match(f.split("\n")[0], /^ tcpdoc  Overview ›\[Finding \S+\]/);
     s.unmount();
   });
 
@@ -445,6 +447,25 @@ describe("App keys and views", () => {
     s.unmount();
   });
 
+  it("App filters a list with /: as typed, Enter keeps it, Esc clears it", async () => {
+    const s = await session();
+    await s.press(KEY.tab);
+    await s.press(KEY.tab);
+    await s.until(/\[Rules\][\s\S]*close-wait-leak/);
+    await s.press("/");
+    for (const c of "info") await s.press(c);
+    const f = await s.until(/\/info_[\s\S]*/);
+    assert.match(f, /close-wait-info/);
+    assert.doesNotMatch(f, /close-wait-leak/);
+    await s.press(KEY.enter);
+    await tick();
+    assert.match(s.frame(), /close-wait-info/);
+    assert.doesNotMatch(s.frame(), /close-wait-leak/);
+    await s.press(KEY.esc);
+    await s.until(/close-wait-leak/);
+    s.unmount();
+  });
+
   it("App quits on q", async () => {
     const s = await session();
     await s.press("q");
@@ -455,7 +476,8 @@ describe("App keys and views", () => {
 
   it("App exports the session as Markdown with answers and steps", async () => {
     let written: { file: string; text: string } | undefined;
-    const s = await session({ writeExport: (file, text) => void (written = { file, text }), exportPath: "/home/u/tcpdoc-session.md" }, 80);
+    const provenance = { tool: { name: "tcpdoc" as const, version: "9.9.9" }, command: ["tcpdoc", "analyze", "ss.txt"], host: "web1", capturedAt: "2024-05-01T10:00:00.000Z" };
+    const s = await session({ writeExport: (file, text) => void (written = { file, text }), exportPath: "/home/u/tcpdoc-session.md", provenance }, 80);
     await s.press(KEY.enter);
     await s.until(/What is wrong/);
     await s.press(KEY.enter);
@@ -473,6 +495,8 @@ describe("App keys and views", () => {
     assert.ok(written, "the export was written");
     assert.equal(written.file, "/home/u/tcpdoc-session.md");
     assert.match(written.text, /^# tcpdoc session/);
+    assert.match(written.text, /^- Captured on web1 at 2024-05-01T10:00:00\.000Z$/m);
+    assert.match(written.text, /^- Report by tcpdoc 9\.9\.9: `tcpdoc analyze ss\.txt`$/m);
     assert.match(written.text, /### CRITICAL: CLOSE_WAIT piles up on port 8080/);
     assert.match(written.text, /\| Does the application log "Too many open files"\? \(`fd-limit-hit`\) \| yes \|/);
     assert.match(written.text, /- \[x\] Check: Count CLOSE\\_WAIT per process/);

@@ -85,8 +85,30 @@ function header(line: Line, ctx: ParseContext): boolean {
   return true;
 }
 
-function fillProcess(text: string, row: SocketRow): void {
-  if (text.indexOf("users:") !== -1) {
+/** Where a row's process column was cut by a terminal that folded the line: its start, for the next line to complete. */
+const FOLD = "ss-fold";
+
+/**
+ * The start of a process column that does not end on this line
+ * (`users:(("node",p` when a terminal folded `ss -tanp` at 80 columns), or
+ * undefined. Its pid and name are then read from it and the next line together.
+ */
+function cutProcess(text: string): string | undefined {
+  const u = text.indexOf("users:((");
+  return u !== -1 && text.indexOf("))", u) === -1 ? text.slice(u).trimEnd() : undefined;
+}
+
+/** The next line after a cut process column: its rest (`id=28672,fd=19))`) gives the row above its pid and name. */
+function foldedRest(line: Line, cut: string, sink: Sink): LineKind | undefined {
+  if (line.tokens.length !== 1 || line.text.indexOf("))") === -1) return undefined;
+  const m = USERS.exec(cut + line.tokens[0]);
+  if (!m) return undefined;
+  sink.detail({ program: m[1], pid: Number(m[2]) });
+  return "detail";
+}
+
+function fillProcess(text: string, row: SocketRow, cut: boolean): void {
+  if (!cut && text.indexOf("users:") !== -1) {
     const m = USERS.exec(text);
     if (m) {
       row.program = m[1];
@@ -111,6 +133,12 @@ function fillProcess(text: string, row: SocketRow): void {
 
 function parse(line: Line, ctx: ParseContext, sink: Sink): LineKind | undefined {
   const t = line.tokens;
+  const cut = ctx.scratch[FOLD] as string | undefined;
+  if (cut !== undefined) {
+    ctx.scratch[FOLD] = undefined;
+    const kind = foldedRest(line, cut, sink);
+    if (kind) return kind;
+  }
   let i = 0;
   let netid: string | undefined;
   if (NETIDS.has(t[0])) {
@@ -157,7 +185,11 @@ function parse(line: Line, ctx: ParseContext, sink: Sink): LineKind | undefined 
   if (!hasState && ctx.stateFilter !== 0) state = ctx.stateFilter;
   // For listeners ss reports the backlog limit in Send-Q.
   const row = socketRow(state, local, remote, digitsValue(t[i]), digitsValue(t[i + 1]));
-  if (t.length > i + 4) fillProcess(line.text, row);
+  if (t.length > i + 4) {
+    const cutAt = cutProcess(line.text);
+    fillProcess(line.text, row, cutAt !== undefined);
+    if (cutAt !== undefined) ctx.scratch[FOLD] = cutAt;
+  }
   seen(ctx);
   sink.socket(row);
   return "socket";

@@ -129,7 +129,9 @@ export function RulesView({ rules, findings, width, height, color, active = true
   const entries: (RuleEntry | undefined)[] = [];
   const q = filter.toLowerCase();
   const shown = listing && q ? { ...listing, rules: listing.rules.filter((r) => [r.id, r.title, r.source].some((t) => t.toLowerCase().includes(q))) } : listing;
-  const lines = loading ? [line({ text: "Loading the rules…", dim: true })] : rulesLines(shown, findings, width - 2, error, entries);
+  // Without the full list, the rules that fired are the list the filter applies to.
+  const listed = !listing && q ? findings.filter((f) => [f.rule, f.source].some((t) => t.toLowerCase().includes(q))) : findings;
+  const lines = loading ? [line({ text: "Loading the rules…", dim: true })] : rulesLines(shown, listed, width - 2, error, entries);
   const cursor = useDocCursor(lines, height);
   const [reading, setReading] = useState<RuleEntry | undefined>();
   const text: DocLine[] = reading?.explain ? inertLines(reading.explain(width - 2)).map((l) => line(l)) : [];

@@ -23,6 +23,29 @@ describe("ss rows from pastes", () => {
   });
 });
 
+describe("ss -tanp folded by a terminal", () => {
+  it("rejoins a process column cut at 80 columns: the row gets its pid and name, the rest is a detail line", () => {
+    const r = expectCounts([
+      "State      Recv-Q Send-Q Local Address:Port  Peer Address:Port Process",
+      "CLOSE-WAIT 0      0          127.0.0.1:8080     127.0.0.1:38052 users:((\"node\",p",
+      "id=28672,fd=24))",
+      "CLOSE-WAIT 0      0          127.0.0.1:8080     127.0.0.1:38176 users:((\"node\",pid=28",
+      "672,fd=38))",
+      "ESTAB      0      0          127.0.0.1:8080     127.0.0.1:38177 users:((\"node\",pid=28672,fd=39))",
+    ], 3, { CLOSE_WAIT: 2, ESTABLISHED: 1 });
+    assert.equal(r.kinds.detail, 2);
+    assert.deepEqual(r.sockets.map((s) => [s.pid, s.program]), [[28672, "node"], [28672, "node"], [28672, "node"]]);
+  });
+  it("leaves a line after a cut column that does not complete it to the other formats", () => {
+    const r = read([
+      "CLOSE-WAIT 0      0          127.0.0.1:8080     127.0.0.1:38052 users:((\"node\",p",
+      "something else entirely",
+    ]);
+    assert.equal(r.kinds.unparsed, 1);
+    assert.equal(r.sockets[0].pid, undefined);
+  });
+});
+
 describe("ss state filter from the pasted command line", () => {
   it("gives rows without a State column the state named in the command", () => {
     // Shape of `ss -tan state close-wait` as pasted from a terminal.
