@@ -1,7 +1,7 @@
 /** The snapshot: everything read from the inputs, before any reasoning. */
 
 import { SocketTable } from "./socket_table.ts";
-import { STATES } from "./states.ts";
+import { STATES, type StateName } from "./states.ts";
 
 /** How a line of input was understood. Every line gets exactly one kind. */
 export type LineKind =
@@ -39,6 +39,41 @@ export interface Capture {
   tcpdoc?: string;
 }
 
+/** Why an input is only part of a socket table; absent on a full table. */
+export interface SampleInfo {
+  reasons: SampleReason[];
+  /** The states its rows are limited to, when a filter says so (`ss ... state X`, `| grep CLOSE_WAIT`); absent when any state may appear. */
+  states?: StateName[];
+  /** Ports its rows are limited to (`sport = :8080`, `| grep :8080`, `| grep 8080`). */
+  ports?: number[];
+  /** The filters as pasted, for the report ("grep 8080", "head -20", "state close-wait"). */
+  filters: string[];
+}
+
+/** What made an input a sample of a socket table. */
+export type SampleReason =
+  | "grep" // a grep/findstr/Select-String stage kept only matching rows
+  | "state-filter" // an ss state filter, lsof -sTCP:STATE, Get-NetTCPConnection -State
+  | "port-filter" // ss sport/dport, lsof -i :PORT, netstat | grep :PORT
+  | "head"
+  | "tail" // head/tail/select -first
+  | "elided" // "...", "[very long list]", "... truncated" between or after rows
+  | "count-exceeds-rows"; // a count line in the same paste is larger than the rows shown
+
+/** A count without rows, where it was read. */
+export interface TallyRecord {
+  line: number;
+  /** null when the count is of sockets in any state (`netstat -ant | wc -l`). */
+  state: StateName | null;
+  count: number;
+  how: "wc-l" | "grep-c" | "histogram" | "group-object" | "host-count" | "summary";
+  /** The command the count belongs to, as pasted, when there is one. */
+  command?: string;
+}
+
+/** The platforms a snapshot's tables can come from. */
+export type Platform = "linux" | "macos" | "freebsd" | "windows";
+
 /** What one input contributed. */
 export interface InputReport {
   /** The path as given, `-` for stdin, `live:/proc` for a live snapshot. */
@@ -59,6 +94,14 @@ export interface InputReport {
   unparsedLines: UnparsedLine[];
   /** What the header of a tcpdoc snapshot file says; absent for other inputs. */
   capture?: Capture;
+  /** Why the input is only part of a socket table; absent on a full table. */
+  sample?: SampleInfo;
+  /** Counts without rows, each where it was read. */
+  tallies?: TallyRecord[];
+  /** Rows of this input dropped because another input of the same moment listed the same socket (4-tuple and state). */
+  merged?: number;
+  /** When the input says it was taken (snapshot header, a `date` line before the table, a timestamp in its name); absent when it does not say. ISO 8601. */
+  capturedAt?: string;
 }
 
 /** How many unparsed lines each input keeps verbatim. */
@@ -93,7 +136,10 @@ export type SymptomKind =
   | "ENOBUFS"
   | "SYN_FLOODING"
   | "ORPHANS_EXCEEDED"
-  | "TW_BUCKET_OVERFLOW";
+  | "TW_BUCKET_OVERFLOW"
+  | "LISTEN_OVERFLOW" // FreeBSD/macOS sonewconn: "Listen queue overflow: N already in queue awaiting acceptance"
+  | "CONNTRACK_FULL" // nf_conntrack: table full, dropping packet
+  | "SOCKET_MEMORY"; // "Out of socket memory", "TCP: out of memory -- consider tuning tcp_mem"
 
 /** The port or address an error line names ("listen EADDRINUSE: address already in use :::8080"). */
 export interface SymptomEndpoint {
@@ -101,12 +147,24 @@ export interface SymptomEndpoint {
   port?: number;
 }
 
+/** One line that showed a symptom. */
+export interface SymptomExample extends Origin {
+  text: string;
+  endpoint?: SymptomEndpoint;
+  /** A number the line states (queue length, count). */
+  figure?: number;
+  /** SYN_FLOODING: "cookies" (Sending cookies) or "drop" (Dropping request). */
+  variant?: string;
+  /** "linux" | "freebsd" | "macos" | "windows" when the line says. */
+  platform?: string;
+}
+
 /** One kind of error with how often it was seen and where. */
 export interface Symptom {
   kind: SymptomKind;
   count: number;
   /** The first few lines that showed it, with the endpoint each names, if any. */
-  examples: (Origin & { text: string; endpoint?: SymptomEndpoint })[];
+  examples: SymptomExample[];
   /** How many lines named each port (only lines that name one). */
   ports: Record<number, number>;
 }
@@ -129,6 +187,8 @@ export interface Snapshot {
   live: boolean;
   /** A live snapshot's host and time. */
   capture?: Capture;
+  /** The platform the socket tables come from (the formats, or the live host); undefined when nothing says. */
+  platform?: Platform;
 }
 
 /** Returns an empty snapshot. */
