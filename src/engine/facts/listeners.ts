@@ -30,7 +30,8 @@ export const listeners: Fact = {
       { path: "$.top.recvQ", type: "number", help: "its accept queue" },
       { path: "$.top.backlog", type: "number", nullable: true, help: "its backlog" },
       { path: "$.top.fill", type: "number", nullable: true, help: "recvQ / backlog" },
-      { path: "$.ports", type: "list", items: "string", help: "the listening ports as text, sorted (compare with `symptoms`' `ports.<KIND>` using someFact:notIn)" },
+      { path: "$.ports", type: "list", items: "string", nullable: true, help: "the listening ports as text, sorted (compare with `symptoms`' `ports.<KIND>` using someFact:notIn); null unless the inputs show every listener (a full table, or `ss -ltn`): an excerpt's missing listener may exist" },
+      { path: "$.complete", type: "boolean", help: "the inputs show every listener (see `coverage`)" },
     ],
     unknown: "`full` and `maxFill` are null when no LISTEN row carries a backlog (netstat and /proc/net/tcp do not show it); `maxRecvQ` is null when there are no LISTEN rows with a queue figure.",
     example: "{ fact: listeners, path: $.full, operator: greaterThanInclusive, value: 1 }",
@@ -74,7 +75,8 @@ export const listeners: Fact = {
       maxFill: withBacklog ? round4(maxFill) : null,
       maxRecvQ: withQueue ? maxRecvQ : null,
       top,
-      ports: [...ports].sort((a, b) => a - b).map(String),
+      ports: scan.coverage().listenersComplete ? [...ports].sort((a, b) => a - b).map(String) : null,
+      complete: scan.coverage().listenersComplete,
     };
     const why = count === 0
       ? "the inputs hold no LISTEN socket"
