@@ -19,6 +19,8 @@ export interface Flags {
   noUserRules: boolean;
   noOwners: boolean;
   answer: string[];
+  error: string | undefined;
+  verbose: boolean;
   minSeverity: Severity;
   color: "auto" | "always" | "never";
   noColor: boolean;
@@ -51,7 +53,7 @@ export interface ValueOption extends Common {
   /** The value's placeholder in help: FILE. */
   value: string;
   /** What shell completion offers for the value. */
-  complete: "file";
+  complete: "file" | "none";
 }
 
 /** A flag that may be given several times: `--rules PATH --rules PATH`. */
@@ -96,6 +98,11 @@ export const OPTIONS: OptionTable<Flags> = {
     help: "live snapshot on Linux: do not map sockets to processes (faster, as ss -tan against ss -tanp)",
   },
   answer: { kind: "list", value: "Q=A", complete: "none", help: "answer a rule's question up front, e.g. --answer app-restarted=yes" },
+  error: {
+    kind: "value", value: "TEXT", complete: "none",
+    help: "the error you see, as it reads or by name or number (\"cannot assign requested address\", EADDRINUSE, 10055): the findings that explain it come first, or the report says what to collect",
+  },
+  verbose: { kind: "boolean", help: "also list near misses: rules that did not fire though some of their conditions held, and what kept them" },
   minSeverity: {
     kind: "choice", value: "SEV", default: "info", config: true, help: "show only findings at SEV or worse, and set the exit code by them",
     choices: { info: "everything", warning: "warnings and critical findings", critical: "critical findings only" },

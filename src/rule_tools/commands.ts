@@ -10,7 +10,8 @@ import * as path from "node:path";
 import process from "node:process";
 import type { Flags } from "../cli/options.ts";
 import { detectTerminal } from "../cli/terminal.ts";
-import { explainRule, loadRuleSet, type RuleFileError } from "../engine/mod.ts";
+import { ERROR_QUESTION, explainRule, FactContext, loadRuleSet, type RuleFileError, traceLines, traceRule } from "../engine/mod.ts";
+import { readInputs } from "../ingest/mod.ts";
 import { toJson } from "../report/json.ts";
 import { builtinRulesDir, type RuleFlags as RuleOptions, ruleLoadOptions, userRulesDir } from "../sources/rule_files.ts";
 import { inert, inertLines } from "../text/inert.ts";
@@ -22,7 +23,7 @@ import { validatePaths } from "./validate.ts";
 const EXIT = { ok: 0, failed: 1, error: 2 } as const;
 
 /** The flags the rule commands read. */
-export type RuleFlags = Pick<Flags, "rules" | "disable" | "noUserRules" | "json" | "noColor" | "color">;
+export type RuleFlags = Pick<Flags, "rules" | "disable" | "noUserRules" | "json" | "noColor" | "color"> & Partial<Pick<Flags, "answer" | "error">>;
 
 /** The rule-loading options the flags give (--rules, --disable, --no-user-rules). */
 export function ruleOptions(flags: Pick<Flags, "rules" | "disable" | "noUserRules">): RuleOptions {
@@ -118,6 +119,27 @@ async function testCommand(paths: string[], flags: RuleFlags): Promise<number> {
   return failed ? EXIT.failed : EXIT.ok;
 }
 
+/**
+ * `tcpdoc explain RULE-ID FILE...`: evaluates one rule on the inputs and
+ * prints every condition with the value it read and the ones that kept it
+ * from firing. Exit code 0 either way (it explains; it does not judge).
+ */
+async function traceCommand(rule: Parameters<typeof traceRule>[0], files: string[], named: Parameters<typeof traceRule>[2], flags: RuleFlags): Promise<number> {
+  const snap = readInputs(files);
+  const answers: Record<string, unknown> = {};
+  for (const a of flags.answer ?? []) {
+    const eq = a.indexOf("=");
+    if (eq > 0) answers[a.slice(0, eq)] = a.slice(eq + 1);
+  }
+  if (flags.error !== undefined) answers[ERROR_QUESTION.id] = flags.error;
+  const t = await traceRule(rule, new FactContext(snap), named, answers);
+  if (flags.json) {
+    const o = t.outcome;
+    process.stdout.write(toJson({ rule: rule.id, fires: Boolean(t.finding), truth: o.truth, held: o.held, tree: o.tree, missing: o.missing, ...(t.finding ? { finding: t.finding } : {}) }));
+  } else out(inertLines(traceLines(t).join("\n")).join("\n"));
+  return EXIT.ok;
+}
+
 /** Runs `tcpdoc rules SUB [PATH...]` and returns the exit code. */
 export async function rulesCommand(sub: string, paths: string[], flags: RuleFlags): Promise<number> {
   if (sub === "list") return await listCommand(flags);
@@ -132,8 +154,9 @@ export async function rulesCommand(sub: string, paths: string[], flags: RuleFlag
  */
 export async function explainRuleCommand(words: string[], flags: RuleFlags, width: number): Promise<number | { ids: string[] }> {
   const set = await loadRuleSet(ruleLoadOptions({ ...ruleOptions(flags), disabled: [] }));
-  const rule = words.length === 1 ? set.rules.find((r) => r.id === words[0]) : undefined;
+  const rule = words.length >= 1 ? set.rules.find((r) => r.id === words[0]) : undefined;
   if (!rule) return { ids: set.rules.map((r) => r.id) };
+  if (words.length > 1) return await traceCommand(rule, words.slice(1), set.conditions, flags);
   if (flags.json) process.stdout.write(toJson(rule));
   else out(inertLines(explainRule(rule, set.conditions, width)).join("\n"));
   return EXIT.ok;

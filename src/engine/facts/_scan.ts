@@ -48,6 +48,12 @@ export const GROUP_LABELS: Readonly<Record<GroupBy, string>> = {
   "source-destination": "source -> destination",
 };
 
+/** How each grouping reads in words ("CLOSE_WAIT sockets by ..."). */
+export const GROUP_WORDS: Readonly<Record<GroupBy, string>> = {
+  ...GROUP_LABELS,
+  service: "what they connect to (the server's port, or the client's upstream)",
+};
+
 export function isGroupBy(v: unknown): v is GroupBy {
   return typeof v === "string" && (GROUP_BY as readonly string[]).includes(v);
 }
@@ -431,6 +437,9 @@ export interface StateStats {
   sb: Float64Array;
   known: Float64Array;
   orphan: Float64Array;
+  /** The largest Recv-Q and Send-Q of one socket. */
+  mr: Float64Array;
+  ms: Float64Array;
 }
 
 /** The ephemeral port range and where it came from. */
@@ -455,6 +464,10 @@ export interface Coverage {
   listenersComplete: boolean;
   /** The filters that made inputs excerpts, as pasted. */
   filters: string[];
+  /** Rows were cut (head, tail, elided, a count larger than the rows): piles are bigger than shown. */
+  truncated: boolean;
+  /** Rows or counts are limited to some ports. */
+  portFiltered: boolean;
 }
 
 /** Where the platform was read from. */
@@ -615,7 +628,7 @@ export class TableScan {
     const stateRows = new Int32Array(n * (snap.inputs.length + 1));
     const st = this.t.state, input = this.t.input, m = snap.inputs.length + 1;
     for (let i = 0; i < this.t.length; i++) stateRows[st[i] * m + input[i]]++;
-    let full = false, excerpt = false, counts = false, totalRows = 0, tallied = 0, listenRows = false;
+    let full = false, excerpt = false, counts = false, totalRows = 0, tallied = 0, listenRows = false, truncated = false, portFiltered = false;
     const filters: string[] = [];
     snap.inputs.forEach((r, j) => {
       const own = rows[j];
@@ -625,6 +638,8 @@ export class TableScan {
       tallied += countOnly;
       if (r.sample) {
         for (const f of r.sample.filters) if (!filters.includes(f)) filters.push(f);
+        if (r.sample.reasons.some((x) => x === "head" || x === "tail" || x === "elided" || x === "count-exceeds-rows")) truncated = true;
+        if (r.sample.reasons.includes("port-filter") || (r.sample.ports?.length ?? 0) > 0) portFiltered = true;
         if (own > 0 || countOnly > 0) excerpt = true;
         const only = r.sample.states;
         // a state filter alone (`ss -tan state close-wait`, `ss -ltn`) shows every socket in its states
@@ -653,7 +668,7 @@ export class TableScan {
     });
     if (snap.live) for (let id = 0; id < n; id++) states[id] = "exact";
     const table = snap.live || full ? "full" : excerpt ? "excerpt" : counts ? "counts" : "none";
-    return this.#coverage = { table, rows: totalRows, tallied, states, listenersComplete: (table === "full" && (snap.live || totalRows > 0)) || listenRows, filters };
+    return this.#coverage = { table, rows: totalRows, tallied, states, listenersComplete: (table === "full" && (snap.live || totalRows > 0)) || listenRows, filters, truncated, portFiltered };
   }
 
   /**
@@ -784,6 +799,7 @@ export class TableScan {
     const n = STATES.length + 1, m = this.snap.inputs.length + 1;
     const seen = new Float64Array(n), withQ = new Float64Array(n), rq = new Float64Array(n), sq = new Float64Array(n);
     const rb = new Float64Array(n), sb = new Float64Array(n), known = new Float64Array(n), orphan = new Float64Array(n);
+    const mr = new Float64Array(n), ms = new Float64Array(n);
     // rows without an inode, and those of them naming no process, per (state, input)
     const noInode = new Int32Array(n * m), noInodeNoProc = new Int32Array(n * m), withProc = new Uint8Array(m);
     const t = this.t, st = t.state, recvQ = t.recvQ, sendQ = t.sendQ, inode = t.inode, input = t.input, pid = t.pid, program = t.program;
@@ -796,8 +812,14 @@ export class TableScan {
       const r = recvQ[i], q = sendQ[i];
       if (r !== NONE || q !== NONE) {
         withQ[s]++;
-        if (r > 0) rq[s]++, rb[s] += r;
-        if (q > 0) sq[s]++, sb[s] += q;
+        if (r > 0) {
+          rq[s]++, rb[s] += r;
+          if (r > mr[s]) mr[s] = r;
+        }
+        if (q > 0) {
+          sq[s]++, sb[s] += q;
+          if (q > ms[s]) ms[s] = q;
+        }
       }
       const ino = inode[i];
       if (ino !== NONE) {
@@ -812,7 +834,7 @@ export class TableScan {
       for (let j = 0; j < m; j++) if (withProc[j]) known[s] += noInode[s * m + j], orphan[s] += noInodeNoProc[s * m + j];
     }
     this.#inputProcess ??= withProc;
-    const stats = { seen, withQ, rq, sq, rb, sb, known, orphan };
+    const stats = { seen, withQ, rq, sq, rb, sb, known, orphan, mr, ms };
     this.#stats.set(ex, stats);
     return stats;
   }

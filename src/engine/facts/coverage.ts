@@ -30,6 +30,8 @@ export const coverage: Fact = {
       { path: "$.tallied", type: "number", help: "sockets known only by count" },
       { path: "$.listenersComplete", type: "boolean", help: "a full table with rows: a port it shows no listener on has none" },
       { path: "$.filters", type: "string", help: "the filters that made the excerpt, as pasted, comma separated (empty when none)" },
+      { path: "$.truncated", type: "boolean", help: "rows were cut (head, tail, an elision such as `...`, or a count larger than the rows shown): the pile is bigger than what is shown" },
+      { path: "$.portFiltered", type: "boolean", help: "the rows or counts are limited to some ports (`sport = :8080`, `grep :8080`, an awk test on the port)" },
       { path: "$.states", type: "object", help: "per state, how well it is counted" },
       { path: "$.states.<STATE>", type: "string", help: "`exact` (every socket in that state is counted), `lower` (an excerpt shows some: a lower bound), `unknown` (the evidence cannot show it)" },
     ],
@@ -53,6 +55,8 @@ export const coverage: Fact = {
         tallied: c.tallied,
         listenersComplete: c.listenersComplete,
         filters: c.filters.join(", "),
+        truncated: c.truncated,
+        portFiltered: c.portFiltered,
         states,
       },
     };

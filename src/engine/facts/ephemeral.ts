@@ -1,6 +1,7 @@
 /** `ephemeral`: ephemeral-port use per (source ip, destination ip, destination port). */
 
 import { STATES } from "../../model/states.ts";
+import { platformFacts } from "../platforms.ts";
 import { CONNECTED, GROUP_LABELS, KeyCounter, round4, stateMask, withoutFirst } from "./_scan.ts";
 import type { Fact } from "./fact.ts";
 import { stepsText } from "./fact.ts";
@@ -35,25 +36,28 @@ export const ephemeral: Fact = {
       { path: "$.range.high", type: "number", help: "its last port" },
       { path: "$.range.size", type: "number", help: "how many ports it holds" },
       { path: "$.range.source", type: "string", help: "`sysctl` when the inputs carry the range (net.ipv4.ip_local_port_range, net.inet.ip.portrange.*, netsh's dynamic ports); `block` when every port of one block of at least 64 is in use toward one destination (the range is that block; not on Windows, which hands ports out in order); `default` (the platform's default, Linux's 32768-60999 when nothing says) otherwise" },
+      { path: "$.range.sourceText", type: "string", help: "where the range comes from, in words (\"from net.ipv4.ip_local_port_range\", \"read from a full block of ports in use\", \"the Linux default\")" },
       { path: "$.total", type: "number", help: "sockets counted" },
       { path: "$.distinct", type: "number", help: "distinct (source, destination) pairs" },
       { path: "$.top", type: "object", help: "the busiest (source, destination)" },
       { path: "$.top.key", type: "string", nullable: true, help: "its key, `source -> destination:port` (null when nothing was counted)" },
       { path: "$.top.count", type: "number", help: "its sockets" },
-      { path: "$.top.share", type: "number", help: "its share of the range" },
+      { path: "$.top.share", type: "number", unit: "share", help: "its share of the range" },
       { path: "$.top.timeWait", type: "number", help: "how many of those are TIME_WAIT" },
-      { path: "$.top.timeWaitShare", type: "number", help: "their share of the group" },
+      { path: "$.top.timeWaitShare", type: "number", unit: "share", help: "their share of the group" },
       { path: "$.top.states", type: "object", help: "its sockets by state (every state that holds a local port: ESTABLISHED, CLOSE_WAIT, FIN_WAIT_*, TIME_WAIT, SYN_SENT, ...)" },
       { path: "$.top.states.<STATE>", type: "number", help: "its sockets in that state" },
       { path: "$.top.statesText", type: "string", help: "the states holding its ports in words, most first (\"440 CLOSE_WAIT, 40 TIME_WAIT and 20 ESTABLISHED\")" },
-      { path: "$.top.closeWaitShare", type: "number", help: "the CLOSE_WAIT share of the group (connections the peer closed and this host never did)" },
+      { path: "$.top.closeWaitShare", type: "number", unit: "share", help: "the CLOSE_WAIT share of the group (connections the peer closed and this host never did)" },
       { path: "$.top.destination", type: "string", nullable: true, help: "the destination alone, `ip:port`" },
+      { path: "$.tallied", type: "number", help: "sockets in states that hold a port known only by count (a histogram, `| wc -l`), or TIME_WAIT as ss -s and /proc/net/sockstat count them, whichever is more; none of them has a destination" },
+      { path: "$.talliedShare", type: "number", unit: "share", help: "tallied / range.size: above 1, more sockets hold ports than the range has, so some destination shares ports with others or the range is full" },
       { path: "$.groups", type: "list", items: "object", help: "the busiest, busiest first" },
       { path: "$.groups[N].key", type: "string", help: "the N-th busiest's key" },
       { path: "$.groups[N].count", type: "number", help: "its sockets" },
-      { path: "$.groups[N].share", type: "number", help: "its share of the range" },
+      { path: "$.groups[N].share", type: "number", unit: "share", help: "its share of the range" },
       { path: "$.groups[N].timeWait", type: "number", help: "how many are TIME_WAIT" },
-      { path: "$.groups[N].timeWaitShare", type: "number", help: "their share of the group" },
+      { path: "$.groups[N].timeWaitShare", type: "number", unit: "share", help: "their share of the group" },
     ],
     unknown: "Never null; when the range is not in the inputs the Linux default is used and `range.source` says `default`.",
     example: "{ fact: ephemeral, path: $.top.share, operator: greaterThanInclusive, value: 0.8 }",
@@ -108,7 +112,16 @@ export const ephemeral: Fact = {
         destination: scan.keyText("destination", groups[0].first),
       }
       : { key: null, count: 0, share: 0, timeWait: 0, timeWaitShare: 0, states: {}, statesText: "", closeWaitShare: 0, destination: null };
-    return { value: { range: { ...range }, total, distinct: kc.size, top, groups } };
+    // counts without rows: the port-holding states' tallies, or TIME_WAIT as ss -s / sockstat count it
+    let tallied = 0;
+    for (let id = 0; id < COUNTED.length; id++) if (COUNTED[id]) tallied += scan.snap.tallies[id] ?? 0;
+    const tw = Math.max(scan.snap.counters.get("ss.tcp.timewait")?.value ?? 0, scan.snap.counters.get("sockstat.tcp.tw")?.value ?? 0);
+    tallied = Math.max(tallied, tw);
+    const p = scan.platform();
+    const sourceText = range.source === "sysctl" ? `from ${p.family === "windows" ? "netsh's dynamic port range" : p.family === "bsd" || p.name === "macos" || p.name === "freebsd" ? "net.inet.ip.portrange" : "net.ipv4.ip_local_port_range"}`
+      : range.source === "block" ? "the range read from a full block of ports in use toward one destination"
+      : `the ${p.name ? platformFacts(p.name).name : "Linux"} default`;
+    return { value: { range: { ...range, sourceText }, total, distinct: kc.size, top, tallied, talliedShare: round4(tallied / range.size), groups } };
   },
   words(_p, steps) {
     const tail = stepsText(steps);

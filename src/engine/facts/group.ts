@@ -9,6 +9,7 @@ import {
   anyKnown,
   GROUP_BY,
   GROUP_LABELS,
+  GROUP_WORDS,
   type GroupBy,
   isGroupBy,
   KeyCounter,
@@ -40,6 +41,7 @@ export interface GroupValue {
   distinct: number;
   tallied: number;
   top: Omit<GroupEntry, "first"> | { key: null; count: 0; share: 0 };
+  keys: string[];
   groups: GroupEntry[];
 }
 
@@ -178,13 +180,14 @@ export const group: Fact = {
       { path: "$.top", type: "object", help: "the biggest group" },
       { path: "$.top.key", type: "string", nullable: true, help: "the biggest group's key as text (e.g. `8080`, `10.0.0.5:5432`); null when nothing matched" },
       { path: "$.top.count", type: "number", help: "sockets in the biggest group (0 when nothing matched)" },
-      { path: "$.top.share", type: "number", help: "top.count / total, 0..1 (0 when nothing matched)" },
+      { path: "$.top.share", type: "number", unit: "share", help: "top.count / total, 0..1 (0 when nothing matched)" },
       { path: "$.top.listening", type: "boolean", nullable: true, help: "for local-port and local-endpoint: whether a LISTEN socket holds that port" },
       { path: "$.top.timeWait", type: "number", nullable: true, help: "how many of its sockets are TIME_WAIT (absent when none)" },
+      { path: "$.keys", type: "list", items: "string", help: "the keys of the biggest 50 groups, as text (compare with `symptoms`' `ports.<KIND>` using someFact:in)" },
       { path: "$.groups", type: "list", items: "object", help: "the biggest groups, biggest first" },
       { path: "$.groups[N].key", type: "string", help: "the N-th biggest group's key" },
       { path: "$.groups[N].count", type: "number", help: "its sockets" },
-      { path: "$.groups[N].share", type: "number", help: "its share of total" },
+      { path: "$.groups[N].share", type: "number", unit: "share", help: "its share of total" },
       { path: "$.groups[N].listening", type: "boolean", nullable: true, help: "as top.listening" },
       { path: "$.groups[N].timeWait", type: "number", nullable: true, help: "as top.timeWait" },
     ],
@@ -210,12 +213,14 @@ export const group: Fact = {
       groups.push(g);
     }
     const top = groups[0] ? withoutFirst(groups[0]) : { key: null, count: 0 as const, share: 0 as const };
-    const value: GroupValue = { total, distinct, tallied, top, groups };
+    const keys: string[] = [];
+    for (let k = 0; k < counts.length; k++) keys.push(scan.keyText(by, first[k]));
+    const value: GroupValue = { total, distinct, tallied, top, keys, groups };
     return { value };
   },
   words(p, steps) {
     const tail = stepsText(steps);
-    const by = isGroupBy(p.by) ? GROUP_LABELS[p.by] : String(p.by);
+    const by = isGroupBy(p.by) ? GROUP_WORDS[p.by] : String(p.by);
     const what = `${statesText(p.state ?? p.states)} sockets by ${by}${p.listener ? ` (ports ${p.listener === "absent" ? "without" : "with"} a listener)` : ""}`;
     return `${Object.hasOwn(HEADS, tail) ? HEADS[tail] : `${tail} of`} ${what}`;
   },

@@ -34,6 +34,9 @@ export const platform: Fact = {
       { path: "$.rangeSetting", type: "string", help: "the setting that holds the ephemeral range" },
       { path: "$.rangeCommand", type: "string", help: "the command that shows it" },
       { path: "$.backlogSetting", type: "string", help: "the cap on a listen backlog (net.core.somaxconn, kern.ipc.soacceptqueue, kern.ipc.somaxconn)" },
+      { path: "$.backlogCap", type: "number", nullable: true, help: "the cap on listen backlogs: the setting when the inputs carry it (net.core.somaxconn, kern.ipc.soacceptqueue, kern.ipc.somaxconn), else the platform's default (4096 on Linux since 5.4, 128 on FreeBSD and macOS); null on Windows" },
+      { path: "$.backlogCapSource", type: "string", help: "`sysctl` or `default`" },
+      { path: "$.backlogCapFull", type: "number", nullable: true, help: "the accept queue of a listener at the cap when it is full: the cap plus one on Linux (which holds backlog + 1), 1.5 times it on BSD" },
       { path: "$.overflowFactor", type: "number", help: "how full a listen queue gets before new connections are dropped, as a multiple of the backlog (1.5 on BSD)" },
       { path: "$.socketsCommand", type: "string", help: "the command that lists TCP sockets with their processes" },
       { path: "$.listenersCommand", type: "string", help: "the command that lists listeners with their queues" },
@@ -46,6 +49,12 @@ export const platform: Fact = {
   pass: () => "platform",
   compute({ scan }) {
     const g = scan.platform();
+    const sys = (k: string) => {
+      const v = scan.snap.sysctls.get(k)?.value.trim();
+      return v && /^\d+$/.test(v) ? Number(v) : undefined;
+    };
+    const capSet = sys("net.core.somaxconn") ?? sys("kern.ipc.soacceptqueue") ?? sys("kern.ipc.somaxconn");
+    const capDefault = g.family === "windows" ? null : g.family === "bsd" || g.name === "macos" || g.name === "freebsd" ? 128 : 4096;
     const base: Platform = g.name ?? (g.family === "bsd" ? "freebsd" : "linux");
     const f = platformFacts(base);
     const bsd = g.family === "bsd" || g.name === "macos" || g.name === "freebsd";
@@ -67,6 +76,9 @@ export const platform: Fact = {
         rangeSetting: f.rangeSetting,
         rangeCommand: f.rangeCommand,
         backlogSetting: g.family === "bsd" ? "kern.ipc.soacceptqueue (FreeBSD) or kern.ipc.somaxconn (macOS)" : f.backlogSetting,
+        backlogCap: capSet ?? capDefault,
+        backlogCapSource: capSet !== undefined ? "sysctl" : "default",
+        backlogCapFull: (capSet ?? capDefault) === null ? null : bsd ? Math.floor((capSet ?? capDefault)! * 1.5) : (capSet ?? capDefault)! + 1,
         overflowFactor: f.overflowFactor,
         socketsCommand: g.family === "bsd" ? "netstat -an -p tcp" : f.socketsCommand,
         listenersCommand: f.listenersCommand,

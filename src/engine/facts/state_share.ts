@@ -13,6 +13,7 @@ export const stateShare: Fact = {
       { name: "of", type: "states", required: true, help: "the states it is compared with (the state itself is added)" },
     ],
     type: "number",
+    unit: "share",
     paths: [],
     unknown: "null when one of the states is unknown (an excerpt that leaves it out, or no socket table), or when none of the sockets is in any of them.",
     example: "{ fact: state-share, params: { state: CLOSE_WAIT, of: [ESTABLISHED] }, operator: greaterThanInclusive, value: 0.3 }",

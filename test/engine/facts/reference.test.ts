@@ -206,15 +206,15 @@ function refPerState(ref: Ref) {
   const t = ref.t, n = STATES.length + 1, withProc = new Set<number>();
   for (let i = 0; i < t.length; i++) if (t.pid[i] !== NONE || t.program[i] !== 0) withProc.add(t.input[i]);
   const z = () => new Array<number>(n).fill(0);
-  const s = { seen: z(), withQ: z(), rq: z(), sq: z(), rb: z(), sb: z(), known: z(), orphan: z() };
+  const s = { seen: z(), withQ: z(), rq: z(), sq: z(), rb: z(), sb: z(), known: z(), orphan: z(), mr: z(), ms: z() };
   for (let i = 0; i < t.length; i++) {
     if (ref.ex && ref.ex[i]) continue;
     const st = t.state[i], r = t.recvQ[i], q = t.sendQ[i];
     s.seen[st]++;
     if (r !== NONE || q !== NONE) {
       s.withQ[st]++;
-      if (r > 0) s.rq[st]++, s.rb[st] += r;
-      if (q > 0) s.sq[st]++, s.sb[st] += q;
+      if (r > 0) s.rq[st]++, s.rb[st] += r, s.mr[st] = Math.max(s.mr[st], r);
+      if (q > 0) s.sq[st]++, s.sb[st] += q, s.ms[st] = Math.max(s.ms[st], q);
     }
     if (t.inode[i] !== NONE) s.known[st]++, s.orphan[st] += t.inode[i] === 0 ? 1 : 0;
     else if (withProc.has(t.input[i])) s.known[st]++, s.orphan[st] += t.pid[i] === NONE && t.program[i] === 0 ? 1 : 0;
@@ -292,8 +292,8 @@ function check(snap: Snapshot): void {
       if (id === 0) continue;
       if (name !== "LISTEN") {
         assert.deepEqual(queues[name], s.withQ[id] === 0
-          ? (present > 0 ? null : { total: 0, recvQ: 0, sendQ: 0, recvQShare: 0, sendQShare: 0, recvQBytes: 0, sendQBytes: 0 })
-          : { total: s.withQ[id], recvQ: s.rq[id], sendQ: s.sq[id], recvQShare: round4(s.rq[id] / s.withQ[id]), sendQShare: round4(s.sq[id] / s.withQ[id]), recvQBytes: s.rb[id], sendQBytes: s.sb[id] }, name);
+          ? (present > 0 ? null : { total: 0, recvQ: 0, sendQ: 0, recvQShare: 0, sendQShare: 0, recvQBytes: 0, sendQBytes: 0, maxRecvQ: 0, maxSendQ: 0 })
+          : { total: s.withQ[id], recvQ: s.rq[id], sendQ: s.sq[id], recvQShare: round4(s.rq[id] / s.withQ[id]), sendQShare: round4(s.sq[id] / s.withQ[id]), recvQBytes: s.rb[id], sendQBytes: s.sb[id], maxRecvQ: s.mr[id], maxSendQ: s.ms[id] }, name);
       }
       assert.deepEqual(orphans[name], s.known[id] === 0
         ? (present > 0 ? null : { count: 0, share: 0, known: 0 })
