@@ -468,6 +468,14 @@ export interface Coverage {
   truncated: boolean;
   /** Rows or counts are limited to some ports. */
   portFiltered: boolean;
+  /**
+   * True when the evidence is excerpts and none of them was cut by state
+   * (no state filter, no grep for a state; only head, tail, elision, or a
+   * filter on ports, addresses or processes): the rows shown are then a
+   * sample of their sockets in every state, so shares among them estimate
+   * the table's (exactly, for an ss port filter).
+   */
+  stateBlind: boolean;
 }
 
 /** Where the platform was read from. */
@@ -628,7 +636,7 @@ export class TableScan {
     const stateRows = new Int32Array(n * (snap.inputs.length + 1));
     const st = this.t.state, input = this.t.input, m = snap.inputs.length + 1;
     for (let i = 0; i < this.t.length; i++) stateRows[st[i] * m + input[i]]++;
-    let full = false, excerpt = false, counts = false, totalRows = 0, tallied = 0, listenRows = false, truncated = false, portFiltered = false;
+    let full = false, excerpt = false, counts = false, totalRows = 0, tallied = 0, listenRows = false, truncated = false, portFiltered = false, stateBlind = true;
     const filters: string[] = [];
     snap.inputs.forEach((r, j) => {
       const own = rows[j];
@@ -642,6 +650,7 @@ export class TableScan {
         if (r.sample.reasons.includes("port-filter") || (r.sample.ports?.length ?? 0) > 0) portFiltered = true;
         if (own > 0 || countOnly > 0) excerpt = true;
         const only = r.sample.states;
+        if (only !== undefined || r.sample.reasons.includes("state-filter")) stateBlind = false;
         // a state filter alone (`ss -tan state close-wait`, `ss -ltn`) shows every socket in its states
         const whole = only !== undefined && r.sample.reasons.every((x) => x === "state-filter");
         for (let id = 1; id < n; id++) {
@@ -668,7 +677,7 @@ export class TableScan {
     });
     if (snap.live) for (let id = 0; id < n; id++) states[id] = "exact";
     const table = snap.live || full ? "full" : excerpt ? "excerpt" : counts ? "counts" : "none";
-    return this.#coverage = { table, rows: totalRows, tallied, states, listenersComplete: (table === "full" && (snap.live || totalRows > 0)) || listenRows, filters, truncated, portFiltered };
+    return this.#coverage = { table, rows: totalRows, tallied, states, listenersComplete: (table === "full" && (snap.live || totalRows > 0)) || listenRows, filters, truncated, portFiltered, stateBlind: table === "excerpt" && stateBlind };
   }
 
   /**

@@ -32,6 +32,7 @@ export const coverage: Fact = {
       { path: "$.filters", type: "string", help: "the filters that made the excerpt, as pasted, comma separated (empty when none)" },
       { path: "$.truncated", type: "boolean", help: "rows were cut (head, tail, an elision such as `...`, or a count larger than the rows shown): the pile is bigger than what is shown" },
       { path: "$.portFiltered", type: "boolean", help: "the rows or counts are limited to some ports (`sport = :8080`, `grep :8080`, an awk test on the port)" },
+      { path: "$.stateBlind", type: "boolean", help: "the excerpts were cut without regard to state (head, tail, an elision, a filter on ports, addresses or processes): shares among the rows shown estimate the table's" },
       { path: "$.states", type: "object", help: "per state, how well it is counted" },
       { path: "$.states.<STATE>", type: "string", help: "`exact` (every socket in that state is counted), `lower` (an excerpt shows some: a lower bound), `unknown` (the evidence cannot show it)" },
     ],
@@ -57,6 +58,7 @@ export const coverage: Fact = {
         filters: c.filters.join(", "),
         truncated: c.truncated,
         portFiltered: c.portFiltered,
+        stateBlind: c.stateBlind,
         states,
       },
     };

@@ -1,5 +1,6 @@
 /** `state-share`: one state's count as a share of several, e.g. CLOSE_WAIT among CLOSE_WAIT and ESTABLISHED. */
 
+import { STATES } from "../../model/states.ts";
 import { stateList } from "./_scan.ts";
 import type { Fact } from "./fact.ts";
 import { stateCounts, stateWhy } from "./states.ts";
@@ -15,7 +16,7 @@ export const stateShare: Fact = {
     type: "number",
     unit: "share",
     paths: [],
-    unknown: "null when one of the states is unknown (an excerpt that leaves it out, or no socket table), or when none of the sockets is in any of them.",
+    unknown: "null when one of the states is unknown (an excerpt filtered by state that leaves it out, or no socket table), or when none of the sockets is in any of them. An excerpt cut without regard to state (head, tail, an elision, a filter on a port, address or process: `coverage.stateBlind`) gives the share among the rows it shows: they are a sample of their sockets in every state, in the order of the kernel's hash table (exact for an ss port filter).",
     example: "{ fact: state-share, params: { state: CLOSE_WAIT, of: [ESTABLISHED] }, operator: greaterThanInclusive, value: 0.3 }",
   },
   masked: true,
@@ -24,14 +25,21 @@ export const stateShare: Fact = {
     const counts = stateCounts(input);
     const s = String(input.params.state);
     const of = [...new Set([s, ...(stateList(input.params.of) ?? [])])];
-    let total = 0;
+    let read = (x: string): number | null | undefined => counts[x];
+    if (of.some((x) => counts[x] === null || counts[x] === undefined) && input.scan.coverage().stateBlind) {
+      // an excerpt cut without regard to state samples every state: the share among its rows estimates the table's
+      const seen = input.scan.stateStats(input.mask).seen;
+      read = (x) => seen[STATES.indexOf(x as never) + 1] ?? 0;
+    }
+    let total = 0, own = 0;
     for (const x of of) {
-      const n = counts[x];
+      const n = read(x);
       if (n === null || n === undefined) return { value: null, why: stateWhy(input.scan) };
       total += n;
+      if (x === s) own = n;
     }
     if (total === 0) return { value: null, why: `no socket is in ${of.join(" or ")}` };
-    return { value: Math.round(((counts[s] ?? 0) / total) * 10000) / 10000 };
+    return { value: Math.round((own / total) * 10000) / 10000 };
   },
   words: (p) => `share of ${String(p.state)} among ${[...new Set([String(p.state), ...(stateList(p.of) ?? [])])].join(" + ")} sockets`,
 };
