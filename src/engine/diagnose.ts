@@ -59,9 +59,24 @@ function valueWords(v: unknown): string {
   return formatFigure(v, undefined);
 }
 
-/** A near miss of an outcome: a rule with a condition that held, that did not fire. */
+/**
+ * Whether a leaf that held is evidence for the rule rather than a guard
+ * that holds on nearly any input (`X is 0`, `X < 500`, what the inputs are).
+ */
+function positive(l: RuleOutcome["leaves"][number]): boolean {
+  // what the inputs are (queues shown, a full table, the platform) is no evidence of a problem
+  if (!l.result || l.unknown || l.fact === "answers" || l.fact === "inputs" || l.fact === "coverage" || l.fact === "platform") return false;
+  const op = l.operator.split(":").pop()!;
+  if (op === "lessThan" || op === "lessThanInclusive" || op === "notIn" || op === "notEqual") return false;
+  const v = l.factResult;
+  if (typeof v === "number") return v > 0;
+  if (typeof v === "boolean") return v;
+  return v !== null && v !== undefined && v !== "";
+}
+
+/** A near miss of an outcome: a rule with evidence for it that held, that did not fire. */
 function nearMiss(o: RuleOutcome): NearMiss | undefined {
-  if (o.truth === "true" || !o.leaves.some((l) => l.result && !l.unknown && l.fact !== "answers")) return undefined;
+  if (o.truth === "true" || !o.leaves.some(positive)) return undefined;
   if (o.truth === "unknown" && o.support) return undefined; // a partial finding: reported as one
   const say = (l: RuleOutcome["leaves"][number]) => `${leafText(l)}: ${l.unknown ? `unknown (${(l.why ?? "").replace(/^.*?: /, "")})` : typeof l.factResult === "number" && isShare(l.fact, l.path) ? numberText(l.factResult, true) : valueWords(l.factResult)}`;
   return {
