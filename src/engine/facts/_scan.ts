@@ -933,7 +933,18 @@ export class TableScan {
 
   /** Why no socket has a process: the live snapshot skipped or could not do the owner scan, or the dump has none. */
   noProcessWhy(): string {
-    if (!this.snap.live) return "the dump names no process (take it with ss -tanp or netstat -tanp, as root)";
+    if (!this.snap.live) {
+      // the command that shows owners on the platform the dump comes from
+      const how: Record<string, string> = {
+        linux: "ss -tanp or netstat -tanp, as root",
+        windows: "netstat -ano, or Get-NetTCPConnection with OwningProcess",
+        macos: "lsof -nP -iTCP, as root",
+        freebsd: "sockstat -46, as root",
+        bsd: "lsof -nP -iTCP or sockstat -46, as root",
+      };
+      const family = this.platform().family;
+      return `the dump names no process (take it with ${family ? how[family] : "ss -tanp (Linux), netstat -ano (Windows) or lsof -nP -iTCP (macOS), as root"})`;
+    }
     if (!this.snap.counters.has("tcpdoc.owner_scan.processes")) return "the live snapshot was taken with --no-owners (run it without to map sockets to processes)";
     return "no socket could be matched to a process (run tcpdoc as root to see other users' processes)";
   }
