@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const entry = `
-import { readInputs } from ${JSON.stringify(path.join(ROOT, "src/ingest/mod.ts"))};
+import { readInputs } from ${JSON.stringify(path.join(ROOT, "src/sources/mod.ts"))};
 import { Diagnoser, loadRuleSet } from ${JSON.stringify(path.join(ROOT, "src/engine/mod.ts"))};
 import { ruleLoadOptions } from ${JSON.stringify(path.join(ROOT, "src/sources/rule_files.ts"))};
 const [dump, dir, reps] = process.argv.slice(2);

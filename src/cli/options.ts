@@ -18,6 +18,7 @@ export interface Flags {
   disable: string[];
   noUserRules: boolean;
   noOwners: boolean;
+  maxInput: string | undefined;
   answer: string[];
   error: string | undefined;
   verbose: boolean;
@@ -97,6 +98,7 @@ export const OPTIONS: OptionTable<Flags> = {
     kind: "boolean",
     help: "live snapshot on Linux: do not map sockets to processes (faster, as ss -tan against ss -tanp)",
   },
+  maxInput: { kind: "value", value: "SIZE", complete: "none", config: true, help: "read at most SIZE of each input, e.g. 4GiB or 500MB (default 1GiB): a bigger one stops with an error" },
   answer: { kind: "list", value: "Q=A", complete: "none", help: "answer a rule's question up front, e.g. --answer app-restarted=yes" },
   error: {
     kind: "value", value: "TEXT", complete: "none",

@@ -1,7 +1,8 @@
 /** `tcpdoc snapshot`: this machine's socket table, counters and sysctls, saved for `tcpdoc analyze FILE` elsewhere. */
 
 import process from "node:process";
-import { captureLive, renderSnapshotFile } from "../ingest/mod.ts";
+import { renderSnapshotFile } from "../ingest/mod.ts";
+import { captureLive } from "../sources/mod.ts";
 import { inertLines } from "../text/inert.ts";
 import type { Context } from "./command.ts";
 import { EXIT } from "./errors.ts";

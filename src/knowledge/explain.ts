@@ -1,6 +1,7 @@
 /** Looks states up by any spelling and turns their knowledge into wrapped text. */
 
-import { parseState, SS_FILTER_STATES, stateName, STATES, type StateName } from "../model/states.ts";
+import { REGISTRY, SS_FILTER_STATES } from "../ingest/mod.ts";
+import { stateName, STATES, type StateName } from "../model/states.ts";
 import { editDistance, wrapText } from "../text/wrap.ts";
 import { STATE_KNOWLEDGE, type StateKnowledge, type Transition, TRANSITIONS } from "./states.ts";
 
@@ -42,7 +43,7 @@ const _BY_KEY: ReadonlyMap<string, StateName> = (() => {
  * ```
  */
 export function resolveState(word: string): StateName | undefined {
-  const exact = stateName(parseState(word.trim()));
+  const exact = stateName(REGISTRY.states.id(word.trim()));
   return exact ?? _BY_KEY.get(_normalize(word));
 }
 

@@ -1,15 +1,21 @@
 /**
  * Compact column storage for up to millions of sockets: one typed array per
- * field, strings interned once. About 50 bytes a socket.
+ * field, strings interned once. About 60 bytes a socket.
  */
 
-import { stateName, STATES, UNKNOWN_STATE, type StateName } from "./states.ts";
+import { formatV4, parseV4 } from "./address.ts";
+import { stateName, STATES, type StateName } from "./states.ts";
 
 /** Sentinel for an unknown queue size, port or pid. */
 export const NONE = -1;
 
-/** Address family flags. */
-export const FAMILY = { unknown: 0, inet: 4, inet6: 6 } as const;
+/**
+ * The biggest queue figure the int32 columns hold as is. A figure from it up
+ * (a queue past 31 bits, as a 64-bit kernel field can print) is stored as
+ * QUEUE_CLAMPED, "this much or more": never 0 and never NONE, as a plain
+ * int32 store would make it; {@link SocketTable.get} gives its exact value.
+ */
+export const QUEUE_CLAMPED = 0x7fffffff;
 
 /** One socket row as a plain object (what {@link SocketTable.get} returns). */
 export interface Socket {
@@ -30,6 +36,33 @@ export interface Socket {
   input: number;
   /** 1-based line number in that input. */
   line: number;
+}
+
+/**
+ * A socket row whose strings are already ids in the table's
+ * {@link StringPool} (0: none) and that has no pid or program: what a
+ * format's fast row reader fills, one row at a time, in one reused object.
+ */
+export interface PlainRow {
+  state: number;
+  family: number;
+  localAddr: number;
+  localPort: number;
+  remoteAddr: number;
+  remotePort: number;
+  recvQ: number;
+  sendQ: number;
+  user: number;
+  inode: number;
+  timer: number;
+}
+
+/** A fresh row to read into. */
+export function plainRow(): PlainRow {
+  return {
+    state: 0, family: 0, localAddr: 0, localPort: NONE, remoteAddr: 0, remotePort: NONE, recvQ: 0, sendQ: 0,
+    user: 0, inode: NONE, timer: 0,
+  };
 }
 
 /** The fields a parser supplies for one socket. */
@@ -66,9 +99,7 @@ export class StringPool {
   // Slot k holds the value at 2k (as int32) and the id at 2k+1, side by
   // side so a probe touches one cache line; id 0 marks an empty slot (id 0
   // is "", never a dotted quad). The table doubles when three slots in four
-  // are taken: a probe rarely leaves its cache line even then, and a smaller
-  // table misses the cache less (1M distinct peers: 7% faster end to end
-  // than doubling at one slot in two, and half the table's memory).
+  // are taken: a smaller table misses the cache less (bench/README.md).
   #v4 = new Int32Array(2048);
   #v4Count = 0;
   // A small direct-mapped cache in front of the table: a dump's few local
@@ -85,8 +116,7 @@ export class StringPool {
   str(id: number): string {
     const s = this.#strs[id];
     if (s !== undefined) return s;
-    const v = this.#quads[id];
-    return this.#strs[id] = `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+    return this.#strs[id] = formatV4(this.#quads[id]);
   }
 
   /** The value of an id that is a dotted quad (0 to 2^32-1), or -1. */
@@ -96,11 +126,8 @@ export class StringPool {
 
   /** Returns the id of `s`, adding it when new. */
   intern(s: string): number {
-    const n = s.length;
-    if (n >= 7 && n <= 15) {
-      const v4 = _parseCanonicalV4(s);
-      if (v4 !== -1) return this.internV4(v4);
-    }
+    const v4 = parseV4(s);
+    if (v4 !== -1) return this.internV4(v4);
     let id = this.#ids.get(s);
     if (id === undefined) {
       id = this.#add(_own(s), -1);
@@ -124,7 +151,7 @@ export class StringPool {
 
   /** The id of `s`, or -1 when it has none (nothing is added). */
   idOf(s: string): number {
-    const v4 = s.length >= 7 && s.length <= 15 ? _parseCanonicalV4(s) : -1;
+    const v4 = parseV4(s);
     if (v4 === -1) return this.#ids.get(s) ?? -1;
     const t = this.#v4, id = t[2 * this.#slot(v4 | 0) + 1];
     return id === 0 ? -1 : id;
@@ -138,7 +165,10 @@ export class StringPool {
     return h;
   }
 
-  /** Returns the id of the dotted quad whose value is `v4` (0 to 2^32-1), adding it when new. */
+  /**
+   * Returns the id of the dotted quad whose value is `v4` (0 to 2^32-1, or
+   * the same 32 bits as an int32), adding it when new.
+   */
   internV4(v4: number): number {
     const key = v4 | 0, c = (key ^ (key >>> 11) ^ (key >>> 22)) & 63;
     const cached = this.#v4CacheIds[c];
@@ -179,31 +209,6 @@ export class StringPool {
 }
 
 /**
- * The value of a dotted quad written the way `${a}.${b}.${c}.${d}` writes
- * it (no leading zeros, each part 0-255), or -1 for any other string.
- */
-export function _parseCanonicalV4(s: string): number {
-  let v = 0, part = 0, digits = 0, dots = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 46) {
-      if (digits === 0 || dots === 3) return -1;
-      v = (v * 256 + part) >>> 0;
-      part = 0;
-      digits = 0;
-      dots++;
-    } else if (c >= 48 && c <= 57) {
-      if (digits === 1 && part === 0) return -1; // leading zero
-      part = part * 10 + c - 48;
-      if (part > 255) return -1;
-      digits++;
-    } else return -1;
-  }
-  if (digits === 0 || dots !== 3) return -1;
-  return (v * 256 + part) >>> 0;
-}
-
-/**
  * A copy of `s` that does not keep alive the string it was sliced from (V8
  * slices of 13 characters or more point into their parent, here the whole
  * decoded input chunk).
@@ -218,6 +223,12 @@ function grow<T extends Int32Array | Uint8Array | Float64Array | Uint32Array | U
   return b;
 }
 
+/** The columns of a SocketTable that plain rows fill (rows read on another thread travel as these). */
+export type PlainColumns = Pick<
+  SocketTable,
+  "state" | "family" | "localAddr" | "localPort" | "remoteAddr" | "remotePort" | "recvQ" | "sendQ" | "user" | "inode" | "timer"
+>;
+
 /** Sockets stored by column. */
 export class SocketTable {
   length = 0;
@@ -228,6 +239,7 @@ export class SocketTable {
   remoteAddr: Uint32Array;
   localPort: Int32Array;
   remotePort: Int32Array;
+  /** Queue figures; NONE when unknown, QUEUE_CLAMPED for one too big for the column (exact in get()). */
   recvQ: Int32Array;
   sendQ: Int32Array;
   pid: Int32Array;
@@ -239,6 +251,9 @@ export class SocketTable {
   line: Uint32Array;
   /** Interned addresses, program names, users and timers. */
   readonly strings = new StringPool();
+  /** Exact figures of the queues stored as QUEUE_CLAMPED, by row: rare, so kept aside. */
+  readonly #bigRecvQ = new Map<number, number>();
+  readonly #bigSendQ = new Map<number, number>();
 
   constructor(capacity = 1024) {
     this.#cap = capacity;
@@ -294,8 +309,7 @@ export class SocketTable {
     this.remoteAddr[i] = s.intern(row.remoteAddress);
     this.localPort[i] = row.localPort;
     this.remotePort[i] = row.remotePort;
-    this.recvQ[i] = row.recvQ;
-    this.sendQ[i] = row.sendQ;
+    this.#queues(i, row.recvQ, row.sendQ);
     this.pid[i] = row.pid ?? NONE;
     this.program[i] = row.program ? s.intern(row.program) : 0;
     this.user[i] = row.user ? s.intern(row.user) : 0;
@@ -306,30 +320,35 @@ export class SocketTable {
     return i;
   }
 
-  /**
-   * Appends a socket whose strings are already interned in {@link strings}
-   * (0 for none) and that has no pid or program: the rows the ingest fast
-   * paths read. Returns its index.
-   */
-  addPlain(
-    state: number, family: number, localAddr: number, localPort: number, remoteAddr: number, remotePort: number,
-    recvQ: number, sendQ: number, user: number, inode: number, timer: number, input: number, line: number,
-  ): number {
+  /** Stores row i's queue figures, a figure too big for the column as QUEUE_CLAMPED with its value aside. */
+  #queues(i: number, recvQ: number, sendQ: number): void {
+    this.recvQ[i] = recvQ < QUEUE_CLAMPED ? recvQ : this.#clamp(this.#bigRecvQ, i, recvQ);
+    this.sendQ[i] = sendQ < QUEUE_CLAMPED ? sendQ : this.#clamp(this.#bigSendQ, i, sendQ);
+  }
+
+  #clamp(big: Map<number, number>, i: number, q: number): number {
+    big.set(i, q);
+    return QUEUE_CLAMPED;
+  }
+
+  /** Appends a plain row (see {@link PlainRow}) and returns its index. */
+  addPlain(row: PlainRow, input: number, line: number): number {
     if (this.length === this.#cap) this.#grow();
     const i = this.length++;
-    this.state[i] = state;
-    this.family[i] = family;
-    this.localAddr[i] = localAddr;
-    this.remoteAddr[i] = remoteAddr;
-    this.localPort[i] = localPort;
-    this.remotePort[i] = remotePort;
-    this.recvQ[i] = recvQ;
-    this.sendQ[i] = sendQ;
+    this.state[i] = row.state;
+    this.family[i] = row.family;
+    this.localAddr[i] = row.localAddr;
+    this.remoteAddr[i] = row.remoteAddr;
+    this.localPort[i] = row.localPort;
+    this.remotePort[i] = row.remotePort;
+    const recvQ = row.recvQ, sendQ = row.sendQ;
+    this.recvQ[i] = recvQ < QUEUE_CLAMPED ? recvQ : this.#clamp(this.#bigRecvQ, i, recvQ);
+    this.sendQ[i] = sendQ < QUEUE_CLAMPED ? sendQ : this.#clamp(this.#bigSendQ, i, sendQ);
     this.pid[i] = NONE;
     this.program[i] = 0;
-    this.user[i] = user;
-    this.inode[i] = inode;
-    this.timer[i] = timer;
+    this.user[i] = row.user;
+    this.inode[i] = row.inode;
+    this.timer[i] = row.timer;
     this.input[i] = input;
     this.line[i] = line;
     return i;
@@ -337,11 +356,11 @@ export class SocketTable {
 
   /**
    * Appends `n` plain rows from another table's columns (rows read on
-   * another thread): string ids go through `remap`, line numbers count up
-   * from `firstLine`.
+   * another thread, none with a clamped queue: see RowsAheadReader): string
+   * ids go through `remap`, line numbers count up from `firstLine`.
    */
   appendPlain(
-    src: Pick<SocketTable, "state" | "family" | "localAddr" | "localPort" | "remoteAddr" | "remotePort" | "recvQ" | "sendQ" | "user" | "inode" | "timer">,
+    src: PlainColumns,
     n: number, remap: Uint32Array, input: number, firstLine: number,
   ): void {
     this.reserve(this.length + n);
@@ -367,6 +386,49 @@ export class SocketTable {
     this.length = end;
   }
 
+  /**
+   * Keeps only the rows whose `keep` entry is nonzero, in order (rows an
+   * ingest merge dropped as duplicates of rows in another input).
+   */
+  retain(keep: Uint8Array): void {
+    let o = 0;
+    const big = [this.#bigRecvQ, this.#bigSendQ].map((m) => new Map(m));
+    this.#bigRecvQ.clear();
+    this.#bigSendQ.clear();
+    for (let i = 0; i < this.length; i++) {
+      if (!keep[i]) continue;
+      if (o !== i) {
+        this.state[o] = this.state[i];
+        this.family[o] = this.family[i];
+        this.localAddr[o] = this.localAddr[i];
+        this.remoteAddr[o] = this.remoteAddr[i];
+        this.localPort[o] = this.localPort[i];
+        this.remotePort[o] = this.remotePort[i];
+        this.recvQ[o] = this.recvQ[i];
+        this.sendQ[o] = this.sendQ[i];
+        this.pid[o] = this.pid[i];
+        this.program[o] = this.program[i];
+        this.user[o] = this.user[i];
+        this.inode[o] = this.inode[i];
+        this.timer[o] = this.timer[i];
+        this.input[o] = this.input[i];
+        this.line[o] = this.line[i];
+      }
+      const r = big[0].get(i), s = big[1].get(i);
+      if (r !== undefined) this.#bigRecvQ.set(o, r);
+      if (s !== undefined) this.#bigSendQ.set(o, s);
+      o++;
+    }
+    this.length = o;
+  }
+
+  /** Sets row `i`'s queue figures (a figure too big for the column kept aside, as add() does). */
+  setQueues(i: number, recvQ: number, sendQ: number): void {
+    this.#bigRecvQ.delete(i);
+    this.#bigSendQ.delete(i);
+    this.#queues(i, recvQ, sendQ);
+  }
+
   /** Returns socket `i` as a plain object (for evidence and display, not hot loops). */
   get(i: number): Socket {
     const v = this.strings;
@@ -381,8 +443,8 @@ export class SocketTable {
     if (st) o.state = st;
     if (this.localPort[i] !== NONE) o.localPort = this.localPort[i];
     if (this.remotePort[i] !== NONE) o.remotePort = this.remotePort[i];
-    if (this.recvQ[i] !== NONE) o.recvQ = this.recvQ[i];
-    if (this.sendQ[i] !== NONE) o.sendQ = this.sendQ[i];
+    if (this.recvQ[i] !== NONE) o.recvQ = this.recvQ[i] === QUEUE_CLAMPED ? this.#bigRecvQ.get(i) ?? QUEUE_CLAMPED : this.recvQ[i];
+    if (this.sendQ[i] !== NONE) o.sendQ = this.sendQ[i] === QUEUE_CLAMPED ? this.#bigSendQ.get(i) ?? QUEUE_CLAMPED : this.sendQ[i];
     if (this.pid[i] !== NONE) o.pid = this.pid[i];
     if (this.program[i]) o.program = v.str(this.program[i]);
     if (this.user[i]) o.user = v.str(this.user[i]);
@@ -399,5 +461,3 @@ export class SocketTable {
     return counts;
   }
 }
-
-export { UNKNOWN_STATE };

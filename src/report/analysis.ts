@@ -14,8 +14,12 @@ export interface Summary {
   counters: number;
   sysctls: number;
   symptoms: Record<string, number>;
-  /** The platform the socket tables come from, when the inputs say (Snapshot.platform). */
+  /** The system the socket tables come from, when the inputs say (Snapshot.platform). */
   platform?: Platform;
+  /** Rows dropped because another input of the same moment listed the same socket; absent when none. */
+  merged?: number;
+  /** What counts without rows add to the rows, by state (Snapshot.tallies); absent when nothing. */
+  tallied?: Partial<Record<StateName, number>>;
 }
 
 /** Where a report came from: the tool, the command line, and the capture's host and time when known. */
@@ -45,6 +49,8 @@ export interface Analysis {
   error?: ErrorFocus;
   /** Rules that did not fire though some conditions held (--verbose). */
   nearMisses?: NearMiss[];
+  /** Where and when a live snapshot was read (a snapshot file's header is on its input). */
+  capture?: Capture;
 }
 
 /** Counts the snapshot's sockets by state, table rows and tallies together. */
@@ -59,6 +65,8 @@ export function summarize(snap: Snapshot): Summary {
   }
   const symptoms: Record<string, number> = {};
   for (const [k, s] of snap.symptoms) symptoms[k] = s.count;
+  const tallied: Summary["tallied"] = {};
+  for (let id = 1; id < snap.tallies.length; id++) if (snap.tallies[id] > 0) tallied[STATES[id - 1]] = snap.tallies[id];
   return {
     sockets: total,
     states,
@@ -66,6 +74,9 @@ export function summarize(snap: Snapshot): Summary {
     counters: snap.counters.size,
     sysctls: snap.sysctls.size,
     symptoms,
+    ...(snap.platform ? { platform: snap.platform } : {}),
+    ...(snap.merged > 0 ? { merged: snap.merged } : {}),
+    ...(Object.keys(tallied).length ? { tallied } : {}),
   };
 }
 
@@ -76,7 +87,7 @@ export function summarize(snap: Snapshot): Summary {
  */
 export function provenanceOf(snap: Snapshot, version: string, argv: readonly string[]): Provenance {
   const p: Provenance = { tool: { name: "tcpdoc", version }, command: ["tcpdoc", ...argv] };
-  const captures: Capture[] = [...(snap.capture ? [snap.capture] : []), ...snap.inputs.flatMap((r) => (r.capture ? [r.capture] : []))];
+  const captures: Partial<Capture>[] = [...(snap.capture ? [snap.capture] : []), ...snap.inputs.flatMap((r) => (r.capture ? [r.capture] : []))];
   const host = captures.find((c) => c.host)?.host;
   const time = captures.find((c) => c.time)?.time;
   if (host) p.host = host;
@@ -96,9 +107,9 @@ export function analysisOf(snap: Snapshot, d: Diagnosis | Finding[], provenance:
   const a: Analysis = { inputs: snap.inputs, summary: summarize(snap), findings: shown, live: snap.live, provenance };
   if (minSeverity !== "info") a.hidden = { below: minSeverity, count: findings.length - shown.length };
   if (diagnosis.platform) a.platform = diagnosis.platform;
-  if (snap.platform) a.summary.platform = snap.platform;
   if (diagnosis.error) a.error = diagnosis.error;
   if (o.verbose) a.nearMisses = diagnosis.nearMisses;
+  if (snap.live && snap.capture) a.capture = snap.capture;
   return a;
 }
 

@@ -11,7 +11,7 @@ import process from "node:process";
 import type { Flags } from "../cli/options.ts";
 import { detectTerminal } from "../cli/terminal.ts";
 import { ERROR_QUESTION, explainRule, FactContext, loadRuleSet, type RuleFileError, traceLines, traceRule } from "../engine/mod.ts";
-import { readInputs } from "../ingest/mod.ts";
+import { readInputs } from "../sources/mod.ts";
 import { toJson } from "../report/json.ts";
 import { builtinRulesDir, type RuleFlags as RuleOptions, ruleLoadOptions, userRulesDir } from "../sources/rule_files.ts";
 import { inert, inertLines } from "../text/inert.ts";

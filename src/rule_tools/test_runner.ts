@@ -17,7 +17,7 @@ import {
   type Rule,
   RuleFileError,
 } from "../engine/mod.ts";
-import { readInputs } from "../ingest/mod.ts";
+import { readInputs } from "../sources/mod.ts";
 import { type Finding, type Severity, severityRank } from "../model/finding.ts";
 import { builtinRulesDir, packageRoot, type RuleFlags, ruleFiles, ruleLoadOptions, samplesDir } from "../sources/rule_files.ts";
 import { inert } from "../text/inert.ts";

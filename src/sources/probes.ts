@@ -14,7 +14,7 @@ import process from "node:process";
 import { type ProbeParams, type ProbePlan, type ProbeResult, stateWord, sysctlPath } from "../checks/mod.ts";
 
 export type { ProbeResult };
-import { scanOwners } from "../ingest/live.ts";
+import { scanOwners } from "./live.ts";
 import { snapshotFromTexts } from "../ingest/mod.ts";
 import type { Snapshot } from "../model/snapshot.ts";
 import { NONE } from "../model/socket_table.ts";

@@ -15,7 +15,7 @@ import { planCheck, PROBES } from "../../src/checks/mod.ts";
 import { loadRuleSet } from "../../src/engine/mod.ts";
 import { runProbe } from "../../src/sources/probes.ts";
 import { realSession, sample, tick } from "../ui/_harness.ts";
-import { readInputs } from "../../src/ingest/mod.ts";
+import { readInputs } from "../../src/sources/mod.ts";
 import { ruleLoadOptions } from "../../src/sources/rule_files.ts";
 
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-hostile-"));

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { progressReporter } from "../../src/cli/progress.ts";
-import { readInputs } from "../../src/ingest/mod.ts";
+import { readInputs } from "../../src/sources/mod.ts";
 
 /** A terminal stand-in that records what is written, and a clock the test moves. */
 function setup(isTTY: boolean) {

@@ -2,7 +2,7 @@
 // and rules built in a test. Not a test file itself.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readInputs } from "../../src/ingest/mod.ts";
+import { readInputs } from "../../src/sources/mod.ts";
 import { Diagnoser, FactContext, loadRuleSet, type Rule, type RuleSet } from "../../src/engine/mod.ts";
 import { whyUnknown } from "../../src/engine/evaluate.ts";
 import type { Finding } from "../../src/model/finding.ts";

@@ -3,7 +3,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Diagnoser } from "../../src/engine/mod.ts";
-import { readInputs } from "../../src/ingest/mod.ts";
+import { readInputs } from "../../src/sources/mod.ts";
 import { builtinRules, lab } from "./_helpers.ts";
 
 describe("near misses", () => {

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { Diagnoser, rankFindings } from "../../src/engine/mod.ts";
-import { readInputs } from "../../src/ingest/mod.ts";
+import { readInputs } from "../../src/sources/mod.ts";
 import type { Finding } from "../../src/model/finding.ts";
 import { builtinRules, lab, rule, run } from "./_helpers.ts";
 

@@ -14,7 +14,7 @@ import {
   MAX_FACT_PASSES,
   type RuleFiles,
 } from "../../src/engine/mod.ts";
-import { readInputs } from "../../src/ingest/mod.ts";
+import { readInputs } from "../../src/sources/mod.ts";
 import { emptySnapshot, LINE_KINDS, type LineKind } from "../../src/model/snapshot.ts";
 import { builtinRulesDir, ruleFiles, ruleLoadOptions } from "../../src/sources/rule_files.ts";
 import { ROOT } from "./_helpers.ts";

@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Diagnoser, loadRuleSet } from "../../src/engine/mod.ts";
-import { readInputs } from "../../src/ingest/mod.ts";
+import { readInputs } from "../../src/sources/mod.ts";
 import { severityRank, type Severity } from "../../src/model/finding.ts";
 import { ruleLoadOptions } from "../../src/sources/rule_files.ts";
 

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { FactContext, loadRuleSet } from "../../src/engine/mod.ts";
 import { evaluateRule } from "../../src/engine/evaluate.ts";
 import { buildFinding } from "../../src/engine/findings.ts";
-import { readInputs } from "../../src/ingest/mod.ts";
+import { readInputs } from "../../src/sources/mod.ts";
 import { ruleLoadOptions } from "../../src/sources/rule_files.ts";
 
 const ROOT = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "..", "..");

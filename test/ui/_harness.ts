@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { createElement } from "react";
 import { render } from "ink-testing-library";
-import { readInputs } from "../../src/ingest/mod.ts";
+import { readInputs } from "../../src/sources/mod.ts";
 import type { Snapshot } from "../../src/model/snapshot.ts";
 import { App, type AppProps, type SessionEnd } from "../../src/ui/app.tsx";
 import { sessionEngine } from "../../src/ui/engine.ts";

@@ -3,7 +3,7 @@
 // not left half empty and no column stretches.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readInputs } from "../../src/ingest/mod.ts";
+import { readInputs } from "../../src/sources/mod.ts";
 import { realSession, sample } from "./_harness.ts";
 
 const SIZES = [[60, 15], [80, 24], [120, 40], [160, 48]] as const;

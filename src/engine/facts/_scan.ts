@@ -945,7 +945,7 @@ export class TableScan {
       const family = this.platform().family;
       return `the dump names no process (take it with ${family ? how[family] : "ss -tanp (Linux), netstat -ano (Windows) or lsof -nP -iTCP (macOS), as root"})`;
     }
-    if (!this.snap.counters.has("tcpdoc.owner_scan.processes")) return "the live snapshot was taken with --no-owners (run it without to map sockets to processes)";
+    if (!this.snap.capture?.ownerScan) return "the live snapshot was taken with --no-owners (run it without to map sockets to processes)";
     return "no socket could be matched to a process (run tcpdoc as root to see other users' processes)";
   }
 

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { Diagnoser, FactContext } from "../../../src/engine/mod.ts";
-import { readInputs } from "../../../src/ingest/mod.ts";
+import { readInputs } from "../../../src/sources/mod.ts";
 import { builtinRules, expected, facts, get, lab, ROOT } from "../_helpers.ts";
 
 describe("group", () => {
@@ -35,7 +35,7 @@ describe("group", () => {
     snap.live = true;
     const skipped = get(new FactContext(snap), "group", { state: "CLOSE_WAIT", by: "process" });
     assert.match(skipped.why!, /--no-owners/);
-    snap.counters.set("tcpdoc.owner_scan.processes", { name: "tcpdoc.owner_scan.processes", value: 3, input: 0, line: 1 });
+    snap.capture = { platform: "linux", host: "h", kernel: "k", time: "t", ownerScan: { processes: 3, unreadable: 0, unowned: 1 } };
     assert.match(get(new FactContext(snap), "group", { state: "CLOSE_WAIT", by: "process" }).why!, /as root/);
   });
   it("is unknown on a state histogram (counts, no sockets)", () => {

@@ -1,0 +1,32 @@
+/** A machine's capture (the sources as read, with owners) parsed into a snapshot. */
+
+import { emptySnapshot, type Snapshot } from "../model/snapshot.ts";
+import type { LiveCapture, SocketOwner } from "./formats/tcpdoc_snapshot.ts";
+import { finishSnapshot } from "./combine.ts";
+import { Ingestor } from "./ingest.ts";
+
+/** Gives each socket whose inode has an owner that owner's pid and program. */
+export function applyOwners(snap: Snapshot, owners: ReadonlyMap<number, SocketOwner>): void {
+  if (owners.size === 0) return;
+  const t = snap.sockets;
+  for (let i = 0; i < t.length; i++) {
+    const o = t.inode[i] > 0 ? owners.get(t.inode[i]) : undefined;
+    if (!o) continue;
+    t.pid[i] = o.pid;
+    if (o.comm) t.program[i] = t.strings.intern(o.comm);
+  }
+}
+
+/** Parses a capture into a live snapshot (inputs named "live:<path>"), owners applied. */
+export function snapshotFromCapture(c: LiveCapture): Snapshot {
+  const snap = emptySnapshot(true);
+  snap.capture = { ...c.capture };
+  for (const s of c.sources) {
+    const ing = new Ingestor(snap, `live:${s.path}`);
+    ing.pushText(s.text);
+    ing.end();
+  }
+  applyOwners(snap, c.owners);
+  finishSnapshot(snap);
+  return snap;
+}

@@ -1,0 +1,109 @@
+/**
+ * Reading rows ahead: the plain rows of a stretch of a big input, read with
+ * one format's fast reader into a table of their own, as far as every line
+ * is such a row. A fast reader reads a row the same way whatever came
+ * before it, so when the main reader reaches the stretch with the same fast
+ * reader, these rows are exactly what it would have read itself
+ * (Ingestor.adopt). src/sources/read_ahead.ts runs this on another thread.
+ */
+
+import { type PlainColumns, plainRow, QUEUE_CLAMPED, SocketTable } from "../model/socket_table.ts";
+import { MAX_LINE, type ParseContext, type RowReader } from "./format.ts";
+import { REGISTRY, type Registry } from "./registry.ts";
+
+/** What was read ahead: `count` rows, one a line, from the first byte up to `stoppedAt`. */
+export interface RowsAhead {
+  format: string;
+  count: number;
+  columns: PlainColumns;
+  /** The table's string pool (StringPool.export); the columns' string ids index it. */
+  strings: (string | undefined)[];
+  quads: Float64Array;
+  /** Byte offset of the first line not read (the main reader reads on from there). */
+  stoppedAt: number;
+  /** What the fast reader left in ParseContext.scratch. */
+  scratch: Record<string, unknown>;
+}
+
+/** Pieces decoded at a time (see src/sources/files.ts on why not bigger). */
+const PIECE = 1 << 16;
+
+/**
+ * Reads plain rows of one format from bytes handed to it in order, each
+ * piece starting at a line start, until a line is not one.
+ */
+export class RowsAheadReader {
+  readonly format: string;
+  readonly #read: RowReader | undefined;
+  readonly #table: SocketTable;
+  readonly #row = plainRow();
+  readonly #ctx: ParseContext;
+  readonly #decoder = new TextDecoder("utf-8");
+  #consumed = 0;
+  #stopped = false;
+
+  /** `reserve`: the rows expected, to size the table once. */
+  constructor(format: string, reserve: number, registry: Registry = REGISTRY) {
+    this.format = format;
+    this.#read = registry.byId(format)?.rows?.();
+    this.#stopped = this.#read === undefined;
+    this.#table = new SocketTable(Math.max(1024, reserve));
+    this.#ctx = registry.context();
+  }
+
+  /** True once a line was not a plain row (or not ASCII): nothing more is read. */
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  /**
+   * Reads the whole lines at the start of `bytes`; returns how many bytes
+   * they take. Fewer than all the whole lines given means it stopped; none
+   * at all, that no line ended within a piece (a line too long to be a row).
+   */
+  push(bytes: Uint8Array): number {
+    const read = this.#read!, pool = this.#table.strings, row = this.#row, ctx = this.#ctx, n = bytes.length;
+    let s = 0;
+    while (s < n && !this.#stopped) {
+      // A piece of whole lines; a line without its newline is left to the caller.
+      const cut = bytes.lastIndexOf(10, Math.min(n, s + PIECE) - 1);
+      if (cut < s) break;
+      let e = cut + 1, text = this.#decoder.decode(bytes.subarray(s, e));
+      // Text offsets are byte offsets only while each byte is one character: stop at the first line that is not ASCII.
+      if (text.length !== e - s) {
+        let k = s;
+        while (bytes[k] < 0x80) k++;
+        e = Math.max(s, bytes.lastIndexOf(10, k) + 1);
+        text = this.#decoder.decode(bytes.subarray(s, e));
+        this.#stopped = true;
+      }
+      for (let from = 0, nl = text.indexOf("\n"); nl !== -1; from = nl + 1, nl = text.indexOf("\n", from)) {
+        // A queue too big for the columns is kept aside by the table: left to the main reader.
+        if (nl - from > MAX_LINE || !read(text, from, nl, pool, row, ctx) || row.recvQ >= QUEUE_CLAMPED || row.sendQ >= QUEUE_CLAMPED) {
+          this.#stopped = true;
+          return this.#consumed += s + from, s + from;
+        }
+        this.#table.addPlain(row, 0, 0);
+      }
+      s = e;
+    }
+    this.#consumed += s;
+    return s;
+  }
+
+  /** The rows read, with `stoppedAt` counted from `start`, the offset of the first byte pushed. */
+  result(start: number): RowsAhead {
+    const t = this.#table;
+    return {
+      format: this.format,
+      count: t.length,
+      columns: {
+        state: t.state, family: t.family, localAddr: t.localAddr, localPort: t.localPort, remoteAddr: t.remoteAddr,
+        remotePort: t.remotePort, recvQ: t.recvQ, sendQ: t.sendQ, user: t.user, inode: t.inode, timer: t.timer,
+      },
+      ...t.strings.export(),
+      stoppedAt: start + this.#consumed,
+      scratch: this.#ctx.scratch,
+    };
+  }
+}

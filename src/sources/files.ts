@@ -1,0 +1,243 @@
+/** Files and stdin, read in chunks into one snapshot, each within a size limit. */
+
+import * as fs from "node:fs";
+import { binaryOffset, finishSnapshot, Ingestor } from "../ingest/mod.ts";
+import { emptySnapshot, type Snapshot } from "../model/snapshot.ts";
+import { inert } from "../text/inert.ts";
+import { InputError } from "./input_error.ts";
+import { InlineReadAhead, type ReadAheadRunner, ReadAheadThread } from "./read_ahead.ts";
+
+// Read 1 MiB at a time (fewer system calls), but hand the ingestor 64 KiB
+// pieces: Node decodes a chunk of about 1 MB or more into an external string
+// that lingers until a full GC; smaller chunks decode into ordinary strings
+// the young GC frees at once (bench/README.md has the figures).
+const READ = 1 << 20;
+const CHUNK = 1 << 16;
+
+/** The most one input may hold unless told otherwise: 1 GiB. */
+export const DEFAULT_MAX_INPUT = 1 << 30;
+
+/** Progress callback: bytes read so far and the total when known. */
+export type Progress = (path: string, done: number, total: number | undefined) => void;
+
+/** How inputs are read. */
+export interface ReadOptions {
+  /**
+   * The most bytes one input may hold (default {@link DEFAULT_MAX_INPUT}):
+   * a bigger file, or a stream that goes on past it, fails with an
+   * InputError that says how to raise it.
+   */
+  maxInputBytes?: number;
+  /** Files of at least this many bytes are read on two threads (default 8 MiB; Infinity: never). */
+  readAheadFrom?: number;
+  /**
+   * Tests: read ahead on this thread, after the first part (the same result
+   * without a second thread), with the first `probe` bytes read first and
+   * the split at the line after the one that holds byte `at`.
+   */
+  _inline?: { probe: number; at: number };
+  /** Read into this snapshot (a live one, to add an application log) instead of a new one. */
+  into?: Snapshot;
+}
+
+/** Files this big or bigger are read on two threads when the machine has two cores. */
+const READ_AHEAD_FROM = 8 << 20;
+/** What the main thread reads before it knows the format and the row density. */
+const PROBE = 1 << 20;
+/**
+ * The main thread's extra share of the split, in bytes: the helper starts
+ * some tens of milliseconds after the main thread and reads a little
+ * slower (bench/README.md has the measurements).
+ */
+const HEAD_START = 12 << 20;
+
+/** Sizes as people write them: "1 GiB", "512 MiB", "300 bytes". */
+function size(n: number): string {
+  for (const [unit, v] of [["GiB", 1 << 30], ["MiB", 1 << 20], ["KiB", 1 << 10]] as const) {
+    if (n >= v) return `${Number.isInteger(n / v) ? n / v : (n / v).toFixed(1)} ${unit}`;
+  }
+  return `${n} bytes`;
+}
+
+function tooLarge(path: string, max: number): InputError {
+  return new InputError(
+    "INPUT_TOO_LARGE",
+    path,
+    `holds more than ${size(max)}, the most tcpdoc reads of one input; if it is meant to be that big, raise the limit with --max-input`,
+  );
+}
+
+/** Sleeps without using the processor (a synchronous reader waiting for a slow pipe). */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Where one input is read from, and how far it may go. */
+interface Reading {
+  fd: number;
+  ing: Ingestor;
+  /** The name errors and progress give. */
+  path: string;
+  total: number | undefined;
+  max: number;
+  progress: Progress | undefined;
+}
+
+/**
+ * Reads `r.fd` into the ingestor from byte `from` (null: from where the fd
+ * is, for pipes) up to `to` or the end; returns the offset reached.
+ * Throws InputError past the input's limit.
+ */
+function readFd(r: Reading, from: number | null = null, to = Infinity): number {
+  const buf = new Uint8Array(READ);
+  let pos = from ?? 0;
+  // A non-blocking pipe with nothing in it yet (stdin from a slow producer):
+  // wait a little longer each time, up to 50 ms, rather than spin.
+  let wait = 1;
+  while (pos < to) {
+    let n: number;
+    try {
+      n = fs.readSync(r.fd, buf, 0, Math.min(READ, to - pos), from === null ? null : pos);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN") {
+        pause(wait);
+        wait = Math.min(50, wait * 2);
+        continue;
+      }
+      if (code === "EOF") break;
+      throw new InputError("INPUT_UNREADABLE", r.path, `cannot read: ${(e as Error).message}`);
+    }
+    wait = 1;
+    if (n === 0) break;
+    if (pos + n > r.max) throw tooLarge(r.path, r.max);
+    if (pos === 0) {
+      const at = binaryOffset(buf.subarray(0, n));
+      if (at !== -1) throw new InputError("INPUT_BINARY", r.path, `is a binary file (a NUL byte at offset ${at}), not a text dump: give the output of ss, netstat or the like as text`);
+    }
+    for (let i = 0; i < n; i += CHUNK) r.ing.push(buf.subarray(i, Math.min(n, i + CHUNK)));
+    pos += n;
+    r.progress?.(r.path, pos, r.total);
+  }
+  return pos;
+}
+
+/**
+ * Reads a big regular file on two threads: the main thread reads the first
+ * MiB (the format and row density), hands the second half to a helper,
+ * reads the first half, takes over the helper's rows when it ends the first
+ * half with the same fast reader, and reads on from where the helper stopped.
+ * Whenever something does not fit, it reads on alone.
+ */
+function readSplit(r: Reading, size: number, options: ReadOptions): void {
+  const inline = options._inline;
+  const runner: ReadAheadRunner | undefined = inline ? new InlineReadAhead() : ReadAheadThread.start();
+  if (!runner) {
+    readFd(r, 0);
+    return;
+  }
+  try {
+    let pos = readFd(r, 0, inline?.probe ?? PROBE);
+    const format = r.ing.fastFormat();
+    const split = format === undefined ? -1 : lineStartAfter(r.fd, inline?.at ?? pos + Math.floor((size - pos + HEAD_START) / 2), size);
+    if (split > pos) {
+      const rows = r.ing.report.sockets;
+      runner.run({ path: r.path, start: split, end: size, format: format!, reserve: Math.ceil((rows / pos) * (size - split) * 1.05) + 64 });
+      const t0 = performance.now();
+      // The progress line counts both threads' bytes: the helper's part is read meanwhile.
+      const progress = r.progress;
+      pos = readFd({ ...r, progress: progress && ((p, done, total) => progress(p, done + runner.done(), total)) }, pos, split);
+      // Rows read ahead are what this thread would have read from the split
+      // on only when it gets there at a line start with the same fast reader.
+      const ahead = pos === split && r.ing.atLineStart() && r.ing.fastFormat() === format
+        ? runner.result(10_000 + 4 * (performance.now() - t0), progress && ((bytes) => progress(r.path, split + bytes, size)))
+        : undefined;
+      if (ahead) {
+        r.ing.adopt(ahead);
+        pos = ahead.stoppedAt;
+        r.progress?.(r.path, pos, size);
+      }
+    }
+    readFd(r, pos);
+  } finally {
+    runner.close();
+  }
+}
+
+/** Offset of the line after the one that holds byte `at` (looked for within 64 KiB), or -1. */
+function lineStartAfter(fd: number, at: number, size: number): number {
+  if (at >= size) return -1;
+  const buf = new Uint8Array(1 << 16);
+  const n = fs.readSync(fd, buf, 0, buf.length, at);
+  const nl = buf.subarray(0, n).indexOf(10);
+  return nl === -1 || at + nl + 1 >= size ? -1 : at + nl + 1;
+}
+
+function openError(path: string, e: unknown): InputError {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return new InputError("INPUT_NOT_FOUND", path, "no such file");
+  if (code === "EACCES" || code === "EPERM") return new InputError("INPUT_DENIED", path, "permission denied");
+  if (code === "EISDIR") return new InputError("INPUT_IS_DIRECTORY", path, "is a directory, give the dump files inside it");
+  return new InputError("INPUT_UNREADABLE", path, (e as Error).message.split("\n")[0]);
+}
+
+/** Reads one file (not stdin) into `ing`. */
+function readFile(path: string, ing: Ingestor, progress: Progress | undefined, options: ReadOptions, max: number): void {
+  let fd: number;
+  let st: fs.Stats;
+  try {
+    fd = fs.openSync(path, "r");
+    st = fs.fstatSync(fd);
+    if (st.isDirectory()) {
+      fs.closeSync(fd);
+      throw Object.assign(new Error("directory"), { code: "EISDIR" });
+    }
+  } catch (e) {
+    throw openError(path, e);
+  }
+  try {
+    // A regular file says its size; a pipe or a device (/dev/zero) is counted as it is read.
+    const regular = st.isFile();
+    if (regular && st.size > max) throw tooLarge(path, max);
+    if (regular) ing.expectBytes(st.size);
+    const r: Reading = { fd, ing, path, total: regular ? st.size : undefined, max, progress };
+    if (regular && st.size >= (options.readAheadFrom ?? READ_AHEAD_FROM)) readSplit(r, st.size, options);
+    else readFd(r, regular ? 0 : null);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Reads every path ("-" is stdin) into one snapshot. Throws InputError for
+ * an input that cannot be read or is larger than the limit, or when no
+ * input holds a line tcpdoc understands.
+ */
+export function readInputs(paths: string[], progress?: Progress, options: ReadOptions = {}): Snapshot {
+  const max = options.maxInputBytes ?? DEFAULT_MAX_INPUT;
+  const snap = options.into ?? emptySnapshot();
+  for (const path of paths) {
+    const ing = new Ingestor(snap, path);
+    if (path === "-") readFd({ fd: 0, ing, path: "stdin", total: undefined, max, progress });
+    else readFile(path, ing, progress, options, max);
+    ing.end();
+  }
+  finishSnapshot(snap);
+  // Fail only when no input holds anything tcpdoc understands; otherwise the
+  // report lists each input's unparsed lines with their numbers.
+  if (snap.inputs.every((r) => r.lines - r.unparsed - r.kinds.noise === 0)) {
+    const r = snap.inputs.find((x) => x.lines > 0) ?? snap.inputs[0];
+    const name = r.path === "-" ? "stdin" : r.path;
+    if (r.lines === 0) {
+      throw new InputError("INPUT_EMPTY", name, "input is empty: give a socket table (ss, netstat, /proc/net/tcp), counters, sysctls or log lines");
+    }
+    const first = r.unparsedLines[0];
+    throw new InputError(
+      "INPUT_NOT_UNDERSTOOD",
+      name,
+      `no socket table, counters, sysctls or socket errors recognised${first ? ` (first line: "${inert(first.text.slice(0, 60))}")` : ""}; run 'tcpdoc formats' to see what tcpdoc reads`,
+      first?.line,
+    );
+  }
+  return snap;
+}

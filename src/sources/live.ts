@@ -1,0 +1,246 @@
+/**
+ * This machine's sockets, counters and settings. On Linux straight from
+ * /proc (no ss or netstat needed), with socket owners from one pass over
+ * /proc/PID/fd (unless asked not to); on macOS, FreeBSD and Windows through
+ * the system's own netstat. What is read goes through the same formats as a
+ * dump: on Linux the bytes go to them as they are read ({@link liveSnapshot}),
+ * and `tcpdoc snapshot` keeps them as text as well ({@link captureLive}) to
+ * write a file that `tcpdoc analyze FILE` reads back to the same snapshot.
+ * Where and when it was read goes into the snapshot's `capture`.
+ */
+
+import * as fs from "node:fs";
+import * as os from "node:os";
+import process from "node:process";
+import { applyOwners, finishSnapshot, Ingestor, type LiveCapture, type SocketOwner, sniffEncoding, snapshotFromCapture } from "../ingest/mod.ts";
+import { emptySnapshot, type Snapshot } from "../model/snapshot.ts";
+import { inert } from "../text/inert.ts";
+import { CommandError, runCommandSync, systemProgram } from "./command.ts";
+import { InputError } from "./input_error.ts";
+import { isDenied, permissionError, readProcFile, unreadable } from "./proc_file.ts";
+
+/** How a live snapshot is taken. */
+export interface LiveOptions {
+  /**
+   * Find each socket's process through /proc/PID/fd (Linux; default true).
+   * False skips that scan, as `ss -tan` against `ss -tanp`: no pid or program.
+   */
+  owners?: boolean;
+  /** The system to read as (default: this one's, process.platform). */
+  platform?: string;
+}
+
+/** /proc files read on Linux, in this order. */
+const PROC_FILES = [
+  "/proc/net/tcp",
+  "/proc/net/tcp6",
+  "/proc/net/netstat",
+  "/proc/net/snmp",
+  "/proc/net/sockstat",
+  "/proc/net/sockstat6",
+];
+
+/** Kernel settings read on Linux (from /proc/sys). */
+const LIVE_SYSCTLS = [
+  "net.ipv4.ip_local_port_range",
+  "net.ipv4.tcp_tw_reuse",
+  "net.ipv4.tcp_fin_timeout",
+  "net.ipv4.tcp_max_tw_buckets",
+  "net.ipv4.tcp_max_syn_backlog",
+  "net.ipv4.tcp_syncookies",
+  "net.ipv4.tcp_synack_retries",
+  "net.ipv4.tcp_syn_retries",
+  "net.ipv4.tcp_orphan_retries",
+  "net.ipv4.tcp_max_orphans",
+  "net.core.somaxconn",
+  "fs.file-max",
+  "fs.nr_open",
+];
+
+/** The arguments given to the system's netstat elsewhere (a fixed argv, no shell). */
+const NETSTAT_ARGS: Readonly<Record<string, readonly string[]>> = {
+  darwin: ["-anv", "-p", "tcp"],
+  freebsd: ["-an", "-p", "tcp"],
+  win32: ["-ano"],
+};
+
+function readText(path: string): string | undefined {
+  try {
+    return fs.readFileSync(path, "utf8");
+  } catch (e) {
+    return unreadable(path, e);
+  }
+}
+
+/** Inodes of the sockets in a table (from /proc/net/tcp{,6}: column 10), 0 and unknown left out. */
+function socketInodes(snap: Snapshot): Set<number> {
+  const into = new Set<number>();
+  const t = snap.sockets, col = t.inode;
+  for (let i = 0; i < t.length; i++) if (col[i] > 0) into.add(col[i]);
+  return into;
+}
+
+/**
+ * One pass over /proc/PID/fd: finds the process holding each inode in
+ * `wanted`, and reads its name from /proc/PID/comm (any process may name
+ * itself anything: the name is kept inert). Processes whose fds cannot be
+ * read (EACCES: another user's, without root) are counted and skipped.
+ */
+export function scanOwners(wanted: Set<number>, proc = "/proc"): {
+  owners: Map<number, SocketOwner>;
+  processes: number;
+  unreadable: number;
+} {
+  const owners = new Map<number, SocketOwner>();
+  let processes = 0, unreadableFds = 0;
+  if (wanted.size === 0) return { owners, processes, unreadable: unreadableFds };
+  let pids: number[];
+  try {
+    pids = fs.readdirSync(proc).filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b);
+  } catch (e) {
+    if (isDenied(e)) throw permissionError(proc, e);
+    return { owners, processes, unreadable: unreadableFds };
+  }
+  const found = new Map<number, number[]>();
+  for (const pid of pids) {
+    if (owners.size === wanted.size) break;
+    processes++;
+    const dir = `${proc}/${pid}/fd`;
+    let fds: string[];
+    try {
+      fds = fs.readdirSync(dir);
+    } catch (e) {
+      const c = (e as NodeJS.ErrnoException).code;
+      if (c !== "ENOENT" && c !== "ESRCH") unreadableFds++;
+      continue;
+    }
+    for (const fd of fds) {
+      let link: string;
+      try {
+        link = fs.readlinkSync(`${dir}/${fd}`);
+      } catch {
+        continue; // closed meanwhile
+      }
+      if (!link.startsWith("socket:[")) continue;
+      const inode = Number(link.slice(8, -1));
+      if (!wanted.has(inode) || owners.has(inode)) continue;
+      owners.set(inode, { pid, comm: "" });
+      const list = found.get(pid);
+      if (list) list.push(inode);
+      else found.set(pid, [inode]);
+    }
+  }
+  for (const [pid, inodes] of found) {
+    const comm = inert(readText(`${proc}/${pid}/comm`)?.replace(/\n$/, "") ?? "");
+    for (const i of inodes) owners.get(i)!.comm = comm;
+  }
+  return { owners, processes, unreadable: unreadableFds };
+}
+
+function decodeOutput(bytes: Uint8Array): string {
+  const { encoding, bomLength } = sniffEncoding(bytes.subarray(0, 65536));
+  return new TextDecoder(encoding).decode(bytes.subarray(bomLength));
+}
+
+function newCapture(platform: string): LiveCapture {
+  return { capture: { platform, host: "", kernel: "", time: new Date().toISOString() }, sources: [], owners: new Map() };
+}
+
+/**
+ * Reads /proc into `snap`: each file's bytes go to the formats as they are
+ * read (inputs named "live:<path>"), then the kernel settings, then, unless
+ * `owners` is false, the owner scan over the inodes the parsed socket tables
+ * hold, applied to the table. Records in `c` the owners, the scan's figures,
+ * host and kernel, and with `keepText` each source's text (for a snapshot file).
+ */
+function readLinux(c: LiveCapture, snap: Snapshot, owners: boolean, keepText: boolean): void {
+  const source = (path: string, read: (push: (bytes: Uint8Array) => void) => boolean): boolean => {
+    let ing: Ingestor | undefined;
+    const texts: string[] = [];
+    const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+    const ok = read((bytes) => {
+      ing ??= new Ingestor(snap, `live:${path}`);
+      ing.push(bytes);
+      if (keepText) texts.push(decoder.decode(bytes, { stream: true }));
+    });
+    if (!ok) return false;
+    // An empty file is an input too (with no lines).
+    (ing ?? new Ingestor(snap, `live:${path}`)).end();
+    if (keepText) c.sources.push({ path, text: texts.join("") + decoder.decode() });
+    return true;
+  };
+  let any = false;
+  for (const path of PROC_FILES) {
+    if (source(path, (push) => readProcFile(path, push))) any = true;
+  }
+  if (!any) throw new InputError("LIVE_UNREADABLE", "live:/proc/net", "cannot read /proc/net/tcp: is /proc mounted?");
+  const lines: string[] = [];
+  for (const key of LIVE_SYSCTLS) {
+    const v = readText(`/proc/sys/${key.replaceAll(".", "/")}`);
+    if (v !== undefined) lines.push(`${key} = ${v.trim().replace(/\s+/g, " ")}`);
+  }
+  const sysctls = new TextEncoder().encode(lines.join("\n") + "\n");
+  source("/proc/sys", (push) => (push(sysctls), true));
+  if (owners) {
+    const inodes = socketInodes(snap);
+    const scan = scanOwners(inodes);
+    c.owners = scan.owners;
+    c.capture.ownerScan = { processes: scan.processes, unreadable: scan.unreadable, unowned: inodes.size - scan.owners.size };
+    applyOwners(snap, c.owners);
+  }
+  c.capture.host = inert(readText("/proc/sys/kernel/hostname")?.trim() ?? "");
+  c.capture.kernel = inert(readText("/proc/sys/kernel/osrelease")?.trim() ?? "");
+}
+
+/** Runs the system's netstat (by its absolute path) and keeps its output as the capture's one source. */
+function captureCommand(c: LiveCapture): void {
+  const platform = c.capture.platform;
+  const program = systemProgram("netstat", platform), args = NETSTAT_ARGS[platform];
+  if (!program || !args) {
+    throw new InputError("LIVE_UNSUPPORTED", "live", `live snapshots are not supported on ${platform}: give dump files, or - for stdin`);
+  }
+  const shown = ["netstat", ...args].join(" ");
+  let out: Uint8Array;
+  try {
+    const r = runCommandSync([program, ...args], { timeoutMs: 60_000 });
+    if (r.timedOut) throw new CommandError("CANNOT_START", "it did not finish within a minute");
+    out = r.stdout;
+  } catch (e) {
+    const hint = isDenied(e) ? "; under Deno give --allow-run (see docs/deno-permissions.md)" : "";
+    throw new InputError("LIVE_UNREADABLE", `live:${program}`, `cannot run ${shown}: ${(e as Error).message.split("\n")[0]}${hint}`);
+  }
+  c.sources.push({ path: shown, text: decodeOutput(out) });
+  try {
+    c.capture.host = inert(os.hostname());
+    c.capture.kernel = inert(os.release());
+  } catch { /* --allow-sys not given: leave them out */ }
+}
+
+/**
+ * Reads this machine's state and keeps it as text (for `tcpdoc snapshot`).
+ * On Linux the same reader as {@link liveSnapshot}: the socket tables are
+ * parsed as they are read (the owner scan takes its inodes from them), and
+ * that snapshot is dropped. Throws InputError when it cannot read.
+ */
+export function captureLive(options: LiveOptions = {}): LiveCapture {
+  const c = newCapture(options.platform ?? process.platform);
+  if (c.capture.platform === "linux") readLinux(c, emptySnapshot(true), options.owners ?? true, true);
+  else captureCommand(c);
+  return c;
+}
+
+/**
+ * Reads this machine's state into a snapshot. On Linux the /proc bytes go
+ * straight to the formats, with no text kept; elsewhere the command's output
+ * is captured and parsed. Throws InputError when it cannot read.
+ */
+export function liveSnapshot(options: LiveOptions = {}): Snapshot {
+  const platform = options.platform ?? process.platform;
+  if (platform !== "linux") return snapshotFromCapture(captureLive(options));
+  const snap = emptySnapshot(true);
+  const c = newCapture(platform);
+  readLinux(c, snap, options.owners ?? true, false);
+  snap.capture = c.capture;
+  finishSnapshot(snap);
+  return snap;
+}

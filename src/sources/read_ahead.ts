@@ -1,0 +1,140 @@
+/**
+ * Reading ahead in a big file: while the main thread reads the first half,
+ * a helper thread reads the plain rows of the second half (RowsAheadReader
+ * in src/ingest/rows_ahead.ts) and hands them over (files.ts readSplit).
+ */
+
+import * as fs from "node:fs";
+import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from "node:worker_threads";
+import { type RowsAhead, RowsAheadReader } from "../ingest/mod.ts";
+import { startThread } from "./threads.ts";
+
+/** What the main thread asks of the helper. */
+export interface ReadAheadJob {
+  path: string;
+  /** Byte offset of the first line (just after a newline). */
+  start: number;
+  /** Byte offset to stop at. */
+  end: number;
+  /** Format id whose fast reader reads the rows. */
+  format: string;
+  /** Expected row count, to size the table once. */
+  reserve: number;
+}
+
+const READ = 1 << 20;
+
+/**
+ * Reads job.path from job.start on, as long as every line is a plain row of
+ * job.format; `read` hears how many bytes it has read so far (the progress line).
+ */
+export function readAhead(job: ReadAheadJob, read?: (bytes: number) => void): RowsAhead {
+  const reader = new RowsAheadReader(job.format, job.reserve);
+  if (reader.stopped) return reader.result(job.start);
+  const buf = new Uint8Array(READ);
+  const fd = fs.openSync(job.path, "r");
+  try {
+    for (let pos = job.start; pos < job.end && !reader.stopped;) {
+      const n = fs.readSync(fd, buf, 0, Math.min(READ, job.end - pos), pos);
+      if (n === 0) break;
+      const used = reader.push(buf.subarray(0, n));
+      if (used === 0) break;
+      pos += used;
+      read?.(pos - job.start);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return reader.result(job.start);
+}
+
+/** Where rows are read ahead: a helper thread, or this one (tests). */
+export interface ReadAheadRunner {
+  run(job: ReadAheadJob): void;
+  /** Bytes read ahead so far. */
+  done(): number;
+  /**
+   * What was read ahead, waiting at most `ms`; undefined when it failed or
+   * took longer. While it waits, `tick` hears the bytes read ahead so far,
+   * about ten times a second.
+   */
+  result(ms: number, tick?: (bytes: number) => void): RowsAhead | undefined;
+  close(): void;
+}
+
+/** How often a wait for the helper stops to report progress. */
+const TICK_MS = 100;
+
+/** A helper thread that reads ahead in a big file. Node only. */
+export class ReadAheadThread implements ReadAheadRunner {
+  readonly #worker: Worker;
+  readonly #port: MessagePort;
+  /** [0]: 0 while reading, 1 when the result is posted, 2 when the module could not load; [1]: KiB read. */
+  readonly #flag: Int32Array;
+
+  private constructor(worker: Worker, port: MessagePort, flag: Int32Array) {
+    this.#worker = worker;
+    this.#port = port;
+    this.#flag = flag;
+  }
+
+  /** Starts the thread, or returns undefined where it cannot help (see startThread). */
+  static start(): ReadAheadThread | undefined {
+    const url = new URL(import.meta.url.endsWith(".ts") ? "./read_ahead_worker.ts" : "./read-ahead-worker.js", import.meta.url);
+    if (!fs.existsSync(url)) return undefined;
+    const { port1, port2 } = new MessageChannel();
+    const flag = new Int32Array(new SharedArrayBuffer(8));
+    // The module is loaded by import(); the flag goes to 2 when it cannot
+    // load. Under Node the TypeScript sources (tests) need tsx's hooks,
+    // which a worker does not inherit.
+    const hooks = url.pathname.endsWith(".ts") ? 'import("tsx/esm/api").then((m) => m.register())' : "Promise.resolve()";
+    const boot = `const { workerData: w } = require("node:worker_threads");
+      ${hooks}.then(() => import(${JSON.stringify(url.href)})).catch(() => { Atomics.store(w.flag, 0, 2); Atomics.notify(w.flag, 0); });`;
+    const worker = startThread(boot, { port: port2, flag }, [port2]);
+    if (worker) return new ReadAheadThread(worker, port1, flag);
+    port1.close();
+    port2.close();
+    return undefined;
+  }
+
+  run(job: ReadAheadJob): void {
+    this.#port.postMessage(job);
+  }
+
+  done(): number {
+    return Atomics.load(this.#flag, 1) * 1024;
+  }
+
+  result(ms: number, tick?: (bytes: number) => void): RowsAhead | undefined {
+    const end = performance.now() + ms;
+    for (let left = ms; ; left = end - performance.now()) {
+      if (left <= 0) return undefined;
+      if (Atomics.wait(this.#flag, 0, 0, Math.min(left, TICK_MS)) !== "timed-out") break;
+      tick?.(this.done());
+    }
+    if (this.#flag[0] !== 1) return undefined;
+    const m = receiveMessageOnPort(this.#port)?.message as RowsAhead | { error: string } | undefined;
+    return m && !("error" in m) ? m : undefined;
+  }
+
+  close(): void {
+    this.#port.close();
+    void this.#worker.terminate();
+  }
+}
+
+/** Reads ahead on this thread when asked for the result: the same rows without a second thread (tests). */
+export class InlineReadAhead implements ReadAheadRunner {
+  #job: ReadAheadJob | undefined;
+  #done = 0;
+  run(job: ReadAheadJob): void {
+    this.#job = job;
+  }
+  done(): number {
+    return this.#done;
+  }
+  result(_ms: number, tick?: (bytes: number) => void): RowsAhead | undefined {
+    return this.#job && readAhead(this.#job, (bytes) => tick?.((this.#done = bytes)));
+  }
+  close(): void {}
+}

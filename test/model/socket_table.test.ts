@@ -1,0 +1,60 @@
+/** The socket table and its string pool. */
+
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { parseV4 } from "../../src/model/address.ts";
+import { NONE, plainRow, QUEUE_CLAMPED, SocketTable, StringPool } from "../../src/model/socket_table.ts";
+
+const RUNS = Number(process.env.TCPDOC_PROPERTY_RUNS ?? 300);
+
+describe("StringPool", () => {
+  it("intern() gives one id per distinct string, dotted quads included", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.ipV4(), fc.ipV4Extended(), fc.string({ maxLength: 20 })), { maxLength: 200 }), (xs) => {
+        const pool = new StringPool();
+        const ids = xs.map((x) => pool.intern(x));
+        const size = pool.size;
+        for (let i = 0; i < xs.length; i++) {
+          assert.equal(pool.idOf(xs[i]), ids[i]);
+          assert.equal(pool.str(ids[i]), xs[i]);
+          assert.equal(pool.intern(xs[i]), ids[i]);
+          assert.equal(pool.quad(ids[i]), parseV4(xs[i]));
+        }
+        assert.equal(pool.size, size, "idOf, str and a second intern add nothing");
+        assert.equal(pool.idOf("never interned"), -1);
+        const all = Array.from({ length: pool.size }, (_, id) => pool.str(id));
+        assert.equal(new Set(all).size, all.length, "no string twice");
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("parseV4() accepts exactly the quads `${a}.${b}.${c}.${d}` writes", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.ipV4(), fc.ipV4Extended(), fc.string({ unit: fc.constantFrom(..."0123456789."), maxLength: 16 })), (s) => {
+        const v = parseV4(s);
+        if (v === -1) return;
+        assert.equal(`${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`, s);
+      }),
+      { numRuns: RUNS * 3 },
+    );
+  });
+});
+
+describe("SocketTable queue columns", () => {
+  it("keep figures past 31 bits: never 0 or NONE in the column, exact in get()", () => {
+    const t = new SocketTable(1);
+    for (const q of [0, 4294967295, 4294967296, 2 ** 53 - 1]) {
+      t.add({ family: 4, state: 1, localAddress: "10.0.0.1", localPort: 80, remoteAddress: "10.0.0.2", remotePort: 1, recvQ: q, sendQ: q }, 0, 1);
+    }
+    t.add({ family: 4, state: 1, localAddress: "10.0.0.1", localPort: 80, remoteAddress: "", remotePort: NONE, recvQ: NONE, sendQ: NONE }, 0, 2);
+    assert.deepEqual([0, 1, 2, 3, 4].map((i) => t.get(i).recvQ), [0, 4294967295, 4294967296, 2 ** 53 - 1, undefined]);
+    assert.deepEqual([...t.recvQ.subarray(0, 5)], [0, QUEUE_CLAMPED, QUEUE_CLAMPED, QUEUE_CLAMPED, NONE]);
+    const plain = plainRow();
+    plain.recvQ = 4294967296;
+    plain.sendQ = 7;
+    const i = t.addPlain(plain, 0, 3);
+    assert.deepEqual([t.get(i).recvQ, t.get(i).sendQ], [4294967296, 7]);
+  });
+});

@@ -1,0 +1,71 @@
+/** Reading /proc tables to their end, on a second thread where one helps. */
+
+import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { readProcFile } from "../../src/sources/proc_file.ts";
+
+describe("readProcFile", () => {
+  /** Node with a second core reads on in a helper thread; Deno and one core read on this thread. */
+  const helper = !("Deno" in globalThis) && os.availableParallelism() >= 2;
+  const busy = (ms: number) => {
+    for (const end = performance.now() + ms; performance.now() < end;);
+  };
+
+  it("hands over every byte in order, in pieces of at most 64 KiB, also from the helper thread", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-proc-"));
+    try {
+      const file = path.join(dir, "tcp");
+      // 8 MiB plus a ragged end; the bytes tell their offset, so a piece out of order shows.
+      const data = new Uint8Array((8 << 20) + 12345);
+      const view = new DataView(data.buffer);
+      for (let i = 0; i + 4 <= data.length; i += 4) view.setUint32(i, i);
+      fs.writeFileSync(file, data);
+      const got = new Uint8Array(data.length);
+      let at = 0, fromHelper = 0;
+      assert.equal(readProcFile(file, (bytes) => {
+        assert.ok(bytes.length > 0 && bytes.length <= 1 << 16, `piece of ${bytes.length} bytes`);
+        if (bytes.buffer instanceof SharedArrayBuffer) fromHelper++;
+        got.set(bytes, at);
+        at += bytes.length;
+        // Slower than the reads until the helper takes over (it starts in some 20-100 ms): up to 0.5 s here.
+        if (fromHelper === 0) busy(4);
+      }), true);
+      assert.equal(at, data.length);
+      assert.ok(Buffer.from(got).equals(Buffer.from(data)), "bytes differ");
+      if (helper) assert.ok(fromHelper > 0, "the helper thread read nothing");
+      else assert.equal(fromHelper, 0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("stops the helper when the reader throws, and reads on afterwards", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-proc-"));
+    try {
+      const file = path.join(dir, "tcp");
+      fs.writeFileSync(file, new Uint8Array(16 << 20).fill(65));
+      let mine = 0, fromHelper = 0;
+      assert.throws(() => readProcFile(file, (bytes) => {
+        // Stop while the helper is reading ahead (or, without one, half way).
+        if (bytes.buffer instanceof SharedArrayBuffer) {
+          if (++fromHelper === 5) throw new Error("stop here");
+        } else if (++mine === 128) throw new Error("stop here");
+        else busy(4);
+      }), /stop here/);
+      if (helper) assert.equal(fromHelper, 5);
+      let n = 0;
+      assert.equal(readProcFile(file, (b) => void (n += b.length)), true);
+      assert.equal(n, 16 << 20);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("returns false for a file that is not there", () => {
+    assert.equal(readProcFile("/proc/net/no-such-table", () => assert.fail("no bytes")), false);
+  });
+});
