@@ -6,7 +6,8 @@
 
 import process from "node:process";
 import { liveSnapshot } from "../sources/mod.ts";
-import { type Finding, severityRank } from "../model/finding.ts";
+import type { Diagnosis } from "../engine/mod.ts";
+import { severityRank } from "../model/finding.ts";
 import type { Snapshot } from "../model/snapshot.ts";
 import { analysisOf, provenanceOf } from "../report/analysis.ts";
 import { renderJson } from "../report/json.ts";
@@ -38,7 +39,7 @@ export function reportFormat(ctx: Pick<Context, "flags" | "given">): ReportForma
 async function prepare(ctx: Context): Promise<{ rules: RuleSet; answers: Record<string, string> }> {
   const set = await loadRules(ctx.flags, ctx.env);
   const rules = withoutDisabled(set, ctx.flags.disable);
-  return { rules, answers: checkedAnswers(ctx.flags.answer, set, ctx.configAnswers) };
+  return { rules, answers: checkedAnswers(ctx.flags.answer, set, ctx.configAnswers, ctx.flags.error) };
 }
 
 const UNITS: Record<string, number> = { "": 1, k: 1e3, kb: 1e3, kib: 1024, m: 1e6, mb: 1e6, mib: 1 << 20, g: 1e9, gb: 1e9, gib: 1 << 30, t: 1e12, tb: 1e12, tib: 2 ** 40 };
@@ -61,9 +62,9 @@ function readSnapshot(ctx: Context): Snapshot {
 }
 
 /** Renders and writes the report; returns the exit code of the findings shown. */
-function present(ctx: Context, snap: Snapshot, findings: Finding[], format: ReportFormat): number {
+function present(ctx: Context, snap: Snapshot, diagnosis: Diagnosis, format: ReportFormat): number {
   const { flags } = ctx;
-  const analysis = analysisOf(snap, findings, provenanceOf(snap, VERSION, ctx.argv), flags.minSeverity);
+  const analysis = analysisOf(snap, diagnosis, provenanceOf(snap, VERSION, ctx.argv), flags.minSeverity, { verbose: flags.verbose });
   const code = analysis.findings.some((f) => severityRank(f.severity) >= severityRank("warning")) ? EXIT.findings : EXIT.ok;
   const toFile = flags.output !== undefined && flags.output !== "-";
   let text: string;

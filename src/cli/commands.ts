@@ -20,7 +20,7 @@ import { VERSION } from "./version.ts";
 
 /** What analyze and the bare command take. */
 const REPORT_OPTIONS: readonly FlagName[] = [
-  "format", "json", "output", "force", "live", "minSeverity", "answer", "rules", "disable", "noUserRules", "noOwners", "maxInput", "plain",
+  "format", "json", "output", "force", "live", "minSeverity", "error", "answer", "verbose", "rules", "disable", "noUserRules", "noOwners", "maxInput", "plain",
 ];
 const RULE_OPTIONS: readonly FlagName[] = ["json", "rules", "noUserRules"];
 const JSON_NOT_SNAPSHOT = "a snapshot is written in tcpdoc's own text format, which 'tcpdoc analyze FILE' reads back; for a JSON report run 'tcpdoc analyze --json'";
@@ -152,15 +152,16 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "explain",
     args: "[STATE|RULE [FILE...]]",
-    summary: "explain a TCP state or show a rule in full",
+    summary: "explain a TCP state, show a rule in full, or why it fired or not on your files",
     about: [
-      "With a state in any spelling (CLOSE_WAIT, close-wait, CloseWait, LISTENING), draws the TCP state diagram with the state marked and explains it: what it means, how a socket gets in and out, what piles of it mean. With a rule id, shows the rule in full: what it finds, its conditions and thresholds, questions, checks, fixes and references. With a rule id and files, evaluates that rule on the files and says why it fires or not: each condition, held, failed or unknown, with the value it saw. With nothing, lists the states.",
-      "--json prints the state's or the rule's data, or the trace {rule, inputs, fired, truth, leaves: [{text, fact, path, operator, value, factResult, result}], missing}.",
+      "With a state in any spelling (CLOSE_WAIT, close-wait, CloseWait, LISTENING), draws the TCP state diagram with the state marked and explains it: what it means, how a socket gets in and out, what piles of it mean. With a rule id, shows the rule in full: what it finds, its conditions and thresholds, questions, checks, fixes and references. With nothing, lists the states.",
+      "With a rule id and files, evaluates that one rule on them and shows every condition with the value it read (yes, no, or ? when the inputs cannot tell), the named alternatives that held, and the conditions that kept it from firing; --answer and --error apply as in analyze.",
+      "--json prints the state's or the rule's data, or the evaluated tree.",
     ],
-    options: [...RULE_OPTIONS, "plain"],
+    options: [...RULE_OPTIONS, "plain", "answer", "error"],
     arity: [0, Infinity],
     complete: "states-and-rules",
-    examples: ["tcpdoc explain close-wait", "tcpdoc explain time-wait-port-exhaustion", "tcpdoc explain close-wait-leak ss.txt"],
+    examples: ["tcpdoc explain close-wait", "tcpdoc explain time-wait-port-exhaustion", "tcpdoc explain close-wait-leak ss-tan.txt"],
     run: explainCommand,
   },
   {

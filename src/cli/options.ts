@@ -21,6 +21,8 @@ export interface Flags {
   redact: boolean;
   maxInput: string | undefined;
   answer: string[];
+  error: string | undefined;
+  verbose: boolean;
   minSeverity: Severity;
   color: "auto" | "always" | "never";
   noColor: boolean;
@@ -100,6 +102,11 @@ export const OPTIONS: OptionTable<Flags> = {
   redact: { kind: "boolean", help: "snapshot: replace host name, addresses, ports, uids and process names with consistent pseudonyms, to share the file publicly" },
   maxInput: { kind: "value", value: "SIZE", complete: "none", config: true, help: "read at most SIZE of each input, e.g. 4GiB or 500MB (default 1GiB): a bigger one stops with an error" },
   answer: { kind: "list", value: "Q=A", complete: "none", help: "answer a rule's question up front, e.g. --answer app-restarted=yes" },
+  error: {
+    kind: "value", value: "TEXT", complete: "none",
+    help: "the error you see, as it reads or by name or number (\"cannot assign requested address\", EADDRINUSE, 10055): the findings that explain it come first, or the report says what to collect",
+  },
+  verbose: { kind: "boolean", help: "also list near misses: rules that did not fire though some of their conditions held, and what kept them" },
   minSeverity: {
     kind: "choice", value: "SEV", default: "info", config: true, help: "show only findings at SEV or worse, and set the exit code by them",
     choices: { info: "everything", warning: "warnings and critical findings", critical: "critical findings only" },

@@ -6,8 +6,7 @@
  * a user or --rules file must be read.
  */
 
-import { AnswerError, Diagnoser, loadRuleSet, normalizeAnswer, type RuleSet } from "../engine/mod.ts";
-import type { Finding } from "../model/finding.ts";
+import { AnswerError, type Diagnosis, Diagnoser, ERROR_QUESTION, loadRuleSet, normalizeAnswer, type RuleSet } from "../engine/mod.ts";
 import { ruleLoadOptions } from "../sources/rule_files.ts";
 import type { Snapshot } from "../model/snapshot.ts";
 import { inert } from "../text/inert.ts";
@@ -49,13 +48,22 @@ export function withoutDisabled(set: RuleSet, disabled: readonly string[]): Rule
  * checked against the rules' questions: an unknown question id, or a value
  * the question's kind does not take (yes/no, a number), is a UsageError.
  */
-export function checkedAnswers(given: readonly string[], set: RuleSet, fromConfig: Record<string, string> = {}): Record<string, string> {
+export function checkedAnswers(given: readonly string[], set: RuleSet, fromConfig: Record<string, string> = {}, error?: string): Record<string, string> {
   const questions = new Map(set.rules.flatMap((r) => (r.questions ?? []).map((q) => [q.id, { ...q, rule: r.id }] as const)));
+  questions.set(ERROR_QUESTION.id, { ...ERROR_QUESTION, rule: "--error" });
   const out: Record<string, string> = { ...fromConfig };
   for (const a of given) {
     const eq = a.indexOf("=");
     if (eq <= 0) throw new UsageError(`--answer takes QUESTION=ANSWER, e.g. --answer app-restarted=yes, not "${inert(a)}"`);
     out[a.slice(0, eq)] = a.slice(eq + 1);
+  }
+  if (error !== undefined) {
+    try {
+      out[ERROR_QUESTION.id] = String(normalizeAnswer(ERROR_QUESTION, error));
+    } catch (e) {
+      if (!(e instanceof AnswerError)) throw e;
+      throw new UsageError(`--error: ${e.message}`);
+    }
   }
   for (const [id, value] of Object.entries(out)) {
     const q = questions.get(id);
@@ -67,13 +75,14 @@ export function checkedAnswers(given: readonly string[], set: RuleSet, fromConfi
       normalizeAnswer(q, value);
     } catch (e) {
       if (!(e instanceof AnswerError)) throw e;
+      if (id === ERROR_QUESTION.id) throw new UsageError(`--answer error: ${e.message}`);
       throw new UsageError(`--answer ${inert(id)}: the question (rule ${q.rule}) takes ${q.kind === "yes-no" ? "yes or no" : q.kind === "number" ? "a number" : `one of ${(q.choices ?? []).join(", ")}`}, not "${inert(value)}"`);
     }
   }
   return out;
 }
 
-/** Evaluates the rules over the snapshot: findings, worst first. */
-export async function evaluate(snap: Snapshot, set: RuleSet, answers: Record<string, string>): Promise<Finding[]> {
-  return await new Diagnoser(snap, set).run(answers);
+/** Evaluates the rules over the snapshot: findings worst first (those that explain the error named first), near misses, the error's focus. */
+export async function evaluate(snap: Snapshot, set: RuleSet, answers: Record<string, string>): Promise<Diagnosis> {
+  return await new Diagnoser(snap, set).diagnose(answers);
 }

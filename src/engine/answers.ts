@@ -7,7 +7,21 @@
  */
 
 import { inert } from "../text/inert.ts";
+import { ERRORS, errorKind } from "./errors.ts";
 import type { Rule, RuleQuestion } from "./rule.ts";
+
+/**
+ * The question every diagnosis can start from: the error the user sees.
+ * Its answer (`--error TEXT`, `--answer error=TEXT`, the guided session's
+ * first question) is an error kind; the `symptoms` fact counts it as seen,
+ * and the findings that explain it come first.
+ */
+export const ERROR_QUESTION: RuleQuestion = {
+  id: "error",
+  text: "What error do you see?",
+  kind: "choice",
+  choices: ERRORS.filter((e) => e.common).map((e) => e.kind),
+};
 
 const YES = ["yes", "y", "true", "1", "on"];
 const NO = ["no", "n", "false", "0", "off"];
@@ -49,6 +63,13 @@ export function normalizeAnswer(q: Pick<RuleQuestion, "id" | "kind" | "choices">
   const bad = (what: string): never => {
     throw new AnswerError(q.id, `"${inert(what)}" is not an answer to question "${q.id}": ${answerHint(q)}`, answerHint(q));
   };
+  if (q.id === ERROR_QUESTION.id) {
+    // any error tcpdoc knows, by name, number or text
+    const kind = typeof raw === "string" ? errorKind(raw) : undefined;
+    if (kind) return kind;
+    const hint = `name an error tcpdoc knows, e.g. "cannot assign requested address", EADDRINUSE or 10055 (known: ${ERRORS.map((e) => e.kind).join(", ")})`;
+    throw new AnswerError(q.id, `"${inert(String(raw))}" is not an error tcpdoc knows: ${hint}`, hint);
+  }
   if (q.kind === "yes-no" && typeof raw === "boolean") return raw;
   if (q.kind === "number" && typeof raw === "number") return Number.isFinite(raw) ? raw : bad(String(raw));
   const text = typeof raw === "string" ? raw.trim() : typeof raw === "number" || typeof raw === "boolean" ? String(raw) : bad(String(raw));
@@ -74,7 +95,7 @@ export function normalizeAnswer(q: Pick<RuleQuestion, "id" | "kind" | "choices">
  * `answers` fact); an answer a question cannot take throws AnswerError.
  */
 export function normalizeAnswers(raw: Readonly<Record<string, unknown>>, rules: readonly Rule[]): Record<string, unknown> {
-  const questions = new Map<string, RuleQuestion>();
+  const questions = new Map<string, RuleQuestion>([[ERROR_QUESTION.id, ERROR_QUESTION]]);
   for (const r of rules) for (const q of r.questions ?? []) if (!questions.has(q.id)) questions.set(q.id, q);
   const out: Record<string, unknown> = {};
   for (const [id, v] of Object.entries(raw)) {

@@ -25,6 +25,17 @@ export interface LeafResult extends ConditionResult {
   why?: string;
 }
 
+/** One node of an evaluated condition tree, for traces (`tcpdoc explain RULE-ID FILE...`) and near misses. */
+export interface TraceNode {
+  kind: "all" | "any" | "not" | "leaf";
+  truth: Truth;
+  /** The `name:` the rule gave the node, if any. */
+  name?: string;
+  /** A leaf's result. */
+  leaf?: LeafResult;
+  children: TraceNode[];
+}
+
 /** What evaluating a rule gave. */
 export interface RuleOutcome {
   rule: Rule;
@@ -33,6 +44,10 @@ export interface RuleOutcome {
   support: boolean;
   leaves: LeafResult[];
   missing: string[];
+  /** The evaluated tree. */
+  tree: TraceNode;
+  /** The named nodes that held. */
+  held: string[];
 }
 
 /** A subtree's truth, and whether known leaves below it push toward (pro) or against (con) firing. */
@@ -40,7 +55,13 @@ interface K {
   v: Truth;
   pro: boolean;
   con: boolean;
+  node: TraceNode;
 }
+
+const nameOf = (n: unknown): string | undefined => {
+  const v = n && typeof n === "object" ? (n as Record<string, unknown>).name : undefined;
+  return typeof v === "string" ? v : undefined;
+};
 
 type Ref = { fact: string; params?: Record<string, unknown>; path?: string };
 
@@ -61,7 +82,7 @@ function isRef(v: unknown): v is Ref {
 function readLeaf(node: Record<string, unknown>, out: LeafResult[], ctx: FactContext, rule: Rule, answers: Record<string, unknown>): K {
   if (typeof node.fact !== "string") {
     // a named condition json-rules-engine did not expand (never happens once validated)
-    return { v: "unknown", pro: false, con: false };
+    return { v: "unknown", pro: false, con: false, node: { kind: "leaf", truth: "unknown", children: [] } };
   }
   const fact = node.fact;
   const params = (node.params ?? {}) as Record<string, unknown>;
@@ -83,44 +104,79 @@ function readLeaf(node: Record<string, unknown>, out: LeafResult[], ctx: FactCon
     unknown = true;
     reason = why(node.value);
   }
+  const name = nameOf(node);
+  const at = (truth: Truth): TraceNode => ({ kind: "leaf", truth, leaf, children: [], ...(name ? { name } : {}) });
   if (unknown && fact === "answers" && !isRef(node.value)) {
     // An unanswered question is not missing evidence: it reads as "not that answer".
     leaf.factResult = null;
     leaf.result = false;
     out.push(leaf);
-    return { v: "false", pro: false, con: true };
+    return { v: "false", pro: false, con: true, node: at("false") };
   }
   if (unknown) {
     leaf.unknown = true;
     leaf.result = false;
     leaf.why = reason;
     out.push(leaf);
-    return { v: "unknown", pro: false, con: false };
+    return { v: "unknown", pro: false, con: false, node: at("unknown") };
   }
   out.push(leaf);
-  return leaf.result ? { v: "true", pro: true, con: false } : { v: "false", pro: false, con: true };
+  return leaf.result ? { v: "true", pro: true, con: false, node: at("true") } : { v: "false", pro: false, con: true, node: at("false") };
 }
 
 /** Reads json-rules-engine's result tree with three-valued logic. */
 function readResults(tree: unknown, out: LeafResult[], ctx: FactContext, rule: Rule, answers: Record<string, unknown>): K {
-  const unknown: K = { v: "unknown", pro: false, con: false };
+  const unknown = (): K => ({ v: "unknown", pro: false, con: false, node: { kind: "leaf", truth: "unknown", children: [] } });
+  const branch = (kind: TraceNode["kind"], v: Truth, rs: K[], n: unknown): TraceNode => {
+    const name = nameOf(n);
+    return { kind, truth: v, children: rs.map((r) => r.node), ...(name ? { name } : {}) };
+  };
   return walkCondition<unknown, K>(tree, PLAIN, {
-    all: (rs) => ({
-      v: rs.some((r) => r.v === "false") ? "false" : rs.some((r) => r.v === "unknown") ? "unknown" : "true",
-      pro: rs.some((r) => r.pro),
-      con: rs.some((r) => r.con),
-    }),
-    any: (rs) => ({
-      v: rs.some((r) => r.v === "true") ? "true" : rs.some((r) => r.v === "unknown") ? "unknown" : "false",
-      pro: rs.some((r) => r.pro),
-      con: rs.some((r) => r.con),
-    }),
-    not: (r) => ({ v: r.v === "true" ? "false" : r.v === "false" ? "true" : "unknown", pro: r.con, con: r.pro }),
+    all: (rs, n) => {
+      const v: Truth = rs.some((r) => r.v === "false") ? "false" : rs.some((r) => r.v === "unknown") ? "unknown" : "true";
+      return { v, pro: rs.some((r) => r.pro), con: rs.some((r) => r.con), node: branch("all", v, rs, n) };
+    },
+    any: (rs, n) => {
+      const v: Truth = rs.some((r) => r.v === "true") ? "true" : rs.some((r) => r.v === "unknown") ? "unknown" : "false";
+      return { v, pro: rs.some((r) => r.pro), con: rs.some((r) => r.con), node: branch("any", v, rs, n) };
+    },
+    not: (r, n) => {
+      const v: Truth = r.v === "true" ? "false" : r.v === "false" ? "true" : "unknown";
+      return { v, pro: r.con, con: r.pro, node: branch("not", v, [r], n) };
+    },
     // json-rules-engine expands named conditions in its results
-    ref: () => unknown,
+    ref: unknown,
     leaf: (n) => readLeaf(n as Record<string, unknown>, out, ctx, rule, answers),
-    bad: () => unknown,
+    bad: unknown,
   });
+}
+
+/** The names of the nodes that held. */
+function heldNames(n: TraceNode, out: string[] = []): string[] {
+  if (n.name && n.truth === "true" && !out.includes(n.name)) out.push(n.name);
+  for (const c of n.children) heldNames(c, out);
+  return out;
+}
+
+/**
+ * The conditions that kept a rule from firing: under a false `all`, its
+ * false parts; under a false `any`, what kept each alternative; a false
+ * leaf itself. Unknown parts count too (they kept it from firing for sure).
+ */
+export function blockers(n: TraceNode): LeafResult[] {
+  if (n.truth === "true") return [];
+  if (n.kind === "leaf") return n.leaf ? [n.leaf] : [];
+  if (n.kind === "not") return n.children[0]?.truth === "true" ? leavesOf(n.children[0], "true") : [];
+  const bad = n.kind === "all" ? n.children.filter((c) => c.truth === "false") : n.children;
+  const pick = bad.length ? bad : n.children.filter((c) => c.truth !== "true");
+  const out: LeafResult[] = [];
+  for (const c of pick) for (const l of blockers(c)) if (!out.includes(l)) out.push(l);
+  return out;
+}
+
+function leavesOf(n: TraceNode, truth: Truth): LeafResult[] {
+  if (n.kind === "leaf") return n.leaf && n.truth === truth ? [n.leaf] : [];
+  return n.children.flatMap((c) => leavesOf(c, truth));
 }
 
 /** Evaluates one rule. `conditions` are the named conditions. */
@@ -131,6 +187,9 @@ export async function evaluateRule(
   answers: Record<string, unknown>,
 ): Promise<RuleOutcome> {
   const engine = new Engine([], { allowUndefinedFacts: false, allowUndefinedConditions: false, pathResolver: resolvePath });
+  // A list read from a fact may be unknown (null): the comparison is then read as unknown, never a crash.
+  engine.addOperator("in", (a: unknown, b: unknown) => Array.isArray(b) && b.includes(a));
+  engine.addOperator("notIn", (a: unknown, b: unknown) => Array.isArray(b) && !b.includes(a));
   for (const [name, c] of conditions) engine.setCondition(name, c as never);
   for (const f of FACTS) {
     engine.addFact(f.spec.id, (params: Record<string, unknown>) => ctx.get(f.spec.id, params ?? {}, rule.exceptions, answers).value, { cache: true });
@@ -151,5 +210,5 @@ export async function evaluateRule(
     byReason.set(reason, list);
   }
   const missing = [...byReason].map(([reason, what]) => `${what.join("; ")}: ${reason}`);
-  return { rule, truth: k.v, support: k.pro, leaves, missing };
+  return { rule, truth: k.v, support: k.pro, leaves, missing, tree: k.node, held: heldNames(k.node) };
 }

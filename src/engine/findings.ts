@@ -1,6 +1,7 @@
 /** Findings: a fired rule's evidence, message, checks and fixes, and the one ranking of findings. */
 
 import {
+  type Basis,
   type EvidenceGroup,
   type EvidenceSocket,
   type Finding,
@@ -11,6 +12,7 @@ import {
 } from "../model/finding.ts";
 import { NONE } from "../model/socket_table.ts";
 import { stateName } from "../model/states.ts";
+import { fillCommand } from "../checks/mod.ts";
 import type { RuleOutcome } from "./evaluate.ts";
 import type { FactContext } from "./facts/context.ts";
 import type { GroupEntry } from "./facts/group.ts";
@@ -26,9 +28,9 @@ const SOME_UNKNOWN = 0.9;
 /** Confidence factor of a partial finding. */
 const PARTIAL = 0.5;
 
-/** Formats a figure for a message. */
+/** Formats a figure for a message ("" for a value the evidence lacks: its sentence is left out). */
 export function formatFigure(v: unknown, format: FigureSpec["format"]): string {
-  if (v === null || v === undefined) return "unknown";
+  if (v === null || v === undefined) return "";
   if (format === "percent" && typeof v === "number") return `${Math.round(v * 1000) / 10}%`;
   if (typeof v === "number") return Number.isInteger(v) ? String(v) : String(Math.round(v * 100) / 100);
   if (typeof v === "boolean") return v ? "yes" : "no";
@@ -45,6 +47,36 @@ function endpoint(addr: string, port: number | undefined): string {
   return addr.indexOf(":") !== -1 ? `[${addr}]:${p}` : `${addr || "*"}:${p}`;
 }
 
+/** Confidence factor of a finding drawn from an excerpt of the socket table: the pattern is there, its size is not known. */
+const EXCERPT = 0.85;
+
+/** Which facts read sockets, logs, counters, settings or answers: for a finding's basis. */
+const FACT_BASIS: Readonly<Record<string, Basis | "sockets">> = {
+  states: "sockets", sockets: "sockets", coverage: "sockets", "state-share": "sockets", group: "sockets", pairs: "sockets",
+  listeners: "sockets", ephemeral: "sockets", queues: "sockets", timers: "sockets", orphans: "sockets", "unexpected-listeners": "sockets",
+  symptoms: "logs", counters: "counters", "orphan-budget": "counters", sysctls: "settings", answers: "answers",
+};
+
+/** What the evidence that made a rule fire is: the facts of its leaves that held. */
+function basisOf(o: RuleOutcome, ctx: FactContext): Basis | undefined {
+  const held = o.leaves.filter((l) => l.result && !l.unknown);
+  const kinds = new Set(held.map((l) => FACT_BASIS[l.fact]).filter(Boolean));
+  if (kinds.has("sockets")) {
+    const table = ctx.scan.coverage().table;
+    return table === "excerpt" ? "excerpt" : table === "counts" ? "counts" : "table";
+  }
+  for (const k of ["logs", "counters", "settings", "answers"] as const) if (kinds.has(k)) return k;
+  return undefined;
+}
+
+/** The command of a question for this platform (the first one given when the platform is unknown). */
+function questionCommand(commands: Record<string, string> | undefined, platform: string | undefined): string | undefined {
+  if (!commands) return undefined;
+  if (platform === "bsd") return commands.freebsd ?? commands.macos;
+  if (platform && Object.hasOwn(commands, platform)) return commands[platform];
+  return platform ? undefined : Object.values(commands)[0];
+}
+
 /** Builds the finding for an outcome that fired (or is partial); undefined when it does not. */
 export function buildFinding(o: RuleOutcome, ctx: FactContext, answers: Record<string, unknown>): Finding | undefined {
   const rule = o.rule;
@@ -58,14 +90,23 @@ export function buildFinding(o: RuleOutcome, ctx: FactContext, answers: Record<s
   const figures: Record<string, number | string> = {};
   const texts: Record<string, string> = {};
   const unknownFigures = new Set<string>();
+  const emptyFigures = new Set<string>();
   for (const [name, spec] of Object.entries(rule.evidence?.figures ?? {})) {
     const m = ctx.get(spec.fact, spec.params ?? {}, ex, answers);
     const v = spec.path ? resolvePath(m.value, spec.path) : m.value;
     texts[name] = formatFigure(v, spec.format);
-    if (v === null || v === undefined) unknownFigures.add(name);
+    if (v === null || v === undefined || (typeof v === "object")) {
+      unknownFigures.add(name);
+      continue;
+    }
+    if (v === 0 || v === false || v === "") emptyFigures.add(name);
     if (typeof v === "number" || typeof v === "string") figures[name] = v;
     else if (typeof v === "boolean") figures[name] = v ? "yes" : "no";
-    else figures[name] = "unknown";
+  }
+  // `{{#when:NAME}}` sections: the branches that held
+  for (const name of Object.keys(rule.branches ?? {})) {
+    if (o.held.includes(name)) texts[`when:${name}`] = "yes";
+    else unknownFigures.add(`when:${name}`);
   }
   // groups
   const groups: EvidenceGroup[] = [];
@@ -109,13 +150,24 @@ export function buildFinding(o: RuleOutcome, ctx: FactContext, answers: Record<s
   }
   let severity = rule.severity;
   let confidence = rule.confidence ?? DEFAULT_CONFIDENCE;
+  // the named alternatives that held grade it: the worst severity, the highest confidence
+  const graded = o.held.filter((n) => rule.branches && Object.hasOwn(rule.branches, n)).map((n) => rule.branches![n]);
+  if (graded.length && !partial) {
+    severity = graded.map((b) => b.severity ?? rule.severity).reduce((a, b) => (severityRank(b) > severityRank(a) ? b : a));
+    confidence = Math.max(...graded.map((b) => b.confidence ?? rule.confidence ?? DEFAULT_CONFIDENCE));
+  }
+  const basis = partial ? undefined : basisOf(o, ctx);
+  if (basis === "excerpt") confidence *= EXCERPT;
   if (partial) {
     confidence *= PARTIAL;
     if (mode === "downgrade") severity = downgrade(severity);
   } else if (missing.length) confidence *= SOME_UNKNOWN;
+  const platform = ctx.scan.platform().family;
   const questions: Question[] = (rule.questions ?? []).map((q) => {
     const out: Question = { id: q.id, text: q.text, kind: q.kind };
     if (q.choices) out.choices = [...q.choices];
+    const command = questionCommand(q.commands, platform);
+    if (command) out.command = fillCommand(command, figures).text;
     const a = Object.hasOwn(answers, q.id) ? answers[q.id] : undefined;
     if (typeof a === "string" || typeof a === "number" || typeof a === "boolean") out.answer = a;
     return out;
@@ -125,7 +177,7 @@ export function buildFinding(o: RuleOutcome, ctx: FactContext, answers: Record<s
     severity,
     confidence: Math.round(confidence * 100) / 100,
     title: rule.title,
-    message: fillTemplate((rule.message ?? rule.title).trim(), texts, unknownFigures),
+    message: fillTemplate((rule.message ?? rule.title).trim(), texts, unknownFigures, emptyFigures),
     evidence: { figures, groups, sockets },
     conditions: o.leaves.map((l) => {
       const c: Finding["conditions"][number] = { fact: l.fact, operator: l.operator, value: l.value, factResult: l.factResult, result: l.result };
@@ -144,13 +196,15 @@ export function buildFinding(o: RuleOutcome, ctx: FactContext, answers: Record<s
       platforms: c.platforms ?? [],
       ...(c.probe ? { probe: { id: c.probe.id, ...(c.probe.params ? { params: { ...c.probe.params } } : {}) } } : {}),
     })),
-    fixes: (rule.fixes ?? []).map((f) => ({ title: f.title, steps: [...f.steps], caveats: [...(f.caveats ?? [])] })),
+    fixes: (rule.fixes ?? []).map((f) => ({ title: f.title, steps: [...f.steps], caveats: [...(f.caveats ?? [])], ...(f.platforms?.length ? { platforms: [...f.platforms] } : {}) })),
     references: [...(rule.references ?? [])],
     tags: [...(rule.tags ?? [])],
     // Built-in rules by their place in the package, the same on every machine.
     source: rule.origin === "built-in" ? `rules/${baseName(rule.source.replace(/\\/g, "/"))}` : rule.source,
   };
   if (partial) finding.partial = true;
+  if (basis) finding.basis = basis;
+  if (o.held.length) finding.branches = [...o.held];
   return finding;
 }
 

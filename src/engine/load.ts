@@ -13,6 +13,7 @@ import type { ValidateContext } from "./format/validate.ts";
 import { MAX_RULE_FILE_BYTES, MAX_RULE_FILES } from "./format/spec.ts";
 import type { YamlLib } from "./format/yaml.ts";
 import { conditionCycles } from "./language/conditions.ts";
+import { relationProblems } from "./relations.ts";
 import { baseName, type Conditions, type Rule, RuleFileError, type RuleFiles, type RuleOrigin, type RuleSet, type RuleSource } from "./rule.ts";
 
 /** What to load, and how to read files. */
@@ -77,6 +78,15 @@ export function idPosition(file: string, files: RuleFiles): { line: number; colu
   if (i < 0) return { line: 1, column: 1 };
   const colon = lines[i].indexOf(":");
   return { line: i + 1, column: colon + 2 + (lines[i].slice(colon + 1).match(/^\s*/)?.[0].length ?? 0) };
+}
+
+/** Where `text` first stands as a value in a rule file (for set-level errors); 1:1 when it cannot tell. */
+export function textPosition(file: string, text: string, files: RuleFiles): { line: number; column: number } {
+  const r = files.read(file, MAX_RULE_FILE_BYTES);
+  if (!("text" in r)) return { line: 1, column: 1 };
+  const lines = r.text.split("\n");
+  const i = lines.findIndex((l) => new RegExp(`:\\s*["']?${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["']?\\s*(#.*)?$`).test(l));
+  return i < 0 ? { line: 1, column: 1 } : { line: i + 1, column: lines[i].indexOf(text) + 1 };
 }
 
 /** Refuses the rules that take the set past the bound on fact passes (the built-in rules come first and fit). */
@@ -184,6 +194,7 @@ export async function loadRules(o: LoadOptions): Promise<RuleSet> {
       byId.set(r.rule.id, r.rule);
     }
   });
+  errors.push(...relationProblems([...byId.values()], (r, text) => textPosition(r.source, text, files)));
   const rules = [...byId.values()].filter((r) => !disabled.has(r.id) && r.enabled !== false);
   return withinBudget({ rules, conditions, errors, replaced });
 }

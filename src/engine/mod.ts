@@ -6,11 +6,14 @@
  * src/sources/rule_files.ts).
  */
 
-export { Diagnoser, diagnose, type DiagnoseOptions, type RuleTrace, traceRule } from "./diagnose.ts";
+export { type Diagnosis, Diagnoser, diagnose, type DiagnoseOptions, type ErrorFocus, type NearMiss } from "./diagnose.ts";
+export { type Collect, type ErrorInfo, errorInfo, errorKind, ERRORS } from "./errors.ts";
+export { appliesOn, type Platform, PLATFORMS, platformFacts } from "./platforms.ts";
+export { traceRule, traceLines } from "./trace.ts";
 export { FactContext } from "./facts/context.ts";
 export { FACTS, GROUP_BY } from "./facts/registry.ts";
 export { rankFindings } from "./findings.ts";
-export { AnswerError, answerHint, normalizeAnswer, normalizeAnswers } from "./answers.ts";
+export { AnswerError, answerHint, ERROR_QUESTION, normalizeAnswer, normalizeAnswers } from "./answers.ts";
 export {
   compileRuleDir,
   idPosition,
@@ -35,6 +38,6 @@ export {
   type RuleSet,
   type RuleSource,
 } from "./rule.ts";
-export { leafText } from "./describe.ts";
+export { conditionValueText, leafText } from "./describe.ts";
 export { explainRule } from "./explain.ts";
 export { engineDocs } from "./docs.ts";

@@ -13,6 +13,8 @@ export interface RuleQuestion {
   text: string;
   kind: "yes-no" | "choice" | "number" | "text";
   choices?: string[];
+  /** The command that answers it, by platform (linux, macos, freebsd, windows). */
+  commands?: Record<string, string>;
 }
 
 export interface RuleCheck {
@@ -29,6 +31,37 @@ export interface RuleFix {
   title: string;
   steps: string[];
   caveats?: string[];
+  /** Where it applies (linux, macos, freebsd, windows); everywhere when absent. */
+  platforms?: string[];
+}
+
+/** How a named alternative of the conditions grades the finding when it holds. */
+export interface RuleBranch {
+  severity?: Severity;
+  /** Confidence when this alternative decides, 0..1. */
+  confidence?: number;
+}
+
+/** How one rule's finding relates to another's: it explains it (folded under it), or rules it out. */
+export interface RuleRelation {
+  /** The rule whose finding this one explains: that finding is folded under this one. */
+  explains?: string;
+  /** The rule whose finding this one rules out: that finding is dropped. */
+  excludes?: string;
+  /** What the other finding is to this one: its cause, a consequence, or a detail of the same thing. */
+  role?: "cause" | "consequence" | "detail";
+  /** Conditions (over the facts) under which the relation holds; always when absent. */
+  when?: Conditions;
+  /** A figure of this finding that must name the same thing as a figure of the other. */
+  match?: { figure: string; other: string; as?: "equal" | "endpoint" | "port" };
+  /** One sentence saying how, shown with the folded finding. */
+  how: string;
+}
+
+/** An error (symptom kind) a finding of this rule explains, and how. */
+export interface RuleErrorLink {
+  error: string;
+  how: string;
 }
 
 /** A value read from a fact: `{ fact, params, path }`. */
@@ -90,6 +123,12 @@ export interface Rule {
   when_unknown?: "downgrade" | "keep" | "silent";
   /** Confidence of a finding whose conditions all held, 0..1 (default 0.8). */
   confidence?: number;
+  /** Named alternatives of the conditions (`name:` on a condition) and how each grades the finding. */
+  branches?: Record<string, RuleBranch>;
+  /** How this rule's finding relates to other rules' findings. */
+  relations?: RuleRelation[];
+  /** The errors users see that a finding of this rule explains. */
+  explains_errors?: RuleErrorLink[];
   metadata?: Record<string, unknown>;
   /** The file it was read from. */
   source: string;

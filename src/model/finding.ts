@@ -53,6 +53,8 @@ export interface Question {
   choices?: string[];
   /** The answer given, when there is one. */
   answer?: string | number | boolean;
+  /** The command that answers it on the snapshot's platform (or the first one given, when the platform is unknown). */
+  command?: string;
 }
 
 export interface Check {
@@ -71,6 +73,19 @@ export interface Fix {
   title: string;
   steps: string[];
   caveats: string[];
+  /** Where it applies, e.g. ["windows"]; everywhere when absent. */
+  platforms?: string[];
+}
+
+/** What the evidence behind a finding is: a full socket table, an excerpt of one, counts without rows, log lines, kernel counters, settings, or the user's answers. */
+export type Basis = "table" | "excerpt" | "counts" | "logs" | "counters" | "settings" | "answers";
+
+/** Another finding that explains this one: it is folded under that finding in reports. */
+export interface Explanation {
+  rule: string;
+  /** What this finding is to the other: its cause, a consequence of it, or a detail of the same problem. */
+  role: "cause" | "consequence" | "detail";
+  how: string;
 }
 
 export interface Finding {
@@ -101,4 +116,12 @@ export interface Finding {
   tags: string[];
   /** The rule file it came from. */
   source: string;
+  /** What the evidence behind it is (an excerpt's finding says so, and its confidence is lower). */
+  basis?: Basis;
+  /** The named alternatives of the rule's conditions that held. */
+  branches?: string[];
+  /** Set when another finding explains this one: reports fold it under that one. */
+  explainedBy?: Explanation;
+  /** Set when this finding explains the error the user named (--error) or the log shows. */
+  explainsError?: { error: string; how: string };
 }

@@ -1,5 +1,6 @@
 /** What every presenter renders: the snapshot's summary, the findings and where the report came from. */
 
+import type { Diagnosis, ErrorFocus, NearMiss } from "../engine/mod.ts";
 import { type Finding, type Severity, severityRank } from "../model/finding.ts";
 import type { Capture, InputReport, Platform, Snapshot } from "../model/snapshot.ts";
 import { STATES, type StateName } from "../model/states.ts";
@@ -42,6 +43,12 @@ export interface Analysis {
   provenance?: Provenance;
   /** Findings left out by --min-severity (present when it is above info). */
   hidden?: { below: Severity; count: number };
+  /** The platform the reports show checks and fixes for ("bsd": macOS or FreeBSD); all of them when undefined. */
+  platform?: Platform | "bsd";
+  /** The error the user named (--error) and what explains it. */
+  error?: ErrorFocus;
+  /** Rules that did not fire though some conditions held (--verbose). */
+  nearMisses?: NearMiss[];
   /** Where and when a live snapshot was read (a snapshot file's header is on its input). */
   capture?: Capture;
 }
@@ -90,14 +97,54 @@ export function provenanceOf(snap: Snapshot, version: string, argv: readonly str
 
 /**
  * The analysis the presenters render: the findings at `minSeverity` or
- * worse (the others counted in `hidden`).
+ * worse (the others counted in `hidden`), the platform, the error's focus,
+ * and with `verbose` the near misses.
  */
-export function analysisOf(snap: Snapshot, findings: Finding[], provenance: Provenance, minSeverity: Severity = "info"): Analysis {
+export function analysisOf(snap: Snapshot, d: Diagnosis | Finding[], provenance: Provenance, minSeverity: Severity = "info", o: { verbose?: boolean } = {}): Analysis {
+  const diagnosis: Diagnosis = Array.isArray(d) ? { findings: d, platform: undefined, nearMisses: [] } : d;
+  const findings = diagnosis.findings;
   const shown = findings.filter((f) => severityRank(f.severity) >= severityRank(minSeverity));
   const a: Analysis = { inputs: snap.inputs, summary: summarize(snap), findings: shown, live: snap.live, provenance };
   if (minSeverity !== "info") a.hidden = { below: minSeverity, count: findings.length - shown.length };
+  if (diagnosis.platform) a.platform = diagnosis.platform;
+  if (diagnosis.error) a.error = diagnosis.error;
+  if (o.verbose) a.nearMisses = diagnosis.nearMisses;
   if (snap.live && snap.capture) a.capture = snap.capture;
   return a;
+}
+
+/**
+ * The findings in the order reports show them: each finding that no other
+ * explains, followed by those it explains (and theirs), with their depth.
+ */
+export function foldedFindings(findings: readonly Finding[]): { finding: Finding; depth: number }[] {
+  const shown = new Set(findings.map((f) => f.rule));
+  const under = new Map<string, Finding[]>();
+  const roots: Finding[] = [];
+  for (const f of findings) {
+    const parent = f.explainedBy?.rule;
+    if (parent && shown.has(parent) && parent !== f.rule) under.set(parent, [...(under.get(parent) ?? []), f]);
+    else roots.push(f);
+  }
+  const out: { finding: Finding; depth: number }[] = [];
+  const seen = new Set<string>();
+  const visit = (f: Finding, depth: number) => {
+    if (seen.has(f.rule)) return;
+    seen.add(f.rule);
+    out.push({ finding: f, depth });
+    for (const c of under.get(f.rule) ?? []) visit(c, depth + 1);
+  };
+  for (const f of roots) visit(f, 0);
+  // a circle no root reaches: show the rest as roots
+  for (const f of findings) visit(f, 0);
+  return out;
+}
+
+/** Whether a check or fix for `platforms` is shown for a report on `platform`. */
+export function shownOn(platforms: readonly string[] | undefined, platform: Analysis["platform"]): boolean {
+  if (!platforms || platforms.length === 0 || platform === undefined) return true;
+  if (platform === "bsd") return platforms.includes("macos") || platforms.includes("freebsd");
+  return platforms.includes(platform);
 }
 
 /** An input's name for people: "stdin" for "-" (JSON keeps "-"). */

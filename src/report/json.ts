@@ -42,6 +42,8 @@ export function renderJson(a: Analysis): string {
     })),
     summary: a.summary,
     ...(a.hidden ? { hidden: a.hidden } : {}),
+    ...(a.error ? { error: a.error } : {}),
     findings: a.findings,
+    ...(a.nearMisses ? { nearMisses: a.nearMisses } : {}),
   });
 }

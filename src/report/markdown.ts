@@ -4,10 +4,11 @@
  * dump or a stranger's rule reaches the ticket.
  */
 
+import { fillCommand } from "../checks/mod.ts";
 import { severityRank } from "../model/finding.ts";
 import { STATES } from "../model/states.ts";
 import { mdCell, mdCode, mdText } from "../text/markdown.ts";
-import { type Analysis, capturedWords, commandLine, inputName } from "./analysis.ts";
+import { type Analysis, capturedWords, commandLine, foldedFindings, inputName, shownOn } from "./analysis.ts";
 
 /** Renders the analysis as Markdown. */
 export function renderMarkdown(a: Analysis): string {
@@ -31,30 +32,46 @@ export function renderMarkdown(a: Analysis): string {
   for (const s of STATES) if (a.summary.states[s]) out.push(`| ${s} | ${a.summary.states[s]} |`);
   if (a.summary.stateUnknown) out.push(`| (not in dump) | ${a.summary.stateUnknown} |`);
   out.push("", "## Findings", "");
+  if (a.error) {
+    const e = a.error;
+    out.push(`**The error you see:** ${mdText(e.text)}. ${mdText(e.means)}`, "");
+    if (e.explainedBy.length) out.push(`Explained by: ${e.explainedBy.map((r) => mdCode(r)).join(", ")}.`, "");
+    else {
+      out.push("No finding explains it from these inputs. Collect this evidence and run tcpdoc on it:", "");
+      for (const c of e.collect) out.push(`- ${mdCode(c.command)}: ${mdText(c.why)}`);
+      out.push("");
+    }
+  }
   const hidden = a.hidden && a.hidden.count > 0 ? a.hidden : undefined;
   if (hidden) out.push(`${hidden.count} finding${hidden.count === 1 ? "" : "s"} below ${hidden.below} not shown (\`--min-severity ${hidden.below}\`).`, "");
   if (a.findings.length === 0) out.push(hidden ? `No findings at ${hidden.below} or worse.` : "No findings.");
-  const sorted = [...a.findings].sort((x, y) => severityRank(y.severity) - severityRank(x.severity));
-  for (const f of sorted) {
-    out.push(`### ${f.severity.toUpperCase()}: ${mdText(f.title)} (${mdCode(f.rule)})`, "");
+  const lead = a.findings.filter((f) => a.error && f.explainsError?.error === a.error.kind);
+  const sorted = [...lead, ...a.findings.filter((f) => !lead.includes(f)).sort((x, y) => severityRank(y.severity) - severityRank(x.severity))];
+  for (const { finding: f, depth } of foldedFindings(sorted)) {
+    out.push(`${depth ? "####" : "###"} ${f.severity.toUpperCase()}: ${mdText(f.title)} (${mdCode(f.rule)})`, "");
+    if (f.explainedBy) out.push(`*Explained by ${mdCode(f.explainedBy.rule)} (${f.explainedBy.role}): ${mdText(f.explainedBy.how)}*`, "");
+    if (f.explainsError) out.push(`Explains ${mdCode(f.explainsError.error)}: ${mdText(f.explainsError.how)}`, "");
     for (const para of f.message.split("\n")) out.push(mdText(para, true), "");
-    out.push(`Confidence ${Math.round(f.confidence * 100)}%${f.partial ? " (partial: some conditions could not be evaluated)" : ""}.`, "");
+    const basis = f.basis === "excerpt" ? " (seen in an excerpt of the socket table)" : f.basis === "counts" ? " (from counts without socket rows)" : "";
+    out.push(`Confidence ${Math.round(f.confidence * 100)}%${f.partial ? " (partial: some conditions could not be evaluated)" : ""}${basis}.`, "");
     if (f.missing.length) out.push(`Could not tell: ${f.missing.map((m) => mdText(m)).join("; ")}.`, "");
     const open = f.questions.filter((q) => q.answer === undefined);
-    if (open.length) out.push(`Open questions: ${open.map((q) => `${mdText(q.text)} (${mdCode(`--answer ${q.id}=...`)})`).join("; ")}`, "");
+    if (open.length) out.push(`Open questions: ${open.map((q) => `${mdText(q.text)} (${mdCode(`--answer ${q.id}=...`)}${q.command ? `; run ${mdCode(q.command)}` : ""})`).join("; ")}`, "");
     if (f.evidence.groups.length) {
       out.push("| group | key | sockets |", "|---|---|---:|");
       for (const g of f.evidence.groups) out.push(`| ${mdCell(mdText(g.by))} | ${mdCell(mdCode(g.key))} | ${g.count} |`);
       out.push("");
     }
-    if (f.checks.length) {
+    const checks = f.checks.filter((c) => shownOn(c.platforms, a.platform));
+    if (checks.length) {
       out.push("**Checks**", "");
-      for (const c of f.checks) out.push(`- ${mdText(c.title, true)}${c.command ? `: ${mdCode(c.command)}` : ""}. ${mdText(c.lookFor)}`);
+      for (const c of checks) out.push(`- ${mdText(c.title, true)}${c.command ? `: ${mdCode(fillCommand(c.command, f.evidence.figures).text)}` : ""}. ${mdText(c.lookFor)}`);
       out.push("");
     }
-    if (f.fixes.length) {
+    const fixes = f.fixes.filter((x) => shownOn(x.platforms, a.platform));
+    if (fixes.length) {
       out.push("**Fixes**", "");
-      for (const x of f.fixes) {
+      for (const x of fixes) {
         out.push(`- ${mdText(x.title, true)}`);
         for (const s of x.steps) out.push(`  - ${mdText(s, true)}`);
         for (const c of x.caveats) out.push(`  - Caveat: ${mdText(c)}`);
@@ -63,6 +80,11 @@ export function renderMarkdown(a: Analysis): string {
     }
     // References are shown as text, not made links: a stranger's rule decides what they say.
     if (f.references.length) out.push("References: " + f.references.map((r) => mdText(r)).join(", "), "");
+  }
+  if (a.nearMisses?.length) {
+    out.push("## Near misses", "", "Rules that did not fire though some of their conditions held:", "");
+    for (const m of a.nearMisses) out.push(`- ${mdCode(m.rule)}: blocked by ${m.blockedBy.map((b) => mdText(b)).join("; ")}`);
+    out.push("");
   }
   const unparsed = a.inputs.filter((r) => r.unparsed);
   if (unparsed.length) {

@@ -2,9 +2,10 @@
 
 import { type Finding, severityRank } from "../model/finding.ts";
 import { STATES } from "../model/states.ts";
+import { fillCommand } from "../checks/mod.ts";
 import { inert, inertLines } from "../text/inert.ts";
 import { wrapParagraphs, wrapText } from "../text/wrap.ts";
-import { type Analysis, capturedWords, commandLine, inputName } from "./analysis.ts";
+import { type Analysis, capturedWords, commandLine, foldedFindings, inputName, shownOn } from "./analysis.ts";
 
 export interface TextOptions {
   color: boolean;
@@ -54,17 +55,53 @@ export function stateBars(a: Pick<Analysis, "summary">, width: number): string[]
   });
 }
 
-function findingLines(f: Finding, o: TextOptions): string[] {
+const BASIS_WORDS: Partial<Record<NonNullable<Finding["basis"]>, string>> = {
+  excerpt: "seen in an excerpt of the socket table: its size is not known",
+  counts: "from counts without socket rows",
+};
+
+const ROLE_WORDS = { cause: "The cause", consequence: "A consequence", detail: "Part of the same problem" } as const;
+
+function findingLines(f: Finding, o: TextOptions, platform: Analysis["platform"]): string[] {
   const sev = f.severity.toUpperCase().padEnd(9);
   const head = wrapText(inert(`${f.title} [${f.rule}]`) + (f.partial ? " (partial evidence)" : ""), o.width, sev);
   head[0] = paint(o.color, SEVERITY_STYLE[f.severity], sev) + paint(o.color, "bold", head[0].slice(sev.length));
-  const out = [...head, ...wrapParagraphs(inertLines(f.message).join("\n"), o.width, "    ")];
+  const out = [...head];
+  if (f.explainsError) out.push(...wrapText(inert(`Explains ${f.explainsError.error}: ${f.explainsError.how}`), o.width, "    "));
+  out.push(...wrapParagraphs(inertLines(f.message).join("\n"), o.width, "    "));
+  const basis = f.basis ? BASIS_WORDS[f.basis] : undefined;
+  if (basis) out.push(...wrapText(`(${basis}; confidence ${Math.round(f.confidence * 100)}%)`, o.width, "    "));
   for (const g of f.evidence.groups.slice(0, 3)) out.push(...wrapText(inert(`${g.by} ${g.key}`) + `: ${g.count}`, o.width, "    - ", "      "));
   if (f.missing.length) out.push(...wrapText(`(could not tell: ${f.missing.map(inert).join(", ")})`, o.width, "    "));
-  const check = f.checks[0];
-  if (check?.command) out.push(...wrapText(inert(check.command), o.width, "    check: "));
-  if (f.fixes[0]) out.push(...wrapText(inert(f.fixes[0].title), o.width, "    fix:   "));
+  for (const q of f.questions.filter((x) => x.answer === undefined && x.command).slice(0, 1)) {
+    out.push(...wrapText(inert(`${q.text} (--answer ${q.id}=...)`), o.width, "    ask:   ", "           "));
+    out.push(...wrapText(inert(q.command!), o.width, "    run:   ", "           "));
+  }
+  const check = f.checks.find((c) => c.command && shownOn(c.platforms, platform));
+  if (check?.command) out.push(...wrapText(inert(fillCommand(check.command, f.evidence.figures).text), o.width, "    check: "));
+  const fix = f.fixes.find((x) => shownOn(x.platforms, platform));
+  if (fix) out.push(...wrapText(inert(fix.title), o.width, "    fix:   "));
   return out;
+}
+
+/** A finding another explains: its head and how, indented under the one that explains it. */
+function foldedLines(f: Finding, depth: number, o: TextOptions): string[] {
+  const pad = "    ".repeat(depth);
+  const e = f.explainedBy!;
+  const head = wrapText(inert(`${f.severity.toUpperCase()} ${f.title} [${f.rule}]`), o.width, `${pad}+ `, `${pad}  `);
+  return [...head, ...wrapText(inert(`${ROLE_WORDS[e.role]} (see ${e.rule} above): ${e.how}`), o.width, `${pad}  `)];
+}
+
+/** The error the user named, and what explains it or what to collect. */
+function errorLines(a: Analysis, o: TextOptions): string[] {
+  const e = a.error!;
+  const out = wrapText(inert(`The error you see: ${e.text}. ${e.means}`), o.width).map((l) => paint(o.color, "bold", l));
+  if (e.explainedBy.length) out.push(...wrapText(`Explained by: ${e.explainedBy.join(", ")} (first below).`, o.width, "  "));
+  else {
+    out.push(...wrapText("No finding explains it from these inputs. Collect this evidence and run tcpdoc on it:", o.width, "  "));
+    for (const c of e.collect) out.push(...wrapText(inert(`${c.command}  (${c.why})`), o.width, "  - ", "    "));
+  }
+  return [...out, ""];
 }
 
 /** The report's title line. */
@@ -105,6 +142,7 @@ export function renderText(a: Analysis, o: TextOptions): string {
     }
   }
   out.push("");
+  if (a.error) out.push(...errorLines(a, o));
   const hidden = a.hidden && a.hidden.count > 0 ? a.hidden : undefined;
   const hiddenWords = hidden
     ? `${hidden.count} finding${hidden.count === 1 ? "" : "s"} below ${hidden.below} not shown (--min-severity ${hidden.below})`
@@ -115,10 +153,24 @@ export function renderText(a: Analysis, o: TextOptions): string {
       : "No findings: nothing in this snapshot matches a known problem.";
     out.push(...wrapText(none, o.width).map((l) => paint(o.color, "green", l)));
   } else {
-    const sorted = [...a.findings].sort((x, y) => severityRank(y.severity) - severityRank(x.severity));
+    // worst first, except that the findings explaining the error the user named lead
+    const lead = a.findings.filter((f) => a.error && f.explainsError?.error === a.error.kind);
+    const sorted = [...lead, ...a.findings.filter((f) => !lead.includes(f)).sort((x, y) => severityRank(y.severity) - severityRank(x.severity))];
     out.push(...wrapText(`Findings (${sorted.length}${hidden ? `; ${hiddenWords}` : ""}):`, o.width).map((l) => paint(o.color, "bold", l)));
-    for (const f of sorted) out.push(...findingLines(f, o), "");
-    out.push(...wrapText("Run 'tcpdoc explain RULE-ID' for the full rule, or 'tcpdoc FILE...' in a terminal for a guided session.", o.width));
+    const folded = foldedFindings(sorted);
+    for (const [k, { finding, depth }] of folded.entries()) {
+      if (depth === 0) out.push(...findingLines(finding, o, a.platform));
+      else out.push(...foldedLines(finding, depth, o));
+      if (k + 1 === folded.length || folded[k + 1].depth === 0) out.push("");
+    }
+    out.push(...wrapText("Run 'tcpdoc explain RULE-ID' for the full rule, 'tcpdoc explain RULE-ID FILE...' for why it fired or not, or 'tcpdoc FILE...' in a terminal for a guided session.", o.width));
+  }
+  if (a.nearMisses?.length) {
+    out.push("", paint(o.color, "bold", `Near misses (${a.nearMisses.length}): rules that did not fire though some conditions held`));
+    for (const m of a.nearMisses) {
+      out.push(...wrapText(inert(`${m.rule}: ${m.title}`), o.width, "  "));
+      for (const b of m.blockedBy.slice(0, 3)) out.push(...wrapText(inert(`blocked by ${b}`), o.width, "    - ", "      "));
+    }
   }
   return out.join("\n") + "\n";
 }

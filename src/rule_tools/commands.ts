@@ -11,7 +11,7 @@ import * as path from "node:path";
 import process from "node:process";
 import type { Flags } from "../cli/options.ts";
 import { detectTerminal } from "../cli/terminal.ts";
-import { explainRule, leafText, loadRuleSet, type RuleFileError, type RuleTrace, traceRule } from "../engine/mod.ts";
+import { ERROR_QUESTION, explainRule, FactContext, loadRuleSet, type RuleFileError, traceLines, traceRule } from "../engine/mod.ts";
 import { readInputs } from "../sources/mod.ts";
 import { toJson } from "../report/json.ts";
 import { builtinRulesDir, type RuleFlags as RuleOptions, ruleLoadOptions, userRulesDir } from "../sources/rule_files.ts";
@@ -25,7 +25,7 @@ import { validatePaths } from "./validate.ts";
 const EXIT = { ok: 0, failed: 1, error: 2 } as const;
 
 /** The flags the rule commands read. */
-export type RuleFlags = Pick<Flags, "rules" | "disable" | "noUserRules" | "json" | "noColor" | "color">;
+export type RuleFlags = Pick<Flags, "rules" | "disable" | "noUserRules" | "json" | "noColor" | "color"> & Partial<Pick<Flags, "answer" | "error">>;
 
 /** The rule-loading options the flags give (--rules, --disable, --no-user-rules). */
 export function ruleOptions(flags: Pick<Flags, "rules" | "disable" | "noUserRules">): RuleOptions {
@@ -154,6 +154,27 @@ export function rulesNewCommand(id: string, dir: string): number {
   return EXIT.ok;
 }
 
+/**
+ * `tcpdoc explain RULE-ID FILE...`: evaluates one rule on the inputs and
+ * prints every condition with the value it read and the ones that kept it
+ * from firing. Exit code 0 either way (it explains; it does not judge).
+ */
+async function traceCommand(rule: Parameters<typeof traceRule>[0], files: string[], named: Parameters<typeof traceRule>[2], flags: RuleFlags): Promise<number> {
+  const snap = readInputs(files);
+  const answers: Record<string, unknown> = {};
+  for (const a of flags.answer ?? []) {
+    const eq = a.indexOf("=");
+    if (eq > 0) answers[a.slice(0, eq)] = a.slice(eq + 1);
+  }
+  if (flags.error !== undefined) answers[ERROR_QUESTION.id] = flags.error;
+  const t = await traceRule(rule, new FactContext(snap), named, answers);
+  if (flags.json) {
+    const o = t.outcome;
+    process.stdout.write(toJson({ rule: rule.id, fires: Boolean(t.finding), truth: o.truth, held: o.held, tree: o.tree, missing: o.missing, ...(t.finding ? { finding: t.finding } : {}) }));
+  } else out(inertLines(traceLines(t).join("\n")).join("\n"));
+  return EXIT.ok;
+}
+
 /** Runs `tcpdoc rules SUB [PATH...]` and returns the exit code. */
 export async function rulesCommand(sub: string, paths: string[], flags: RuleFlags): Promise<number> {
   if (sub === "list") return await listCommand(flags);
@@ -170,39 +191,8 @@ export async function explainRuleCommand(words: string[], flags: RuleFlags, widt
   const set = await loadRuleSet(ruleLoadOptions({ ...ruleOptions(flags), disabled: [] }));
   const rule = words.length >= 1 ? set.rules.find((r) => r.id === words[0]) : undefined;
   if (!rule) return { ids: set.rules.map((r) => r.id) };
-  if (words.length > 1) {
-    // explain RULE-ID FILE...: why the rule did or did not fire on these inputs
-    const trace = (await traceRule(readInputs(words.slice(1)), set, rule.id))!;
-    if (flags.json) process.stdout.write(toJson({ ...trace, inputs: words.slice(1), fired: trace.finding !== undefined, leaves: trace.leaves.map((l) => ({ text: leafText(l), ...l })) }));
-    else out(traceLines(trace, words.slice(1), width).map((l) => inert(l)).join("\n"));
-    return EXIT.ok;
-  }
+  if (words.length > 1) return await traceCommand(rule, words.slice(1), set.conditions, flags);
   if (flags.json) process.stdout.write(toJson(rule));
   else out(inertLines(explainRule(rule, set.conditions, width)).join("\n"));
   return EXIT.ok;
-}
-
-function shownValue(v: unknown): string {
-  return typeof v === "string" ? JSON.stringify(v) : v === undefined ? "nothing" : JSON.stringify(v) ?? String(v);
-}
-
-/** A rule's trace in words: the verdict, then each condition with what it saw. */
-export function traceLines(t: RuleTrace, inputs: string[], width: number): string[] {
-  const on = inputs.join(", ");
-  const verdict = t.finding
-    ? `fires: ${t.finding.severity}${t.finding.partial ? " (partial: key evidence is missing)" : ""}, confidence ${t.finding.confidence}`
-    : t.truth === "true"
-    ? "does not fire: its conditions hold, but an exception or answer holds it back"
-    : t.truth === "unknown"
-    ? "does not fire: the inputs cannot tell (see the unknown conditions)"
-    : "does not fire: a condition it needs does not hold";
-  const lines = wrapText(`${t.rule} on ${on}: ${verdict}`, width);
-  lines.push("");
-  for (const l of t.leaves) {
-    const mark = l.unknown ? "unknown" : l.result ? "holds  " : "fails  ";
-    const saw = l.unknown ? `unknown${l.why ? `: ${l.why}` : ""}` : `saw ${shownValue(l.factResult)}`;
-    lines.push(...wrapText(`${leafText(l)} (${saw})`, width, `  ${mark}  `, " ".repeat(11)));
-  }
-  if (t.missing.length) lines.push("", ...wrapText(`Missing: ${t.missing.join("; ")}`, width));
-  return lines;
 }

@@ -137,7 +137,7 @@ for (const rt of RUNTIMES) {
         // Enter: the walkthrough.
         t.keys("Enter");
         s = await t.until(/What is wrong/);
-        assert.match(s, /WARNING  time-wait-blocks-restart  confidence 43%/);
+        assert.match(s, /WARNING  time-wait-blocks-restart  confidence 63%/);
         assert.match(s, /Why we think so/);
         fits(s);
 
@@ -152,7 +152,7 @@ for (const rt of RUNTIMES) {
         s = await t.until(/› yes/);
         assert.match(s, /Enter: answer {2}Esc: cancel/);
         t.keys("y");
-        s = await t.until(/restart-failed = yes: time-wait-blocks-restart: warning 43% -> critical/);
+        s = await t.until(/restart-failed = yes: time-wait-blocks-restart: warning 63% -> critical/);
         assert.match(s, /\[yes\]/);
         fits(s);
 

@@ -227,9 +227,9 @@ describe("App with the real engine and rules", () => {
     const f = await s.until(/CRITICAL/);
     assert.equal(e.calls.length, 2, "diagnose ran again");
     assert.deepEqual(e.calls[1], { "restart-failed": "yes" });
-    assert.match(f, /confidence \d+% \(was 43%\)/);
+    assert.match(f, /confidence \d+% \(was 63%\)/);
     assert.match(f, /\[yes\]/);
-    assert.match(f, /restart-failed = yes: time-wait-blocks-restart: warning 43% -> critical \d+%/);
+    assert.match(f, /restart-failed = yes: time-wait-blocks-restart: warning 63% -> critical \d+%/);
     await s.press(KEY.esc);
     const o = await s.until(/CRIT /);
     assert.match(o, /▲/);

@@ -11,6 +11,7 @@ import type { Snapshot } from "../../model/snapshot.ts";
 import { NONE, type SocketTable } from "../../model/socket_table.ts";
 import { STATES, type StateName, stateId } from "../../model/states.ts";
 import { addressMatcher, exceptionsKey, processPids } from "../language/exceptions.ts";
+import { formatPlatform, isPlatform, nodePlatform, type Platform, platformFacts, sysctlPlatform } from "../platforms.ts";
 import type { RuleException } from "../rule.ts";
 
 export const LISTEN = stateId("LISTEN");
@@ -18,6 +19,7 @@ export const TIME_WAIT = stateId("TIME_WAIT");
 
 /** Keys sockets can be grouped by (the `group` fact's `by`). */
 export const GROUP_BY = [
+  "service",
   "local-port",
   "local-address",
   "local-endpoint",
@@ -33,6 +35,7 @@ export type GroupBy = typeof GROUP_BY[number];
 
 /** How each grouping is named in evidence. */
 export const GROUP_LABELS: Readonly<Record<GroupBy, string>> = {
+  service: "connections to",
   "local-port": "local port",
   "local-address": "local address",
   "local-endpoint": "local endpoint",
@@ -45,12 +48,31 @@ export const GROUP_LABELS: Readonly<Record<GroupBy, string>> = {
   "source-destination": "source -> destination",
 };
 
+/** How each grouping reads in words ("CLOSE_WAIT sockets by ..."). */
+export const GROUP_WORDS: Readonly<Record<GroupBy, string>> = {
+  ...GROUP_LABELS,
+  service: "what they connect to (the server's port, or the client's upstream)",
+};
+
 export function isGroupBy(v: unknown): v is GroupBy {
   return typeof v === "string" && (GROUP_BY as readonly string[]).includes(v);
 }
 
 /** The Linux default ephemeral port range (net.ipv4.ip_local_port_range). */
 export const DEFAULT_PORT_RANGE = { low: 32768, high: 60999 } as const;
+
+/**
+ * The fewest client ports toward one destination that, all taken and side
+ * by side with no gap, say the port range is that block: Linux, FreeBSD
+ * and macOS pick ephemeral ports at random over the range (Linux prefers
+ * even ports for connect() since 4.6), so 64 neighbours in a row arise
+ * only when the range holds no other port. Windows hands out dynamic ports
+ * in order, so there a block says nothing.
+ */
+export const MIN_FULL_BLOCK = 64;
+
+/** The states whose sockets hold a local port toward their peer. */
+export const CONNECTED = ["ESTABLISHED", "SYN_SENT", "TIME_WAIT", "FIN_WAIT_1", "FIN_WAIT_2", "CLOSING", "LAST_ACK", "CLOSE_WAIT"] as const;
 
 /**
  * A map from keys of three int32s to dense ids, in first-seen order: open
@@ -91,6 +113,18 @@ class TupleIds {
     return fresh;
   }
 
+  /** The id of (a, b, c), or -1 when it was never added. */
+  find(a: number, b: number, c: number): number {
+    a |= 0, b |= 0, c |= 0;
+    const t = this.#t, mask = this.#mask;
+    let h = TupleIds.#hash(a, b, c) & mask, k = h << 2;
+    for (let e = t[k + 3]; e !== 0; e = t[k + 3]) {
+      if (t[k] === a && t[k + 1] === b && t[k + 2] === c) return e - 1;
+      h = (h + 1) & mask, k = h << 2;
+    }
+    return -1;
+  }
+
   #grow(): void {
     const old = this.#t, n = (this.#mask + 1) * 2, mask = n - 1, t = new Int32Array(n * 4);
     for (let j = 0; j < old.length; j += 4) {
@@ -101,6 +135,34 @@ class TupleIds {
       t[k] = old[j], t[k + 1] = old[j + 1], t[k + 2] = old[j + 2], t[k + 3] = old[j + 3];
     }
     this.#t = t, this.#mask = mask;
+  }
+}
+
+/**
+ * The sockets of some states by their 4-tuple, to find each connection's
+ * other end on the same host: the peer of socket i is the indexed socket
+ * whose local endpoint is i's remote one and whose remote endpoint is i's
+ * local one.
+ */
+export class PeerIndex {
+  readonly #ids: TupleIds;
+  readonly #sock: Int32Array;
+  constructor(t: SocketTable, list: Int32Array, from: number, to: number) {
+    this.#ids = new TupleIds(to - from);
+    this.#sock = new Int32Array(Math.max(1, to - from));
+    let n = 0;
+    for (let k = from; k < to; k++) {
+      const i = list[k];
+      if (t.localPort[i] === NONE || t.remotePort[i] === NONE) continue;
+      const id = this.#ids.idOf(t.localAddr[i], t.remoteAddr[i], (t.localPort[i] << 16) | t.remotePort[i], n);
+      if (id === n) this.#sock[n++] = i;
+    }
+  }
+  /** The indexed socket at the other end of socket i, or -1. */
+  peerOf(t: SocketTable, i: number): number {
+    if (t.localPort[i] === NONE || t.remotePort[i] === NONE) return -1;
+    const id = this.#ids.find(t.remoteAddr[i], t.localAddr[i], (t.remotePort[i] << 16) | t.localPort[i]);
+    return id === -1 ? -1 : this.#sock[id];
   }
 }
 
@@ -307,6 +369,8 @@ export function stateMask(s: unknown): Uint8Array {
   return m;
 }
 
+const CONNECTED_MASK = stateMask([...CONNECTED]);
+
 /** The one state a stateMask() wants; -1 when it wants none or several. */
 function onlyState(wanted: Uint8Array): number {
   let only = -1;
@@ -373,6 +437,9 @@ export interface StateStats {
   sb: Float64Array;
   known: Float64Array;
   orphan: Float64Array;
+  /** The largest Recv-Q and Send-Q of one socket. */
+  mr: Float64Array;
+  ms: Float64Array;
 }
 
 /** The ephemeral port range and where it came from. */
@@ -380,7 +447,65 @@ export interface PortRange {
   low: number;
   high: number;
   size: number;
-  source: "sysctl" | "default";
+  /** sysctl: the inputs carry the setting; block: every port of one block is in use toward one destination; default: the platform's default. */
+  source: "sysctl" | "block" | "default";
+}
+
+/** How much of the socket table the evidence shows (see TableScan.coverage). */
+export interface Coverage {
+  /** The nature of the socket evidence: full tables, excerpts of tables, counts without rows, or none. */
+  table: "full" | "excerpt" | "counts" | "none";
+  /** Socket rows, and sockets known only by count. */
+  rows: number;
+  tallied: number;
+  /** Per state id: exact (every socket in it is counted), lower (some are shown, more may exist), unknown (the evidence cannot show it). */
+  states: ("exact" | "lower" | "unknown")[];
+  /** True when a full table with rows was given: the listeners it lacks do not exist. */
+  listenersComplete: boolean;
+  /** The filters that made inputs excerpts, as pasted. */
+  filters: string[];
+  /** Rows were cut (head, tail, elided, a count larger than the rows): piles are bigger than shown. */
+  truncated: boolean;
+  /** Rows or counts are limited to some ports. */
+  portFiltered: boolean;
+  /**
+   * True when the evidence is excerpts and none of them was cut by state
+   * (no state filter, no grep for a state; only head, tail, elision, or a
+   * filter on ports, addresses or processes): the rows shown are then a
+   * sample of their sockets in every state, so shares among them estimate
+   * the table's (exactly, for an ss port filter).
+   */
+  stateBlind: boolean;
+}
+
+/** Where the platform was read from. */
+export interface PlatformGuess {
+  /** The platform; undefined when nothing says (or only "BSD", see family). */
+  name: Platform | undefined;
+  /** The platform, or "bsd" for a BSD netstat that does not tell macOS from FreeBSD. */
+  family: Platform | "bsd" | undefined;
+  /** What said it: the snapshot, the live host, a format, a sysctl, a log line. */
+  from: string;
+}
+
+/** Timer kinds, as the `timers` fact names them (index: the code timerKind returns). */
+export const TIMER_KINDS = ["none", "retransmit", "persist", "keepalive", "timewait", "off"] as const;
+
+/**
+ * The kind of a socket's timer as the tools print it: ss `persist,300ms,0`,
+ * netstat `probe (0.22/0/0)`, /proc `probe (0.20s)` all mean the persist
+ * (zero-window probe) timer; `on` and `retransmit` the retransmission timer.
+ */
+export function timerKind(text: string): number {
+  const m = /^[A-Za-z]+/.exec(text.trim());
+  switch (m?.[0].toLowerCase()) {
+    case "on": case "retransmit": case "retrans": return 1;
+    case "persist": case "probe": return 2;
+    case "keepalive": return 3;
+    case "timewait": return 4;
+    case "off": return 5;
+    default: return 0;
+  }
 }
 
 /**
@@ -401,6 +526,10 @@ export class TableScan {
   #subnetKeys: Int32Array | undefined;
   #scratch: Int32Array | undefined;
   #portRange: PortRange | undefined;
+  #rowsByInput: Int32Array | undefined;
+  #coverage: Coverage | undefined;
+  #platform: PlatformGuess | undefined;
+  #timerKinds: Uint8Array | undefined;
 
   constructor(snap: Snapshot) {
     this.snap = snap;
@@ -439,17 +568,184 @@ export class TableScan {
     return this.snap.inputs.some((r) => (r.kinds.log ?? 0) + (r.kinds.symptom ?? 0) > 0);
   }
 
-  /** The ephemeral port range: net.ipv4.ip_local_port_range when the inputs carry it, else the Linux default. */
+  /** Socket rows per input. */
+  rowsByInput(): Int32Array {
+    if (this.#rowsByInput) return this.#rowsByInput;
+    const out = new Int32Array(this.snap.inputs.length + 1), input = this.t.input;
+    for (let i = 0; i < this.t.length; i++) out[input[i]]++;
+    return this.#rowsByInput = out;
+  }
+
+  /**
+   * The platform the socket tables come from: the snapshot's own word, the
+   * live host, the formats that hold most socket rows, then the sysctl
+   * names and the log lines.
+   */
+  platform(): PlatformGuess {
+    if (this.#platform) return this.#platform;
+    const snap = this.snap;
+    const known = (p: Platform, from: string): PlatformGuess => ({ name: p, family: p, from });
+    if (isPlatform(snap.platform)) return this.#platform = known(snap.platform, "the inputs");
+    const live = snap.live ? nodePlatform(snap.capture?.platform) : undefined;
+    if (live) return this.#platform = known(live, "this machine");
+    const rows = this.rowsByInput();
+    const votes = new Map<Platform | "bsd", number>();
+    snap.inputs.forEach((r, j) => {
+      const p = r.capture?.platform ? nodePlatform(r.capture.platform) : formatPlatform(r.format);
+      const n = rows[j] + Math.max(0, r.sockets - rows[j]);
+      if (p && n > 0) votes.set(p, (votes.get(p) ?? 0) + n);
+    });
+    let best: Platform | "bsd" | undefined, most = 0;
+    for (const [p, n] of votes) if (n > most) [best, most] = [p, n];
+    let from = "the socket table's format";
+    if (!best) {
+      for (const key of snap.sysctls.keys()) {
+        const p = sysctlPlatform(key);
+        if (p && (best === undefined || best === "bsd")) best = p;
+      }
+      from = "the sysctl names";
+    }
+    if (!best || best === "bsd") {
+      for (const s of snap.symptoms.values()) {
+        for (const e of s.examples) {
+          const p = isPlatform(e.platform) ? e.platform : undefined;
+          if (p && (best === undefined || (best === "bsd" && (p === "macos" || p === "freebsd")))) [best, from] = [p, "the log lines"];
+        }
+      }
+      if (!best && (snap.symptoms.has("LISTEN_OVERFLOW"))) [best, from] = ["bsd", "the log lines"];
+    }
+    return this.#platform = { name: best === "bsd" ? undefined : best, family: best, from };
+  }
+
+  /**
+   * How much of the socket table the inputs show. A full table (rows, no
+   * filter) or a state histogram counts every state exactly; an excerpt
+   * (grep, head, a state filter, elided rows: InputReport.sample) shows
+   * some sockets of the states it holds, so their counts are lower bounds
+   * and the states it filtered away are unknown, never zero; a count of one
+   * state (`grep X | wc -l`) tells that state only. With no socket evidence
+   * at all, every state is unknown.
+   */
+  coverage(): Coverage {
+    if (this.#coverage) return this.#coverage;
+    const snap = this.snap, n = STATES.length + 1, rows = this.rowsByInput();
+    const states = new Array<"exact" | "lower" | "unknown">(n).fill("unknown");
+    const better = (id: number, k: "exact" | "lower") => {
+      if (states[id] !== "exact") states[id] = k;
+    };
+    const stateRows = new Int32Array(n * (snap.inputs.length + 1));
+    const st = this.t.state, input = this.t.input, m = snap.inputs.length + 1;
+    for (let i = 0; i < this.t.length; i++) stateRows[st[i] * m + input[i]]++;
+    let full = false, excerpt = false, counts = false, totalRows = 0, tallied = 0, listenRows = false, truncated = false, portFiltered = false, stateBlind = true;
+    const filters: string[] = [];
+    snap.inputs.forEach((r, j) => {
+      const own = rows[j];
+      totalRows += own;
+      const records = r.tallies ?? [];
+      const countOnly = records.length ? records.reduce((a, x) => a + x.count, 0) : Math.max(0, r.sockets - own);
+      tallied += countOnly;
+      if (r.sample) {
+        for (const f of r.sample.filters) if (!filters.includes(f)) filters.push(f);
+        if (r.sample.reasons.some((x) => x === "head" || x === "tail" || x === "elided" || x === "count-exceeds-rows")) truncated = true;
+        if (r.sample.reasons.includes("port-filter") || (r.sample.ports?.length ?? 0) > 0) portFiltered = true;
+        if (own > 0 || countOnly > 0) excerpt = true;
+        const only = r.sample.states;
+        if (only !== undefined || r.sample.reasons.includes("state-filter")) stateBlind = false;
+        // a state filter alone (`ss -tan state close-wait`, `ss -ltn`) shows every socket in its states
+        const whole = only !== undefined && r.sample.reasons.every((x) => x === "state-filter");
+        for (let id = 1; id < n; id++) {
+          if (only && !only.includes(STATES[id - 1])) continue;
+          if (whole) better(id, "exact");
+          else if (stateRows[id * m + j] > 0) better(id, "lower");
+        }
+        if (whole && only.includes("LISTEN") && own > 0) listenRows = true;
+        for (const x of records) if (x.state) better(stateId(x.state), "lower");
+        return;
+      }
+      if (own > 0) {
+        full = true;
+        for (let id = 0; id < n; id++) states[id] = "exact";
+        return;
+      }
+      if (countOnly > 0) {
+        counts = true;
+        // a histogram or summary counts every state; a count after a one-state filter tells that state
+        const perState = records.filter((x) => x.state !== null && (x.how === "wc-l" || x.how === "grep-c" || x.how === "host-count"));
+        if (records.length && perState.length === records.length) for (const x of perState) better(stateId(x.state!), "exact");
+        else for (let id = 0; id < n; id++) better(id, "exact");
+      }
+    });
+    if (snap.live) for (let id = 0; id < n; id++) states[id] = "exact";
+    const table = snap.live || full ? "full" : excerpt ? "excerpt" : counts ? "counts" : "none";
+    return this.#coverage = { table, rows: totalRows, tallied, states, listenersComplete: (table === "full" && (snap.live || totalRows > 0)) || listenRows, filters, truncated, portFiltered, stateBlind: table === "excerpt" && stateBlind };
+  }
+
+  /**
+   * The ephemeral port range: the setting when the inputs carry it
+   * (net.ipv4.ip_local_port_range, net.inet.ip.portrange.first/last,
+   * netsh's dynamic port range), else a block of at least MIN_FULL_BLOCK
+   * ports every one of which is in use toward one destination (not on
+   * Windows), else the platform's default (Linux's when nothing says).
+   */
   portRange(): PortRange {
     if (this.#portRange) return this.#portRange;
-    const s = this.snap.sysctls.get("net.ipv4.ip_local_port_range");
-    const m = s && /^\s*(\d+)\s+(\d+)\s*$/.exec(s.value);
-    if (m) {
-      const low = Number(m[1]), high = Number(m[2]);
-      if (low <= high && high <= 65535) return this.#portRange = { low, high, size: high - low + 1, source: "sysctl" };
+    const sys = (k: string) => this.snap.sysctls.get(k)?.value.trim();
+    const make = (low: number, high: number, source: PortRange["source"]) => ({ low, high, size: high - low + 1, source });
+    const ok = (low: number, high: number) => Number.isInteger(low) && Number.isInteger(high) && low >= 0 && low <= high && high <= 65535;
+    const m = /^(\d+)\s+(\d+)$/.exec(sys("net.ipv4.ip_local_port_range") ?? "");
+    if (m && ok(Number(m[1]), Number(m[2]))) return this.#portRange = make(Number(m[1]), Number(m[2]), "sysctl");
+    const first = Number(sys("net.inet.ip.portrange.hifirst") ?? sys("net.inet.ip.portrange.first")), last = Number(sys("net.inet.ip.portrange.hilast") ?? sys("net.inet.ip.portrange.last"));
+    if (ok(first, last)) return this.#portRange = make(first, last, "sysctl");
+    const start = Number(sys("windows.dynamicport.start")), count = Number(sys("windows.dynamicport.count"));
+    if (ok(start, start + count - 1) && count > 0) return this.#portRange = make(start, start + count - 1, "sysctl");
+    const p = this.platform();
+    if (p.family !== "windows") {
+      const b = this.fullBlock();
+      if (b) return this.#portRange = make(b.low, b.high, "block");
     }
-    const d = DEFAULT_PORT_RANGE;
-    return this.#portRange = { low: d.low, high: d.high, size: d.high - d.low + 1, source: "default" };
+    const d = p.name ? platformFacts(p.name).range : DEFAULT_PORT_RANGE;
+    return this.#portRange = make(d.low, d.high, "default");
+  }
+
+  /**
+   * The client ports toward the busiest destination (connected sockets
+   * whose local port has no listener), when they fill a block of at least
+   * MIN_FULL_BLOCK ports with no gap; undefined otherwise.
+   */
+  fullBlock(): { low: number; high: number; key: string } | undefined {
+    const t = this.t, st = t.state, lp = this.listenPorts(), lport = t.localPort;
+    const kc = new KeyCounter(0, 0);
+    let n = 0;
+    for (let i = 0; i < t.length; i++) {
+      const p = lport[i];
+      if (p === NONE || !CONNECTED_MASK[st[i]] || lp[p + 1]) continue;
+      kc.addTuple(t.remoteAddr[i], t.remotePort[i], t.localAddr[i], i, 0);
+      n++;
+    }
+    if (n < MIN_FULL_BLOCK) return undefined;
+    const top = kc.top(1)[0];
+    if (top === undefined || kc.counts[top] < MIN_FULL_BLOCK) return undefined;
+    const f = kc.first[top];
+    const used = new Uint8Array(65536);
+    let low = 65536, high = -1, distinct = 0;
+    for (let i = 0; i < t.length; i++) {
+      const p = lport[i];
+      if (p === NONE || !CONNECTED_MASK[st[i]] || lp[p + 1]) continue;
+      if (t.remoteAddr[i] !== t.remoteAddr[f] || t.remotePort[i] !== t.remotePort[f] || t.localAddr[i] !== t.localAddr[f]) continue;
+      if (!used[p]) used[p] = 1, distinct++;
+      if (p < low) low = p;
+      if (p > high) high = p;
+    }
+    if (distinct < MIN_FULL_BLOCK || high - low + 1 !== distinct) return undefined;
+    return { low, high, key: this.keyText("source-destination", f) };
+  }
+
+  /** Each socket's timer as a kind, by the timer text's string id: see TIMER_KINDS. */
+  timerKinds(): Uint8Array {
+    if (this.#timerKinds) return this.#timerKinds;
+    const pool = this.t.strings, out = new Uint8Array(pool.size);
+    for (let id = 1; id < pool.size; id++) out[id] = timerKind(pool.str(id));
+    return this.#timerKinds = out;
   }
 
   /** Socket mask of a rule's exceptions: 1 = ignored; null when nothing is ignored. */
@@ -512,6 +808,7 @@ export class TableScan {
     const n = STATES.length + 1, m = this.snap.inputs.length + 1;
     const seen = new Float64Array(n), withQ = new Float64Array(n), rq = new Float64Array(n), sq = new Float64Array(n);
     const rb = new Float64Array(n), sb = new Float64Array(n), known = new Float64Array(n), orphan = new Float64Array(n);
+    const mr = new Float64Array(n), ms = new Float64Array(n);
     // rows without an inode, and those of them naming no process, per (state, input)
     const noInode = new Int32Array(n * m), noInodeNoProc = new Int32Array(n * m), withProc = new Uint8Array(m);
     const t = this.t, st = t.state, recvQ = t.recvQ, sendQ = t.sendQ, inode = t.inode, input = t.input, pid = t.pid, program = t.program;
@@ -524,8 +821,14 @@ export class TableScan {
       const r = recvQ[i], q = sendQ[i];
       if (r !== NONE || q !== NONE) {
         withQ[s]++;
-        if (r > 0) rq[s]++, rb[s] += r;
-        if (q > 0) sq[s]++, sb[s] += q;
+        if (r > 0) {
+          rq[s]++, rb[s] += r;
+          if (r > mr[s]) mr[s] = r;
+        }
+        if (q > 0) {
+          sq[s]++, sb[s] += q;
+          if (q > ms[s]) ms[s] = q;
+        }
       }
       const ino = inode[i];
       if (ino !== NONE) {
@@ -540,7 +843,7 @@ export class TableScan {
       for (let j = 0; j < m; j++) if (withProc[j]) known[s] += noInode[s * m + j], orphan[s] += noInodeNoProc[s * m + j];
     }
     this.#inputProcess ??= withProc;
-    const stats = { seen, withQ, rq, sq, rb, sb, known, orphan };
+    const stats = { seen, withQ, rq, sq, rb, sb, known, orphan, mr, ms };
     this.#stats.set(ex, stats);
     return stats;
   }
@@ -630,9 +933,35 @@ export class TableScan {
 
   /** Why no socket has a process: the live snapshot skipped or could not do the owner scan, or the dump has none. */
   noProcessWhy(): string {
-    if (!this.snap.live) return "the dump names no process (take it with ss -tanp or netstat -tanp, as root)";
+    if (!this.snap.live) {
+      // the command that shows owners on the platform the dump comes from
+      const how: Record<string, string> = {
+        linux: "ss -tanp or netstat -tanp, as root",
+        windows: "netstat -ano, or Get-NetTCPConnection with OwningProcess",
+        macos: "lsof -nP -iTCP, as root",
+        freebsd: "sockstat -46, as root",
+        bsd: "lsof -nP -iTCP or sockstat -46, as root",
+      };
+      const family = this.platform().family;
+      return `the dump names no process (take it with ${family ? how[family] : "ss -tanp (Linux), netstat -ano (Windows) or lsof -nP -iTCP (macOS), as root"})`;
+    }
     if (!this.snap.capture?.ownerScan) return "the live snapshot was taken with --no-owners (run it without to map sockets to processes)";
     return "no socket could be matched to a process (run tcpdoc as root to see other users' processes)";
+  }
+
+  /**
+   * True when socket i is the server's end of its connection: its local
+   * port has a listener, or lies outside the ephemeral range while its
+   * peer's port lies inside it (a client's port).
+   */
+  serverSide(i: number): boolean {
+    const t = this.t, p = t.localPort[i];
+    if (p === NONE) return false;
+    if (this.listenPorts()[p + 1]) return true;
+    const r = this.portRange(), q = t.remotePort[i];
+    const inRange = (x: number) => x >= r.low && x <= r.high;
+    if (inRange(p)) return false;
+    return q === NONE || inRange(q) || q > p;
   }
 
   /** The key of socket i under grouping `by`, as evidence shows it. */
@@ -650,8 +979,10 @@ export class TableScan {
       case "process": {
         const prog = t.program[i] ? v.str(t.program[i]) : "";
         if (t.pid[i] !== NONE) return prog ? `${prog} (pid ${t.pid[i]})` : `pid ${t.pid[i]}`;
-        return prog || "(no process)";
+        return prog || "no process";
       }
+      case "service":
+        return this.serverSide(i) ? `local port ${t.localPort[i] === NONE ? "*" : t.localPort[i]}` : fmtEndpoint(v.str(t.remoteAddr[i]), t.remotePort[i]);
       case "source-destination":
         return `${v.str(t.localAddr[i]) || "*"} -> ${fmtEndpoint(v.str(t.remoteAddr[i]), t.remotePort[i])}`;
     }
@@ -671,6 +1002,11 @@ export class TableScan {
       case "destination": return t.remoteAddr[i] === t.remoteAddr[j] && t.remotePort[i] === t.remotePort[j];
       case "process":
         return t.pid[i] !== NONE || t.pid[j] !== NONE ? t.pid[i] === t.pid[j] : t.program[i] === t.program[j];
+      case "service": {
+        const a = this.serverSide(i), b = this.serverSide(j);
+        if (a !== b) return false;
+        return a ? t.localPort[i] === t.localPort[j] : t.remoteAddr[i] === t.remoteAddr[j] && t.remotePort[i] === t.remotePort[j];
+      }
       case "source-destination":
         return t.localAddr[i] === t.localAddr[j] && t.remoteAddr[i] === t.remoteAddr[j] && t.remotePort[i] === t.remotePort[j];
     }

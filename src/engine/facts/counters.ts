@@ -37,6 +37,7 @@ export const counters: Fact = {
     params: [],
     type: "object",
     paths: [
+      { path: "$.closedHeld", type: "number", nullable: true, help: "TCP sockets allocated but in no connection table: `ss -s` `closed` less its TIME_WAIT count (ss counts TIME_WAIT among the closed): sockets closed by TCP (reset, refused, finished) whose descriptors a process still holds, or bound and never used; null without ss -s" },
       { path: "$.<NAME>", type: "number", help: "the counter's value (names with dots take the bracket form, `$['sockstat.tcp.orphan']`)" },
     ],
     unknown: "Undefined (unknown) when the inputs carry no counter of that family (nstat/netstat -s vs sockstat). When some nstat counters are present, the well-known ones that are absent read 0, because nstat leaves out zero counters.",
@@ -51,7 +52,11 @@ export const counters: Fact = {
       if (!name.startsWith("sockstat.")) nstat = true;
     }
     if (nstat) for (const k of WELL_KNOWN_COUNTERS) if (!Object.hasOwn(out, k)) out[k] = 0;
-    return { value: out };
+    // ss -s: closed = allocated - (hashed - timewait), so TIME_WAIT is inside it (iproute2 ss.c print_summary)
+    const closed = scan.snap.counters.get("ss.tcp.closed");
+    const value: Record<string, number | null> = out;
+    value.closedHeld = closed ? Math.max(0, closed.value - (scan.snap.counters.get("sockstat.tcp.tw")?.value ?? 0)) : null;
+    return { value };
   },
   words: (_p, steps) => `kernel counter ${stepsText(steps)}`,
   whyUnknown: (tail) => `counter ${tail} is not in the inputs (add the output of nstat -az)`,

@@ -1,6 +1,8 @@
 /** `ephemeral`: ephemeral-port use per (source ip, destination ip, destination port). */
 
-import { stateMask, GROUP_LABELS, KeyCounter, round4, withoutFirst } from "./_scan.ts";
+import { STATES } from "../../model/states.ts";
+import { platformFacts } from "../platforms.ts";
+import { CONNECTED, GROUP_LABELS, KeyCounter, round4, stateMask, withoutFirst } from "./_scan.ts";
 import type { Fact } from "./fact.ts";
 import { stepsText } from "./fact.ts";
 
@@ -13,7 +15,13 @@ const WORDS: Readonly<Record<string, string>> = {
 };
 
 /** The states whose sockets hold an ephemeral port. */
-const COUNTED = stateMask(["ESTABLISHED", "SYN_SENT", "TIME_WAIT", "FIN_WAIT_1", "FIN_WAIT_2", "CLOSING", "LAST_ACK", "CLOSE_WAIT"]);
+const COUNTED = stateMask([...CONNECTED]);
+
+/** "440 CLOSE_WAIT, 40 TIME_WAIT and 20 ESTABLISHED": the states holding ports, most first. */
+function statesWords(by: Record<string, number>): string {
+  const parts = Object.entries(by).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]).map(([s, n]) => `${n} ${s}`);
+  return parts.length <= 1 ? parts.join("") : `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
+}
 
 export const ephemeral: Fact = {
   spec: {
@@ -21,26 +29,35 @@ export const ephemeral: Fact = {
     summary: "Ephemeral-port use per (source ip, destination ip, destination port): sockets in any connected state whose local port lies in net.ipv4.ip_local_port_range and holds no listener, against the size of that range.",
     params: [],
     type: "object",
+    names: { STATE: STATES },
     paths: [
       { path: "$.range", type: "object", help: "the port range used" },
       { path: "$.range.low", type: "number", help: "its first port" },
       { path: "$.range.high", type: "number", help: "its last port" },
       { path: "$.range.size", type: "number", help: "how many ports it holds" },
-      { path: "$.range.source", type: "string", help: "`sysctl` when the inputs carry net.ipv4.ip_local_port_range, `default` (32768-60999) when not" },
+      { path: "$.range.source", type: "string", help: "`sysctl` when the inputs carry the range (net.ipv4.ip_local_port_range, net.inet.ip.portrange.*, netsh's dynamic ports); `block` when every port of one block of at least 64 is in use toward one destination (the range is that block; not on Windows, which hands ports out in order); `default` (the platform's default, Linux's 32768-60999 when nothing says) otherwise" },
+      { path: "$.range.sourceText", type: "string", help: "where the range comes from, in words (\"from net.ipv4.ip_local_port_range\", \"read from a full block of ports in use\", \"the Linux default\")" },
       { path: "$.total", type: "number", help: "sockets counted" },
       { path: "$.distinct", type: "number", help: "distinct (source, destination) pairs" },
       { path: "$.top", type: "object", help: "the busiest (source, destination)" },
       { path: "$.top.key", type: "string", nullable: true, help: "its key, `source -> destination:port` (null when nothing was counted)" },
       { path: "$.top.count", type: "number", help: "its sockets" },
-      { path: "$.top.share", type: "number", help: "its share of the range" },
+      { path: "$.top.share", type: "number", unit: "share", help: "its share of the range" },
       { path: "$.top.timeWait", type: "number", help: "how many of those are TIME_WAIT" },
-      { path: "$.top.timeWaitShare", type: "number", help: "their share of the group" },
+      { path: "$.top.timeWaitShare", type: "number", unit: "share", help: "their share of the group" },
+      { path: "$.top.states", type: "object", help: "its sockets by state (every state that holds a local port: ESTABLISHED, CLOSE_WAIT, FIN_WAIT_*, TIME_WAIT, SYN_SENT, ...)" },
+      { path: "$.top.states.<STATE>", type: "number", help: "its sockets in that state" },
+      { path: "$.top.statesText", type: "string", help: "the states holding its ports in words, most first (\"440 CLOSE_WAIT, 40 TIME_WAIT and 20 ESTABLISHED\")" },
+      { path: "$.top.closeWaitShare", type: "number", unit: "share", help: "the CLOSE_WAIT share of the group (connections the peer closed and this host never did)" },
+      { path: "$.top.destination", type: "string", nullable: true, help: "the destination alone, `ip:port`" },
+      { path: "$.tallied", type: "number", help: "sockets in states that hold a port known only by count (a histogram, `| wc -l`), or TIME_WAIT as ss -s and /proc/net/sockstat count them, whichever is more; none of them has a destination" },
+      { path: "$.talliedShare", type: "number", unit: "share", help: "tallied / range.size: above 1, more sockets hold ports than the range has, so some destination shares ports with others or the range is full" },
       { path: "$.groups", type: "list", items: "object", help: "the busiest, busiest first" },
       { path: "$.groups[N].key", type: "string", help: "the N-th busiest's key" },
       { path: "$.groups[N].count", type: "number", help: "its sockets" },
-      { path: "$.groups[N].share", type: "number", help: "its share of the range" },
+      { path: "$.groups[N].share", type: "number", unit: "share", help: "its share of the range" },
       { path: "$.groups[N].timeWait", type: "number", help: "how many are TIME_WAIT" },
-      { path: "$.groups[N].timeWaitShare", type: "number", help: "their share of the group" },
+      { path: "$.groups[N].timeWaitShare", type: "number", unit: "share", help: "their share of the group" },
     ],
     unknown: "Never null; when the range is not in the inputs the Linux default is used and `range.source` says `default`.",
     example: "{ fact: ephemeral, path: $.top.share, operator: greaterThanInclusive, value: 0.8 }",
@@ -61,6 +78,20 @@ export const ephemeral: Fact = {
     }
     const kc = new KeyCounter(0, total);
     kc.countByTuple(list, 0, total, t.remoteAddr, t.remotePort, t.localAddr, st);
+    // the busiest group's sockets by state, for the words
+    const byState: Record<string, number> = {};
+    const topSlot = kc.top(1)[0];
+    if (topSlot !== undefined) {
+      const f = kc.first[topSlot], ra = t.remoteAddr, rp = t.remotePort, la = t.localAddr;
+      const seen = new Float64Array(STATES.length + 1);
+      for (let k = 0; k < total; k++) {
+        const i = list[k];
+        if (ra[i] === ra[f] && rp[i] === rp[f] && la[i] === la[f]) seen[st[i]]++;
+      }
+      STATES.forEach((name, id) => {
+        if (seen[id + 1] > 0) byState[name] = seen[id + 1];
+      });
+    }
     const groups = kc.top(5).map((s) => {
       const i = kc.first[s];
       return {
@@ -73,9 +104,24 @@ export const ephemeral: Fact = {
       };
     });
     const top = groups[0]
-      ? withoutFirst(groups[0])
-      : { key: null, count: 0, share: 0, timeWait: 0, timeWaitShare: 0 };
-    return { value: { range: { ...range }, total, distinct: kc.size, top, groups } };
+      ? {
+        ...withoutFirst(groups[0]),
+        states: byState,
+        statesText: statesWords(byState),
+        closeWaitShare: round4((byState.CLOSE_WAIT ?? 0) / groups[0].count),
+        destination: scan.keyText("destination", groups[0].first),
+      }
+      : { key: null, count: 0, share: 0, timeWait: 0, timeWaitShare: 0, states: {}, statesText: "", closeWaitShare: 0, destination: null };
+    // counts without rows: the port-holding states' tallies, or TIME_WAIT as ss -s / sockstat count it
+    let tallied = 0;
+    for (let id = 0; id < COUNTED.length; id++) if (COUNTED[id]) tallied += scan.snap.tallies[id] ?? 0;
+    const tw = Math.max(scan.snap.counters.get("ss.tcp.timewait")?.value ?? 0, scan.snap.counters.get("sockstat.tcp.tw")?.value ?? 0);
+    tallied = Math.max(tallied, tw);
+    const p = scan.platform();
+    const sourceText = range.source === "sysctl" ? `from ${p.family === "windows" ? "netsh's dynamic port range" : p.family === "bsd" || p.name === "macos" || p.name === "freebsd" ? "net.inet.ip.portrange" : "net.ipv4.ip_local_port_range"}`
+      : range.source === "block" ? "the range read from a full block of ports in use toward one destination"
+      : `the ${p.name ? platformFacts(p.name).name : "Linux"} default`;
+    return { value: { range: { ...range, sourceText }, total, distinct: kc.size, top, tallied, talliedShare: round4(tallied / range.size), groups } };
   },
   words(_p, steps) {
     const tail = stepsText(steps);

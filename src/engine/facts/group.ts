@@ -9,11 +9,13 @@ import {
   anyKnown,
   GROUP_BY,
   GROUP_LABELS,
+  GROUP_WORDS,
   type GroupBy,
   isGroupBy,
   KeyCounter,
   round4,
   stateList,
+  TIME_WAIT,
   stateMask,
   type TableScan,
   withoutFirst,
@@ -39,6 +41,7 @@ export interface GroupValue {
   distinct: number;
   tallied: number;
   top: Omit<GroupEntry, "first"> | { key: null; count: 0; share: 0 };
+  keys: string[];
   groups: GroupEntry[];
 }
 
@@ -71,6 +74,9 @@ function topOf(p: Params): number {
   return Math.max(1, Math.min(MAX_TOP, Number(p.top ?? 5) || 5));
 }
 
+/** Why "no listener" cannot be told. */
+export const NO_FULL_TABLE = "the inputs hold no full socket table (an excerpt or counts only): a listener they do not show may exist";
+
 /** Most groups a request may ask for (`top`). */
 const MAX_TOP = 50;
 
@@ -84,6 +90,8 @@ type Pass = { why: string } | { total: number; tallied: number; distinct: number
 
 function countGroups(scan: TableScan, s: Selection, mask: Uint8Array | null): Pass {
   const by = s.by as GroupBy;
+  // a port without a listener in an excerpt may have one the excerpt does not show
+  if (s.listener === "absent" && !scan.coverage().listenersComplete) return { why: NO_FULL_TABLE };
   const wanted = stateMask(s.states);
   const t = scan.t, st = t.state;
   const q = s.queue === undefined ? undefined : s.queue === "recv" ? t.recvQ : t.sendQ;
@@ -106,6 +114,13 @@ function countGroups(scan: TableScan, s: Selection, mask: Uint8Array | null): Pa
     case "remote-endpoint":
     case "destination": kc.countByTuple(list, from, to, t.remoteAddr, t.remotePort, t.remoteAddr, st); break;
     case "process": withProcess = kc.countByProcess(list, from, to, t.pid, t.program, st); break;
+    case "service":
+      for (let k = from; k < to; k++) {
+        const i = list[k];
+        if (scan.serverSide(i)) kc.addTuple(-2, t.localPort[i], 0, i, st[i] === TIME_WAIT ? 1 : 0);
+        else kc.addTuple(t.remoteAddr[i], t.remotePort[i], -3, i, st[i] === TIME_WAIT ? 1 : 0);
+      }
+      break;
     case "source-destination": kc.countByTuple(list, from, to, t.remoteAddr, t.remotePort, t.localAddr, st); break;
   }
   let tallied = 0;
@@ -117,7 +132,9 @@ function countGroups(scan: TableScan, s: Selection, mask: Uint8Array | null): Pa
     if (r.to > r.from && !anyKnown(r.list, r.from, r.to, q)) return { why: "those sockets carry no Recv-Q/Send-Q figures" };
   }
   if (by === "process" && total > 0 && withProcess === 0) return { why: scan.noProcessWhy() };
-  const slots = kc.top(MAX_TOP);
+  // sockets that name no process are counted in the total but are no group of their own
+  const named = (x: number) => by !== "process" || t.pid[kc.first[x]] !== NONE || t.program[kc.first[x]] !== 0;
+  const slots = kc.top(MAX_TOP + 1).filter(named).slice(0, MAX_TOP);
   return {
     total,
     tallied,
@@ -149,7 +166,7 @@ export const group: Fact = {
     summary: "Sockets in the given states grouped by a key; the biggest groups first.",
     params: [
       { name: "state", alias: "states", type: "states", help: "a state name or a list of them (`states` is accepted too); all states when absent" },
-      { name: "by", type: "string", choices: GROUP_BY, required: true, help: "the key: local-port, local-address, local-endpoint, remote-port, remote-host, remote-subnet (IPv4 /24, IPv6 /64), remote-endpoint, destination (remote ip and port; same as remote-endpoint), process (pid or program), source-destination (local ip, remote ip, remote port)" },
+      { name: "by", type: "string", choices: GROUP_BY, required: true, help: "the key: service (the server's local port for server-side sockets, the remote endpoint for client-side ones: what the connection is to), local-port, local-address, local-endpoint, remote-port, remote-host, remote-subnet (IPv4 /24, IPv6 /64), remote-endpoint, destination (remote ip and port; same as remote-endpoint), process (pid or program), source-destination (local ip, remote ip, remote port)" },
       { name: "listener", type: "string", choices: ["present", "absent"], help: "keep only sockets whose local port has (present) or has no (absent) LISTEN socket" },
       { name: "local_port", type: "string", choices: ["ephemeral", "non-ephemeral"], help: "keep only sockets whose local port lies inside (ephemeral) or outside (non-ephemeral) the ephemeral port range (see `ephemeral`): busy clients reuse each ephemeral port toward many destinations, servers listen outside the range" },
       { name: "queue", type: "string", choices: ["recv", "send"], help: "keep only sockets with data waiting in Recv-Q (recv: not read by the application yet) or in Send-Q (send: not acknowledged by the peer yet)" },
@@ -163,13 +180,14 @@ export const group: Fact = {
       { path: "$.top", type: "object", help: "the biggest group" },
       { path: "$.top.key", type: "string", nullable: true, help: "the biggest group's key as text (e.g. `8080`, `10.0.0.5:5432`); null when nothing matched" },
       { path: "$.top.count", type: "number", help: "sockets in the biggest group (0 when nothing matched)" },
-      { path: "$.top.share", type: "number", help: "top.count / total, 0..1 (0 when nothing matched)" },
+      { path: "$.top.share", type: "number", unit: "share", help: "top.count / total, 0..1 (0 when nothing matched)" },
       { path: "$.top.listening", type: "boolean", nullable: true, help: "for local-port and local-endpoint: whether a LISTEN socket holds that port" },
       { path: "$.top.timeWait", type: "number", nullable: true, help: "how many of its sockets are TIME_WAIT (absent when none)" },
+      { path: "$.keys", type: "list", items: "string", help: "the keys of the biggest 50 groups, as text (compare with `symptoms`' `ports.<KIND>` using someFact:in)" },
       { path: "$.groups", type: "list", items: "object", help: "the biggest groups, biggest first" },
       { path: "$.groups[N].key", type: "string", help: "the N-th biggest group's key" },
       { path: "$.groups[N].count", type: "number", help: "its sockets" },
-      { path: "$.groups[N].share", type: "number", help: "its share of total" },
+      { path: "$.groups[N].share", type: "number", unit: "share", help: "its share of total" },
       { path: "$.groups[N].listening", type: "boolean", nullable: true, help: "as top.listening" },
       { path: "$.groups[N].timeWait", type: "number", nullable: true, help: "as top.timeWait" },
     ],
@@ -195,12 +213,14 @@ export const group: Fact = {
       groups.push(g);
     }
     const top = groups[0] ? withoutFirst(groups[0]) : { key: null, count: 0 as const, share: 0 as const };
-    const value: GroupValue = { total, distinct, tallied, top, groups };
+    const keys: string[] = [];
+    for (let k = 0; k < counts.length; k++) keys.push(scan.keyText(by, first[k]));
+    const value: GroupValue = { total, distinct, tallied, top, keys, groups };
     return { value };
   },
   words(p, steps) {
     const tail = stepsText(steps);
-    const by = isGroupBy(p.by) ? GROUP_LABELS[p.by] : String(p.by);
+    const by = isGroupBy(p.by) ? GROUP_WORDS[p.by] : String(p.by);
     const what = `${statesText(p.state ?? p.states)} sockets by ${by}${p.listener ? ` (ports ${p.listener === "absent" ? "without" : "with"} a listener)` : ""}`;
     return `${Object.hasOwn(HEADS, tail) ? HEADS[tail] : `${tail} of`} ${what}`;
   },

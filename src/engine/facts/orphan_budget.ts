@@ -13,7 +13,7 @@ export const orphanBudget: Fact = {
     paths: [
       { path: "$.orphans", type: "number", help: "orphaned sockets: /proc/net/sockstat `orphan` (or `ss -s` `orphaned`)" },
       { path: "$.max", type: "number", nullable: true, help: "net.ipv4.tcp_max_orphans (null when not in the inputs)" },
-      { path: "$.share", type: "number", nullable: true, help: "orphans / max, 0..1 and above (null when max is unknown)" },
+      { path: "$.share", type: "number", unit: "share", nullable: true, help: "orphans / max, 0..1 and above (null when max is unknown)" },
     ],
     unknown: "null when the inputs carry neither /proc/net/sockstat nor ss -s; `max` and `share` are null when net.ipv4.tcp_max_orphans is not in the inputs (it is not visible inside a network namespace: read it on the host).",
     example: "{ fact: orphan-budget, path: $.share, operator: greaterThanInclusive, value: 0.25 }",

@@ -13,7 +13,7 @@ export const orphans: Fact = {
     paths: [
       { path: "$.<STATE>", type: "object", nullable: true, help: "the figures of that state" },
       { path: "$.<STATE>.count", type: "number", help: "orphaned sockets in that state" },
-      { path: "$.<STATE>.share", type: "number", help: "count / sockets in that state whose ownership is known" },
+      { path: "$.<STATE>.share", type: "number", unit: "share", help: "count / sockets in that state whose ownership is known" },
       { path: "$.<STATE>.known", type: "number", help: "sockets in that state whose ownership is known" },
     ],
     names: { STATE: STATES },

@@ -17,10 +17,12 @@ export const queues: Fact = {
       { path: "$.<STATE>.total", type: "number", help: "sockets in that state with queue figures" },
       { path: "$.<STATE>.recvQ", type: "number", help: "how many have a nonzero Recv-Q" },
       { path: "$.<STATE>.sendQ", type: "number", help: "how many have a nonzero Send-Q" },
-      { path: "$.<STATE>.recvQShare", type: "number", help: "recvQ as a share of total, 0..1" },
-      { path: "$.<STATE>.sendQShare", type: "number", help: "sendQ as a share of total, 0..1" },
+      { path: "$.<STATE>.recvQShare", type: "number", unit: "share", help: "recvQ as a share of total, 0..1" },
+      { path: "$.<STATE>.sendQShare", type: "number", unit: "share", help: "sendQ as a share of total, 0..1" },
       { path: "$.<STATE>.recvQBytes", type: "number", help: "bytes queued in Recv-Q in total" },
       { path: "$.<STATE>.sendQBytes", type: "number", help: "bytes queued in Send-Q in total" },
+      { path: "$.<STATE>.maxRecvQ", type: "number", help: "the largest Recv-Q of one socket: 64 KiB or more unread on one connection is a whole receive window the program has not read" },
+      { path: "$.<STATE>.maxSendQ", type: "number", help: "the largest Send-Q of one socket" },
     ],
     names: { STATE: QUEUE_STATES },
     unknown: "A state is null when its sockets carry no queue figures (state histograms, Windows netstat) but the inputs do hold sockets in it; a state nobody is in counts 0.",
@@ -29,14 +31,14 @@ export const queues: Fact = {
   masked: true,
   pass: () => "state-stats",
   compute({ scan, mask }) {
-    const { seen, withQ, rq, sq, rb, sb } = scan.stateStats(mask);
+    const { seen, withQ, rq, sq, rb, sb, mr, ms } = scan.stateStats(mask);
     const out: Record<string, unknown> = {};
     for (let id = 1; id < STATES.length + 1; id++) {
       const name = STATES[id - 1];
       if (name === "LISTEN") continue;
       const present = seen[id] + (scan.snap.tallies[id] ?? 0);
       if (withQ[id] === 0) {
-        out[name] = present > 0 ? null : { total: 0, recvQ: 0, sendQ: 0, recvQShare: 0, sendQShare: 0, recvQBytes: 0, sendQBytes: 0 };
+        out[name] = present > 0 ? null : { total: 0, recvQ: 0, sendQ: 0, recvQShare: 0, sendQShare: 0, recvQBytes: 0, sendQBytes: 0, maxRecvQ: 0, maxSendQ: 0 };
         continue;
       }
       out[name] = {
@@ -47,6 +49,8 @@ export const queues: Fact = {
         sendQShare: round4(sq[id] / withQ[id]),
         recvQBytes: rb[id],
         sendQBytes: sb[id],
+        maxRecvQ: mr[id],
+        maxSendQ: ms[id],
       };
     }
     return { value: out };

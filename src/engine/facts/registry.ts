@@ -7,6 +7,7 @@
 export { GROUP_BY, type GroupBy } from "./_scan.ts";
 import { answers } from "./answers.ts";
 import { counters } from "./counters.ts";
+import { coverage } from "./coverage.ts";
 import { ephemeral } from "./ephemeral.ts";
 import type { Fact } from "./fact.ts";
 import { group } from "./group.ts";
@@ -14,20 +15,28 @@ import { inputs } from "./inputs.ts";
 import { listeners } from "./listeners.ts";
 import { orphanBudget } from "./orphan_budget.ts";
 import { orphans } from "./orphans.ts";
+import { pairs } from "./pairs.ts";
+import { platform } from "./platform.ts";
 import { queues } from "./queues.ts";
 import { sockets } from "./sockets.ts";
+import { stateShare } from "./state_share.ts";
 import { states } from "./states.ts";
 import { symptoms } from "./symptoms.ts";
 import { sysctls } from "./sysctls.ts";
+import { timers } from "./timers.ts";
 import { unexpectedListeners } from "./unexpected_listeners.ts";
 
 export const FACTS: readonly Fact[] = [
   states,
   sockets,
+  coverage,
+  stateShare,
   group,
+  pairs,
   listeners,
   ephemeral,
   queues,
+  timers,
   orphans,
   counters,
   sysctls,
@@ -36,6 +45,7 @@ export const FACTS: readonly Fact[] = [
   unexpectedListeners,
   answers,
   inputs,
+  platform,
 ];
 
 const BY_ID: ReadonlyMap<string, Fact> = new Map(FACTS.map((f) => [f.spec.id, f]));

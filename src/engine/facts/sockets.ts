@@ -1,7 +1,7 @@
 /** `sockets`: the number of TCP sockets. */
 
 import type { Fact } from "./fact.ts";
-import { stateCounts } from "./states.ts";
+import { stateCounts, stateWhy } from "./states.ts";
 
 export const sockets: Fact = {
   spec: {
@@ -10,11 +10,14 @@ export const sockets: Fact = {
     params: [],
     type: "number",
     paths: [],
-    unknown: "Never.",
+    unknown: "Unknown when the inputs hold no socket table or counts (only logs, counters or settings).",
     example: "{ fact: sockets, operator: greaterThan, value: 0 }",
   },
   masked: true,
   pass: () => "state-stats",
-  compute: (input) => ({ value: stateCounts(input).TOTAL }),
+  compute: (input) => {
+    const total = stateCounts(input).TOTAL;
+    return total === null ? { value: null, why: stateWhy(input.scan) } : { value: total };
+  },
   words: () => "TCP sockets",
 };

@@ -5,6 +5,8 @@
 
 import { PassBudget } from "../cost.ts";
 import { conditionCycles } from "../language/conditions.ts";
+import { relationProblems } from "../relations.ts";
+import type { Rule } from "../rule.ts";
 import { baseName, type Conditions, RuleFileError, type RuleFiles } from "../rule.ts";
 import { type CompiledRuleDir, compiledInputs, isRuleFileName } from "./compiled.ts";
 import type * as Read from "./read.ts";
@@ -42,6 +44,8 @@ export function compile(dir: string, files: RuleFiles, read: typeof Read, lib: Y
     rules.push({ file: baseName(file), rule });
     if (!budget.add(r.rule, conditions).added) errors.push(new RuleFileError("too-many-facts", file, 1, 1, `The built-in rules need more than ${budget.limit} distinct passes over the socket table`));
   }
+  const loaded: Rule[] = rules.map(({ file, rule }) => ({ ...rule, source: files.join(dir, file), origin: "built-in" }));
+  errors.push(...relationProblems(loaded));
   if (errors.length) throw new Error(`built-in rules do not validate:\n${errors.map((e) => e.format()).join("\n")}`);
   const hashes = compiledInputs(listed.names).map((name) => {
     const r = files.read(files.join(dir, name), MAX_RULE_FILE_BYTES);

@@ -6,6 +6,8 @@
 
 import { probeJsonSchema, validateProbe } from "../../checks/mod.ts";
 import { SEVERITIES } from "../../model/finding.ts";
+import { SYMPTOM_KINDS } from "../errors.ts";
+import { PLATFORMS } from "../platforms.ts";
 
 /** Field types of the rule format. `block`: text that may span lines (a message, a step); other text is one line. */
 export type FieldSpec =
@@ -42,6 +44,31 @@ const block = (help: string): FieldSpec => str(help, { block: true });
 const strList = (help: string): FieldSpec => ({ kind: "list", help, of: str(help) });
 const blockList = (help: string): FieldSpec => ({ kind: "list", help, of: block(help) });
 const port: FieldSpec = { kind: "number", help: "port", integer: true, min: 0, max: 65535 };
+const platformList = (help: string): FieldSpec => ({ kind: "list", help, of: str("a platform", { enum: PLATFORMS }) });
+
+/** The fields of a relation between two rules' findings. */
+export const RELATION_SPEC: ObjectSpec = {
+  kind: "object",
+  help: "how this rule's finding relates to another rule's: it explains it (the other is folded under this one) or excludes it (the other is dropped); exactly one of explains and excludes",
+  required: ["how"],
+  fields: {
+    explains: str("the id of the rule whose finding this one explains", { pattern: ID_PATTERN, maxLength: 80 }),
+    excludes: str("the id of the rule whose finding this one rules out", { pattern: ID_PATTERN, maxLength: 80 }),
+    role: str("what the other finding is to this one (explains only; default consequence)", { enum: ["cause", "consequence", "detail"] }),
+    when: { kind: "condition", help: "conditions over the facts under which the relation holds (always when absent)" },
+    match: {
+      kind: "object",
+      help: "a figure of this finding that must name the same thing as a figure of the other",
+      required: ["figure", "other"],
+      fields: {
+        figure: str("a figure of this rule's evidence", { pattern: FIGURE_PATTERN, maxLength: 80 }),
+        other: str("a figure of the other rule's evidence", { pattern: FIGURE_PATTERN, maxLength: 80 }),
+        as: str("how they are compared: equal text, endpoints (a wildcard address matches any), or the port alone (default equal)", { enum: ["equal", "endpoint", "port"] }),
+      },
+    },
+    how: block("one sentence saying how, shown with the folded finding"),
+  },
+};
 
 const EXCEPTION_SPEC: ObjectSpec = {
   kind: "object",
@@ -72,7 +99,7 @@ export const CHECK_SPEC: ObjectSpec = {
     command: str("the command for the user to read and copy, one line; tcpdoc never runs it"),
     look_for: block("what in its output confirms or refutes the diagnosis"),
     read_only: { kind: "boolean", help: "true when the command changes nothing" },
-    platforms: strList("where the command runs: linux, macos, freebsd, windows"),
+    platforms: platformList("where the command runs: linux, macos, freebsd, windows"),
     probe: { kind: "external", help: "the probe from tcpdoc's catalogue a live session may run for this check (the command itself never runs)", validate: validateProbe, schema: probeJsonSchema },
   },
 };
@@ -90,6 +117,33 @@ export const RULE_SPEC: ObjectSpec = {
     tags: strList("free-form tags, e.g. the states the rule looks at"),
     confidence: { kind: "number", help: "confidence of a finding whose conditions all held, 0..1 (default 0.8)", min: 0, max: 1 },
     when_unknown: str("when some conditions are unknown but known ones support the rule: downgrade (one severity lower, the default), keep, or silent", { enum: ["downgrade", "keep", "silent"] }),
+    branches: {
+      kind: "map",
+      help: "named alternatives of the conditions (a condition with `name: NAME`) and how each grades the finding when it holds: the worst severity and the highest confidence of those that hold win",
+      keyPattern: ID_PATTERN,
+      of: {
+        kind: "object",
+        help: "how the alternative grades the finding",
+        fields: {
+          severity: str("the severity when it holds", { enum: SEVERITIES }),
+          confidence: { kind: "number", help: "the confidence when it holds, 0..1", min: 0, max: 1 },
+        },
+      },
+    },
+    relations: { kind: "list", help: "how this rule's finding relates to other rules' findings (validated against the loaded rules)", of: RELATION_SPEC },
+    explains_errors: {
+      kind: "list",
+      help: "the errors users see that this finding explains: with --error (or the error in the log) it comes first and says how",
+      of: {
+        kind: "object",
+        help: "an error this finding explains",
+        required: ["error", "how"],
+        fields: {
+          error: str("the error kind", { enum: SYMPTOM_KINDS }),
+          how: block("one sentence: how this finding causes that error"),
+        },
+      },
+    },
     conditions: { kind: "condition", help: "json-rules-engine conditions: all / any / not / condition (a named condition), leaves with fact, params, path, operator, value" },
     message: block("the finding's text: what it means and what to do, with {{figure}} placeholders filled from evidence.figures"),
     evidence: {
@@ -121,6 +175,7 @@ export const RULE_SPEC: ObjectSpec = {
           text: block("the question"),
           kind: str("the kind of answer", { enum: ["yes-no", "choice", "number", "text"] }),
           choices: strList("the choices, for kind choice"),
+          commands: { kind: "map", help: "the command that answers it, by platform (linux, macos, freebsd, windows): only a command, no prose", keyPattern: "^(linux|macos|freebsd|windows)$", of: str("a command") },
         },
       },
     },
@@ -136,6 +191,7 @@ export const RULE_SPEC: ObjectSpec = {
           title: str("the fix in one line"),
           steps: blockList("the steps"),
           caveats: blockList("caveats and risks"),
+          platforms: platformList("where it applies: linux, macos, freebsd, windows (everywhere when absent)"),
         },
       },
     },

@@ -139,6 +139,8 @@ class Checker {
   readonly #ctx: ValidateContext;
   /** Figure names the evidence defines. */
   figures = new Set<string>();
+  /** Names of the rule's branches: `{{#when:NAME}}...{{/when:NAME}}` sections show when that alternative held. */
+  branches = new Set<string>();
 
   constructor(file: string, parsed: ParsedYaml, ctx: ValidateContext) {
     this.#file = file;
@@ -483,11 +485,31 @@ class Checker {
     }
     for (const p of parseTemplate(text)) {
       if (p.kind === "text" || this.figures.has(p.name)) continue;
+      if (p.name.startsWith("when:") && p.kind !== "figure" && this.branches.has(p.name.slice(5))) continue;
+      if (p.name.startsWith("when:")) {
+        this.error(msg, "unknown-placeholder", `Section "${p.text}" names no branch of this rule`, `declare it under branches: (defined: ${[...this.branches].join(", ") || "none"}); only sections ({{#when:NAME}}...{{/when:NAME}}) take it`, at(p.text));
+        continue;
+      }
       const s = suggest(p.name, this.figures);
       const sigil = p.kind === "open" ? "#" : p.kind === "close" ? "/" : "";
       this.error(msg, "unknown-placeholder", `Placeholder "{{${sigil}${p.name}}}" is not filled by any evidence figure`, s ? `did you mean "${s}"?` : `define it under evidence.figures (defined: ${[...this.figures].join(", ") || "none"})`, at(p.text));
     }
   }
+}
+
+/** The `name:` of every node of a condition tree. */
+function conditionNames(tree: YNode | undefined): Set<string> {
+  const out = new Set<string>();
+  const visit = (n: YNode | undefined): void => {
+    if (!n) return;
+    if (n.kind === "seq") return n.items.forEach(visit);
+    if (n.kind !== "map") return;
+    const name = field(n, "name");
+    if (name?.kind === "scalar" && typeof name.value === "string") out.add(name.value);
+    for (const k of ["all", "any", "not"]) visit(field(n, k));
+  };
+  visit(tree);
+  return out;
 }
 
 /** Facts whose values list groups (evidence.groups takes them). */
@@ -505,6 +527,8 @@ export function validateRule(parsed: ParsedYaml, file: string, ctx: ValidateCont
   const evidence = field(root, "evidence");
   const figMap = field(evidence, "figures");
   if (figMap?.kind === "map") for (const { key } of figMap.items) c.figures.add(String(key.value));
+  const branchMap = field(root, "branches");
+  if (branchMap?.kind === "map") for (const { key } of branchMap.items) c.branches.add(String(key.value));
   c.object(root, RULE_SPEC, "rule", ctx.builtin ? BUILTIN_REQUIRED : []);
   c.placeholders(field(root, "message"));
   const idNode = field(root, "id");
@@ -526,6 +550,30 @@ export function validateRule(parsed: ParsedYaml, file: string, ctx: ValidateCont
       const f = field(g, "fact");
       if (f?.kind === "scalar" && typeof f.value === "string" && factById(f.value) && !GROUP_FACTS.includes(f.value)) {
         c.error(f, "bad-group", `evidence.groups takes the ${GROUP_FACTS.join(" or ")} fact, not "${f.value}"`);
+      }
+    }
+  }
+  const rels = field(root, "relations");
+  if (rels?.kind === "seq") {
+    for (const r of rels.items) {
+      const ex = field(r, "explains"), exc = field(r, "excludes");
+      if ((ex === undefined) === (exc === undefined)) c.error(r, "relation-shape", "A relation names exactly one rule: explains: ID or excludes: ID", "write one relation per rule");
+      if (exc !== undefined && field(r, "role") !== undefined) c.error(field(r, "role"), "relation-shape", "role goes with explains: an excluded finding is dropped, not folded");
+      const mine = field(field(r, "match"), "figure");
+      if (mine?.kind === "scalar" && typeof mine.value === "string" && !c.figures.has(mine.value)) {
+        const s = suggest(mine.value, c.figures);
+        c.error(mine, "unknown-figure", `match.figure "${mine.value}" is not a figure of this rule`, s ? `did you mean "${s}"?` : `figures: ${[...c.figures].join(", ") || "none"}`);
+      }
+    }
+  }
+  const branches = field(root, "branches");
+  if (branches?.kind === "map") {
+    const named = conditionNames(field(root, "conditions"));
+    for (const { key } of branches.items) {
+      const k = String(key.value);
+      if (!named.has(k)) {
+        const s = suggest(k, named);
+        c.error(key, "unknown-branch", `No condition is named "${k}"`, s ? `did you mean "${s}"?` : "name an alternative with `name: ...` on its all/any/leaf");
       }
     }
   }

@@ -27,6 +27,8 @@ export interface PathSpec {
   items?: ValueType;
   /** The value may be null (unknown) even when the fact is known. */
   nullable?: boolean;
+  /** `share`: a ratio 0..1 (and above), shown as a percentage. */
+  unit?: "share";
   help: string;
 }
 
@@ -38,6 +40,8 @@ export interface ValueShape {
   paths: readonly PathSpec[];
   /** What each `<NAME>` placeholder may be; one not listed stands for any field name. */
   names?: Readonly<Record<string, readonly string[]>>;
+  /** `share` when the whole value is a ratio. */
+  unit?: "share";
 }
 
 /** The type found for a path. */
@@ -45,6 +49,7 @@ export interface PathType {
   type: TypeSpec;
   items?: ValueType;
   nullable?: boolean;
+  unit?: "share";
 }
 
 const PATH_CACHE = new Map<string, PathStep[] | null>();
@@ -158,13 +163,13 @@ function nextChoices(shape: ValueShape, steps: readonly PathStep[], at: number):
  * shape: the step that matches nothing and the names allowed there.
  */
 export function pathType(shape: ValueShape, steps: readonly PathStep[]): PathType | { at: number; choices: string[] } {
-  if (steps.length === 0) return { type: shape.type };
+  if (steps.length === 0) return shape.unit ? { type: shape.type, unit: shape.unit } : { type: shape.type };
   let prefix: PathType | undefined;
   for (const spec of shape.paths) {
     const ps = patternSteps(spec);
     if (ps.length < steps.length) continue;
     if (!steps.every((s, k) => stepMatches(ps[k], s, shape))) continue;
-    if (ps.length === steps.length) return { type: spec.type, items: spec.items, nullable: spec.nullable };
+    if (ps.length === steps.length) return { type: spec.type, items: spec.items, nullable: spec.nullable, ...(spec.unit ? { unit: spec.unit } : {}) };
     // a part of the value that holds more: an object, or a list before [N]
     prefix ??= { type: "index" in ps[steps.length] ? "list" : "object", items: "index" in ps[steps.length] ? "object" : undefined, nullable: true };
   }

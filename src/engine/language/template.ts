@@ -69,34 +69,51 @@ export function templateProblems(t: string): TemplateProblem[] {
 
 const own = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
+/** Marks where a figure without a value stood, until its sentence is dropped. */
+const GAP = "\u0000";
+
 /**
  * Fills a template from `values` (figure name -> text). A section shows
- * when its figure has a value and is not in `unknown`; a figure without a
- * value is left as written.
+ * when its figure has a value that is not in `unknown` nor in `empty` (0,
+ * false, nothing: "0 still hold data" says nothing worth a sentence). A
+ * figure outside any section whose value is unknown takes its whole
+ * sentence with it: the message never says "unknown". A name that is no
+ * figure at all is left as written.
  *
  * @example
  * ```ts
- * fillTemplate("{{n}} sockets{{#port}} on port {{port}}{{/port}}", { n: "5" }, new Set(["port"])) === "5 sockets";
+ * fillTemplate("{{n}} sockets{{#port}} on port {{port}}{{/port}}.", { n: "5" }, new Set(["port"])) === "5 sockets.";
+ * fillTemplate("A. {{n}} sockets. B.", { n: "" }, new Set(["n"])) === "A. B.";
  * ```
  */
-export function fillTemplate(template: string, values: Record<string, string>, unknown: ReadonlySet<string> = new Set()): string {
+export function fillTemplate(template: string, values: Record<string, string>, unknown: ReadonlySet<string> = new Set(), empty: ReadonlySet<string> = new Set()): string {
   let out = "";
   // open sections, innermost last, each with whether its text shows
   const open: { name: string; shown: boolean }[] = [];
   let hidden = 0;
   for (const p of parseTemplate(template)) {
     if (p.kind === "open") {
-      const shown = !unknown.has(p.name) && own(values, p.name);
+      const shown = !unknown.has(p.name) && !empty.has(p.name) && own(values, p.name);
       open.push({ name: p.name, shown });
       if (!shown) hidden++;
     } else if (p.kind === "close") {
       if (open.length && open[open.length - 1].name === p.name && !open.pop()!.shown) hidden--;
     } else if (hidden === 0) {
-      out += p.kind === "text" ? p.text : own(values, p.name) ? values[p.name] : p.text;
+      if (p.kind === "text") out += p.text;
+      else if (unknown.has(p.name)) out += GAP;
+      else out += own(values, p.name) ? values[p.name] : p.text;
     }
   }
+  if (out.includes(GAP)) out = dropGapSentences(out);
   // a hidden section leaves its surrounding spaces behind
   return out.replace(/[ \t]{2,}/g, " ").replace(/ ([.,;:!?)])/g, "$1");
+}
+
+/** Removes every sentence that holds a GAP, paragraph by paragraph. */
+function dropGapSentences(text: string): string {
+  return text.split("\n").map((para) =>
+    para.split(/(?<=[.!?]["')]?)\s+(?=[A-Z0-9"(])/).filter((s) => !s.includes(GAP)).join(" ")
+  ).join("\n");
 }
 
 /** The template for reading: `<name>` for a figure, `[...]` around a section. */

@@ -6,7 +6,7 @@
 
 import { Box } from "ink";
 import { useState } from "react";
-import { leafText } from "../../engine/mod.ts";
+import { conditionValueText, leafText } from "../../engine/mod.ts";
 import type { ConditionResult, EvidenceSocket, Finding, Question } from "../../model/finding.ts";
 import { fillCommand } from "../../checks/mod.ts";
 import { inert } from "../../text/inert.ts";
@@ -30,21 +30,8 @@ export interface WalkDoc {
   items: WalkItem[];
 }
 
-function short(v: unknown, max = 40): string {
-  let s: string;
-  try {
-    s = typeof v === "string" ? v : JSON.stringify(v) ?? String(v);
-  } catch {
-    s = String(v);
-  }
-  return s.length > max ? s.slice(0, max - 1) + "…" : s;
-}
-
 function conditionText(c: ConditionResult): string {
-  const found = c.factResult === null || c.factResult === undefined
-    ? (c.fact === "answers" ? "not answered yet" : "not known")
-    : c.factResult === true ? "yes" : c.factResult === false ? "no" : short(c.factResult);
-  return inert(`${leafText(c)}: ${found}`);
+  return inert(`${leafText(c)}: ${conditionValueText(c)}`);
 }
 
 /** A figure's value as the walkthrough shows it: ports and pids without separators, shares as percentages. */
