@@ -78,9 +78,29 @@ function present(ctx: Context, snap: Snapshot, findings: Finding[], format: Repo
   return code;
 }
 
+/** `tcpdoc analyze --fleet DIR`: the hosts' analyses, then the fleet rules, in one report. */
+async function fleetAnalysis(ctx: Context, format: ReportFormat): Promise<number> {
+  const { flags } = ctx;
+  if (ctx.positionals.length > 0 || flags.live) throw new UsageError("--fleet reads the hosts' files from its directory or archive: give no FILE and no --live");
+  // The fleet code (and the YAML reader for its rules) loads only when asked for.
+  const fleet = await import("./fleet.ts");
+  const { openFleet } = await import("../sources/fleet.ts");
+  const { analyzeFleet } = await import("../fleet/evaluate.ts");
+  const jobs = fleet.fleetJobs(flags.jobs);
+  const rules = await fleet.hostRules(flags, ctx.env);
+  const answers = checkedAnswers(flags.answer, rules, ctx.configAnswers);
+  const fleetRules = fleet.loadFleetRules();
+  const max = flags.maxInput === undefined ? undefined : parseSize(flags.maxInput);
+  const source = openFleet(flags.fleet!, max);
+  if (source.hosts.length === 0) throw new UsageError(`--fleet ${inert(flags.fleet!)}: no host found (a directory per host, or snapshot files that name their host)`);
+  const hosts = await fleet.analyzeHosts(source.hosts, rules, flags, answers, jobs);
+  return fleet.presentFleet(ctx, await analyzeFleet(source.from, hosts, fleetRules), format, VERSION);
+}
+
 /** `tcpdoc analyze [FILE...|-]`. */
 export async function analyzeCommand(ctx: Context): Promise<number> {
   const format = reportFormat(ctx);
+  if (ctx.flags.fleet !== undefined) return await fleetAnalysis(ctx, format);
   const { rules, answers } = await prepare(ctx);
   const snap = readSnapshot(ctx);
   return present(ctx, snap, await evaluate(snap, rules, answers), format);
@@ -92,7 +112,7 @@ export async function analyzeCommand(ctx: Context): Promise<number> {
  */
 export async function sessionCommand(ctx: Context): Promise<number> {
   const reportAsked = (["plain", "json", "format", "output"] as const).some((k) => ctx.given.has(k));
-  if (!process.stdout.isTTY || reportAsked) return await analyzeCommand(ctx);
+  if (!process.stdout.isTTY || reportAsked || ctx.flags.fleet !== undefined) return await analyzeCommand(ctx);
   const format = reportFormat(ctx);
   const { rules, answers } = await prepare(ctx);
   const { flags } = ctx;

@@ -20,7 +20,7 @@ import { VERSION } from "./version.ts";
 
 /** What analyze and the bare command take. */
 const REPORT_OPTIONS: readonly FlagName[] = [
-  "format", "json", "output", "force", "live", "minSeverity", "answer", "rules", "disable", "noUserRules", "noOwners", "maxInput", "plain",
+  "format", "json", "output", "force", "live", "minSeverity", "answer", "rules", "disable", "noUserRules", "noOwners", "maxInput", "plain", "fleet", "jobs",
 ];
 const RULE_OPTIONS: readonly FlagName[] = ["json", "rules", "noUserRules"];
 const JSON_NOT_SNAPSHOT = "a snapshot is written in tcpdoc's own text format, which 'tcpdoc analyze FILE' reads back; for a JSON report run 'tcpdoc analyze --json'";
@@ -70,6 +70,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "diagnose dumps (or this machine when no FILE) and print a report",
     about: [
       "Reads the dumps given into one snapshot (a socket table with the counters, sysctls and the application's log from the same moment), or this machine's live state when no FILE is given, evaluates the rules and prints a report. - reads stdin; --live adds this machine's live state to the files given.",
+      "--fleet DIR analyses many hosts in one run: DIR (or a .tar, .tar.gz or .tgz of it, as Ansible fetch, sos collect or kubectl cp leave them) holds a directory per host (with an optional labels.txt of key=value lines), or tcpdoc snapshot files whose header names the host. Each host is analysed on its own, --jobs at a time on helper threads; then the fleet rules (rules/fleet/) look across hosts: one upstream that most hosts cannot reach, a leak only on the hosts with one label, a host far above its peers, and connections whose FIN_WAIT_2 end and CLOSE_WAIT end are on two hosts.",
       "The exit code is 1 when a finding at warning or worse is shown, 0 otherwise; --min-severity hides findings below it, says how many, and the exit code follows what is shown. A rule that does not validate stops the run with exit code 2.",
     ],
     options: REPORT_OPTIONS,
@@ -80,6 +81,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       "ss -tanp | tcpdoc analyze - --json",
       "tcpdoc analyze ss.txt nstat.txt sysctl.txt app.log --format markdown -o report.md",
       "tcpdoc analyze --live /var/log/app.log",
+      "tcpdoc analyze --fleet samples/fleet",
     ],
     run: analyzeCommand,
   },

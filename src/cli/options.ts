@@ -19,6 +19,8 @@ export interface Flags {
   noUserRules: boolean;
   noOwners: boolean;
   maxInput: string | undefined;
+  fleet: string | undefined;
+  jobs: string | undefined;
   answer: string[];
   minSeverity: Severity;
   color: "auto" | "always" | "never";
@@ -97,6 +99,8 @@ export const OPTIONS: OptionTable<Flags> = {
     help: "live snapshot on Linux: do not map sockets to processes (faster, as ss -tan against ss -tanp)",
   },
   maxInput: { kind: "value", value: "SIZE", complete: "none", config: true, help: "read at most SIZE of each input, e.g. 4GiB or 500MB (default 1GiB): a bigger one stops with an error" },
+  fleet: { kind: "value", value: "DIR", complete: "file", help: "analyse a fleet: DIR (or a .tar.gz of it) holds a directory per host, or snapshot files that name their host" },
+  jobs: { kind: "value", value: "N", complete: "none", help: "with --fleet: analyse at most N hosts at once, on helper threads (default: the cores, at most 8; 1: on this thread)" },
   answer: { kind: "list", value: "Q=A", complete: "none", help: "answer a rule's question up front, e.g. --answer app-restarted=yes" },
   minSeverity: {
     kind: "choice", value: "SEV", default: "info", config: true, help: "show only findings at SEV or worse, and set the exit code by them",

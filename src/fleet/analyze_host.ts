@@ -1,0 +1,35 @@
+/**
+ * One host's analysis, as a helper thread or the main thread runs it: its
+ * texts into a snapshot, the single-host rules over it, and the summary
+ * fleet rules read. The snapshot is dropped when this returns.
+ */
+
+import { Diagnoser, type RuleSet } from "../engine/mod.ts";
+import { snapshotFromTexts } from "../ingest/mod.ts";
+import { failedHost, headerHost, type HostSummary, summarizeHost } from "./host.ts";
+
+/** What a helper thread is given for one host. */
+export interface HostJob {
+  host: string;
+  labels: Record<string, string>;
+  inputs: { path: string; text: string }[];
+  answers: Record<string, string>;
+}
+
+/** Analyses one host; a failure becomes a failed host, never an exception. */
+export async function analyzeHost(job: HostJob, rules: RuleSet): Promise<HostSummary> {
+  const names = job.inputs.map((i) => i.path);
+  try {
+    const snap = snapshotFromTexts(job.inputs);
+    const tcp = snap.sockets.length + snap.tallies.reduce((a, b) => a + b, 0);
+    if (tcp === 0 && snap.counters.size === 0) return failedHost(job.host, job.labels, names, "no socket table or counters in its files");
+    const findings = await new Diagnoser(snap, rules).run(job.answers);
+    const s = summarizeHost(job.host, job.labels, names, snap, findings);
+    const named = headerHost(snap);
+    // a host's directory names it; a header that names another host is worth a label
+    if (named && named !== job.host && !("snapshot_host" in s.labels)) s.labels = { ...s.labels, snapshot_host: named };
+    return s;
+  } catch (e) {
+    return failedHost(job.host, job.labels, names, e instanceof Error ? e.message : String(e));
+  }
+}
