@@ -15,12 +15,16 @@ import { formatsCommand } from "./formats.ts";
 import { commandHelp, globalHelp, groupHelp } from "./help.ts";
 import type { FlagName } from "./options.ts";
 import { snapshotCommand } from "./snapshot.ts";
+
+async function exportRun(ctx: Context): Promise<number> {
+  return await (await import("./export.ts")).exportCommand(ctx);
+}
 import { helpWidth } from "./terminal.ts";
 import { VERSION } from "./version.ts";
 
 /** What analyze and the bare command take. */
 const REPORT_OPTIONS: readonly FlagName[] = [
-  "format", "json", "output", "force", "live", "minSeverity", "answer", "rules", "disable", "noUserRules", "noOwners", "maxInput", "plain", "fleet", "jobs",
+  "format", "json", "output", "force", "live", "minSeverity", "answer", "rules", "disable", "noUserRules", "noOwners", "maxInput", "plain", "fleet", "jobs", "allNetns",
 ];
 const RULE_OPTIONS: readonly FlagName[] = ["json", "rules", "noUserRules"];
 const JSON_NOT_SNAPSHOT = "a snapshot is written in tcpdoc's own text format, which 'tcpdoc analyze FILE' reads back; for a JSON report run 'tcpdoc analyze --json'";
@@ -98,6 +102,21 @@ export const COMMANDS: readonly CommandSpec[] = [
     complete: "none",
     examples: ["tcpdoc snapshot -o web1.tcpdoc"],
     run: snapshotCommand,
+  },
+  {
+    name: "export",
+    args: "[FILE...]",
+    summary: "write this machine's (or the files') TCP state as Prometheus metrics, for node_exporter's textfile collector",
+    about: [
+      "With --prometheus, writes the Prometheus text format: tcpdoc_sockets{state} for every state; tcpdoc_sockets_by_local_port, _by_remote and _by_process for the --top N biggest of each state, the rest summed as \"other\" (so the number of series stays bounded); tcpdoc_kernel_stat_rate{stat} (per second) when a FILE holds a timestamped nstat series; tcpdoc_finding{rule,severity} valued at the finding's confidence for each rule that fires; tcpdoc_snapshot_timestamp_seconds. No FILE: this machine's live state; --all-netns: every network namespace, each sample labelled netns (and container, pod_uid, runtime where the cgroup says so).",
+      "With --output the file is written whole beside itself and renamed into place, so the collector never reads half of it; it is replaced only with --force (a timer or cron job passes it). deploy/ has a systemd timer and a cron line, deploy/kubernetes/ a DaemonSet.",
+    ],
+    options: ["prometheus", "top", "output", "force", "allNetns", "noOwners", "maxInput", "rules", "disable", "noUserRules", "answer"],
+    refuses: { json: "export writes the Prometheus text format; for a JSON report run 'tcpdoc analyze --json'", format: "export writes the Prometheus text format; for a report run 'tcpdoc analyze --format FMT'" },
+    arity: [0, Infinity],
+    complete: "files",
+    examples: ["tcpdoc export --prometheus -o /var/lib/node_exporter/textfile/tcpdoc.prom --force", "tcpdoc export --prometheus samples/linux/series-close-wait-growing/series-nstat.txt samples/linux/series-close-wait-growing/ss-tanp.txt"],
+    run: exportRun,
   },
   {
     name: "rules list",

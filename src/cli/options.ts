@@ -21,6 +21,10 @@ export interface Flags {
   maxInput: string | undefined;
   fleet: string | undefined;
   jobs: string | undefined;
+  allNetns: boolean;
+  prometheus: boolean;
+  top: string | undefined;
+  prometheusRules: boolean;
   answer: string[];
   minSeverity: Severity;
   color: "auto" | "always" | "never";
@@ -101,6 +105,10 @@ export const OPTIONS: OptionTable<Flags> = {
   maxInput: { kind: "value", value: "SIZE", complete: "none", config: true, help: "read at most SIZE of each input, e.g. 4GiB or 500MB (default 1GiB): a bigger one stops with an error" },
   fleet: { kind: "value", value: "DIR", complete: "file", help: "analyse a fleet: DIR (or a .tar.gz of it) holds a directory per host, or snapshot files that name their host" },
   jobs: { kind: "value", value: "N", complete: "none", help: "with --fleet: analyse at most N hosts at once, on helper threads (default: the cores, at most 8; 1: on this thread)" },
+  allNetns: { kind: "boolean", help: "Linux, live: read every network namespace (containers, pods) once and analyse each as a host of a fleet" },
+  prometheus: { kind: "boolean", help: "export: write the Prometheus text format (node_exporter's textfile collector)" },
+  top: { kind: "value", value: "N", complete: "none", help: "export: keep the N biggest ports, remote endpoints and processes per state, the rest summed as other (default 10)" },
+  prometheusRules: { kind: "boolean", help: "rules export: write the rule catalogue as Prometheus alerting rules" },
   answer: { kind: "list", value: "Q=A", complete: "none", help: "answer a rule's question up front, e.g. --answer app-restarted=yes" },
   minSeverity: {
     kind: "choice", value: "SEV", default: "info", config: true, help: "show only findings at SEV or worse, and set the exit code by them",
