@@ -144,6 +144,19 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: (ctx) => rules("validate", ctx),
   },
   {
+    name: "rules export",
+    args: "",
+    summary: "write the rules as Prometheus alerting rules over tcpdoc's exported metrics",
+    about: [
+      "With --prometheus-rules, writes a Prometheus rules file: one alert per rule (TcpdocCloseWaitLeak for close-wait-leak) on tcpdoc_finding{rule} from 'tcpdoc export --prometheus', held for 2m (critical), 5m (warning) or 15m (info) before it fires, with the rule's title, severity and a runbook_url (--runbook-url URL with {rule}, else the command 'tcpdoc explain RULE-ID'); and the fleet rules' own expressions across hosts. --manifest wraps the same groups in a PrometheusRule for kube-prometheus. The file passes 'promtool check rules'.",
+    ],
+    options: ["prometheusRules", "manifest", "runbookUrl", "output", "force", "rules", "disable", "noUserRules"],
+    arity: [0, 0],
+    complete: "none",
+    examples: ["tcpdoc rules export --prometheus-rules -o /etc/prometheus/rules/tcpdoc.yml", "tcpdoc rules export --prometheus-rules --manifest | kubectl apply -f -"],
+    run: (ctx) => rules("export", ctx),
+  },
+  {
     name: "rules test",
     args: "[PATH...]",
     summary: "run the test cases kept beside each rule",

@@ -25,6 +25,8 @@ export interface Flags {
   prometheus: boolean;
   top: string | undefined;
   prometheusRules: boolean;
+  manifest: boolean;
+  runbookUrl: string | undefined;
   answer: string[];
   minSeverity: Severity;
   color: "auto" | "always" | "never";
@@ -109,6 +111,8 @@ export const OPTIONS: OptionTable<Flags> = {
   prometheus: { kind: "boolean", help: "export: write the Prometheus text format (node_exporter's textfile collector)" },
   top: { kind: "value", value: "N", complete: "none", help: "export: keep the N biggest ports, remote endpoints and processes per state, the rest summed as other (default 10)" },
   prometheusRules: { kind: "boolean", help: "rules export: write the rule catalogue as Prometheus alerting rules" },
+  manifest: { kind: "boolean", help: "rules export: a PrometheusRule manifest (kube-prometheus) instead of a rules file" },
+  runbookUrl: { kind: "value", value: "URL", complete: "none", help: "rules export: each alert's runbook_url, {rule} replaced by the rule id (default: the command 'tcpdoc explain RULE-ID')" },
   answer: { kind: "list", value: "Q=A", complete: "none", help: "answer a rule's question up front, e.g. --answer app-restarted=yes" },
   minSeverity: {
     kind: "choice", value: "SEV", default: "info", config: true, help: "show only findings at SEV or worse, and set the exit code by them",
