@@ -97,9 +97,28 @@ async function fleetAnalysis(ctx: Context, format: ReportFormat): Promise<number
   return fleet.presentFleet(ctx, await analyzeFleet(source.from, hosts, fleetRules), format, VERSION);
 }
 
+/** `tcpdoc analyze --all-netns`: every network namespace of this machine as a host of a fleet. */
+async function namespacesAnalysis(ctx: Context, format: ReportFormat): Promise<number> {
+  const { flags } = ctx;
+  if (ctx.positionals.length > 0 || flags.fleet !== undefined) throw new UsageError("--all-netns reads this machine's namespaces: give no FILE and no --fleet");
+  const fleet = await import("./fleet.ts");
+  const { namespaceSnapshots } = await import("../sources/netns.ts");
+  const { analyzeFleet } = await import("../fleet/evaluate.ts");
+  const { summarizeHost } = await import("../fleet/host.ts");
+  const rules = await fleet.hostRules(flags, ctx.env);
+  const answers = checkedAnswers(flags.answer, rules, ctx.configAnswers);
+  const fleetRules = fleet.loadFleetRules();
+  const hosts = [];
+  for (const ns of namespaceSnapshots({ owners: !flags.noOwners })) {
+    hosts.push(summarizeHost(ns.name, ns.labels, [`live:/proc/${ns.pid}/net/tcp`], ns.snap, await evaluate(ns.snap, rules, answers)));
+  }
+  return fleet.presentFleet(ctx, await analyzeFleet("this machine's network namespaces", hosts, fleetRules), format, VERSION);
+}
+
 /** `tcpdoc analyze [FILE...|-]`. */
 export async function analyzeCommand(ctx: Context): Promise<number> {
   const format = reportFormat(ctx);
+  if (ctx.flags.allNetns) return await namespacesAnalysis(ctx, format);
   if (ctx.flags.fleet !== undefined) return await fleetAnalysis(ctx, format);
   const { rules, answers } = await prepare(ctx);
   const snap = readSnapshot(ctx);
@@ -112,7 +131,7 @@ export async function analyzeCommand(ctx: Context): Promise<number> {
  */
 export async function sessionCommand(ctx: Context): Promise<number> {
   const reportAsked = (["plain", "json", "format", "output"] as const).some((k) => ctx.given.has(k));
-  if (!process.stdout.isTTY || reportAsked || ctx.flags.fleet !== undefined) return await analyzeCommand(ctx);
+  if (!process.stdout.isTTY || reportAsked || ctx.flags.fleet !== undefined || ctx.flags.allNetns) return await analyzeCommand(ctx);
   const format = reportFormat(ctx);
   const { rules, answers } = await prepare(ctx);
   const { flags } = ctx;
