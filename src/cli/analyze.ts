@@ -109,7 +109,7 @@ async function namespacesAnalysis(ctx: Context, format: ReportFormat): Promise<n
   const answers = checkedAnswers(flags.answer, rules, ctx.configAnswers);
   const fleetRules = fleet.loadFleetRules();
   const hosts = [];
-  for (const ns of namespaceSnapshots({ owners: !flags.noOwners })) {
+  for (const ns of namespaceSnapshots({ owners: !flags.noOwners, ...(flags.procRoot ? { proc: flags.procRoot } : {}) })) {
     hosts.push(summarizeHost(ns.name, ns.labels, [`live:/proc/${ns.pid}/net/tcp`], ns.snap, await evaluate(ns.snap, rules, answers)));
   }
   return fleet.presentFleet(ctx, await analyzeFleet("this machine's network namespaces", hosts, fleetRules), format, VERSION);

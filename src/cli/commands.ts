@@ -24,7 +24,7 @@ import { VERSION } from "./version.ts";
 
 /** What analyze and the bare command take. */
 const REPORT_OPTIONS: readonly FlagName[] = [
-  "format", "json", "output", "force", "live", "minSeverity", "answer", "rules", "disable", "noUserRules", "noOwners", "maxInput", "plain", "fleet", "jobs", "allNetns",
+  "format", "json", "output", "force", "live", "minSeverity", "answer", "rules", "disable", "noUserRules", "noOwners", "maxInput", "plain", "fleet", "jobs", "allNetns", "procRoot",
 ];
 const RULE_OPTIONS: readonly FlagName[] = ["json", "rules", "noUserRules"];
 const JSON_NOT_SNAPSHOT = "a snapshot is written in tcpdoc's own text format, which 'tcpdoc analyze FILE' reads back; for a JSON report run 'tcpdoc analyze --json'";
@@ -111,7 +111,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       "With --prometheus, writes the Prometheus text format: tcpdoc_sockets{state} for every state; tcpdoc_sockets_by_local_port, _by_remote and _by_process for the --top N biggest of each state, the rest summed as \"other\" (so the number of series stays bounded); tcpdoc_kernel_stat_rate{stat} (per second) when a FILE holds a timestamped nstat series; tcpdoc_finding{rule,severity} valued at the finding's confidence for each rule that fires; tcpdoc_snapshot_timestamp_seconds. No FILE: this machine's live state; --all-netns: every network namespace, each sample labelled netns (and container, pod_uid, runtime where the cgroup says so).",
       "With --output the file is written whole beside itself and renamed into place, so the collector never reads half of it; it is replaced only with --force (a timer or cron job passes it). deploy/ has a systemd timer and a cron line, deploy/kubernetes/ a DaemonSet.",
     ],
-    options: ["prometheus", "top", "output", "force", "allNetns", "noOwners", "maxInput", "rules", "disable", "noUserRules", "answer"],
+    options: ["prometheus", "top", "output", "force", "allNetns", "procRoot", "noOwners", "maxInput", "rules", "disable", "noUserRules", "answer"],
     refuses: { json: "export writes the Prometheus text format; for a JSON report run 'tcpdoc analyze --json'", format: "export writes the Prometheus text format; for a report run 'tcpdoc analyze --format FMT'" },
     arity: [0, Infinity],
     complete: "files",

@@ -55,7 +55,7 @@ export async function exportCommand(ctx: Context): Promise<number> {
     if (ctx.positionals.length) throw new UsageError("--all-netns reads this machine's namespaces: give no FILE");
     const { namespaceSnapshots } = await import("../sources/netns.ts");
     targets = [];
-    for (const ns of namespaceSnapshots({ owners: !flags.noOwners })) {
+    for (const ns of namespaceSnapshots({ owners: !flags.noOwners, ...(flags.procRoot ? { proc: flags.procRoot } : {}) })) {
       targets.push({ labels: ns.labels, snap: ns.snap, findings: await evaluate(ns.snap, set, answers) });
     }
   } else {

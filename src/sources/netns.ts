@@ -8,7 +8,6 @@
  */
 
 import * as fs from "node:fs";
-import process from "node:process";
 import { applyOwners, Ingestor } from "../ingest/mod.ts";
 import { emptySnapshot, type Snapshot } from "../model/snapshot.ts";
 import { inert } from "../text/inert.ts";
@@ -24,7 +23,7 @@ export interface NamespaceSnapshot {
   inode: number;
   /** The pid its tables were read through. */
   pid: number;
-  /** A name for reports: "host" for tcpdoc's own namespace, else the pod, the container, or netns-INODE. */
+  /** A name for reports: "host" for the machine's own namespace (pid 1's), else the pod, the container, or netns-INODE. */
   name: string;
   /** netns, and container / pod_uid / runtime when a cgroup path says so. */
   labels: Record<string, string>;
@@ -72,6 +71,15 @@ function nsInode(pid: number, proc: string): number | undefined {
   }
 }
 
+function selfInode(proc: string): number | undefined {
+  try {
+    const m = /^net:\[(\d+)\]$/.exec(fs.readlinkSync(`${proc}/self/ns/net`));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function readCgroup(pid: number, proc: string): string {
   try {
     return fs.readFileSync(`${proc}/${pid}/cgroup`, "utf8");
@@ -111,14 +119,9 @@ export function listNamespaces(proc = "/proc"): { inode: number; pid: number; re
  */
 export function namespaceSnapshots(o: { owners?: boolean; proc?: string } = {}): NamespaceSnapshot[] {
   const proc = o.proc ?? "/proc";
-  const own = nsInode(process.pid, proc) ?? (() => {
-    try {
-      const m = /^net:\[(\d+)\]$/.exec(fs.readlinkSync(`${proc}/self/ns/net`));
-      return m ? Number(m[1]) : undefined;
-    } catch {
-      return undefined;
-    }
-  })();
+  // the machine's own namespace is init's (pid 1), also seen from a container
+  // given the host's /proc; where pid 1 cannot be read, tcpdoc's own
+  const own = nsInode(1, proc) ?? selfInode(proc);
   const time = new Date().toISOString();
   const out: NamespaceSnapshot[] = [];
   for (const ns of listNamespaces(proc)) {
