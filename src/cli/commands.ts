@@ -94,13 +94,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: "",
     summary: "save this machine's socket table, counters and sysctls for later analysis",
     about: [
-      "Writes this machine's socket table, kernel counters and TCP sysctls, with each socket's process unless --no-owners, in a text file that 'tcpdoc analyze FILE' reads back without loss, elsewhere and later. With --output the file is new (or --force), written whole, and readable by its owner only (mode 0600): it names processes and peers.",
+      "Writes this machine's socket table, kernel counters and TCP sysctls, with each socket's process unless --no-owners, in a text file that 'tcpdoc analyze FILE' reads back without loss, elsewhere and later. With --output the file is new (or --force), written whole, and readable by its owner only (mode 0600): it names processes and peers. --label KEY=VALUE writes a label into its header (build=2.5.0, role=web) for 'tcpdoc analyze --fleet', whose rules compare hosts by their labels.",
     ],
-    options: ["output", "force", "noOwners"],
+    options: ["output", "force", "noOwners", "label"],
     refuses: { json: JSON_NOT_SNAPSHOT, format: JSON_NOT_SNAPSHOT },
     arity: [0, 0],
     complete: "none",
-    examples: ["tcpdoc snapshot -o web1.tcpdoc"],
+    examples: ["tcpdoc snapshot -o web1.tcpdoc", "tcpdoc snapshot --label build=2.5.0 --label role=web -o web1.tcpdoc"],
     run: snapshotCommand,
   },
   {

@@ -22,6 +22,7 @@ export interface Flags {
   fleet: string | undefined;
   jobs: string | undefined;
   allNetns: boolean;
+  label: string[];
   procRoot: string | undefined;
   prometheus: boolean;
   top: string | undefined;
@@ -109,6 +110,7 @@ export const OPTIONS: OptionTable<Flags> = {
   fleet: { kind: "value", value: "DIR", complete: "file", help: "analyse a fleet: DIR (or a .tar.gz of it) holds a directory per host, or snapshot files that name their host" },
   jobs: { kind: "value", value: "N", complete: "none", help: "with --fleet: analyse at most N hosts at once, on helper threads (default: the cores, at most 8; 1: on this thread)" },
   allNetns: { kind: "boolean", help: "Linux, live: read every network namespace (containers, pods) once and analyse each as a host of a fleet" },
+  label: { kind: "list", value: "KEY=VALUE", complete: "none", help: "snapshot: write a label in the file's header (build=2.5.0, role=web): fleet rules compare hosts by their labels" },
   procRoot: { kind: "value", value: "DIR", complete: "file", help: "with --all-netns: read the namespaces from DIR instead of /proc (the host's /proc mounted in a container)" },
   prometheus: { kind: "boolean", help: "export: write the Prometheus text format (node_exporter's textfile collector)" },
   top: { kind: "value", value: "N", complete: "none", help: "export: keep the N biggest ports, remote endpoints and processes per state, the rest summed as other (default 10)" },

@@ -24,7 +24,9 @@ export async function analyzeHost(job: HostJob, rules: RuleSet): Promise<HostSum
     const tcp = snap.sockets.length + snap.tallies.reduce((a, b) => a + b, 0);
     if (tcp === 0 && snap.counters.size === 0) return failedHost(job.host, job.labels, names, "no socket table or counters in its files");
     const findings = await new Diagnoser(snap, rules).run(job.answers);
-    const s = summarizeHost(job.host, job.labels, names, snap, findings);
+    // labels from the snapshot headers (tcpdoc snapshot --label), then the host's labels file over them
+    const header = Object.assign({}, ...[snap.capture, ...snap.inputs.map((r) => r.capture)].map((c) => c?.labels ?? {}));
+    const s = summarizeHost(job.host, { ...header, ...job.labels }, names, snap, findings);
     const named = headerHost(snap);
     // a host's directory names it; a header that names another host is worth a label
     if (named && named !== job.host && !("snapshot_host" in s.labels)) s.labels = { ...s.labels, snapshot_host: named };

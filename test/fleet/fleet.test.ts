@@ -123,3 +123,20 @@ describe("README.md, Fleets", () => {
     }
   });
 });
+
+describe("labels from the snapshot header (tcpdoc snapshot --label)", () => {
+  it("are written, read back, and label the host in a fleet", async () => {
+    const dir = tempDir();
+    for (const [host, build] of [["a1", "1.0"], ["a2", "2.0"]]) {
+      fs.mkdirSync(path.join(dir, host));
+      const r = tcpdoc(["snapshot", "--no-owners", "--label", `build=${build}`, "--label", "role=web", "-o", path.join(dir, host, "snap.txt")]);
+      assert.equal(r.status, 0, r.stderr);
+    }
+    assert.match(fs.readFileSync(path.join(dir, "a1", "snap.txt"), "utf8"), /^# label build=1\.0$/m);
+    const one = JSON.parse(tcpdoc(["analyze", "--json", path.join(dir, "a1", "snap.txt")]).stdout);
+    assert.deepEqual(one.inputs[0].capture.labels, { build: "1.0", role: "web" });
+    const a = await analysis(dir);
+    assert.deepEqual(a.hosts.map((h) => [h.host, h.labels.build, h.labels.role]), [["a1", "1.0", "web"], ["a2", "2.0", "web"]]);
+    userError(tcpdoc(["snapshot", "--label", "no equals sign"]), /--label takes KEY=VALUE/);
+  });
+});
