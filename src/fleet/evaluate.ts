@@ -5,8 +5,7 @@
  */
 
 import { Engine } from "json-rules-engine";
-import { fillTemplate } from "../engine/language/template.ts";
-import { resolvePath } from "../engine/language/paths.ts";
+import { fillTemplate, resolvePath } from "../engine/mod.ts";
 import { severityRank, type Severity } from "../model/finding.ts";
 import { FLEET_FACTS, fleetFactById, matchPairs, type PairGroup } from "./facts.ts";
 import type { HostSummary } from "./host.ts";

@@ -8,9 +8,7 @@
 import { parse } from "yaml";
 import type { Severity } from "../model/finding.ts";
 import { SEVERITIES } from "../model/finding.ts";
-import { parseOperator, walkCondition, PLAIN } from "../engine/language/conditions.ts";
-import { parsePath } from "../engine/language/paths.ts";
-import { templateNames, templateProblems } from "../engine/language/template.ts";
+import { parseOperator, parsePath, PLAIN, templateNames, templateProblems, walkCondition } from "../engine/mod.ts";
 import { fleetFactById } from "./facts.ts";
 
 /** A reference to a fleet fact's value. */

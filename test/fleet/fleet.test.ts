@@ -1,6 +1,6 @@
 // The fleet analysis over the lab's 22 real hosts (samples/fleet/, captured
 // by test/lab/lab.sh fleet): every fleet finding and the cross-host pairs
-// against expected.json, which awk computed from the same snapshots.
+// against expected-fleet.json, which awk computed from the same snapshots.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -14,7 +14,7 @@ import { openFleet } from "../../src/sources/fleet.ts";
 import { ROOT, tcpdoc, tempDir, userError } from "../cli/_run.ts";
 
 const FLEET = path.join(ROOT, "samples", "fleet");
-const expected = JSON.parse(fs.readFileSync(path.join(FLEET, "expected.json"), "utf8")) as {
+const expected = JSON.parse(fs.readFileSync(path.join(FLEET, "expected-fleet.json"), "utf8")) as {
   "synSentTo10.77.0.250:5432": Record<string, number>;
   closeWait: Record<string, number>;
   timeWait: Record<string, number>;

@@ -1346,7 +1346,7 @@ NFT
         printf 'role=web\nbuild=%s\n' "$build" ;;
     esac >"$FLEET_OUT/$h/labels.txt"
   done
-  fleet_expected >"$FLEET_OUT/expected.json"
+  fleet_expected >"$FLEET_OUT/expected-fleet.json"
   log "captured $(ls -d "$FLEET_OUT"/*/ | wc -l) hosts into $FLEET_OUT"
   cleanup
 }
