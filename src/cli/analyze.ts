@@ -94,7 +94,7 @@ async function fleetAnalysis(ctx: Context): Promise<FleetAnalysis> {
   const max = flags.maxInput === undefined ? undefined : parseSize(flags.maxInput);
   const source = openFleet(flags.fleet!, max);
   if (source.hosts.length === 0) throw new UsageError(`--fleet ${inert(flags.fleet!)}: no host found (a directory per host, or snapshot files that name their host)`);
-  const hosts = await fleet.analyzeHosts(source.hosts, rules, flags, answers, jobs);
+  const hosts = await fleet.analyzeHosts(source.hosts, rules, flags, answers, jobs, max);
   return await analyzeFleet(source.from, hosts, fleetRules);
 }
 

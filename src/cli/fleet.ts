@@ -15,6 +15,7 @@ import { FleetRuleError, type FleetRule, parseFleetRule } from "../fleet/rules.t
 import { severityRank } from "../model/finding.ts";
 import { renderFleetJson, renderFleetMarkdown, renderFleetText } from "../report/fleet.ts";
 import type { FleetHost } from "../sources/fleet.ts";
+import { readInputs } from "../sources/mod.ts";
 import { builtinRulesDir, readBounded } from "../sources/rule_files.ts";
 import { startThread } from "../sources/threads.ts";
 import { inert } from "../text/inert.ts";
@@ -51,10 +52,13 @@ interface HostRunner {
   close(): void;
 }
 
+/** How a host's files on disk become a snapshot: as `tcpdoc analyze FILE...` reads them. */
+const readFiles = (files: string[], max: number | undefined) => readInputs(files, undefined, max === undefined ? {} : { maxInputBytes: max });
+
 class InlineRunner implements HostRunner {
   constructor(private readonly rules: RuleSet) {}
   run(job: HostJob): Promise<HostSummary> {
-    return analyzeHost(job, this.rules);
+    return analyzeHost(job, this.rules, readFiles);
   }
   close(): void {}
 }
@@ -119,7 +123,7 @@ export function fleetJobs(given: string | undefined): number {
  * hands them to its runner and keeps only the summary, so at most `jobs`
  * hosts' texts and snapshots exist at once.
  */
-export async function analyzeHosts(hosts: readonly FleetHost[], rules: RuleSet, flags: Flags, answers: Record<string, string>, jobs: number): Promise<HostSummary[]> {
+export async function analyzeHosts(hosts: readonly FleetHost[], rules: RuleSet, flags: Flags, answers: Record<string, string>, jobs: number, maxInput?: number): Promise<HostSummary[]> {
   const lanes = Math.min(jobs, hosts.length);
   const runners: HostRunner[] = [];
   if (lanes > 1) {
@@ -134,14 +138,17 @@ export async function analyzeHosts(hosts: readonly FleetHost[], rules: RuleSet, 
       while (next < hosts.length) {
         const i = next++;
         const h = hosts[i];
-        let inputs: { path: string; text: string }[];
-        try {
-          inputs = h.read();
-        } catch (e) {
-          out[i] = { host: h.host, labels: h.labels, inputs: h.inputs, sockets: 0, states: {}, destinations: {}, halfClosed: [], halfClosedDropped: 0, findings: [], error: (e as Error).message };
-          continue;
+        const job: HostJob = { host: h.host, labels: h.labels, names: h.inputs, answers, ...(maxInput === undefined ? {} : { maxInput }) };
+        if (h.files) job.files = h.files;
+        else {
+          try {
+            job.inputs = h.read();
+          } catch (e) {
+            out[i] = { host: h.host, labels: h.labels, inputs: h.inputs, sockets: 0, states: {}, destinations: {}, halfClosed: [], halfClosedDropped: 0, findings: [], error: (e as Error).message };
+            continue;
+          }
         }
-        out[i] = await runner.run({ host: h.host, labels: h.labels, inputs, answers });
+        out[i] = await runner.run(job);
       }
     }));
   } finally {

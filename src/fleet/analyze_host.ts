@@ -6,21 +6,31 @@
 
 import { Diagnoser, type RuleSet } from "../engine/mod.ts";
 import { snapshotFromTexts } from "../ingest/mod.ts";
+import type { Snapshot } from "../model/snapshot.ts";
 import { failedHost, headerHost, type HostSummary, summarizeHost } from "./host.ts";
 
-/** What a helper thread is given for one host. */
+/** What a helper thread is given for one host: its files to read (a directory), or their texts (an archive). */
 export interface HostJob {
   host: string;
   labels: Record<string, string>;
-  inputs: { path: string; text: string }[];
+  /** The inputs' names for the report. */
+  names: string[];
+  /** Paths to read, each as `tcpdoc analyze FILE...` reads them (streamed, within maxInput). */
+  files?: string[];
+  /** Texts already in memory (an archive's entries). */
+  inputs?: { path: string; text: string }[];
+  maxInput?: number;
   answers: Record<string, string>;
 }
 
+/** Reads a job's files into a snapshot: the edge's reader (src/sources), handed in. */
+export type SnapshotReader = (files: string[], maxInput: number | undefined) => Snapshot;
+
 /** Analyses one host; a failure becomes a failed host, never an exception. */
-export async function analyzeHost(job: HostJob, rules: RuleSet): Promise<HostSummary> {
-  const names = job.inputs.map((i) => i.path);
+export async function analyzeHost(job: HostJob, rules: RuleSet, read: SnapshotReader): Promise<HostSummary> {
+  const names = job.names;
   try {
-    const snap = snapshotFromTexts(job.inputs);
+    const snap = job.files ? read(job.files, job.maxInput) : snapshotFromTexts(job.inputs ?? []);
     const tcp = snap.sockets.length + snap.tallies.reduce((a, b) => a + b, 0);
     if (tcp === 0 && snap.counters.size === 0) return failedHost(job.host, job.labels, names, "no socket table or counters in its files");
     const findings = await new Diagnoser(snap, rules).run(job.answers);

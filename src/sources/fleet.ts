@@ -21,6 +21,8 @@ export interface FleetHost {
   labels: Record<string, string>;
   /** The inputs' names as the report shows them (relative to the fleet's root). */
   inputs: string[];
+  /** The files on disk to read (a directory fleet); absent for an archive, whose texts read() gives. */
+  files?: string[];
   read(): { path: string; text: string }[];
 }
 
@@ -87,7 +89,7 @@ function fromDirectory(root: string, maxInput: number): FleetSource {
       fs.closeSync(fd);
     }
   };
-  return assemble(root, rel, readText, firstLine, skipped);
+  return assemble(root, rel, readText, firstLine, skipped, (r) => path.join(root, r));
 }
 
 function fromArchive(file: string, kind: "tar" | "tgz", maxInput: number): FleetSource {
@@ -106,7 +108,7 @@ function fromArchive(file: string, kind: "tar" | "tgz", maxInput: number): Fleet
   }
 }
 
-function assemble(from: string, rel: string[], readText: (r: string) => string, firstLine: (r: string) => string, skipped: string[]): FleetSource {
+function assemble(from: string, rel: string[], readText: (r: string) => string, firstLine: (r: string) => string, skipped: string[], onDisk?: (r: string) => string): FleetSource {
   const layout = groupHosts(rel);
   const hosts: HostFiles[] = [...layout.hosts];
   // loose files: a host each when their snapshot header names one (files of one host join)
@@ -130,6 +132,7 @@ function assemble(from: string, rel: string[], readText: (r: string) => string, 
       host: h.host,
       labels: h.labelsFile ? parseLabels(readText(h.labelsFile)) : {},
       inputs: h.files,
+      ...(onDisk ? { files: h.files.map(onDisk) } : {}),
       read: () => h.files.map((r) => ({ path: r, text: readText(r) })),
     })),
   };
