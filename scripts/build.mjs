@@ -54,7 +54,7 @@ const builtinRulesPlugin = {
 
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { tcpdoc: "src/cli/entry.ts", "read-ahead-worker": "src/sources/read_ahead_worker.ts" },
+  entryPoints: { tcpdoc: "src/cli/entry.ts", "read-ahead-worker": "src/sources/read_ahead_worker.ts", "fleet-worker": "src/cli/fleet_worker.ts" },
   outdir: "dist",
   bundle: true,
   splitting: true,

@@ -9,6 +9,7 @@ import { liveSnapshot } from "../sources/mod.ts";
 import type { Diagnosis } from "../engine/mod.ts";
 import { severityRank } from "../model/finding.ts";
 import type { Snapshot } from "../model/snapshot.ts";
+import type { FleetAnalysis } from "../fleet/evaluate.ts";
 import { analysisOf, provenanceOf } from "../report/analysis.ts";
 import { renderJson } from "../report/json.ts";
 import { renderMarkdown } from "../report/markdown.ts";
@@ -79,9 +80,55 @@ function present(ctx: Context, snap: Snapshot, diagnosis: Diagnosis, format: Rep
   return code;
 }
 
+/** `tcpdoc analyze --fleet DIR`: the hosts' analyses, then the fleet rules. */
+async function fleetAnalysis(ctx: Context): Promise<FleetAnalysis> {
+  const { flags } = ctx;
+  if (ctx.positionals.length > 0 || flags.live) throw new UsageError("--fleet reads the hosts' files from its directory or archive: give no FILE and no --live");
+  // The fleet code (and the YAML reader for its rules) loads only when asked for.
+  const fleet = await import("./fleet.ts");
+  const { openFleet } = await import("../sources/fleet.ts");
+  const { analyzeFleet } = await import("../fleet/evaluate.ts");
+  const jobs = fleet.fleetJobs(flags.jobs);
+  const rules = await fleet.hostRules(flags, ctx.env);
+  const answers = checkedAnswers(flags.answer, rules, ctx.configAnswers);
+  const fleetRules = fleet.loadFleetRules();
+  const max = flags.maxInput === undefined ? undefined : parseSize(flags.maxInput);
+  const source = openFleet(flags.fleet!, max);
+  if (source.hosts.length === 0) throw new UsageError(`--fleet ${inert(flags.fleet!)}: no host found (a directory per host, or snapshot files that name their host)`);
+  const hosts = await fleet.analyzeHosts(source.hosts, rules, flags, answers, jobs, max);
+  return await analyzeFleet(source.from, hosts, fleetRules);
+}
+
+/** `tcpdoc analyze --all-netns`: every network namespace of this machine as a host of a fleet. */
+async function namespacesAnalysis(ctx: Context): Promise<FleetAnalysis> {
+  const { flags } = ctx;
+  if (ctx.positionals.length > 0 || flags.fleet !== undefined) throw new UsageError("--all-netns reads this machine's namespaces: give no FILE and no --fleet");
+  const fleet = await import("./fleet.ts");
+  const { namespaceSnapshots } = await import("../sources/netns.ts");
+  const { analyzeFleet } = await import("../fleet/evaluate.ts");
+  const { summarizeHost } = await import("../fleet/host.ts");
+  const rules = await fleet.hostRules(flags, ctx.env);
+  const answers = checkedAnswers(flags.answer, rules, ctx.configAnswers);
+  const fleetRules = fleet.loadFleetRules();
+  const hosts = [];
+  for (const ns of namespaceSnapshots({ owners: !flags.noOwners, ...(flags.procRoot ? { proc: flags.procRoot } : {}) })) {
+    hosts.push(summarizeHost(ns.name, ns.labels, [`live:/proc/${ns.pid}/net/tcp`], ns.snap, (await evaluate(ns.snap, rules, answers)).findings));
+  }
+  return await analyzeFleet("this machine's network namespaces", hosts, fleetRules);
+}
+
+/** The fleet the flags name: --all-netns or --fleet DIR. */
+function manyHosts(ctx: Context): Promise<FleetAnalysis> {
+  return ctx.flags.allNetns ? namespacesAnalysis(ctx) : fleetAnalysis(ctx);
+}
+
 /** `tcpdoc analyze [FILE...|-]`. */
 export async function analyzeCommand(ctx: Context): Promise<number> {
   const format = reportFormat(ctx);
+  if (ctx.flags.allNetns || ctx.flags.fleet !== undefined) {
+    const { presentFleet } = await import("./fleet.ts");
+    return presentFleet(ctx, await manyHosts(ctx), format, VERSION);
+  }
   const { rules, answers } = await prepare(ctx);
   const snap = readSnapshot(ctx);
   return present(ctx, snap, await evaluate(snap, rules, answers), format);
@@ -94,6 +141,13 @@ export async function analyzeCommand(ctx: Context): Promise<number> {
 export async function sessionCommand(ctx: Context): Promise<number> {
   const reportAsked = (["plain", "json", "format", "output"] as const).some((k) => ctx.given.has(k));
   if (!process.stdout.isTTY || reportAsked) return await analyzeCommand(ctx);
+  if (ctx.flags.fleet !== undefined || ctx.flags.allNetns) {
+    const a = await manyHosts(ctx);
+    const { fleetExitCode, presentFleet } = await import("./fleet.ts");
+    const { runFleetSession } = await import("../ui/run.tsx");
+    const color = detectTerminal(ctx.flags.noColor, ctx.flags.color, ctx.env).color;
+    return (await runFleetSession(a, color)) ? fleetExitCode(a) : presentFleet(ctx, a, reportFormat(ctx), VERSION);
+  }
   const format = reportFormat(ctx);
   const { rules, answers } = await prepare(ctx);
   const { flags } = ctx;

@@ -15,12 +15,16 @@ import { formatsCommand } from "./formats.ts";
 import { commandHelp, globalHelp, groupHelp } from "./help.ts";
 import type { FlagName } from "./options.ts";
 import { snapshotCommand } from "./snapshot.ts";
+
+async function exportRun(ctx: Context): Promise<number> {
+  return await (await import("./export.ts")).exportCommand(ctx);
+}
 import { helpWidth } from "./terminal.ts";
 import { VERSION } from "./version.ts";
 
 /** What analyze and the bare command take. */
 const REPORT_OPTIONS: readonly FlagName[] = [
-  "format", "json", "output", "force", "live", "minSeverity", "error", "answer", "verbose", "rules", "disable", "noUserRules", "noOwners", "maxInput", "plain",
+  "format", "json", "output", "force", "live", "minSeverity", "error", "answer", "verbose", "rules", "disable", "noUserRules", "noOwners", "maxInput", "plain", "fleet", "jobs", "allNetns", "procRoot",
 ];
 const RULE_OPTIONS: readonly FlagName[] = ["json", "rules", "noUserRules"];
 const JSON_NOT_SNAPSHOT = "a snapshot is written in tcpdoc's own text format, which 'tcpdoc analyze FILE' reads back; for a JSON report run 'tcpdoc analyze --json'";
@@ -70,6 +74,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "diagnose dumps (or this machine when no FILE) and print a report",
     about: [
       "Reads the dumps given into one snapshot (a socket table with the counters, sysctls and the application's log from the same moment), or this machine's live state when no FILE is given, evaluates the rules and prints a report. - reads stdin; --live adds this machine's live state to the files given.",
+      "--fleet DIR analyses many hosts in one run: DIR (or a .tar, .tar.gz or .tgz of it, as Ansible fetch, sos collect or kubectl cp leave them) holds a directory per host (with an optional labels.txt of key=value lines), or tcpdoc snapshot files whose header names the host. Each host is analysed on its own, --jobs at a time on helper threads; then the fleet rules (rules/fleet/) look across hosts: one upstream that most hosts cannot reach, a leak only on the hosts with one label, a host far above its peers, and connections whose FIN_WAIT_2 end and CLOSE_WAIT end are on two hosts.",
       "The exit code is 1 when a finding at warning or worse is shown, 0 otherwise; --min-severity hides findings below it, says how many, and the exit code follows what is shown. A rule that does not validate stops the run with exit code 2.",
     ],
     options: REPORT_OPTIONS,
@@ -80,6 +85,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       "ss -tanp | tcpdoc analyze - --json",
       "tcpdoc analyze ss.txt nstat.txt sysctl.txt app.log --format markdown -o report.md",
       "tcpdoc analyze --live /var/log/app.log",
+      "tcpdoc analyze --fleet samples/fleet",
     ],
     run: analyzeCommand,
   },
@@ -88,14 +94,29 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: "",
     summary: "save this machine's socket table, counters and sysctls for later analysis",
     about: [
-      "Writes this machine's socket table, kernel counters and TCP sysctls, with each socket's process unless --no-owners, in a text file that 'tcpdoc analyze FILE' reads back without loss, elsewhere and later. With --output the file is new (or --force), written whole, and readable by its owner only (mode 0600): it names processes and peers. With --redact the host name, addresses, ports, uids and process names are replaced by consistent pseudonyms (wildcard and loopback addresses, ports below 1024 and listening ports stay), so the file can be shared in a public issue and still gives the same findings.",
+      "Writes this machine's socket table, kernel counters and TCP sysctls, with each socket's process unless --no-owners, in a text file that 'tcpdoc analyze FILE' reads back without loss, elsewhere and later. With --output the file is new (or --force), written whole, and readable by its owner only (mode 0600): it names processes and peers. With --redact the host name, addresses, ports, uids and process names are replaced by consistent pseudonyms (wildcard and loopback addresses, ports below 1024 and listening ports stay), so the file can be shared in a public issue and still gives the same findings. --label KEY=VALUE writes a label into its header (build=2.5.0, role=web) for 'tcpdoc analyze --fleet', whose rules compare hosts by their labels.",
     ],
-    options: ["output", "force", "noOwners", "redact"],
+    options: ["output", "force", "noOwners", "redact", "label"],
     refuses: { json: JSON_NOT_SNAPSHOT, format: JSON_NOT_SNAPSHOT },
     arity: [0, 0],
     complete: "none",
-    examples: ["tcpdoc snapshot -o web1.tcpdoc", "tcpdoc snapshot --redact -o issue.tcpdoc"],
+    examples: ["tcpdoc snapshot -o web1.tcpdoc", "tcpdoc snapshot --redact -o issue.tcpdoc", "tcpdoc snapshot --label build=2.5.0 --label role=web -o web1.tcpdoc"],
     run: snapshotCommand,
+  },
+  {
+    name: "export",
+    args: "[FILE...]",
+    summary: "write this machine's (or the files') TCP state as Prometheus metrics, for node_exporter's textfile collector",
+    about: [
+      "With --prometheus, writes the Prometheus text format: tcpdoc_sockets{state} for every state; tcpdoc_sockets_by_local_port, _by_remote and _by_process for the --top N biggest of each state, the rest summed as \"other\" (so the number of series stays bounded); tcpdoc_kernel_stat_rate{stat} (per second) when a FILE holds a timestamped nstat series; tcpdoc_finding{rule,severity} valued at the finding's confidence for each rule that fires; tcpdoc_snapshot_timestamp_seconds. No FILE: this machine's live state; --all-netns: every network namespace, each sample labelled netns (and container, pod_uid, runtime where the cgroup says so).",
+      "With --output the file is written whole beside itself and renamed into place, so the collector never reads half of it; it is replaced only with --force (a timer or cron job passes it). deploy/ has a systemd timer and a cron line, deploy/kubernetes/ a DaemonSet.",
+    ],
+    options: ["prometheus", "top", "output", "force", "allNetns", "procRoot", "noOwners", "maxInput", "rules", "disable", "noUserRules", "answer"],
+    refuses: { json: "export writes the Prometheus text format; for a JSON report run 'tcpdoc analyze --json'", format: "export writes the Prometheus text format; for a report run 'tcpdoc analyze --format FMT'" },
+    arity: [0, Infinity],
+    complete: "files",
+    examples: ["tcpdoc export --prometheus -o /var/lib/node_exporter/textfile/tcpdoc.prom --force", "tcpdoc export --prometheus samples/linux/series-close-wait-growing/series-nstat.txt samples/linux/series-close-wait-growing/ss-tanp.txt"],
+    run: exportRun,
   },
   {
     name: "rules list",
@@ -121,6 +142,19 @@ export const COMMANDS: readonly CommandSpec[] = [
     complete: "files",
     examples: ["tcpdoc rules validate team-rules/", "tcpdoc rules validate --json team-rules/my-rule.yaml"],
     run: (ctx) => rules("validate", ctx),
+  },
+  {
+    name: "rules export",
+    args: "",
+    summary: "write the rules as Prometheus alerting rules over tcpdoc's exported metrics",
+    about: [
+      "With --prometheus-rules, writes a Prometheus rules file: one alert per rule (TcpdocCloseWaitLeak for close-wait-leak) on tcpdoc_finding{rule} from 'tcpdoc export --prometheus', held for 2m (critical), 5m (warning) or 15m (info) before it fires, with the rule's title, severity and a runbook_url (--runbook-url URL with {rule}, else the command 'tcpdoc explain RULE-ID'); and the fleet rules' own expressions across hosts. --manifest wraps the same groups in a PrometheusRule for kube-prometheus. The file passes 'promtool check rules'.",
+    ],
+    options: ["prometheusRules", "manifest", "runbookUrl", "output", "force", "rules", "disable", "noUserRules"],
+    arity: [0, 0],
+    complete: "none",
+    examples: ["tcpdoc rules export --prometheus-rules -o /etc/prometheus/rules/tcpdoc.yml", "tcpdoc rules export --prometheus-rules --manifest | kubectl apply -f -"],
+    run: (ctx) => rules("export", ctx),
   },
   {
     name: "rules test",

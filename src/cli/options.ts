@@ -20,6 +20,16 @@ export interface Flags {
   noOwners: boolean;
   redact: boolean;
   maxInput: string | undefined;
+  fleet: string | undefined;
+  jobs: string | undefined;
+  allNetns: boolean;
+  label: string[];
+  procRoot: string | undefined;
+  prometheus: boolean;
+  top: string | undefined;
+  prometheusRules: boolean;
+  manifest: boolean;
+  runbookUrl: string | undefined;
   answer: string[];
   error: string | undefined;
   verbose: boolean;
@@ -101,6 +111,16 @@ export const OPTIONS: OptionTable<Flags> = {
   },
   redact: { kind: "boolean", help: "snapshot: replace host name, addresses, ports, uids and process names with consistent pseudonyms, to share the file publicly" },
   maxInput: { kind: "value", value: "SIZE", complete: "none", config: true, help: "read at most SIZE of each input, e.g. 4GiB or 500MB (default 1GiB): a bigger one stops with an error" },
+  fleet: { kind: "value", value: "DIR", complete: "file", help: "analyse a fleet: DIR (or a .tar.gz of it) holds a directory per host, or snapshot files that name their host" },
+  jobs: { kind: "value", value: "N", complete: "none", help: "with --fleet: analyse at most N hosts at once, on helper threads (default: the cores, at most 8; 1: on this thread)" },
+  allNetns: { kind: "boolean", help: "Linux, live: read every network namespace (containers, pods) once and analyse each as a host of a fleet" },
+  label: { kind: "list", value: "KEY=VALUE", complete: "none", help: "snapshot: write a label in the file's header (build=2.5.0, role=web): fleet rules compare hosts by their labels" },
+  procRoot: { kind: "value", value: "DIR", complete: "file", help: "with --all-netns: read the namespaces from DIR instead of /proc (the host's /proc mounted in a container)" },
+  prometheus: { kind: "boolean", help: "export: write the Prometheus text format (node_exporter's textfile collector)" },
+  top: { kind: "value", value: "N", complete: "none", help: "export: keep the N biggest ports, remote endpoints and processes per state, the rest summed as other (default 10)" },
+  prometheusRules: { kind: "boolean", help: "rules export: write the rule catalogue as Prometheus alerting rules" },
+  manifest: { kind: "boolean", help: "rules export: a PrometheusRule manifest (kube-prometheus) instead of a rules file" },
+  runbookUrl: { kind: "value", value: "URL", complete: "none", help: "rules export: each alert's runbook_url, {rule} replaced by the rule id (default: the command 'tcpdoc explain RULE-ID')" },
   answer: { kind: "list", value: "Q=A", complete: "none", help: "answer a rule's question up front, e.g. --answer app-restarted=yes" },
   error: {
     kind: "value", value: "TEXT", complete: "none",

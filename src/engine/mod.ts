@@ -41,3 +41,7 @@ export {
 export { conditionValueText, leafText } from "./describe.ts";
 export { explainRule } from "./explain.ts";
 export { engineDocs } from "./docs.ts";
+// The rule language, for rules over other facts (src/fleet's fleet rules).
+export { parseOperator, PLAIN, walkCondition } from "./language/conditions.ts";
+export { parsePath, resolvePath } from "./language/paths.ts";
+export { fillTemplate, templateNames, templateProblems } from "./language/template.ts";

@@ -244,6 +244,8 @@ export interface Capture {
    * without an owner. Absent when the scan did not run (--no-owners).
    */
   ownerScan?: OwnerScan;
+  /** Labels given to `tcpdoc snapshot --label KEY=VALUE` (build, role: what fleet rules compare hosts by). */
+  labels?: Record<string, string>;
 }
 
 /** Figures of the owner scan (see {@link Capture.ownerScan}). */

@@ -10,6 +10,8 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import process from "node:process";
 import type { Flags } from "../cli/options.ts";
+import { UsageError } from "../cli/errors.ts";
+import { writeOutput } from "../cli/output.ts";
 import { detectTerminal } from "../cli/terminal.ts";
 import { ERROR_QUESTION, explainRule, FactContext, loadRuleSet, type RuleFileError, traceLines, traceRule } from "../engine/mod.ts";
 import { readInputs } from "../sources/mod.ts";
@@ -25,7 +27,7 @@ import { validatePaths } from "./validate.ts";
 const EXIT = { ok: 0, failed: 1, error: 2 } as const;
 
 /** The flags the rule commands read. */
-export type RuleFlags = Pick<Flags, "rules" | "disable" | "noUserRules" | "json" | "noColor" | "color"> & Partial<Pick<Flags, "answer" | "error">>;
+export type RuleFlags = Pick<Flags, "rules" | "disable" | "noUserRules" | "json" | "noColor" | "color"> & Partial<Pick<Flags, "answer" | "error" | "prometheusRules" | "manifest" | "runbookUrl" | "output" | "force">>;
 
 /** The rule-loading options the flags give (--rules, --disable, --no-user-rules). */
 export function ruleOptions(flags: Pick<Flags, "rules" | "disable" | "noUserRules">): RuleOptions {
@@ -179,7 +181,22 @@ async function traceCommand(rule: Parameters<typeof traceRule>[0], files: string
 export async function rulesCommand(sub: string, paths: string[], flags: RuleFlags): Promise<number> {
   if (sub === "list") return await listCommand(flags);
   if (sub === "validate") return await validateCommand(paths, flags);
+  if (sub === "export") return await exportCommand(flags);
   return await testCommand(paths, flags);
+}
+
+/** `tcpdoc rules export --prometheus-rules`: the loaded rules (and the built-in fleet rules) as Prometheus alerting rules. */
+async function exportCommand(flags: RuleFlags): Promise<number> {
+  if (!flags.prometheusRules) throw new UsageError("tcpdoc rules export writes one format so far: give --prometheus-rules");
+  const set = await loadRuleSet(ruleLoadOptions(ruleOptions(flags)));
+  printErrors(set.errors);
+  if (set.errors.length) return EXIT.error;
+  const { loadFleetRules } = await import("../cli/fleet.ts");
+  const { prometheusRuleManifest, prometheusRulesFile } = await import("./prometheus_rules.ts");
+  const o = flags.runbookUrl ? { runbook: flags.runbookUrl } : {};
+  const text = (flags.manifest ? prometheusRuleManifest : prometheusRulesFile)(set.rules, loadFleetRules(), o);
+  writeOutput(text, flags.output, { force: flags.force ?? false, mode: 0o644, exitCode: EXIT.ok });
+  return EXIT.ok;
 }
 
 /**

@@ -24,6 +24,8 @@ import { App, exitCodeFor, type SessionEnd } from "./app.tsx";
 import { sessionEngine } from "./engine.ts";
 import { ruleLoadOptions, type RuleFlags } from "../sources/rule_files.ts";
 import { defaultExportName } from "./export.ts";
+import { FleetOverview } from "./components/FleetOverview.tsx";
+import type { FleetAnalysis } from "../fleet/evaluate.ts";
 
 /** What main.ts hands over. */
 export interface SessionRequest {
@@ -156,4 +158,28 @@ export async function runSession(req: SessionRequest): Promise<number> {
   for (const file of end.exported) process.stderr.write(`tcpdoc: session exported to ${inert(path.resolve(file))}\n`);
   // Deno can keep waiting on ink's handles after unmount: entry.ts exits with this code.
   return exitCodeFor(end.findings);
+}
+
+/**
+ * The fleet overview (tcpdoc --fleet DIR or --all-netns in a terminal);
+ * resolves with true once the user quits, or false at once when there is
+ * no keyboard (the caller prints the report instead).
+ */
+export async function runFleetSession(analysis: FleetAnalysis, color: boolean): Promise<boolean> {
+  const keyboard = openKeyboard(false);
+  if (!keyboard) return false;
+  const out = process.stdout;
+  out.write(ENTER_ALT);
+  const leave = () => out.write(LEAVE_ALT);
+  let quit!: () => void;
+  const quitted = new Promise<void>((resolve) => (quit = resolve));
+  const app = render(<FleetOverview analysis={analysis} color={color} onQuit={() => quit()} />, { stdin: keyboard, stdout: out, exitOnCtrlC: false, patchConsole: true });
+  try {
+    await quitted;
+  } finally {
+    app.unmount();
+    leave();
+    if (keyboard !== process.stdin) keyboard.destroy();
+  }
+  return true;
 }

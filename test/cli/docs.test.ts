@@ -50,7 +50,7 @@ function bashComplete(words: string[]): string[] {
 describe("tcpdoc completion bash", () => {
   it("completes commands, subcommands and a command's options only", () => {
     assert.deepEqual(bashComplete(["tcpdoc", "ana"]), ["analyze"]);
-    assert.deepEqual(bashComplete(["tcpdoc", "rules", ""]), ["list", "validate", "test", "new"]);
+    assert.deepEqual(bashComplete(["tcpdoc", "rules", ""]), ["list", "validate", "export", "test", "new"]);
     assert.deepEqual(bashComplete(["tcpdoc", "analyze", "--for"]).sort(), ["--force", "--format"]);
     const snap = bashComplete(["tcpdoc", "snapshot", "--"]);
     assert.ok(snap.includes("--output") && snap.includes("--no-owners"), snap.join(" "));

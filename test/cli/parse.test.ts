@@ -72,7 +72,7 @@ describe("parseArgs", () => {
     usage(["version"], /did you mean 'tcpdoc --version'\?/);
     usage(["explian", "close-wait"], /did you mean 'tcpdoc explain close-wait'\?/);
     usage(["rules", "lst"], /"tcpdoc rules" has no subcommand "lst": did you mean "tcpdoc rules list"\?/);
-    usage(["rules"], /needs a subcommand: list, validate, test or new/);
+    usage(["rules"], /needs a subcommand: list, validate, export, test or new/);
   });
   it("takes a file whose name looks like a command for the file it is", () => {
     const p = parse(["analyse"], (f) => f === "analyse");

@@ -12,7 +12,9 @@
 # Requirements: root, iproute2, net-tools, nftables, node >= 18, python3;
 # `formats` also wants busybox, lsof, sysstat, tmux, dos2unix, a de_DE.UTF-8
 # locale; `formats-extra` conntrack, snmpd, snmp, python3-psutil, npm; the
-# `series-*` scenarios sysstat and tmux. See test/lab/README.md.
+# `series-*` scenarios sysstat and tmux; `fleet` (22 namespaces as hosts on
+# one bridge, captured into samples/fleet/) util-linux's unshare and a built
+# tcpdoc (npm run build). See test/lab/README.md.
 set -euo pipefail
 
 LAB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -32,7 +34,7 @@ SCENARIOS=(healthy close-wait-leak time-wait-port-exhaustion time-wait-blocks-re
   closed-held-by-process address-in-use-other-instance ephemeral-block-full
   healthy-busy-time-wait healthy-keepalive-established formats-extra
   series-close-wait-growing series-churn-flat series-time-wait-march
-  series-accept-queue-overflow series-fin-wait-1-draining)
+  series-accept-queue-overflow series-fin-wait-1-draining fleet)
 
 NS="" SCN="" DIR=""
 PIDS=()
@@ -57,7 +59,14 @@ cleanup() {
     rm -rf "/etc/netns/$NS"
   fi
   NS=""
+  for s in "${FLEET_NS[@]:-}"; do
+    [ -n "$s" ] || continue
+    ip netns exec "$s" ss -K -tan >/dev/null 2>&1 || true
+    ip netns del "$s" 2>/dev/null || true
+  done
+  FLEET_NS=()
 }
+FLEET_NS=()
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -1221,6 +1230,159 @@ readme() {
   fi
   rm -f "$tmp"
   log "wrote $f"
+}
+
+# ---------------------------------------------------------------- fleet
+# Many hosts at once: each host is a network namespace with one veth on a
+# bridge (in its own namespace, tcpdoc-fleet-sw), 10.77.0.0/24, so
+# connections cross "hosts". 20 web hosts run the API on :8080; lb01 holds
+# connections to every one of them; 18 of the web hosts have a pool to the
+# database db01:5432, which drops every SYN (the upstream is down); the two
+# web hosts labelled build=2.5.0-rc1 run a server that never closes after
+# the peer's FIN (CLOSE_WAIT there, FIN_WAIT_2 on lb01: the cross-host
+# pair); web11 churns short connections to itself (a TIME_WAIT outlier).
+# Each host is captured by `tcpdoc snapshot` inside its namespace, with its
+# own UTS namespace so the header names the host; labels go in a file
+# beside the snapshot. Output: samples/fleet/<host>/{snapshot.txt,labels.txt}.
+FLEET_OUT=${TCPDOC_FLEET_OUT:-$ROOT/samples/fleet}
+FLEET_WEB=20
+FLEET_LEAKY="web07 web13"
+FLEET_NOPOOL="web19 web20"
+
+fleet_host() { # NAME IP: a namespace on the bridge
+  local ns=tcpdoc-fleet-$1
+  ip netns del "$ns" 2>/dev/null || true
+  ip netns add "$ns"
+  FLEET_NS+=("$ns")
+  ip -n "$ns" link set lo up
+  ip link add "v-$1" type veth peer name eth0 netns "$ns"
+  ip link set "v-$1" netns tcpdoc-fleet-sw
+  ip -n tcpdoc-fleet-sw link set "v-$1" master br0 up
+  ip -n "$ns" addr add "$2/24" dev eth0
+  ip -n "$ns" link set eth0 up
+}
+
+# fstart HOST NAME cmd...: run a program on a host in the background
+fstart() {
+  local h=$1 name=$2; shift 2
+  ip netns exec "tcpdoc-fleet-$h" "$@" >"$TMP/fleet.$h.$name.log" 2>&1 &
+  PIDS+=($!)
+}
+fwait() { # HOST NAME PATTERN
+  local f="$TMP/fleet.$1.$2.log" i
+  for ((i = 0; i < 300; i++)); do grep -q -- "$3" "$f" 2>/dev/null && return 0; sleep 0.1; done
+  cat "$f" >&2 || true
+  die "$1/$2 did not print '$3'"
+}
+
+sc_fleet() {
+  local i h ip web=() build
+  [ -f "$ROOT/dist/tcpdoc.js" ] || die "build tcpdoc first (npm run build): the hosts run bin/tcpdoc.js snapshot"
+  mkdir -p "$TMP"
+  ip netns del tcpdoc-fleet-sw 2>/dev/null || true
+  ip netns add tcpdoc-fleet-sw
+  FLEET_NS+=(tcpdoc-fleet-sw)
+  ip -n tcpdoc-fleet-sw link add br0 type bridge
+  ip -n tcpdoc-fleet-sw link set br0 up
+  fleet_host db01 10.77.0.250
+  fleet_host lb01 10.77.0.1
+  for ((i = 1; i <= FLEET_WEB; i++)); do
+    h=$(printf 'web%02d' "$i"); web+=("$h")
+    fleet_host "$h" "10.77.0.$((10 + i))"
+  done
+  # the database is down: every SYN to :5432 is dropped on db01
+  ip netns exec tcpdoc-fleet-db01 nft -f - <<'NFT'
+table inet lab {
+  chain input {
+    type filter hook input priority 0; policy accept;
+    tcp dport 5432 drop
+  }
+}
+NFT
+  fstart db01 admin "${M[@]}" serve-echo host=0.0.0.0 port=22 title=sshd-sim
+  for ((i = 1; i <= FLEET_WEB; i++)); do
+    h=${web[i - 1]}
+    if [[ " $FLEET_LEAKY " == *" $h "* ]]; then
+      fstart "$h" api "${M[@]}" serve-leak host=0.0.0.0 port=8080 read=1000 title=api
+    else
+      fstart "$h" api "${M[@]}" serve-echo host=0.0.0.0 port=8080 title=api
+    fi
+  done
+  for h in "${web[@]}"; do fwait "$h" api listening; done
+  fwait db01 admin listening
+  # lb01: 12 kept connections to every web host; to the leaky ones 30 more
+  # that send a request and half-close (the server reads the FIN, never closes)
+  for ((i = 1; i <= FLEET_WEB; i++)); do
+    h=${web[i - 1]} ip=10.77.0.$((10 + i))
+    fstart lb01 "hold-$h" "${M[@]}" hold host="$ip" port=8080 count=12 concurrency=12 'send=GET /health HTTP/1.1\r\n\r\n' title=lb
+    if [[ " $FLEET_LEAKY " == *" $h "* ]]; then
+      fstart lb01 "end-$h" "${M[@]}" hold host="$ip" port=8080 count=30 concurrency=30 then=end 'send=POST /v1/orders HTTP/1.1\r\nContent-Length: 0\r\n\r\n' title=lb
+    fi
+  done
+  for ((i = 1; i <= FLEET_WEB; i++)); do
+    h=${web[i - 1]}
+    fwait lb01 "hold-$h" "ready 12"
+    if [[ " $FLEET_LEAKY " == *" $h "* ]]; then fwait lb01 "end-$h" "ready 30"; fi
+  done
+  # the pools to the database: SYN_SENT that lasts (tcp_syn_retries=6, ~127 s)
+  for h in "${web[@]}"; do
+    [[ " $FLEET_NOPOOL " == *" $h "* ]] && continue
+    fstart "$h" pool "${M[@]}" retry host=10.77.0.250 port=5432 count=8 tries=1 title=pool
+  done
+  # web11 churns short connections to its own API: TIME_WAIT far above the others
+  ip netns exec tcpdoc-fleet-web11 "${M[@]}" churn host=127.0.0.1 port=8080 max=700 >"$TMP/fleet.web11.churn.log" 2>&1
+  sleep 2
+  rm -rf "$FLEET_OUT" && mkdir -p "$FLEET_OUT"
+  for h in db01 lb01 "${web[@]}"; do
+    mkdir -p "$FLEET_OUT/$h"
+    # a UTS namespace of its own, so the snapshot header names the host
+    ip netns exec "tcpdoc-fleet-$h" unshare --uts sh -c 'hostname "$1" && exec "$2" "$3" snapshot -o "$4"' sh \
+      "$h" "$NODE" "$ROOT/bin/tcpdoc.js" "$FLEET_OUT/$h/snapshot.txt"
+    chmod 644 "$FLEET_OUT/$h/snapshot.txt"
+    case $h in
+      db01) printf 'role=db\n' ;;
+      lb01) printf 'role=lb\n' ;;
+      *) build=2.4.3; [[ " $FLEET_LEAKY " == *" $h "* ]] && build=2.5.0-rc1
+        printf 'role=web\nbuild=%s\n' "$build" ;;
+    esac >"$FLEET_OUT/$h/labels.txt"
+  done
+  fleet_expected >"$FLEET_OUT/expected-fleet.json"
+  log "captured $(ls -d "$FLEET_OUT"/*/ | wc -l) hosts into $FLEET_OUT"
+  cleanup
+}
+
+# What the fleet analysis must find, from the setup above and from awk over
+# the captured /proc/net/tcp rows (never from tcpdoc code): the hosts with
+# SYN_SENT to db01:5432, CLOSE_WAIT and TIME_WAIT per host, and the
+# FIN_WAIT_2 / CLOSE_WAIT pairs across hosts with the CLOSE_WAIT side's owner.
+fleet_expected() {
+  local h
+  for h in "$FLEET_OUT"/*/; do
+    h=${h%/}; h=${h##*/}
+    awk -v host="$h" '
+      /^# socket-owner / { split($3, a, "="); split($4, b, "="); split($5, c, "="); gsub(/"/, "", c[2]); owner[a[2]] = c[2] "(pid=" b[2] ")" }
+      /^# source / { tcp = ($3 == "/proc/net/tcp"); next }
+      tcp && $1 ~ /^[0-9]+:$/ { print host, $2, $3, $4, (($10 in owner) ? owner[$10] : "-") }
+    ' "$FLEET_OUT/$h/snapshot.txt"
+  done | awk '
+    function hex(s,   i, n) { n = 0; for (i = 1; i <= length(s); i++) n = n * 16 + index("0123456789ABCDEF", toupper(substr(s, i, 1))) - 1; return n }
+    function ip(x,   p) { split(x, p, ":"); return hex(substr(p[1], 7, 2)) "." hex(substr(p[1], 5, 2)) "." hex(substr(p[1], 3, 2)) "." hex(substr(p[1], 1, 2)) ":" hex(p[2]) }
+    function list(a,   k, n, s) { n = 0; s = ""; for (k in a) s = s (n++ ? ", " : "") "\"" k "\": " a[k]; return s }
+    {
+      host = $1; l = ip($2); r = ip($3); st = $4
+      if (st == "02" && r == "10.77.0.250:5432") syn[host]++
+      if (st == "08") { cw[host]++; cwk[l " " r] = host; cwo[l " " r] = $5 }
+      if (st == "05") fw[r " " l] = host
+      if (st == "06") tw[host]++
+    }
+    END {
+      for (k in fw) if (k in cwk) pairs["\"" fw[k] " FIN_WAIT_2 -> " cwk[k] " CLOSE_WAIT " cwo[k] "\""]++
+      printf "{\n  \"synSentTo10.77.0.250:5432\": {%s},\n", list(syn)
+      printf "  \"closeWait\": {%s},\n", list(cw)
+      printf "  \"timeWait\": {%s},\n", list(tw)
+      n = 0; s = ""; for (k in pairs) s = s (n++ ? ", " : "") k ": " pairs[k]
+      printf "  \"pairs\": {%s}\n}\n", s
+    }'
 }
 
 # ---------------------------------------------------------------- main

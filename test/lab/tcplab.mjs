@@ -42,6 +42,8 @@ const port = Number(opt.port ?? 8080);
 const count = Number(opt.count ?? 100);
 const srcs = (opt.src ?? '').split(',').filter(Boolean);
 const keep = [];
+// title=NAME: the process name the socket owner scan reads (/proc/PID/comm), so hosts of a fleet tell programs apart
+if (opt.title) process.title = opt.title;
 
 function listen(server) {
   server.on('error', (e) => { console.error(e); process.exit(1); });

@@ -7,6 +7,7 @@
  * ```text
  * # tcpdoc snapshot v1 platform=linux host=web1 kernel=6.1.0 time=2024-05-01T10:00:00.000Z tcpdoc=0.1.0
  * # owner-scan processes=212 unreadable=3 unowned=0
+ * # label build=2.5.0
  * # socket-owner inode=41234 pid=812 comm="nginx"
  * # source /proc/net/tcp
  *   sl  local_address rem_address   st tx_queue rx_queue ...
@@ -73,6 +74,7 @@ export function renderSnapshotFile(c: LiveCapture, version = ""): string {
   ];
   const s = m.ownerScan;
   if (s) out.push(`# owner-scan processes=${s.processes} unreadable=${s.unreadable} unowned=${s.unowned}`);
+  for (const [k, v] of Object.entries(m.labels ?? {})) out.push(`# label ${k}=${field(v)}`);
   for (const [inode, o] of [...c.owners].sort((a, b) => a[0] - b[0])) out.push(ownerLine(inode, o));
   for (const src of c.sources) {
     out.push(`# source ${src.path}`);
@@ -147,6 +149,7 @@ export function parseFields(text: string): Record<string, string> {
 
 interface State {
   owners: Map<number, SocketOwner>;
+  labels: Record<string, string>;
   proxy: Sink | undefined;
   target: Sink | undefined;
 }
@@ -182,7 +185,7 @@ function proxyFor(st: State, sink: Sink): Sink {
 }
 
 function newState(): State {
-  return { owners: new Map(), proxy: undefined, target: undefined };
+  return { owners: new Map(), labels: {}, proxy: undefined, target: undefined };
 }
 
 /** A count from an owner-scan line: digits, or 0 when absent; undefined when malformed. */
@@ -229,6 +232,15 @@ function parse(line: Line, ctx: ParseContext, sink: Sink): LineKind | undefined 
       // JSON decoding can make control characters: they stay visible escapes.
       st.owners.set(inode, { pid, comm: inert(f.comm ?? "") });
       return "detail";
+    }
+    case "label": {
+      const st = state(ctx);
+      const m = /^# label ([A-Za-z_][A-Za-z0-9_.-]{0,62})=/.exec(text);
+      if (!st || !m || Object.keys(st.labels).length >= 32) return undefined;
+      const v = parseFields(text.slice(8))[m[1]] ?? "";
+      st.labels[m[1]] = inert(v).slice(0, 200);
+      sink.capture({ labels: { ...st.labels } });
+      return "header";
     }
     case "source":
       return state(ctx) ? "header" : undefined;
