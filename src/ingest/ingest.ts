@@ -135,10 +135,7 @@ export class Ingestor implements Sink {
   adopt(rows: RowsAhead): void {
     this.#countFastRows();
     const t = this.#snap.sockets, n = rows.count, r = this.report;
-    const remap = new Uint32Array(rows.strings.length);
-    for (let k = 1; k < rows.strings.length; k++) {
-      remap[k] = rows.quads[k] >= 0 ? t.strings.internV4(rows.quads[k]) : t.strings.intern(rows.strings[k]!);
-    }
+    const remap = t.strings.internAll(rows.strings);
     t.appendPlain(rows.columns, n, remap, this.#index, this.#lineNo + 1);
     this.#lineNo += n;
     if (n > 0) this.#lastSocket = t.length - 1;

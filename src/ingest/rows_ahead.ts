@@ -8,6 +8,7 @@
  */
 
 import { type PlainColumns, plainRow, QUEUE_CLAMPED, SocketTable } from "../model/socket_table.ts";
+import type { PoolExport } from "../model/string_pool.ts";
 import { MAX_LINE, type ParseContext, type RowReader } from "./format.ts";
 import { REGISTRY, type Registry } from "./registry.ts";
 
@@ -16,9 +17,8 @@ export interface RowsAhead {
   format: string;
   count: number;
   columns: PlainColumns;
-  /** The table's string pool (StringPool.export); the columns' string ids index it. */
-  strings: (string | undefined)[];
-  quads: Float64Array;
+  /** The table's string pool; the columns' string ids index it. */
+  strings: PoolExport;
   /** Byte offset of the first line not read (the main reader reads on from there). */
   stoppedAt: number;
   /** What the fast reader left in ParseContext.scratch. */
@@ -102,9 +102,10 @@ export class RowsAheadReader {
       count: t.length,
       columns: {
         state: t.state, family: t.family, localAddr: t.localAddr, localPort: t.localPort, remoteAddr: t.remoteAddr,
-        remotePort: t.remotePort, recvQ: t.recvQ, sendQ: t.sendQ, user: t.user, inode: t.inode, timer: t.timer,
+        remotePort: t.remotePort, recvQ: t.recvQ, sendQ: t.sendQ, pid: t.pid, program: t.program, user: t.user, inode: t.inode,
+        timer: t.timer,
       },
-      ...t.strings.export(),
+      strings: t.strings.export(),
       stoppedAt: start + this.#consumed,
       scratch: this.#ctx.scratch,
     };
