@@ -20,6 +20,8 @@ import { unwrapPaste, withoutLineNumber } from "./paste.ts";
 import { tokenize } from "./scan.ts";
 
 const EXAMPLES_KEPT = 5;
+/** The most bytes decoded into one string at a time. */
+const PIECE = 1 << 16;
 /** Kinds that say which format an input is in. */
 const DATA_KINDS = new Set<LineKind>(["socket", "other-socket", "detail", "counter", "sysctl", "symptom"]);
 
@@ -49,13 +51,45 @@ export class Ingestor implements Sink {
   /** The input whose capture lines describe the snapshot's capture (see capture()), or -1. */
   #captureInput = -1;
   #onRange = (text: string, start: number, end: number) => {
-    if (
-      this.#fast === undefined || end - start > MAX_LINE ||
-      !this.#fast(text, start, end, this.#snap.sockets.strings, this.#row, this.#ctx)
-    ) {
-      this.#line(text.slice(start, end));
-    } else this.#plain();
+    this.#line(text.slice(start, end));
   };
+  /**
+   * Whole UTF-8 lines as bytes: the sticky format's fast reader reads what
+   * it can in place; a line it declines is decoded, with the lines after
+   * it up to 64 KiB at a time (bigger pieces decode into strings that
+   * linger: bench/README.md), and goes the careful way, line by line.
+   */
+  #onBlock = (b: Uint8Array, start: number, end: number) => {
+    const row = this.#row, ctx = this.#ctx;
+    let p = start;
+    // The decoded text of b[from, to), once a line needed it; `ascii`: its offsets are the bytes'; `at`: the next line in it.
+    let text = "", from = 0, to = 0, ascii = false, at = 0;
+    while (p < end) {
+      const fast = this.#fast;
+      if (fast !== undefined && (p >= to || ascii)) {
+        const e = fast(b, p, end, this.#snap.sockets.strings, row, ctx);
+        if (e >= 0) {
+          this.#plain();
+          p = e + 1;
+          continue;
+        }
+      }
+      if (p >= to) {
+        to = end - p > PIECE ? b.lastIndexOf(10, p + PIECE - 1) + 1 : end;
+        if (to <= p) to = b.indexOf(10, p) + 1;
+        text = (this.#text ??= new TextDecoder("utf-8", { ignoreBOM: true })).decode(b.subarray(p, to));
+        from = p;
+        ascii = text.length === to - p;
+        at = 0;
+      } else if (ascii) at = p - from;
+      const nl = text.indexOf("\n", at);
+      this.#line(text.slice(at, nl));
+      at = nl + 1;
+      p = ascii ? from + at : b.indexOf(10, p) + 1;
+    }
+  };
+  /** Decodes the lines the fast readers leave (whole lines, no state carried between them). */
+  #text: TextDecoder | undefined;
 
   constructor(snapshot: Snapshot, path: string, registry: Registry = REGISTRY) {
     this.#snap = snapshot;
@@ -88,7 +122,7 @@ export class Ingestor implements Sink {
   /** Reads a chunk of bytes. */
   push(chunk: Uint8Array): void {
     if (this.#firstRow === -1) this.#firstRow = this.#snap.sockets.length;
-    this.#decoder.pushRanges(chunk, this.#onRange);
+    this.#decoder.pushBlocks(chunk, this.#onBlock, this.#onRange);
     this.#pushed += chunk.length;
     if (this.#expected > 0) this.#reserve();
   }
@@ -147,7 +181,7 @@ export class Ingestor implements Sink {
 
   /** Finishes the input and returns its report. */
   end(): InputReport {
-    this.#decoder.endRanges(this.#onRange);
+    this.#decoder.endBlocks(this.#onBlock, this.#onRange);
     this.#countFastRows();
     const r = this.report;
     r.encoding = this.#decoder.encoding;
