@@ -207,6 +207,16 @@ export class StringPool {
       const w = this.#w;
       if (readV6(s, 0, s.length, w)) return this.internV6(w[0], w[1], w[2], w[3]);
     }
+    return this.internText(s);
+  }
+
+  /**
+   * Returns the id of `s`, known to be no address tcpdoc keeps by value
+   * (a timer's text: it starts with a letter), adding it when new: the id
+   * `intern` gives it, without trying to read it as an address first.
+   */
+  internText(s: string): number {
+    if (s.length === 0) return 0;
     const h = hashText(s, 0, s.length), t = this.#textIds;
     let k = t.first(h);
     for (let id = t.t[2 * k + 1]; id !== 0; id = t.t[2 * k + 1]) {
