@@ -40,7 +40,8 @@ for (let k = 0; k < reps; k++) {
     sockets: snap.sockets.length, strings: snap.sockets.strings.size, findings: findings.length,
     read: Math.round(w1 - w0), facts: Math.round(w2 - w1), json: Math.round(w3 - w2),
     readCpu: Math.round(c1 - c0), factsCpu: Math.round(c2 - c1), jsonCpu: Math.round(c3 - c2),
-    rssMB: Math.round(mem.rss / 2 ** 20), heapMB: Math.round(mem.heapUsed / 2 ** 20), bytes: json.length,
+    rssMB: Math.round(mem.rss / 2 ** 20), heapMB: Math.round(mem.heapUsed / 2 ** 20),
+    arrayBuffersMB: Math.round(mem.arrayBuffers / 2 ** 20), bytes: json.length,
   }));
 }
 `;

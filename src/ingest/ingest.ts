@@ -128,18 +128,25 @@ export class Ingestor implements Sink {
   }
 
   /**
-   * Tells the size of the input in bytes, when known: after the first
-   * megabyte the socket table is sized for the whole input at the density
-   * seen so far, so a big dump does not copy its columns at each doubling.
+   * Tells the size of the input in bytes, when known, and of the inputs
+   * still to come after it: after the first megabyte the socket table is
+   * sized for all of them at the density seen so far, so a big dump does
+   * not copy its columns at each doubling, nor when the next file of the
+   * same capture (/proc/net/tcp6 after tcp) comes. Room reserved and not
+   * filled costs address space, not memory: the pages are never touched.
    */
-  expectBytes(total: number): void {
+  expectBytes(total: number, after = 0): void {
     this.#expected = total;
+    this.#after = after;
   }
+
+  #after = 0;
 
   #reserve(): void {
     if (this.#pushed < Math.min(this.#expected, 1 << 20)) return;
     const t = this.#snap.sockets, rows = t.length - this.#firstRow;
-    if (rows > 0 && this.#expected > this.#pushed) t.reserve(t.length + Math.ceil((rows * (this.#expected - this.#pushed) / this.#pushed) * 1.05) + 64);
+    const left = this.#expected - this.#pushed + this.#after;
+    if (rows > 0 && left > 0) t.reserve(t.length + Math.ceil((rows * left / this.#pushed) * 1.05) + 64);
     this.#expected = 0;
   }
 

@@ -198,7 +198,7 @@ function openError(path: string, e: unknown): InputError {
 }
 
 /** Reads one file (not stdin) into `ing`. */
-function readFile(path: string, ing: Ingestor, progress: Progress | undefined, options: ReadOptions, max: number): void {
+function readFile(path: string, ing: Ingestor, progress: Progress | undefined, options: ReadOptions, max: number, after: number): void {
   let fd: number;
   let st: fs.Stats;
   try {
@@ -215,7 +215,7 @@ function readFile(path: string, ing: Ingestor, progress: Progress | undefined, o
     // A regular file says its size; a pipe or a device (/dev/zero) is counted as it is read.
     const regular = st.isFile();
     if (regular && st.size > max) throw tooLarge(path, max);
-    if (regular) ing.expectBytes(st.size);
+    if (regular) ing.expectBytes(st.size, after);
     const r: Reading = { fd, ing, path, total: regular ? st.size : undefined, max, progress };
     if (regular && st.size >= (options.readAheadFrom ?? READ_AHEAD_FROM)) readSplit(r, st.size, options);
     else readFd(r, regular ? 0 : null);
@@ -232,10 +232,22 @@ function readFile(path: string, ing: Ingestor, progress: Progress | undefined, o
 export function readInputs(paths: string[], progress?: Progress, options: ReadOptions = {}): Snapshot {
   const max = options.maxInputBytes ?? DEFAULT_MAX_INPUT;
   const snap = options.into ?? emptySnapshot();
-  for (const path of paths) {
+  // The sizes of the regular files still to come, for the table's room (Ingestor.expectBytes).
+  const sizes = paths.map((p) => {
+    if (p === "-") return 0;
+    try {
+      const st = fs.statSync(p);
+      return st.isFile() ? st.size : 0;
+    } catch {
+      return 0;
+    }
+  });
+  let after = sizes.reduce((a, b) => a + b, 0);
+  for (const [k, path] of paths.entries()) {
+    after -= sizes[k];
     const ing = new Ingestor(snap, path);
     if (path === "-") readFd({ fd: 0, ing, path: "stdin", total: undefined, max, progress });
-    else readFile(path, ing, progress, options, max);
+    else readFile(path, ing, progress, options, max, after);
     ing.end();
   }
   // Fail only when no input holds anything tcpdoc understands; otherwise the
