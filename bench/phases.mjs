@@ -31,6 +31,7 @@ for (let k = 0; k < reps; k++) {
   const w0 = performance.now(), c0 = cpu();
   const snap = readInputs(files, undefined, oneThread ? { readAheadFrom: Infinity } : {});
   const w1 = performance.now(), c1 = cpu();
+  const afterRead = process.memoryUsage();
   const findings = await new Diagnoser(snap, set).run({});
   const w2 = performance.now(), c2 = cpu();
   const json = JSON.stringify({ summary: summarize(snap), findings });
@@ -40,6 +41,7 @@ for (let k = 0; k < reps; k++) {
     sockets: snap.sockets.length, strings: snap.sockets.strings.size, findings: findings.length,
     read: Math.round(w1 - w0), facts: Math.round(w2 - w1), json: Math.round(w3 - w2),
     readCpu: Math.round(c1 - c0), factsCpu: Math.round(c2 - c1), jsonCpu: Math.round(c3 - c2),
+    readRssMB: Math.round(afterRead.rss / 2 ** 20), readArrayBuffersMB: Math.round(afterRead.arrayBuffers / 2 ** 20),
     rssMB: Math.round(mem.rss / 2 ** 20), heapMB: Math.round(mem.heapUsed / 2 ** 20),
     arrayBuffersMB: Math.round(mem.arrayBuffers / 2 ** 20), bytes: json.length,
   }));

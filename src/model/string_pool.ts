@@ -6,16 +6,18 @@
  * show their IPv4 clients) as the same 32 bits with a flag, an IPv6 address
  * as its 128 bits; each is written back exactly as the dump printed it, and
  * only when asked ({@link StringPool.str}). A million distinct peers cost no
- * million strings. Anything else (names, users, timers, addresses in an
- * unusual spelling) is kept as text.
+ * million strings. A /proc timer ("keepalive (71.84s)") is kept as its
+ * code and ticks (model/kernel_timer.ts) the same way. Anything else (names,
+ * users, other timers, addresses in an unusual spelling) is kept as text.
  */
 
 import {
   familyOf, formatV4, formatV6, MAPPED_PREFIX, parseMapped, parseMappedBytes, parseV4, parseV4Bytes, readV6, readV6Bytes,
 } from "./address.ts";
+import { packedKernelTimerText, parseKernelTimer } from "./kernel_timer.ts";
 
 /** What an id stands for (StringPool kinds). */
-const TEXT = 0, V4 = 1, MAPPED = 2, V6 = 3;
+const TEXT = 0, V4 = 1, MAPPED = 2, V6 = 3, TIMER = 4;
 
 /** A pool's contents as plain arrays, to hand to another thread (see {@link StringPool.export}). */
 export interface PoolExport {
@@ -150,6 +152,7 @@ export class StringPool {
   readonly #v4Ids = new QuadIds();
   readonly #mappedIds = new QuadIds();
   readonly #v6Ids = new HashIds();
+  readonly #timerIds = new QuadIds();
   readonly #textIds = new HashIds();
   // A small direct-mapped cache in front of the dotted quads' table: a
   // dump's few local addresses come back on every row and are answered here.
@@ -175,6 +178,7 @@ export class StringPool {
       case V4: return formatV4(v >>> 0);
       case MAPPED: return MAPPED_PREFIX + formatV4(v >>> 0);
       case V6: return formatV6(this.#v6[v], this.#v6[v + 1], this.#v6[v + 2], this.#v6[v + 3]);
+      case TIMER: return packedKernelTimerText(v);
       default: return this.#texts[v];
     }
   }
@@ -193,7 +197,7 @@ export class StringPool {
   /** Address family of an id's string, as {@link familyOf} tells it. */
   family(id: number): 0 | 4 | 6 {
     const k = this.#kinds[id];
-    return k === V4 ? 4 : k === TEXT ? familyOf(this.#texts[this.#values[id]]) : 6;
+    return k === V4 ? 4 : k === TEXT ? familyOf(this.#texts[this.#values[id]]) : k === TIMER ? 0 : 6;
   }
 
   /** Returns the id of `s`, adding it when new. */
@@ -207,16 +211,8 @@ export class StringPool {
       const w = this.#w;
       if (readV6(s, 0, s.length, w)) return this.internV6(w[0], w[1], w[2], w[3]);
     }
-    return this.internText(s);
-  }
-
-  /**
-   * Returns the id of `s`, known to be no address tcpdoc keeps by value
-   * (a timer's text: it starts with a letter), adding it when new: the id
-   * `intern` gives it, without trying to read it as an address first.
-   */
-  internText(s: string): number {
-    if (s.length === 0) return 0;
+    const timer = parseKernelTimer(s);
+    if (timer !== -1) return this.internTimer(timer);
     const h = hashText(s, 0, s.length), t = this.#textIds;
     let k = t.first(h);
     for (let id = t.t[2 * k + 1]; id !== 0; id = t.t[2 * k + 1]) {
@@ -277,6 +273,8 @@ export class StringPool {
     if (m !== -1) return this.#quadId(this.#mappedIds, m | 0);
     const w = this.#w;
     if (s.indexOf(":") !== -1 && readV6(s, 0, s.length, w)) return this.#v6Id(w[0] | 0, w[1] | 0, w[2] | 0, w[3] | 0, false);
+    const timer = parseKernelTimer(s);
+    if (timer !== -1) return this.#quadId(this.#timerIds, timer);
     const h = hashText(s, 0, s.length), t = this.#textIds;
     for (let k = t.first(h), id = t.t[2 * k + 1]; id !== 0; k = t.next(k), id = t.t[2 * k + 1]) {
       if (t.t[2 * k] === h && this.#kinds[id] === TEXT && this.#texts[this.#values[id]] === s) return id;
@@ -313,6 +311,15 @@ export class StringPool {
     if (id !== 0) return id;
     const fresh = this.#add(MAPPED, key);
     q.put(h, key, fresh);
+    return fresh;
+  }
+
+  /** Returns the id of a /proc timer packed by packKernelTimer (model/kernel_timer.ts), adding it when new. */
+  internTimer(packed: number): number {
+    const q = this.#timerIds, h = q.slot(packed), id = q.t[2 * h + 1];
+    if (id !== 0) return id;
+    const fresh = this.#add(TIMER, packed);
+    q.put(h, packed, fresh);
     return fresh;
   }
 
@@ -383,6 +390,7 @@ export class StringPool {
         case V4: remap[id] = this.internV4(v); break;
         case MAPPED: remap[id] = this.internMapped(v); break;
         case V6: remap[id] = this.internV6(v6[v], v6[v + 1], v6[v + 2], v6[v + 3]); break;
+        case TIMER: remap[id] = this.internTimer(v); break;
         default: remap[id] = this.intern(texts[v]);
       }
     }

@@ -9,6 +9,7 @@
  */
 
 import { formatV4, formatV6, MAPPED_PREFIX } from "../../model/address.ts";
+import { formatKernelTimer, packKernelTimer } from "../../model/kernel_timer.ts";
 import type { LineKind } from "../../model/snapshot.ts";
 import { NONE, type SocketRow, type StringPool } from "../../model/socket_table.ts";
 import { stateId, UNKNOWN_STATE } from "../../model/states.ts";
@@ -37,7 +38,6 @@ const STATE_BY_CODE: readonly number[] = [
 ];
 
 /** Names of the timer codes in the `tr` column (tcp_ipv4.c get_tcp4_sock), by code. */
-const TIMER_NAMES = ["", "retransmit", "keepalive", "timewait", "probe", "keepalive"];
 const LISTEN = stateId("LISTEN");
 
 /** An address read from its hex form: an IPv4 (or IPv4-mapped) address's 32 bits, or an IPv6 address's 128. */
@@ -97,11 +97,8 @@ export function decodeProcAddress(hex: string): string | undefined {
   return readHexAddress(hex, 0, hex.length, a) ? addressText(a) : undefined;
 }
 
-/** The `tr:when` timer as text ("keepalive (71.84s)"), or "" when none runs. */
-function timerText(tr: number, when: number): string {
-  // The expiry is in clock ticks (USER_HZ, 100 a second on Linux).
-  return tr > 0 && tr < TIMER_NAMES.length ? `${TIMER_NAMES[tr]} (${(when / 100).toFixed(2)}s)` : "";
-}
+/** The `tr:when` timer as text ("keepalive (71.84s)"), or "" when none runs; `when` is in clock ticks (USER_HZ, 100 a second). */
+const timerText = formatKernelTimer;
 
 /**
  * The fields of one row, read from token bounds: both readers go through
@@ -297,13 +294,10 @@ function rows(): RowReader {
   const r = new ProcBytes();
   // The uid column repeats from row to row: keep the last one's text and id.
   let lastUser = "", lastUserId = 0, lastPool: StringPool | undefined;
-  // Timers by (code, expiry): each text made once (a TIME-WAIT socket's expiry repeats every few rows).
-  let timers = new Map<number, number>();
   return (b, start, end, pool, out) => {
     if (pool !== lastPool) {
       lastPool = pool;
       lastUser = "";
-      timers = new Map();
     }
     let i = start;
     while (i < end && b[i] === 32) i++;
@@ -361,12 +355,9 @@ function rows(): RowReader {
     }
     out.user = lastUserId;
     out.inode = inode;
-    if (tr > 0 && tr < TIMER_NAMES.length) {
-      const key = when * 8 + tr;
-      let id = when < 2 ** 48 ? timers.get(key) : undefined;
-      if (id === undefined) timers.set(key, id = pool.internText(timerText(tr, when)));
-      out.timer = id;
-    } else out.timer = 0;
+    // A timer by value (no string); one past what is kept so, as text.
+    const packed = packKernelTimer(tr, when);
+    out.timer = packed !== -1 ? pool.internTimer(packed) : timerText(tr, when) === "" ? 0 : pool.intern(timerText(tr, when));
     return e;
   };
 }
