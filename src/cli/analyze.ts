@@ -13,6 +13,7 @@ import { renderJson } from "../report/json.ts";
 import { renderMarkdown } from "../report/markdown.ts";
 import { renderText } from "../report/text.ts";
 import type { Context } from "./command.ts";
+import { inert } from "../text/inert.ts";
 import { EXIT, UsageError } from "./errors.ts";
 import type { Flags } from "./options.ts";
 import { writeOutput } from "./output.ts";
@@ -40,11 +41,23 @@ async function prepare(ctx: Context): Promise<{ rules: RuleSet; answers: Record<
   return { rules, answers: checkedAnswers(ctx.flags.answer, set, ctx.configAnswers) };
 }
 
+const UNITS: Record<string, number> = { "": 1, k: 1e3, kb: 1e3, kib: 1024, m: 1e6, mb: 1e6, mib: 1 << 20, g: 1e9, gb: 1e9, gib: 1 << 30, t: 1e12, tb: 1e12, tib: 2 ** 40 };
+
+/** A size as people write it (`500MB`, `4GiB`, `1e9`, `2 G`), in bytes; a UsageError otherwise. */
+export function parseSize(text: string, flag = "--max-input"): number {
+  const m = /^\s*(\d+(?:\.\d+)?(?:e\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const unit = m ? UNITS[m[2].toLowerCase()] : undefined;
+  const n = m && unit !== undefined ? Math.floor(Number(m[1]) * unit) : NaN;
+  if (!Number.isFinite(n) || n < 1) throw new UsageError(`${flag} takes a size such as 500MB or 4GiB, not "${inert(text)}"`);
+  return n;
+}
+
 /** The snapshot the command line names: the files, this machine, or both (--live FILE...). */
 function readSnapshot(ctx: Context): Snapshot {
   const files = ctx.positionals;
+  const max = ctx.flags.maxInput === undefined ? undefined : parseSize(ctx.flags.maxInput);
   const live = ctx.flags.live || files.length === 0 ? liveSnapshot({ owners: !ctx.flags.noOwners }) : undefined;
-  return files.length === 0 ? live! : readWithProgress(files, live);
+  return files.length === 0 ? live! : readWithProgress(files, live, max);
 }
 
 /** Renders and writes the report; returns the exit code of the findings shown. */

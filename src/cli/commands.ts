@@ -20,7 +20,7 @@ import { VERSION } from "./version.ts";
 
 /** What analyze and the bare command take. */
 const REPORT_OPTIONS: readonly FlagName[] = [
-  "format", "json", "output", "force", "live", "minSeverity", "answer", "rules", "disable", "noUserRules", "noOwners", "plain",
+  "format", "json", "output", "force", "live", "minSeverity", "answer", "rules", "disable", "noUserRules", "noOwners", "maxInput", "plain",
 ];
 const RULE_OPTIONS: readonly FlagName[] = ["json", "rules", "noUserRules"];
 const JSON_NOT_SNAPSHOT = "a snapshot is written in tcpdoc's own text format, which 'tcpdoc analyze FILE' reads back; for a JSON report run 'tcpdoc analyze --json'";

@@ -18,6 +18,7 @@ export interface Flags {
   disable: string[];
   noUserRules: boolean;
   noOwners: boolean;
+  maxInput: string | undefined;
   answer: string[];
   minSeverity: Severity;
   color: "auto" | "always" | "never";
@@ -51,7 +52,7 @@ export interface ValueOption extends Common {
   /** The value's placeholder in help: FILE. */
   value: string;
   /** What shell completion offers for the value. */
-  complete: "file";
+  complete: "file" | "none";
 }
 
 /** A flag that may be given several times: `--rules PATH --rules PATH`. */
@@ -95,6 +96,7 @@ export const OPTIONS: OptionTable<Flags> = {
     kind: "boolean",
     help: "live snapshot on Linux: do not map sockets to processes (faster, as ss -tan against ss -tanp)",
   },
+  maxInput: { kind: "value", value: "SIZE", complete: "none", config: true, help: "read at most SIZE of each input, e.g. 4GiB or 500MB (default 1GiB): a bigger one stops with an error" },
   answer: { kind: "list", value: "Q=A", complete: "none", help: "answer a rule's question up front, e.g. --answer app-restarted=yes" },
   minSeverity: {
     kind: "choice", value: "SEV", default: "info", config: true, help: "show only findings at SEV or worse, and set the exit code by them",

@@ -53,11 +53,17 @@ export const PASTE_PROMPT = process.platform === "win32"
  * a live snapshot); when stdin is one of the inputs and a terminal, first
  * says how to end the paste.
  */
-export function readWithProgress(paths: string[], base?: Snapshot, stdin: { isTTY?: boolean } = process.stdin, err: ProgressOut = process.stderr): Snapshot {
+export function readWithProgress(
+  paths: string[],
+  base?: Snapshot,
+  maxInputBytes?: number,
+  stdin: { isTTY?: boolean } = process.stdin,
+  err: ProgressOut = process.stderr,
+): Snapshot {
   if (paths.includes("-") && stdin.isTTY) err.write(PASTE_PROMPT);
   const progress = progressReporter(err);
   try {
-    return readInputs(paths, progress.report, base ? { into: base } : {});
+    return readInputs(paths, progress.report, { ...(base ? { into: base } : {}), ...(maxInputBytes ? { maxInputBytes } : {}) });
   } finally {
     progress.clear();
   }

@@ -1,7 +1,7 @@
 /** Files and stdin, read in chunks into one snapshot, each within a size limit. */
 
 import * as fs from "node:fs";
-import { binaryOffset, Ingestor } from "../ingest/mod.ts";
+import { binaryOffset, finishSnapshot, Ingestor } from "../ingest/mod.ts";
 import { emptySnapshot, type Snapshot } from "../model/snapshot.ts";
 import { inert } from "../text/inert.ts";
 import { InputError } from "./input_error.ts";
@@ -250,6 +250,7 @@ export function readInputs(paths: string[], progress?: Progress, options: ReadOp
     else readFile(path, ing, progress, options, max, after);
     ing.end();
   }
+  finishSnapshot(snap);
   // Fail only when no input holds anything tcpdoc understands; otherwise the
   // report lists each input's unparsed lines with their numbers.
   if (snap.inputs.every((r) => r.lines - r.unparsed - r.kinds.noise === 0)) {

@@ -66,6 +66,11 @@ describe("tcpdoc errors", () => {
     userError(tcpdoc(["analyze", SAMPLE, "--json", "--format", "markdown"]), /--json and --format markdown ask for two formats/);
     userError(tcpdoc(["snapshot", "--json"]), /a snapshot is written in tcpdoc's own text format/);
   });
+  it("--max-input SIZE stops an input past SIZE with one line saying how to raise it, and refuses a bad size", () => {
+    userError(tcpdoc(["analyze", SAMPLE, "--max-input", "10KB"]), /holds more than 9\.8 KiB, the most tcpdoc reads of one input.*--max-input/);
+    assert.equal(tcpdoc(["analyze", SAMPLE, "--max-input", "1MiB", "--json"]).status, 1);
+    userError(tcpdoc(["analyze", SAMPLE, "--max-input", "lots"]), /--max-input takes a size such as 500MB or 4GiB, not "lots"/);
+  });
   it("refuses a binary file with one line", () => {
     const bin = fs.existsSync("/bin/ls") ? "/bin/ls" : process.execPath;
     userError(tcpdoc(["analyze", bin]), /is a binary file \(a NUL byte at offset \d+\)/);
