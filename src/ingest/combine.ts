@@ -26,7 +26,8 @@
  */
 
 import type { CountGroup, InputReport, Platform, Snapshot } from "../model/snapshot.ts";
-import { NONE } from "../model/socket_table.ts";
+import { parseV4 } from "../model/address.ts";
+import { NONE, type SocketTable } from "../model/socket_table.ts";
 import { STATES, UNKNOWN_STATE } from "../model/states.ts";
 import { secondsBetween } from "./moment.ts";
 
@@ -224,12 +225,14 @@ function mergeSameMoment(snap: Snapshot): void {
     return `${la}|${t.localPort[i]}|${ra}|${rp}`;
   };
   let dropped = 0;
+  const canonical = canonicalIds(t);
   for (let k = 0; k < clusters.length; k++) {
+    const shared = sharedTuples(t, clusterOf, k, canonical);
     // key -> input -> rows
     const known = new Map<string, Map<number, number[]>>();
     const unknown: number[] = [];
     for (let i = 0; i < t.length; i++) {
-      if (clusterOf[t.input[i]] !== k || t.localPort[i] === NONE) continue;
+      if (clusterOf[t.input[i]] !== k || t.localPort[i] === NONE || !shared(i)) continue;
       if (t.state[i] === UNKNOWN_STATE) {
         unknown.push(i);
         continue;
@@ -251,7 +254,7 @@ function mergeSameMoment(snap: Snapshot): void {
         if (list === keeper) continue;
         const free = [...keeper!];
         for (const j of list) {
-          const k = free.findIndex((x) => t.pid[x] === NONE || t.pid[j] === NONE || t.pid[x] === t.pid[j]);
+          const k = free.findIndex((x) => sameSocket(t, x, j));
           if (k === -1) continue;
           enrich(snap, free[k], j);
           free.splice(k, 1);
@@ -265,7 +268,7 @@ function mergeSameMoment(snap: Snapshot): void {
     // A row of unknown state that another input lists with its state.
     for (const i of unknown) {
       const rows = byTuple.get(tuple(i));
-      const into = rows?.find((j) => t.input[j] !== t.input[i] && (t.pid[j] === NONE || t.pid[i] === NONE || t.pid[j] === t.pid[i]));
+      const into = rows?.find((j) => t.input[j] !== t.input[i] && sameSocket(t, j, i));
       if (into === undefined) continue;
       enrich(snap, into, i);
       keep[i] = 0;
@@ -276,6 +279,75 @@ function mergeSameMoment(snap: Snapshot): void {
   if (dropped === 0) return;
   t.retain(keep);
   snap.merged += dropped;
+}
+
+/** Canonical address number: a dotted quad's 32 bits; the wildcard; others from WILD + 1 on. */
+const WILD = 2 ** 32;
+
+/**
+ * The canonical address (canonicalAddress) of each string id as a number,
+ * made when first asked: a dotted quad or an IPv4-mapped address from its
+ * bits without a string, anything else from its canonical text.
+ */
+function canonicalIds(t: SocketTable): (id: number) => number {
+  const pool = t.strings, memo = new Float64Array(pool.size).fill(-1), texts = new Map<string, number>();
+  return (id) => {
+    let c = memo[id];
+    if (c !== -1) return c;
+    const v = pool.v4(id);
+    if (v > 0) c = v;
+    else {
+      const text = canonicalAddress(pool.str(id)), q = parseV4(text);
+      c = text === "*" ? WILD : q !== -1 ? q : texts.get(text) ?? WILD + 1 + texts.size;
+      if (c > WILD && !texts.has(text)) texts.set(text, c);
+    }
+    return memo[id] = c;
+  };
+}
+
+/**
+ * A test of row i: can another input of cluster k list its 4-tuple (as
+ * mergeSameMoment keys it, state aside)? Rows of a tuple only one input
+ * lists are never merged, and in a capture of disjoint tables (tcp and
+ * tcp6) that is nearly every row: they are told apart here by a hash
+ * table of numbers instead of a string key each. A false yes (two tuples
+ * of one 32-bit hash) only sends a row the exact way.
+ */
+function sharedTuples(t: SocketTable, clusterOf: Int32Array, k: number, canonical: (id: number) => number): (i: number) => boolean {
+  let size = 1024;
+  while (size < 2 * t.length) size *= 2;
+  const keys = new Int32Array(size), inputs = new Int32Array(size), mask = size - 1;
+  const hashes = new Int32Array(t.length);
+  const mix = (h: number, x: number) => Math.imul(h ^ (x | 0) ^ Math.floor(x / WILD), 0x9e3779b1) ^ (h >>> 15);
+  for (let i = 0; i < t.length; i++) {
+    if (clusterOf[t.input[i]] !== k || t.localPort[i] === NONE) continue;
+    const la = canonical(t.localAddr[i]), ra = canonical(t.remoteAddr[i]);
+    const rp = ra === WILD && t.remotePort[i] === 0 ? NONE : t.remotePort[i];
+    const h = mix(mix(mix(mix(0x2545f491, la), t.localPort[i]), ra), rp);
+    hashes[i] = h;
+    let s = (Math.imul(h, 0x85ebca6b) >>> 0) & mask;
+    while (inputs[s] !== 0 && keys[s] !== h) s = (s + 1) & mask;
+    const mine = t.input[i] + 1;
+    if (inputs[s] === 0) keys[s] = h, inputs[s] = mine;
+    else if (inputs[s] !== mine) inputs[s] = -1;
+  }
+  return (i) => {
+    const h = hashes[i];
+    let s = (Math.imul(h, 0x85ebca6b) >>> 0) & mask;
+    while (keys[s] !== h) s = (s + 1) & mask;
+    return inputs[s] === -1;
+  };
+}
+
+/**
+ * Rows a and b of one tuple may be one socket: unless they name different
+ * processes, or different inodes (the kernel's socket number: /proc/net/tcp
+ * and tcp6 each list their own wildcard listener on a port, 0.0.0.0:22 and
+ * [::]:22, two sockets whose addresses both read as the wildcard).
+ */
+function sameSocket(t: SocketTable, a: number, b: number): boolean {
+  const pa = t.pid[a], pb = t.pid[b], ia = t.inode[a], ib = t.inode[b];
+  return (pa === NONE || pb === NONE || pa === pb) && (ia === NONE || ib === NONE || ia === ib);
 }
 
 function countMerged(r: InputReport): void {

@@ -122,6 +122,22 @@ export class LineDecoder {
    * that scans it in place makes no string for it.
    */
   pushRanges(chunk: Uint8Array, onRange: (text: string, start: number, end: number) => void): void {
+    this.pushBlocks(chunk, undefined, onRange);
+  }
+
+  /**
+   * As {@link pushRanges}, but UTF-8 input whose lines are whole in the
+   * chunk comes to `onBlock(bytes, start, end)` undecoded: `bytes[start,
+   * end)` is one or more whole lines, the last ending in LF, valid only
+   * during the call (a fast row reader reads them in place; the caller
+   * decodes what it does not read). Other text comes line by line to
+   * `onRange`, as from pushRanges.
+   */
+  pushBlocks(
+    chunk: Uint8Array,
+    onBlock: ((bytes: Uint8Array, start: number, end: number) => void) | undefined,
+    onRange: (text: string, start: number, end: number) => void,
+  ): void {
     if (this.#first) {
       // The encoding is told from the first 64 KiB: hold small first chunks
       // (a pipe may deliver a few bytes at a time) until there are that many
@@ -164,6 +180,10 @@ export class LineDecoder {
       if (cut !== -1) {
         if (cut + 1 < bytes.length) this.#tail = bytes.slice(cut + 1);
         const lines = bytes.subarray(0, cut + 1);
+        if (onBlock !== undefined && !this.#pending) {
+          onBlock(lines, 0, lines.length);
+          return;
+        }
         const whole = this.#pending
           ? this.#decoder!.decode(lines, { stream: true })
           : (this.#lines ??= new TextDecoder("utf-8", { ignoreBOM: true })).decode(lines);
@@ -214,9 +234,17 @@ export class LineDecoder {
 
   /** Flushes the last line as a range (see {@link pushRanges}). */
   endRanges(onRange: (text: string, start: number, end: number) => void): void {
+    this.endBlocks(undefined, onRange);
+  }
+
+  /** Flushes what is held, whole lines as blocks (see {@link pushBlocks}), and the last line as a range. */
+  endBlocks(
+    onBlock: ((bytes: Uint8Array, start: number, end: number) => void) | undefined,
+    onRange: (text: string, start: number, end: number) => void,
+  ): void {
     if (this.#head !== undefined) {
       this.#ending = true;
-      this.pushRanges(new Uint8Array(0), onRange);
+      this.pushBlocks(new Uint8Array(0), onBlock, onRange);
     }
     if (this.#tail !== undefined) {
       this.#rest = this.#carry(this.#rest + this.#decoder!.decode(this.#tail, { stream: true }));

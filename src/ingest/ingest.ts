@@ -33,6 +33,8 @@ import { collapsedRows, foldedRowStart, unwrapPaste, withoutLineNumber, withoutT
 import { tokenize } from "./scan.ts";
 
 const EXAMPLES_KEPT = 5;
+/** The most bytes decoded into one string at a time. */
+const PIECE = 1 << 16;
 /** Kinds that say which format an input is in. */
 const DATA_KINDS = new Set<LineKind>(["socket", "other-socket", "detail", "counter", "sysctl", "symptom"]);
 
@@ -126,13 +128,45 @@ export class Ingestor implements Sink {
   /** The line before, as read: a row cut in two by a terminal can be put together again (see #line). */
   #prev: { text: string; number: number; kind: LineKind; unknownRow: boolean } | undefined;
   #onRange = (text: string, start: number, end: number) => {
-    if (
-      this.#fast === undefined || end - start > MAX_LINE ||
-      !this.#fast(text, start, end, this.#snap.sockets.strings, this.#row, this.#ctx)
-    ) {
-      this.#line(text.slice(start, end));
-    } else this.#plain();
+    this.#line(text.slice(start, end));
   };
+  /**
+   * Whole UTF-8 lines as bytes: the sticky format's fast reader reads what
+   * it can in place; a line it declines is decoded, with the lines after
+   * it up to 64 KiB at a time (bigger pieces decode into strings that
+   * linger: bench/README.md), and goes the careful way, line by line.
+   */
+  #onBlock = (b: Uint8Array, start: number, end: number) => {
+    const row = this.#row, ctx = this.#ctx;
+    let p = start;
+    // The decoded text of b[from, to), once a line needed it; `ascii`: its offsets are the bytes'; `at`: the next line in it.
+    let text = "", from = 0, to = 0, ascii = false, at = 0;
+    while (p < end) {
+      const fast = this.#fast;
+      if (fast !== undefined && (p >= to || ascii)) {
+        const e = fast(b, p, end, this.#snap.sockets.strings, row, ctx);
+        if (e >= 0) {
+          this.#plain();
+          p = e + 1;
+          continue;
+        }
+      }
+      if (p >= to) {
+        to = end - p > PIECE ? b.lastIndexOf(10, p + PIECE - 1) + 1 : end;
+        if (to <= p) to = b.indexOf(10, p) + 1;
+        text = (this.#text ??= new TextDecoder("utf-8", { ignoreBOM: true })).decode(b.subarray(p, to));
+        from = p;
+        ascii = text.length === to - p;
+        at = 0;
+      } else if (ascii) at = p - from;
+      const nl = text.indexOf("\n", at);
+      this.#line(text.slice(at, nl));
+      at = nl + 1;
+      p = ascii ? from + at : b.indexOf(10, p) + 1;
+    }
+  };
+  /** Decodes the lines the fast readers leave (whole lines, no state carried between them). */
+  #text: TextDecoder | undefined;
 
   constructor(snapshot: Snapshot, path: string, registry: Registry = REGISTRY) {
     this.#snap = snapshot;
@@ -158,24 +192,31 @@ export class Ingestor implements Sink {
   /** Reads a chunk of bytes. */
   push(chunk: Uint8Array): void {
     if (this.#firstRow === -1) this.#firstRow = this.#snap.sockets.length;
-    this.#decoder.pushRanges(chunk, this.#onRange);
+    this.#decoder.pushBlocks(chunk, this.#onBlock, this.#onRange);
     this.#pushed += chunk.length;
     if (this.#expected > 0) this.#reserve();
   }
 
   /**
-   * Tells the size of the input in bytes, when known: after the first
-   * megabyte the socket table is sized for the whole input at the density
-   * seen so far, so a big dump does not copy its columns at each doubling.
+   * Tells the size of the input in bytes, when known, and of the inputs
+   * still to come after it: after the first megabyte the socket table is
+   * sized for all of them at the density seen so far, so a big dump does
+   * not copy its columns at each doubling, nor when the next file of the
+   * same capture (/proc/net/tcp6 after tcp) comes. Room reserved and not
+   * filled costs address space, not memory: the pages are never touched.
    */
-  expectBytes(total: number): void {
+  expectBytes(total: number, after = 0): void {
     this.#expected = total;
+    this.#after = after;
   }
+
+  #after = 0;
 
   #reserve(): void {
     if (this.#pushed < Math.min(this.#expected, 1 << 20)) return;
     const t = this.#snap.sockets, rows = t.length - this.#firstRow;
-    if (rows > 0 && this.#expected > this.#pushed) t.reserve(t.length + Math.ceil((rows * (this.#expected - this.#pushed) / this.#pushed) * 1.05) + 64);
+    const left = this.#expected - this.#pushed + this.#after;
+    if (rows > 0 && left > 0) t.reserve(t.length + Math.ceil((rows * left / this.#pushed) * 1.05) + 64);
     this.#expected = 0;
   }
 
@@ -205,10 +246,7 @@ export class Ingestor implements Sink {
   adopt(rows: RowsAhead): void {
     this.#countFastRows();
     const t = this.#snap.sockets, n = rows.count, r = this.report;
-    const remap = new Uint32Array(rows.strings.length);
-    for (let k = 1; k < rows.strings.length; k++) {
-      remap[k] = rows.quads[k] >= 0 ? t.strings.internV4(rows.quads[k]) : t.strings.intern(rows.strings[k]!);
-    }
+    const remap = t.strings.internAll(rows.strings);
     t.appendPlain(rows.columns, n, remap, this.#index, this.#lineNo + 1);
     this.#lineNo += n;
     if (n > 0) {
@@ -223,7 +261,7 @@ export class Ingestor implements Sink {
 
   /** Finishes the input and returns its report. */
   end(): InputReport {
-    this.#decoder.endRanges(this.#onRange);
+    this.#decoder.endBlocks(this.#onBlock, this.#onRange);
     this.#countFastRows();
     const r = this.report;
     r.encoding = this.#decoder.encoding;

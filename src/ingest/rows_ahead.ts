@@ -8,6 +8,7 @@
  */
 
 import { type PlainColumns, plainRow, QUEUE_CLAMPED, SocketTable } from "../model/socket_table.ts";
+import type { PoolExport } from "../model/string_pool.ts";
 import { MAX_LINE, type ParseContext, type RowReader } from "./format.ts";
 import { REGISTRY, type Registry } from "./registry.ts";
 
@@ -16,17 +17,13 @@ export interface RowsAhead {
   format: string;
   count: number;
   columns: PlainColumns;
-  /** The table's string pool (StringPool.export); the columns' string ids index it. */
-  strings: (string | undefined)[];
-  quads: Float64Array;
+  /** The table's string pool; the columns' string ids index it. */
+  strings: PoolExport;
   /** Byte offset of the first line not read (the main reader reads on from there). */
   stoppedAt: number;
   /** What the fast reader left in ParseContext.scratch. */
   scratch: Record<string, unknown>;
 }
-
-/** Pieces decoded at a time (see src/sources/files.ts on why not bigger). */
-const PIECE = 1 << 16;
 
 /**
  * Reads plain rows of one format from bytes handed to it in order, each
@@ -38,7 +35,6 @@ export class RowsAheadReader {
   readonly #table: SocketTable;
   readonly #row = plainRow();
   readonly #ctx: ParseContext;
-  readonly #decoder = new TextDecoder("utf-8");
   #consumed = 0;
   #stopped = false;
 
@@ -51,7 +47,7 @@ export class RowsAheadReader {
     this.#ctx = registry.context();
   }
 
-  /** True once a line was not a plain row (or not ASCII): nothing more is read. */
+  /** True once a line was not a plain row: nothing more is read. */
   get stopped(): boolean {
     return this.#stopped;
   }
@@ -59,33 +55,22 @@ export class RowsAheadReader {
   /**
    * Reads the whole lines at the start of `bytes`; returns how many bytes
    * they take. Fewer than all the whole lines given means it stopped; none
-   * at all, that no line ended within a piece (a line too long to be a row).
+   * at all, that no line ended there (a line too long to be a row).
    */
   push(bytes: Uint8Array): number {
-    const read = this.#read!, pool = this.#table.strings, row = this.#row, ctx = this.#ctx, n = bytes.length;
+    const read = this.#read!, pool = this.#table.strings, row = this.#row, ctx = this.#ctx, table = this.#table;
+    // The fast reader reads whole lines only: up to the last LF.
+    const n = bytes.lastIndexOf(10) + 1;
     let s = 0;
-    while (s < n && !this.#stopped) {
-      // A piece of whole lines; a line without its newline is left to the caller.
-      const cut = bytes.lastIndexOf(10, Math.min(n, s + PIECE) - 1);
-      if (cut < s) break;
-      let e = cut + 1, text = this.#decoder.decode(bytes.subarray(s, e));
-      // Text offsets are byte offsets only while each byte is one character: stop at the first line that is not ASCII.
-      if (text.length !== e - s) {
-        let k = s;
-        while (bytes[k] < 0x80) k++;
-        e = Math.max(s, bytes.lastIndexOf(10, k) + 1);
-        text = this.#decoder.decode(bytes.subarray(s, e));
+    while (s < n) {
+      const e = read(bytes, s, n, pool, row, ctx);
+      // A queue too big for the columns is kept aside by the table: left to the main reader.
+      if (e < 0 || row.recvQ >= QUEUE_CLAMPED || row.sendQ >= QUEUE_CLAMPED) {
         this.#stopped = true;
+        break;
       }
-      for (let from = 0, nl = text.indexOf("\n"); nl !== -1; from = nl + 1, nl = text.indexOf("\n", from)) {
-        // A queue too big for the columns is kept aside by the table: left to the main reader.
-        if (nl - from > MAX_LINE || !read(text, from, nl, pool, row, ctx) || row.recvQ >= QUEUE_CLAMPED || row.sendQ >= QUEUE_CLAMPED) {
-          this.#stopped = true;
-          return this.#consumed += s + from, s + from;
-        }
-        this.#table.addPlain(row, 0, 0);
-      }
-      s = e;
+      table.addPlain(row, 0, 0);
+      s = e + 1;
     }
     this.#consumed += s;
     return s;
@@ -99,9 +84,10 @@ export class RowsAheadReader {
       count: t.length,
       columns: {
         state: t.state, family: t.family, localAddr: t.localAddr, localPort: t.localPort, remoteAddr: t.remoteAddr,
-        remotePort: t.remotePort, recvQ: t.recvQ, sendQ: t.sendQ, user: t.user, inode: t.inode, timer: t.timer,
+        remotePort: t.remotePort, recvQ: t.recvQ, sendQ: t.sendQ, pid: t.pid, program: t.program, user: t.user, inode: t.inode,
+        timer: t.timer,
       },
-      ...t.strings.export(),
+      strings: t.strings.export(),
       stoppedAt: start + this.#consumed,
       scratch: this.#ctx.scratch,
     };

@@ -165,3 +165,82 @@ export function wordEnd(s: string, i: number, end: number): number {
   }
   return i;
 }
+
+// ---- the same primitives on bytes ------------------------------------------
+//
+// The fast row readers read a line's bytes in place (Node reads a
+// Uint8Array about twice as fast as a string's characters; Deno about as
+// fast: bench/README.md). Each primitive below reads ASCII bytes exactly as
+// its namesake above reads the same characters; the readers decline any
+// line that is not printable ASCII where they read it.
+
+/** After a run of one or more spaces at `b[i]`, the index of the next byte; -1 when `b[i]` is no space. */
+export function spacesAfterBytes(b: Uint8Array, i: number, end: number): number {
+  if (i >= end || b[i] !== 32) return -1;
+  do i++; while (i < end && b[i] === 32);
+  return i;
+}
+
+/** The index after the run of ASCII digits that starts at `i` (`i` itself when there is none). */
+export function digitsEndBytes(b: Uint8Array, i: number, end: number): number {
+  while (i < end) {
+    const d = b[i] - 48;
+    if (d < 0 || d > 9) break;
+    i++;
+  }
+  return i;
+}
+
+/** {@link digitsValue} of `b[a, e)`: its value when all ASCII digits (1 to 15 of them here), or -1. */
+export function digitsValueBytes(b: Uint8Array, a: number, e: number): number {
+  if (e <= a || e - a > 15) return -1;
+  let v = 0;
+  for (let i = a; i < e; i++) {
+    const d = b[i] - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/** {@link hexValue} of `b[a, e)`: 1 to 13 hexadecimal digits (either case), or -1. */
+export function hexValueBytes(b: Uint8Array, a: number, e: number): number {
+  if (e <= a || e - a > 13) return -1;
+  let v = 0;
+  for (let i = a; i < e; i++) {
+    const c = b[i];
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+/** The end of the word at `i`: the next space, CR or LF, or `end`; -1 at any other byte that is not printable ASCII. */
+export function wordEndBytes(b: Uint8Array, i: number, end: number): number {
+  for (; i < end; i++) {
+    const c = b[i];
+    if (c === 32 || c === 13 || c === 10) break;
+    if (c < 33 || c > 126) return -1;
+  }
+  return i;
+}
+
+/**
+ * Where the line ends when only spaces are left from `i` on: the index of
+ * its LF (after one final CR, which cleanLine drops), or `end`; -1 when
+ * something else follows.
+ */
+export function lineEndBytes(b: Uint8Array, i: number, end: number): number {
+  while (i < end && b[i] === 32) i++;
+  if (i === end || b[i] === 10) return i;
+  if (b[i] === 13 && (i + 1 === end || b[i + 1] === 10)) return i + 1 === end ? end : i + 1;
+  return -1;
+}
+
+/** True when `b[a, e)` equals the ASCII string `s`. */
+export function bytesAre(b: Uint8Array, a: number, e: number, s: string): boolean {
+  if (e - a !== s.length) return false;
+  for (let i = 0; i < s.length; i++) if (b[a + i] !== s.charCodeAt(i)) return false;
+  return true;
+}

@@ -80,10 +80,25 @@ export class StateMatcher {
       for (let i = 0; i < n; i++) if (w.charCodeAt(i) !== text.charCodeAt(a + i)) continue next;
       return this.#ids[k];
     }
-    const w = text.slice(a, b);
+    return this.#learn(text.slice(a, b));
+  }
+
+  /** The state id of the printable ASCII word in bytes `b[a, e)`, or UNKNOWN_STATE (see {@link state}). */
+  stateBytes(b: Uint8Array, a: number, e: number): number {
+    const n = e - a, words = this.#words;
+    next: for (let k = 0; k < words.length; k++) {
+      const w = words[k];
+      if (w.length !== n) continue;
+      for (let i = 0; i < n; i++) if (w.charCodeAt(i) !== b[a + i]) continue next;
+      return this.#ids[k];
+    }
+    return this.#learn(String.fromCharCode(...b.subarray(a, e)));
+  }
+
+  #learn(w: string): number {
     const id = this.#lookup(w);
-    if (id !== UNKNOWN_STATE && words.length < 64) {
-      words.push(w);
+    if (id !== UNKNOWN_STATE && this.#words.length < 64) {
+      this.#words.push(w);
       this.#ids.push(id);
     }
     return id;

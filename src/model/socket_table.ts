@@ -3,8 +3,10 @@
  * field, strings interned once. About 60 bytes a socket.
  */
 
-import { formatV4, parseV4 } from "./address.ts";
 import { stateName, STATES, type StateName } from "./states.ts";
+import { StringPool } from "./string_pool.ts";
+
+export { StringPool } from "./string_pool.ts";
 
 /** Sentinel for an unknown queue size, port or pid. */
 export const NONE = -1;
@@ -40,8 +42,8 @@ export interface Socket {
 
 /**
  * A socket row whose strings are already ids in the table's
- * {@link StringPool} (0: none) and that has no pid or program: what a
- * format's fast row reader fills, one row at a time, in one reused object.
+ * {@link StringPool} (0: none): what a format's fast row reader fills, one
+ * row at a time, in one reused object.
  */
 export interface PlainRow {
   state: number;
@@ -52,6 +54,8 @@ export interface PlainRow {
   remotePort: number;
   recvQ: number;
   sendQ: number;
+  pid: number;
+  program: number;
   user: number;
   inode: number;
   timer: number;
@@ -61,7 +65,7 @@ export interface PlainRow {
 export function plainRow(): PlainRow {
   return {
     state: 0, family: 0, localAddr: 0, localPort: NONE, remoteAddr: 0, remotePort: NONE, recvQ: 0, sendQ: 0,
-    user: 0, inode: NONE, timer: 0,
+    pid: NONE, program: 0, user: 0, inode: NONE, timer: 0,
   };
 }
 
@@ -82,141 +86,6 @@ export interface SocketRow {
   timer?: string;
 }
 
-/**
- * Interns strings to small integer ids; id 0 is the empty string. A dotted
- * quad is kept as its 32-bit value and made into a string only when asked
- * for ({@link str}): a million distinct peers cost no million strings.
- */
-export class StringPool {
-  /** Strings by id; undefined for a dotted quad whose string has not been asked for. */
-  readonly #strs: (string | undefined)[] = [""];
-  /** The value of each dotted quad by id; -1 for other strings. */
-  #quads = new Float64Array(1024).fill(-1);
-  readonly #ids = new Map<string, number>([["", 0]]);
-  // Canonical dotted quads ("10.0.0.1") are keyed by their 32-bit value in
-  // an open-addressing table: no string hashing, and a parser can intern an
-  // address it has only scanned (internV4) without making a string.
-  // Slot k holds the value at 2k (as int32) and the id at 2k+1, side by
-  // side so a probe touches one cache line; id 0 marks an empty slot (id 0
-  // is "", never a dotted quad). The table doubles when three slots in four
-  // are taken: a smaller table misses the cache less (bench/README.md).
-  #v4 = new Int32Array(2048);
-  #v4Count = 0;
-  // A small direct-mapped cache in front of the table: a dump's few local
-  // addresses come back on every row and are answered from here.
-  readonly #v4CacheKeys = new Int32Array(64);
-  readonly #v4CacheIds = new Int32Array(64);
-
-  /** How many ids there are (ids are 0 to size - 1). */
-  get size(): number {
-    return this.#strs.length;
-  }
-
-  /** The string of an id. */
-  str(id: number): string {
-    const s = this.#strs[id];
-    if (s !== undefined) return s;
-    return this.#strs[id] = formatV4(this.#quads[id]);
-  }
-
-  /** The value of an id that is a dotted quad (0 to 2^32-1), or -1. */
-  quad(id: number): number {
-    return this.#quads[id];
-  }
-
-  /** Returns the id of `s`, adding it when new. */
-  intern(s: string): number {
-    const v4 = parseV4(s);
-    if (v4 !== -1) return this.internV4(v4);
-    let id = this.#ids.get(s);
-    if (id === undefined) {
-      id = this.#add(_own(s), -1);
-      this.#ids.set(s, id);
-    }
-    return id;
-  }
-
-  /** Gives the next id to a string or (string undefined) a dotted quad's value; #quads stays as long as #strs. */
-  #add(s: string | undefined, quad: number): number {
-    const id = this.#strs.length;
-    this.#strs.push(s);
-    if (id >= this.#quads.length) {
-      const q = new Float64Array(this.#quads.length * 2).fill(-1);
-      q.set(this.#quads);
-      this.#quads = q;
-    }
-    this.#quads[id] = quad;
-    return id;
-  }
-
-  /** The id of `s`, or -1 when it has none (nothing is added). */
-  idOf(s: string): number {
-    const v4 = parseV4(s);
-    if (v4 === -1) return this.#ids.get(s) ?? -1;
-    const t = this.#v4, id = t[2 * this.#slot(v4 | 0) + 1];
-    return id === 0 ? -1 : id;
-  }
-
-  /** The table slot of a dotted quad's value (int32): where it is, or the empty slot where it goes. */
-  #slot(key: number): number {
-    const t = this.#v4, mask = (t.length >> 1) - 1;
-    let h = (Math.imul(key, 0x9e3779b1) >>> 0) & mask;
-    while (t[2 * h + 1] !== 0 && t[2 * h] !== key) h = (h + 1) & mask;
-    return h;
-  }
-
-  /**
-   * Returns the id of the dotted quad whose value is `v4` (0 to 2^32-1, or
-   * the same 32 bits as an int32), adding it when new.
-   */
-  internV4(v4: number): number {
-    const key = v4 | 0, c = (key ^ (key >>> 11) ^ (key >>> 22)) & 63;
-    const cached = this.#v4CacheIds[c];
-    if (cached !== 0 && this.#v4CacheKeys[c] === key) return cached;
-    const t = this.#v4, h = this.#slot(key);
-    if (t[2 * h + 1] !== 0) {
-      this.#v4CacheKeys[c] = key;
-      return this.#v4CacheIds[c] = t[2 * h + 1];
-    }
-    const id = this.#add(undefined, v4 >>> 0);
-    t[2 * h] = key;
-    t[2 * h + 1] = id;
-    if (++this.#v4Count * 8 > t.length * 3) this.#growV4();
-    return id;
-  }
-
-  /**
-   * Every id's string, with undefined for the dotted quads not yet made into
-   * one, and the quads' values (-1 for other strings): to hand the pool to
-   * another thread, which interns each again (see Ingestor.adopt).
-   */
-  export(): { strings: (string | undefined)[]; quads: Float64Array } {
-    return { strings: this.#strs, quads: this.#quads.subarray(0, this.#strs.length) };
-  }
-
-  #growV4(): void {
-    const old = this.#v4;
-    const t = new Int32Array(old.length * 2), mask = (t.length >> 1) - 1;
-    for (let k = 0; k < old.length; k += 2) {
-      if (old[k + 1] === 0) continue;
-      let h = (Math.imul(old[k], 0x9e3779b1) >>> 0) & mask;
-      while (t[2 * h + 1] !== 0) h = (h + 1) & mask;
-      t[2 * h] = old[k];
-      t[2 * h + 1] = old[k + 1];
-    }
-    this.#v4 = t;
-  }
-}
-
-/**
- * A copy of `s` that does not keep alive the string it was sliced from (V8
- * slices of 13 characters or more point into their parent, here the whole
- * decoded input chunk).
- */
-function _own(s: string): string {
-  return s.length < 13 ? s : (" " + s).slice(1);
-}
-
 function grow<T extends Int32Array | Uint8Array | Float64Array | Uint32Array | Uint16Array>(a: T, n: number): T {
   const b = new (a.constructor as new (n: number) => T)(n);
   b.set(a);
@@ -226,7 +95,7 @@ function grow<T extends Int32Array | Uint8Array | Float64Array | Uint32Array | U
 /** The columns of a SocketTable that plain rows fill (rows read on another thread travel as these). */
 export type PlainColumns = Pick<
   SocketTable,
-  "state" | "family" | "localAddr" | "localPort" | "remoteAddr" | "remotePort" | "recvQ" | "sendQ" | "user" | "inode" | "timer"
+  "state" | "family" | "localAddr" | "localPort" | "remoteAddr" | "remotePort" | "recvQ" | "sendQ" | "pid" | "program" | "user" | "inode" | "timer"
 >;
 
 /** Sockets stored by column. */
@@ -344,8 +213,8 @@ export class SocketTable {
     const recvQ = row.recvQ, sendQ = row.sendQ;
     this.recvQ[i] = recvQ < QUEUE_CLAMPED ? recvQ : this.#clamp(this.#bigRecvQ, i, recvQ);
     this.sendQ[i] = sendQ < QUEUE_CLAMPED ? sendQ : this.#clamp(this.#bigSendQ, i, sendQ);
-    this.pid[i] = NONE;
-    this.program[i] = 0;
+    this.pid[i] = row.pid;
+    this.program[i] = row.program;
     this.user[i] = row.user;
     this.inode[i] = row.inode;
     this.timer[i] = row.timer;
@@ -372,13 +241,13 @@ export class SocketTable {
     this.recvQ.set(src.recvQ.subarray(0, n), o);
     this.sendQ.set(src.sendQ.subarray(0, n), o);
     this.inode.set(src.inode.subarray(0, n), o);
-    this.pid.fill(NONE, o, end);
-    this.program.fill(0, o, end);
+    this.pid.set(src.pid.subarray(0, n), o);
     this.input.fill(input, o, end);
     for (let k = 0; k < n; k++) {
       const i = o + k;
       this.localAddr[i] = remap[src.localAddr[k]];
       this.remoteAddr[i] = remap[src.remoteAddr[k]];
+      this.program[i] = remap[src.program[k]];
       this.user[i] = remap[src.user[k]];
       this.timer[i] = remap[src.timer[k]];
       this.line[i] = firstLine + k;

@@ -7,10 +7,11 @@ import { inert } from "../text/inert.ts";
 import { InputError } from "./input_error.ts";
 import { InlineReadAhead, type ReadAheadRunner, ReadAheadThread } from "./read_ahead.ts";
 
-// Read 1 MiB at a time (fewer system calls), but hand the ingestor 64 KiB
-// pieces: Node decodes a chunk of about 1 MB or more into an external string
-// that lingers until a full GC; smaller chunks decode into ordinary strings
-// the young GC frees at once (bench/README.md has the figures).
+// Read 1 MiB at a time (fewer system calls), but hand the ingestor pieces of
+// whole lines of up to 64 KiB: the fast row readers read them in place, and
+// whatever is decoded is decoded in small pieces (Node decodes a chunk of
+// about 1 MB or more into an external string that lingers until a full GC;
+// bench/README.md has the figures).
 const READ = 1 << 20;
 const CHUNK = 1 << 16;
 
@@ -91,13 +92,15 @@ interface Reading {
 function readFd(r: Reading, from: number | null = null, to = Infinity): number {
   const buf = new Uint8Array(READ);
   let pos = from ?? 0;
+  // The start of a line cut by the last read, kept at the front of buf for the next.
+  let held = 0;
   // A non-blocking pipe with nothing in it yet (stdin from a slow producer):
   // wait a little longer each time, up to 50 ms, rather than spin.
   let wait = 1;
   while (pos < to) {
     let n: number;
     try {
-      n = fs.readSync(r.fd, buf, 0, Math.min(READ, to - pos), from === null ? null : pos);
+      n = fs.readSync(r.fd, buf, held, Math.min(READ - held, to - pos), from === null ? null : pos);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === "EAGAIN") {
@@ -115,10 +118,23 @@ function readFd(r: Reading, from: number | null = null, to = Infinity): number {
       const at = binaryOffset(buf.subarray(0, n));
       if (at !== -1) throw new InputError("INPUT_BINARY", r.path, `is a binary file (a NUL byte at offset ${at}), not a text dump: give the output of ss, netstat or the like as text`);
     }
-    for (let i = 0; i < n; i += CHUNK) r.ing.push(buf.subarray(i, Math.min(n, i + CHUNK)));
+    const filled = held + n;
+    // Whole lines go on, in pieces of up to 64 KiB that end at a line end
+    // (nothing to join; see CHUNK); a line longer than the buffer goes as it is.
+    let cut = buf.lastIndexOf(10, filled - 1) + 1;
+    if (cut === 0 && filled === READ) cut = READ;
+    for (let i = 0; i < cut;) {
+      let e = cut - i > CHUNK ? buf.lastIndexOf(10, i + CHUNK - 1) + 1 : cut;
+      if (e <= i) e = Math.min(cut, i + CHUNK);
+      r.ing.push(buf.subarray(i, e));
+      i = e;
+    }
+    if (cut > 0 && cut < filled) buf.copyWithin(0, cut, filled);
+    held = filled - cut;
     pos += n;
     r.progress?.(r.path, pos, r.total);
   }
+  if (held > 0) r.ing.push(buf.subarray(0, held));
   return pos;
 }
 
@@ -182,7 +198,7 @@ function openError(path: string, e: unknown): InputError {
 }
 
 /** Reads one file (not stdin) into `ing`. */
-function readFile(path: string, ing: Ingestor, progress: Progress | undefined, options: ReadOptions, max: number): void {
+function readFile(path: string, ing: Ingestor, progress: Progress | undefined, options: ReadOptions, max: number, after: number): void {
   let fd: number;
   let st: fs.Stats;
   try {
@@ -199,7 +215,7 @@ function readFile(path: string, ing: Ingestor, progress: Progress | undefined, o
     // A regular file says its size; a pipe or a device (/dev/zero) is counted as it is read.
     const regular = st.isFile();
     if (regular && st.size > max) throw tooLarge(path, max);
-    if (regular) ing.expectBytes(st.size);
+    if (regular) ing.expectBytes(st.size, after);
     const r: Reading = { fd, ing, path, total: regular ? st.size : undefined, max, progress };
     if (regular && st.size >= (options.readAheadFrom ?? READ_AHEAD_FROM)) readSplit(r, st.size, options);
     else readFd(r, regular ? 0 : null);
@@ -216,10 +232,22 @@ function readFile(path: string, ing: Ingestor, progress: Progress | undefined, o
 export function readInputs(paths: string[], progress?: Progress, options: ReadOptions = {}): Snapshot {
   const max = options.maxInputBytes ?? DEFAULT_MAX_INPUT;
   const snap = options.into ?? emptySnapshot();
-  for (const path of paths) {
+  // The sizes of the regular files still to come, for the table's room (Ingestor.expectBytes).
+  const sizes = paths.map((p) => {
+    if (p === "-") return 0;
+    try {
+      const st = fs.statSync(p);
+      return st.isFile() ? st.size : 0;
+    } catch {
+      return 0;
+    }
+  });
+  let after = sizes.reduce((a, b) => a + b, 0);
+  for (const [k, path] of paths.entries()) {
+    after -= sizes[k];
     const ing = new Ingestor(snap, path);
     if (path === "-") readFd({ fd: 0, ing, path: "stdin", total: undefined, max, progress });
-    else readFile(path, ing, progress, options, max);
+    else readFile(path, ing, progress, options, max, after);
     ing.end();
   }
   finishSnapshot(snap);

@@ -10,7 +10,8 @@ const { port, flag } = workerData as { port: MessagePort; flag: Int32Array };
 port.once("message", (job: ReadAheadJob) => {
   try {
     const r = readAhead(job, (bytes) => Atomics.store(flag, 1, Math.floor(bytes / 1024)));
-    port.postMessage(r, [...Object.values(r.columns), r.quads].map((a) => a.buffer as ArrayBuffer));
+    const s = r.strings;
+    port.postMessage(r, [...Object.values(r.columns), s.kinds, s.values, s.v6].map((a) => a.buffer as ArrayBuffer));
   } catch (e) {
     port.postMessage({ error: e instanceof Error ? e.message : String(e) });
   } finally {

@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { parseV4 } from "../../src/model/address.ts";
+import { formatKernelTimer, packKernelTimer, parseKernelTimer } from "../../src/model/kernel_timer.ts";
 import { NONE, plainRow, QUEUE_CLAMPED, SocketTable, StringPool } from "../../src/model/socket_table.ts";
 
 const RUNS = Number(process.env.TCPDOC_PROPERTY_RUNS ?? 300);
@@ -39,6 +40,39 @@ describe("StringPool", () => {
       }),
       { numRuns: RUNS * 3 },
     );
+  });
+});
+
+describe("StringPool, /proc timers by value", () => {
+  // Texts as formatKernelTimer writes them, and near misses that must stay text.
+  const timerText = fc.oneof(
+    fc.tuple(fc.integer({ min: 0, max: 6 }), fc.oneof(fc.nat(3000), fc.nat(2 ** 30))).map(([c, t]) => formatKernelTimer(c, t)),
+    fc.tuple(fc.constantFrom("keepalive", "retransmit", "probe", "timewait", "on"), fc.stringMatching(/^0?[0-9]{1,8}\.[0-9]{1,3}$/))
+      .map(([n, x]) => `${n} (${x}s)`),
+  );
+  it("intern() of a timer's text and internTimer() of its value give one id, written back the same", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(timerText, fc.ipV6(), fc.string({ maxLength: 12 })), { maxLength: 100 }), (xs) => {
+        const pool = new StringPool();
+        const ids = xs.map((x) => pool.intern(x));
+        for (let i = 0; i < xs.length; i++) {
+          assert.equal(pool.str(ids[i]), xs[i]);
+          assert.equal(pool.idOf(xs[i]), ids[i]);
+          const packed = parseKernelTimer(xs[i]);
+          if (packed !== -1) assert.equal(pool.internTimer(packed), ids[i]);
+        }
+        const all = Array.from({ length: pool.size }, (_, id) => pool.str(id));
+        assert.equal(new Set(all).size, all.length, "no string twice");
+      }),
+      { numRuns: RUNS },
+    );
+  });
+  it("packs equal texts equal: code 5 (zero-window probe) shows as keepalive, like code 2", () => {
+    assert.equal(packKernelTimer(5, 7184), packKernelTimer(2, 7184));
+    assert.equal(formatKernelTimer(2, 7184), "keepalive (71.84s)");
+    assert.equal(parseKernelTimer("keepalive (71.84s)"), packKernelTimer(2, 7184));
+    assert.equal(parseKernelTimer("keepalive (071.84s)"), -1);
+    assert.equal(packKernelTimer(2, 2 ** 28), -1, "past the ticks kept by value");
   });
 });
 

@@ -867,7 +867,8 @@ export class TableScan {
   #subnet(addrId: number): number {
     const keys = this.#subnetTable();
     if (keys[addrId] !== -1) return keys[addrId];
-    const quad = this.t.strings.quad(addrId);
+    // A dotted quad, or an IPv4-mapped ::ffff:a.b.c.d (its /24 too): no string made.
+    const quad = this.t.strings.v4(addrId);
     if (quad >= 0) return keys[addrId] = quad >>> 8;
     const addr = this.t.strings.str(addrId);
     let key = v4Prefix(addr, addr.startsWith("::ffff:") ? 7 : 0);

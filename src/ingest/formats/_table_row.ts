@@ -1,92 +1,149 @@
 /**
- * Pieces the fast row readers of Linux socket tables share: `ss -tan` and
- * `netstat -nat` rows both carry `RECVQ SENDQ LOCAL PEER`, in that order.
+ * What the fast row readers of Linux socket tables share: `ss -tan` and
+ * `netstat -nat` rows both carry `RECVQ SENDQ LOCAL PEER`, in that order,
+ * read here from the line's bytes in place.
  */
 
-import type { PlainRow, StringPool } from "../../model/socket_table.ts";
-import { NONE } from "../../model/socket_table.ts";
-import { EndpointScan, PORT_OTHER, readQuadPort, scanColonEndpoint } from "../endpoint.ts";
-import { digitsValue, spacesAfter, TokenBounds } from "../scan.ts";
+import { familyOfBytes, readV4Bytes } from "../../model/address.ts";
+import { NONE, type StringPool } from "../../model/socket_table.ts";
+import { spacesAfterBytes } from "../scan.ts";
 
 /** The fields of the row being read, reused row after row by one reader. */
 export class RowFields {
-  readonly local = new EndpointScan();
-  readonly remote = new EndpointScan();
-  readonly tokens = new TokenBounds();
   recvQ = 0;
   sendQ = 0;
+  localAddr = 0;
+  localPort = 0;
+  localFamily = 0;
+  remoteAddr = 0;
+  remotePort = 0;
+  remoteFamily = 0;
+  /** Where readV4Bytes stopped. */
+  readonly #at = { end: 0 };
+
+  // Where the hosts are, until intern(): a dotted quad's bits (int32), else -1 and the host's bytes.
+  #localQuad = 0;
+  #localIsQuad = false;
+  #localStart = 0;
+  #localEnd = 0;
+  #remoteQuad = 0;
+  #remoteIsQuad = false;
+  #remoteStart = 0;
+  #remoteEnd = 0;
 
   /**
-   * Reads ` RECVQ SENDQ a.b.c.d:port a.b.c.d:port` (single spaces or runs of
-   * them, IPv4 only) from the space at `i`, in one pass; returns the index
-   * after the peer, or -1 when the row is not that plain.
+   * Reads ` RECVQ SENDQ LOCAL PEER` (runs of spaces between) from the space
+   * at `i`; returns the index after the peer, or -1 when the row is not one
+   * a fast reader takes (see {@link endpoint}). The hosts are interned only
+   * by {@link intern}, once the reader knows it takes the row: a declined
+   * line adds nothing to the pool.
    */
-  usual(text: string, i: number, end: number): number {
-    let e: number;
-    if ((i = spacesAfter(text, i, end)) < 0 || (e = this.#number(text, i, end)) < 0) return -1;
+  read(b: Uint8Array, i: number, end: number): number {
+    if ((i = spacesAfterBytes(b, i, end)) < 0 || (i = this.#number(b, i, end)) < 0) return -1;
     this.recvQ = this.#value;
-    if ((i = spacesAfter(text, e, end)) < 0 || (e = this.#number(text, i, end)) < 0) return -1;
+    if ((i = spacesAfterBytes(b, i, end)) < 0 || (i = this.#number(b, i, end)) < 0) return -1;
     this.sendQ = this.#value;
-    if ((i = spacesAfter(text, e, end)) < 0 || (i = readQuadPort(text, i, end, this.local)) < 0) return -1;
-    if ((i = spacesAfter(text, i, end)) < 0 || (i = readQuadPort(text, i, end, this.remote)) < 0) return -1;
+    if ((i = spacesAfterBytes(b, i, end)) < 0 || (i = this.endpoint(b, i, end)) < 0) return -1;
+    this.localPort = this.#port, this.localFamily = this.#family;
+    this.#localIsQuad = this.#isQuad, this.#localQuad = this.#quad, this.#localStart = this.#hostStart, this.#localEnd = this.#hostEnd;
+    if ((i = spacesAfterBytes(b, i, end)) < 0 || (i = this.endpoint(b, i, end)) < 0) return -1;
+    this.remotePort = this.#port, this.remoteFamily = this.#family;
+    this.#remoteIsQuad = this.#isQuad, this.#remoteQuad = this.#quad, this.#remoteStart = this.#hostStart, this.#remoteEnd = this.#hostEnd;
     return i;
+  }
+
+  /** Interns the hosts read last, local then peer (the table's order), into localAddr and remoteAddr. */
+  intern(b: Uint8Array, pool: StringPool): void {
+    this.localAddr = this.#localIsQuad ? pool.internV4(this.#localQuad) : pool.internBytes(b, this.#localStart, this.#localEnd);
+    this.remoteAddr = this.#remoteIsQuad ? pool.internV4(this.#remoteQuad) : pool.internBytes(b, this.#remoteStart, this.#remoteEnd);
   }
 
   /** The value #number read last. */
   #value = 0;
 
-  /** Reads the digits at `i` (as digitsValue reads them) into #value in one pass; the index after them, or -1 when there are none. */
-  #number(text: string, i: number, end: number): number {
+  /** Reads 1 to 15 digits at `i` into #value (as digitsValue reads them); the index after them, or -1. */
+  #number(b: Uint8Array, i: number, end: number): number {
     let v = 0, j = i;
     for (; j < end; j++) {
-      const d = text.charCodeAt(j) - 48;
+      const d = b[j] - 48;
       if (d < 0 || d > 9) break;
       v = v * 10 + d;
     }
-    if (j === i) return -1;
-    this.#value = j - i > 15 ? digitsValue(text, i, j) : v;
+    if (j === i || j - i > 15) return -1;
+    this.#value = v;
     return j;
   }
 
-  /** Reads the queues in tokens `q` and `q + 1`; false unless both are digits. */
-  queues(text: string, q: number): boolean {
-    const t = this.tokens;
-    this.recvQ = digitsValue(text, t.start(q), t.end(q));
-    this.sendQ = digitsValue(text, t.start(q + 1), t.end(q + 1));
-    return this.recvQ >= 0 && this.sendQ >= 0;
-  }
+  /** What endpoint() read: the host (a dotted quad's bits, or where its bytes are), the port (NONE for "*"), the host's family. */
+  #isQuad = false;
+  #quad = 0;
+  #hostStart = 0;
+  #hostEnd = 0;
+  #port = 0;
+  #family = 0;
 
   /**
-   * Reads tokens `l` and `l + 1` as colon endpoints the way the careful
-   * parsers' splitColonPort would; false for anything a fast reader leaves
-   * to them (no host, a %scope, a service name for a port).
+   * Reads the endpoint at `i` up to the next space, CR or LF as the careful
+   * parsers' splitColonPort reads it: the port after the last colon, the
+   * host before it without brackets. Returns the index after it, or -1 for
+   * anything a fast reader leaves to the parsers: no host, a port that is
+   * not "*" or 1 to 5 digits, a host with other characters than those of
+   * numeric addresses (hex digits, ".", ":", "*"; so no "%scope" and no
+   * names).
    */
-  endpoints(text: string, l: number): boolean {
-    const t = this.tokens;
-    return plain(text, t.start(l), t.end(l), this.local) && plain(text, t.start(l + 1), t.end(l + 1), this.remote);
+  endpoint(b: Uint8Array, i: number, end: number): number {
+    // The usual IPv4 endpoint, read in one pass.
+    const at = this.#at;
+    const v4 = readV4Bytes(b, i, end, at);
+    if (v4 !== -1 && at.end < end && b[at.end] === 58) {
+      const p = this.#portAt(b, at.end + 1, end);
+      if (p >= 0) {
+        this.#isQuad = true;
+        this.#quad = v4 | 0;
+        this.#family = 4;
+        return p;
+      }
+    }
+    const start = i;
+    let colon = -1;
+    for (; i < end; i++) {
+      const c = b[i];
+      if (c === 58) colon = i;
+      else if (c === 32 || c === 13 || c === 10) break;
+      else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 46 || c === 42 || c === 91 || c === 93)) return -1;
+    }
+    if (colon <= start) return -1;
+    if (this.#portAt(b, colon + 1, end) !== i) return -1;
+    let ha = start, hb = colon;
+    if (hb - ha > 1 && b[ha] === 91 && b[hb - 1] === 93) ha++, hb--;
+    for (let k = ha; k < hb; k++) if (b[k] === 91 || b[k] === 93) return -1;
+    this.#isQuad = false;
+    this.#hostStart = ha;
+    this.#hostEnd = hb;
+    this.#family = familyOfBytes(b, ha, hb);
+    return i;
   }
 
-  /** Fills `out` with the fields read; `sendQ` as the format has it. */
-  fill(text: string, pool: StringPool, out: PlainRow, state: number, family: number, sendQ: number): void {
-    out.state = state;
-    out.family = family;
-    out.localAddr = intern(text, this.local, pool);
-    out.localPort = this.local.port;
-    out.remoteAddr = intern(text, this.remote, pool);
-    out.remotePort = this.remote.port;
-    out.recvQ = this.recvQ;
-    out.sendQ = sendQ;
-    out.user = 0;
-    out.inode = NONE;
-    out.timer = 0;
+  /** Reads the port at `i` ("*": NONE; 1 to 5 digits, NONE over 65535) into #port when a space, CR, LF or `end` follows; the index after it, or -1. */
+  #portAt(b: Uint8Array, i: number, end: number): number {
+    let j = i;
+    if (j < end && b[j] === 42) {
+      this.#port = NONE;
+      j++;
+    } else {
+      let p = 0;
+      for (; j < end && j - i < 6; j++) {
+        const d = b[j] - 48;
+        if (d < 0 || d > 9) break;
+        p = p * 10 + d;
+      }
+      if (j === i || j - i > 5) return -1;
+      this.#port = p > 65535 ? NONE : p;
+    }
+    if (j < end) {
+      const c = b[j];
+      if (c !== 32 && c !== 13 && c !== 10) return -1;
+    }
+    return j;
   }
-}
-
-function plain(text: string, a: number, b: number, ep: EndpointScan): boolean {
-  return scanColonEndpoint(text, a, b, ep) && !ep.scoped && ep.portKind !== PORT_OTHER;
-}
-
-/** The pool id of an endpoint's host: a dotted quad by its value, without making a string. */
-export function intern(text: string, ep: EndpointScan, pool: StringPool): number {
-  return ep.isQuad ? pool.internV4(ep.quad) : pool.intern(text.slice(ep.hostStart, ep.hostEnd));
 }

@@ -8,9 +8,11 @@ import { familyOf } from "../../model/address.ts";
 import { NONE, type SocketRow } from "../../model/socket_table.ts";
 import { stateId, type StateName, UNKNOWN_STATE } from "../../model/states.ts";
 import { socketRow, splitColonPort } from "../endpoint.ts";
-import type { Format, Line, ParseContext, RowReader, Sink } from "../format.ts";
+import { type Format, type Line, MAX_LINE, type ParseContext, type RowReader, type Sink } from "../format.ts";
 import type { StateMatcher } from "../state_words.ts";
-import { digitsValue, isDigits, onlySpaces, spacesAfter, wordEnd } from "../scan.ts";
+import {
+  bytesAre, digitsEndBytes, digitsValue, digitsValueBytes, isDigits, lineEndBytes, spacesAfterBytes, wordEndBytes,
+} from "../scan.ts";
 import { RowFields } from "./_table_row.ts";
 
 const FORMAT = "netstat-linux";
@@ -193,37 +195,126 @@ function parse(line: Line, ctx: ParseContext, sink: Sink): LineKind | undefined 
   return undefined;
 }
 
-/** `netstat -nat` rows: `tcp RECVQ SENDQ LOCAL REMOTE STATE`, nothing after the state. */
+/** Timer words as bytes are matched against (the ASCII ones of TIMERS). */
+const TIMER_WORDS = [...TIMERS].filter((w) => /^[\x21-\x7e]+$/.test(w));
+
+function isTimer(b: Uint8Array, a: number, e: number): boolean {
+  for (const w of TIMER_WORDS) if (bytesAre(b, a, e, w)) return true;
+  return false;
+}
+
+/** The most words after the state a fast reader takes (-e, -p with a name of a few words, -o). */
+const TAIL = 12;
+
+/**
+ * `netstat -nat` rows, `tcp RECVQ SENDQ LOCAL REMOTE STATE`, and what -e,
+ * -p and -o add after the state (user and inode, PID/Program name, timer),
+ * read as the parser reads them.
+ */
 function rows(): RowReader {
-  const f = new RowFields(), t = f.tokens;
+  const f = new RowFields();
+  // Where the words after the state start and end.
+  const tail = new Int32Array(2 * TAIL);
   let words: StateMatcher | undefined;
-  return (text, start, end, pool, out, ctx) => {
+  return (b, start, end, pool, out, ctx) => {
     words ??= ctx.states.matcher();
-    // The usual row: "tcp", IPv4 fields, the state, then only spaces.
-    if (end - start > 4 && text.charCodeAt(start) === 116 && text.charCodeAt(start + 1) === 99 && text.charCodeAt(start + 2) === 112) {
-      const e = f.usual(text, start + 3, end);
-      const w = e < 0 ? -1 : spacesAfter(text, e, end), we = w < 0 ? -1 : wordEnd(text, w, end);
-      if (we > w && onlySpaces(text, we, end)) {
-        const state = words.state(text, w, we);
-        if (state !== UNKNOWN_STATE) {
-          f.fill(text, pool, out, state, 4, state === LISTEN ? NONE : f.sendQ);
-          return true;
+    // "tcp" or "tcp6", then the queues and endpoints.
+    let i = start;
+    if (end - i < 5 || b[i] !== 116 || b[i + 1] !== 99 || b[i + 2] !== 112) return -1;
+    i += 3;
+    const six = b[i] === 54;
+    if (six) i++;
+    if ((i = f.read(b, i, end)) < 0 || (i = spacesAfterBytes(b, i, end)) < 0) return -1;
+    const w = i;
+    if ((i = wordEndBytes(b, i, end)) <= w) return -1;
+    const state = words.stateBytes(b, w, i);
+    if (state === UNKNOWN_STATE) return -1;
+    out.state = state;
+    out.family = six || f.localFamily === 6 ? 6 : 4;
+    out.localPort = f.localPort;
+    out.remotePort = f.remotePort;
+    out.recvQ = f.recvQ;
+    // As the parser: a listener's Send-Q is not its backlog in netstat (any spelling of LISTEN).
+    out.sendQ = state === LISTEN ? NONE : f.sendQ;
+    out.pid = NONE;
+    out.program = 0;
+    out.user = 0;
+    out.inode = NONE;
+    out.timer = 0;
+    const e = lineEndBytes(b, i, end);
+    if (e >= 0) {
+      if (e - start > MAX_LINE) return -1;
+      f.intern(b, pool);
+      out.localAddr = f.localAddr;
+      out.remoteAddr = f.remoteAddr;
+      return e;
+    }
+    // Words after the state: split them, each printable ASCII (no "`" or "<", which a paste's wrapping could take away).
+    let n = 0;
+    for (;;) {
+      while (i < end && b[i] === 32) i++;
+      if (i === end || b[i] === 10 || (b[i] === 13 && (i + 1 === end || b[i + 1] === 10))) break;
+      if (n === TAIL) return -1;
+      tail[2 * n] = i;
+      for (; i < end; i++) {
+        const c = b[i];
+        if (c === 32 || c === 10) break;
+        if (c === 13 && (i + 1 === end || b[i + 1] === 10)) break;
+        if (c < 33 || c > 126 || c === 96 || c === 60) return -1;
+      }
+      tail[2 * n + 1] = i;
+      n++;
+    }
+    const lineEnd = i < end && b[i] === 13 ? i + 1 : i;
+    const ts = (k: number) => tail[2 * k], te = (k: number) => tail[2 * k + 1];
+    let k = 0, user = -1, pa = -1, pe = -1, timer = -1;
+    // -e: User and Inode columns.
+    if (n >= 2 && digitsEndBytes(b, ts(1), te(1)) === te(1) && indexOfByte(b, 47, ts(0), te(0)) === -1 && !isTimer(b, ts(0), te(0))) {
+      const inode = digitsValueBytes(b, ts(1), te(1));
+      if (inode < 0) return -1;
+      user = 0;
+      out.inode = inode;
+      k = 2;
+    }
+    // -p: "PID/Program name" or "-"; the name may be several words (one space apart here, as the parser joins them).
+    if (k < n) {
+      if (te(k) - ts(k) === 1 && b[ts(k)] === 45) k++;
+      else {
+        const d = digitsEndBytes(b, ts(k), te(k));
+        if (d > ts(k) && d < te(k) && b[d] === 47) {
+          if (d - ts(k) > 9) return -1;
+          out.pid = digitsValueBytes(b, ts(k), d);
+          pa = d + 1;
+          pe = te(k);
+          let j = k + 1;
+          for (; j < n && !isTimer(b, ts(j), te(j)); j++) {
+            if (ts(j) !== te(j - 1) + 1) return -1;
+            pe = te(j);
+          }
+          k = j;
         }
       }
     }
-    if (t.split(text, start, end) !== 6) return false;
-    const p = t.start(0), pl = t.end(0) - p;
-    if (
-      (pl !== 3 && pl !== 4) || text.charCodeAt(p) !== 116 || text.charCodeAt(p + 1) !== 99 || text.charCodeAt(p + 2) !== 112 ||
-      (pl === 4 && text.charCodeAt(p + 3) !== 54)
-    ) return false;
-    if (!f.queues(text, 1) || !f.endpoints(text, 3)) return false;
-    const state = words.state(text, t.start(5), t.end(5));
-    if (state === UNKNOWN_STATE) return false;
-    // As the parser: a listener's Send-Q is not its backlog in netstat (any spelling of LISTEN).
-    f.fill(text, pool, out, state, pl === 4 || f.local.family === 6 ? 6 : 4, state === LISTEN ? NONE : f.sendQ);
-    return true;
+    // -o: "keepalive (7184.01/0/0)".
+    if (k + 1 < n && isTimer(b, ts(k), te(k)) && b[ts(k + 1)] === 40) {
+      if (ts(k + 1) !== te(k) + 1) return -1;
+      timer = k;
+    }
+    if (lineEnd - start > MAX_LINE) return -1;
+    // Interned in the table's order: addresses, program, user, timer.
+    f.intern(b, pool);
+    out.localAddr = f.localAddr;
+    out.remoteAddr = f.remoteAddr;
+    if (pa >= 0) out.program = pool.internBytes(b, pa, pe);
+    if (user >= 0) out.user = pool.internBytes(b, ts(0), te(0));
+    if (timer >= 0) out.timer = pool.internBytes(b, ts(timer), te(timer + 1));
+    return lineEnd;
   };
+}
+
+function indexOfByte(b: Uint8Array, c: number, a: number, e: number): number {
+  for (let i = a; i < e; i++) if (b[i] === c) return i;
+  return -1;
 }
 
 export const netstatLinux: Format = {

@@ -8,12 +8,15 @@
  * padding and kernel internals.
  */
 
-import { formatV4 } from "../../model/address.ts";
+import { formatV4, formatV6, MAPPED_PREFIX } from "../../model/address.ts";
+import { formatKernelTimer, packKernelTimer } from "../../model/kernel_timer.ts";
 import type { LineKind } from "../../model/snapshot.ts";
-import { NONE, type PlainRow, type SocketRow, type StringPool } from "../../model/socket_table.ts";
+import { NONE, type SocketRow, type StringPool } from "../../model/socket_table.ts";
 import { stateId, UNKNOWN_STATE } from "../../model/states.ts";
-import { type Format, type Line, type ParseContext, parserState, type RowReader, type Sink } from "../format.ts";
-import { digitsValue, hexValue, indexIn, TokenBounds } from "../scan.ts";
+import { type Format, type Line, MAX_LINE, type ParseContext, parserState, type RowReader, type Sink } from "../format.ts";
+import {
+  digitsEndBytes, digitsValue, digitsValueBytes, hexValue, hexValueBytes, indexIn, spacesAfterBytes, TokenBounds,
+} from "../scan.ts";
 
 const FORMAT = "proc-net-tcp";
 
@@ -35,10 +38,9 @@ const STATE_BY_CODE: readonly number[] = [
 ];
 
 /** Names of the timer codes in the `tr` column (tcp_ipv4.c get_tcp4_sock), by code. */
-const TIMER_NAMES = ["", "retransmit", "keepalive", "timewait", "probe", "keepalive"];
 const LISTEN = stateId("LISTEN");
 
-/** An address read from its hex form: an IPv4 (or IPv4-mapped) address's 32 bits, or an IPv6 address's text. */
+/** An address read from its hex form: an IPv4 (or IPv4-mapped) address's 32 bits, or an IPv6 address's 128. */
 class HexAddress {
   /** An IPv4 or IPv4-mapped address: its bits are in `quad`. */
   isQuad = false;
@@ -46,8 +48,8 @@ class HexAddress {
   quad = 0;
   /** True for ::ffff:a.b.c.d (printed so, not as a dotted quad). */
   mapped = false;
-  /** The IPv6 text of other IPv6 addresses. */
-  v6 = "";
+  /** The words of other IPv6 addresses, most significant first. */
+  readonly v6 = new Int32Array(4);
 }
 
 /** A /proc word's bytes in address order (the first byte is the word's low one), as an int32. */
@@ -80,35 +82,13 @@ function readHexAddress(s: string, a: number, b: number, out: HexAddress): boole
   }
   out.isQuad = false;
   out.mapped = false;
-  const groups: string[] = [];
-  for (const w of [w0, w1, w2, w3]) {
-    const x = swap(w);
-    groups.push((x >>> 16).toString(16), (x & 0xffff).toString(16));
-  }
-  out.v6 = compressV6(groups);
+  out.v6[0] = swap(w0), out.v6[1] = swap(w1), out.v6[2] = swap(w2), out.v6[3] = swap(w3);
   return true;
 }
 
-function compressV6(groups: string[]): string {
-  // Replace the longest run of two or more zero groups with "::" (RFC 5952).
-  let best = -1, bestLen = 0;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== "0") {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === "0") j++;
-    if (j - i > bestLen && j - i >= 2) [best, bestLen] = [i, j - i];
-    i = j;
-  }
-  if (best === -1) return groups.join(":");
-  return `${groups.slice(0, best).join(":")}::${groups.slice(best + bestLen).join(":")}`;
-}
-
 function addressText(a: HexAddress): string {
-  if (!a.isQuad) return a.v6;
-  return a.mapped ? `::ffff:${formatV4(a.quad >>> 0)}` : formatV4(a.quad >>> 0);
+  if (!a.isQuad) return formatV6(a.v6[0], a.v6[1], a.v6[2], a.v6[3]);
+  return a.mapped ? MAPPED_PREFIX + formatV4(a.quad >>> 0) : formatV4(a.quad >>> 0);
 }
 
 /** Decodes a /proc hex address ("0100007F" is 127.0.0.1), or undefined. */
@@ -117,11 +97,8 @@ export function decodeProcAddress(hex: string): string | undefined {
   return readHexAddress(hex, 0, hex.length, a) ? addressText(a) : undefined;
 }
 
-/** The `tr:when` timer as text ("keepalive (71.84s)"), or "" when none runs. */
-function timerText(tr: number, when: number): string {
-  // The expiry is in clock ticks (USER_HZ, 100 a second on Linux).
-  return tr > 0 && tr < TIMER_NAMES.length ? `${TIMER_NAMES[tr]} (${(when / 100).toFixed(2)}s)` : "";
-}
+/** The `tr:when` timer as text ("keepalive (71.84s)"), or "" when none runs; `when` is in clock ticks (USER_HZ, 100 a second). */
+const timerText = formatKernelTimer;
 
 /**
  * The fields of one row, read from token bounds: both readers go through
@@ -218,39 +195,170 @@ function parse(line: Line, ctx: ParseContext, sink: Sink): LineKind | undefined 
   return "socket";
 }
 
-function intern(text: string, a: HexAddress, pool: StringPool): number {
-  return a.isQuad && !a.mapped ? pool.internV4(a.quad) : pool.intern(addressText(a));
+/** The value of a hex digit byte (either case), or -1. */
+function hexDigit(c: number): number {
+  return c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1;
 }
 
-/** /proc/net/tcp{,6} rows, every address family. */
+/** Reads the fields of one /proc row from its bytes in one pass, as ProcRow reads them from its text. One per reader. */
+class ProcBytes {
+  readonly local = new HexAddress();
+  readonly remote = new HexAddress();
+  localPort = 0;
+  remotePort = 0;
+  /** The value of the hex field hex() read last. */
+  value = 0;
+  /** The address's words as endpoint() reads them. */
+  readonly #w = new Int32Array(4);
+
+  /**
+   * Reads 1 to 13 hex digits at `i` (as hexValue) into `value`, ending at
+   * byte `stop` (or, with `stop` 32, a space); the index of that byte, or -1.
+   */
+  hex(b: Uint8Array, i: number, end: number, stop: number): number {
+    let v = 0;
+    const from = i;
+    for (; i < end; i++) {
+      const d = hexDigit(b[i]);
+      if (d < 0) break;
+      v = v * 16 + d;
+    }
+    if (i === from || i - from > 13 || i >= end || b[i] !== stop) return -1;
+    this.value = v;
+    return i;
+  }
+
+  /**
+   * Reads `ADDRESS:PORT` at `i` (8 or 32 hex digits, a colon, a port of 1
+   * to 13 hex digits up to 65535) into `a` and `port`, as readHexAddress
+   * and hexValue read them; the index of the space after it, or -1.
+   */
+  endpoint(b: Uint8Array, i: number, end: number, a: HexAddress): number {
+    const w = this.#w, from = i;
+    let v = 0;
+    for (; i < end; i++) {
+      const d = hexDigit(b[i]);
+      if (d < 0) break;
+      v = (v << 4) | d;
+      const n = i - from + 1;
+      if ((n & 7) === 0) {
+        if (n > 32) return -1;
+        w[(n >> 3) - 1] = v;
+        v = 0;
+      }
+    }
+    const n = i - from;
+    if ((n !== 8 && n !== 32) || i >= end || b[i] !== 58) return -1;
+    if (n === 8) {
+      a.isQuad = true;
+      a.quad = swap(w[0]);
+      a.mapped = false;
+    } else if (w[0] === 0 && w[1] === 0 && w[2] === (0xffff0000 | 0)) {
+      a.isQuad = true;
+      a.quad = swap(w[3]);
+      a.mapped = true;
+    } else {
+      a.isQuad = false;
+      a.mapped = false;
+      a.v6[0] = swap(w[0]), a.v6[1] = swap(w[1]), a.v6[2] = swap(w[2]), a.v6[3] = swap(w[3]);
+    }
+    i = this.hex(b, i + 1, end, 32);
+    return i < 0 || this.value > 65535 ? -1 : i;
+  }
+}
+
+/** The pool id of an address read from bytes, the same as that of its text. */
+function internHex(a: HexAddress, pool: StringPool): number {
+  if (a.isQuad) return a.mapped ? pool.internMapped(a.quad) : pool.internV4(a.quad);
+  return pool.internV6(a.v6[0], a.v6[1], a.v6[2], a.v6[3]);
+}
+
+/** After a run of spaces at `i` and a token of printable ASCII, the index of the space after the token; -1 otherwise. */
+function skipToken(b: Uint8Array, i: number, end: number): number {
+  if ((i = spacesAfterBytes(b, i, end)) < 0) return -1;
+  const from = i;
+  for (; i < end; i++) {
+    const c = b[i];
+    if (c === 32) break;
+    if (c < 33 || c > 126) return -1;
+  }
+  return i === from || i === end ? -1 : i;
+}
+
+/**
+ * /proc/net/tcp{,6} rows, every address family, read as the parser reads
+ * them (its first ten fields; the rest of the line is padding and kernel
+ * internals).
+ */
 function rows(): RowReader {
-  const r = new ProcRow();
+  const r = new ProcBytes();
   // The uid column repeats from row to row: keep the last one's text and id.
   let lastUser = "", lastUserId = 0, lastPool: StringPool | undefined;
-  return (text, start, end, pool, out: PlainRow) => {
-    const t = r.tokens;
-    if (t.split(text, start, end, 10) < 10 || !r.read(text)) return false;
-    out.state = r.state;
-    out.family = r.family;
-    out.localAddr = intern(text, r.local, pool);
-    out.localPort = r.localPort;
-    out.remoteAddr = intern(text, r.remote, pool);
-    out.remotePort = r.remotePort;
-    out.recvQ = r.recvQ();
-    out.sendQ = r.sendQ();
-    const ua = t.start(7), ub = t.end(7);
-    let same = lastPool === pool && ub - ua === lastUser.length;
-    for (let i = 0; same && i < ub - ua; i++) same = text.charCodeAt(ua + i) === lastUser.charCodeAt(i);
-    if (!same) {
-      lastUser = text.slice(ua, ub);
-      lastUserId = pool.intern(lastUser);
+  return (b, start, end, pool, out) => {
+    if (pool !== lastPool) {
       lastPool = pool;
+      lastUser = "";
+    }
+    let i = start;
+    while (i < end && b[i] === 32) i++;
+    // "12:"
+    const e0 = digitsEndBytes(b, i, end);
+    if (e0 === i || e0 - i > 15 || e0 >= end || b[e0] !== 58) return -1;
+    // local_address, rem_address, st, tx_queue:rx_queue, tr:tm->when
+    if ((i = spacesAfterBytes(b, e0 + 1, end)) < 0 || (i = r.endpoint(b, i, end, r.local)) < 0) return -1;
+    const family = r.local.isQuad && !r.local.mapped ? 4 : 6;
+    const lport = r.value;
+    if ((i = spacesAfterBytes(b, i, end)) < 0 || (i = r.endpoint(b, i, end, r.remote)) < 0) return -1;
+    const rport = r.value;
+    if ((i = spacesAfterBytes(b, i, end)) < 0 || (i = r.hex(b, i, end, 32)) < 0) return -1;
+    const st = r.value;
+    if (!(st > 0 && st < STATE_BY_CODE.length)) return -1;
+    const state = STATE_BY_CODE[st];
+    if ((i = spacesAfterBytes(b, i, end)) < 0 || (i = r.hex(b, i, end, 58)) < 0) return -1;
+    const tx = r.value;
+    if ((i = r.hex(b, i + 1, end, 32)) < 0) return -1;
+    const rx = r.value;
+    if ((i = spacesAfterBytes(b, i, end)) < 0 || (i = r.hex(b, i, end, 58)) < 0) return -1;
+    const tr = r.value;
+    if ((i = r.hex(b, i + 1, end, 32)) < 0) return -1;
+    const when = r.value;
+    // retrnsmt, uid, timeout
+    if ((i = skipToken(b, i, end)) < 0) return -1;
+    const ua = spacesAfterBytes(b, i, end);
+    if ((i = skipToken(b, i, end)) < 0 || (i = skipToken(b, i, end)) < 0) return -1;
+    const ue = ua + (b.indexOf(32, ua) - ua);
+    // inode: the tenth field; then anything up to the line's end.
+    if ((i = spacesAfterBytes(b, i, end)) < 0) return -1;
+    let e = digitsEndBytes(b, i, end);
+    if (e === i || e - i > 15 || (e < end && b[e] !== 32 && b[e] !== 10 && !(b[e] === 13 && (e + 1 === end || b[e + 1] === 10)))) return -1;
+    const inode = digitsValueBytes(b, i, e);
+    // The rest is padding and kernel internals: only its end matters (memchr, not a loop over some 80 bytes).
+    e = b.indexOf(10, e);
+    if (e === -1 || e > end) e = end;
+    if (e - start > MAX_LINE) return -1;
+    out.state = state;
+    out.family = family;
+    out.localAddr = internHex(r.local, pool);
+    out.localPort = lport;
+    out.remoteAddr = internHex(r.remote, pool);
+    out.remotePort = rport;
+    out.recvQ = rx;
+    // A listener's tx_queue is not its backlog: unknown.
+    out.sendQ = state === LISTEN ? NONE : tx;
+    out.pid = NONE;
+    out.program = 0;
+    let same = ue - ua === lastUser.length;
+    for (let k = 0; same && k < ue - ua; k++) same = b[ua + k] === lastUser.charCodeAt(k);
+    if (!same) {
+      lastUserId = pool.internBytes(b, ua, ue);
+      lastUser = pool.str(lastUserId);
     }
     out.user = lastUserId;
-    out.inode = r.inode < 0 ? NONE : r.inode;
-    const timer = r.timer();
-    out.timer = timer ? pool.intern(timer) : 0;
-    return true;
+    out.inode = inode;
+    // A timer by value (no string); one past what is kept so, as text.
+    const packed = packKernelTimer(tr, when);
+    out.timer = packed !== -1 ? pool.internTimer(packed) : timerText(tr, when) === "" ? 0 : pool.intern(timerText(tr, when));
+    return e;
   };
 }
 

@@ -8,9 +8,11 @@ import type { LineKind } from "../../model/snapshot.ts";
 import { NONE, type SocketRow } from "../../model/socket_table.ts";
 import { stateId, type StateName, UNKNOWN_STATE } from "../../model/states.ts";
 import { socketRow, splitColonPort } from "../endpoint.ts";
-import type { Format, Line, ParseContext, RowReader, Sink } from "../format.ts";
+import { type Format, type Line, MAX_LINE, type ParseContext, type RowReader, type Sink } from "../format.ts";
 import type { StateMatcher } from "../state_words.ts";
-import { digitsValue, isDigits, onlySpaces, wordEnd } from "../scan.ts";
+import {
+  bytesAre, digitsEndBytes, digitsValue, digitsValueBytes, isDigits, lineEndBytes, spacesAfterBytes, wordEndBytes,
+} from "../scan.ts";
 import { RowFields } from "./_table_row.ts";
 
 const FORMAT = "ss";
@@ -195,31 +197,69 @@ function parse(line: Line, ctx: ParseContext, sink: Sink): LineKind | undefined 
   return "socket";
 }
 
-/** `ss -tan` rows: `STATE RECVQ SENDQ LOCAL PEER`, no Netid and no process column. */
+const USERS_OPEN = 'users:(("';
+
+/**
+ * `ss -tan` rows, `STATE RECVQ SENDQ LOCAL PEER`, and `ss -tanp` rows with
+ * `users:(("name",pid=N,fd=N),...)` after them, read as the parser reads
+ * them (the first process named). No Netid column; anything else after the
+ * peer (-e, -o, -i) is left to the parser.
+ */
 function rows(): RowReader {
-  const f = new RowFields(), t = f.tokens;
+  const f = new RowFields();
   let words: StateMatcher | undefined;
-  return (text, start, end, pool, out, ctx) => {
+  return (b, start, end, pool, out, ctx) => {
     words ??= ctx.states.matcher((w) => STATE_IDS.has(w));
-    // The usual row: the state, IPv4 fields, then only spaces.
-    const we = wordEnd(text, start, end);
-    if (we > start) {
-      const e = f.usual(text, we, end);
-      if (e >= 0 && onlySpaces(text, e, end)) {
-        const state = words.state(text, start, we);
-        if (state !== UNKNOWN_STATE) {
-          f.fill(text, pool, out, state, 4, f.sendQ);
-          seen(ctx);
-          return true;
-        }
+    let i = wordEndBytes(b, start, end);
+    if (i <= start) return -1;
+    const state = words.stateBytes(b, start, i);
+    if (state === UNKNOWN_STATE || (i = f.read(b, i, end)) < 0) return -1;
+    out.state = state;
+    out.family = f.localFamily || f.remoteFamily;
+    out.localPort = f.localPort;
+    out.remotePort = f.remotePort;
+    out.recvQ = f.recvQ;
+    // For listeners ss reports the backlog limit in Send-Q.
+    out.sendQ = f.sendQ;
+    out.pid = NONE;
+    out.program = 0;
+    out.user = 0;
+    out.inode = NONE;
+    out.timer = 0;
+    let e = lineEndBytes(b, i, end), na = -1, ne = -1;
+    if (e < 0) {
+      // users:(("name",pid=N: the parser's USERS pattern; the name without a quote, backslash or colon.
+      i = spacesAfterBytes(b, i, end);
+      if (i < 0 || end - i < USERS_OPEN.length + 3 || !bytesAre(b, i, i + USERS_OPEN.length, USERS_OPEN)) return -1;
+      na = i += USERS_OPEN.length;
+      for (; i < end; i++) {
+        const c = b[i];
+        if (c === 34) break;
+        if (c < 32 || c > 126 || c === 92 || c === 58 || c === 96 || c === 60) return -1;
       }
+      ne = i;
+      if (i + 1 >= end || b[i + 1] !== 44) return -1;
+      i += 2;
+      if (end - i > 4 && bytesAre(b, i, i + 4, "pid=")) i += 4;
+      const pe = digitsEndBytes(b, i, end);
+      if (pe === i || pe - i > 9) return -1;
+      out.pid = digitsValueBytes(b, i, pe);
+      // The rest names no timer, inode or uid (each needs a colon), and a paste's wrapping could not take any of it away.
+      for (i = pe; i < end; i++) {
+        const c = b[i];
+        if (c === 10 || (c === 13 && (i + 1 === end || b[i + 1] === 10))) break;
+        if (c < 32 || c > 126 || c === 58 || c === 96 || c === 60) return -1;
+      }
+      e = i < end && b[i] === 13 ? i + 1 : i;
     }
-    if (t.split(text, start, end) !== 5) return false;
-    const state = words.state(text, t.start(0), t.end(0));
-    if (state === UNKNOWN_STATE || !f.queues(text, 1) || !f.endpoints(text, 3)) return false;
-    f.fill(text, pool, out, state, f.local.family || f.remote.family, f.sendQ);
+    if (e - start > MAX_LINE) return -1;
+    // Interned in the table's order, once the row is taken: addresses, program.
+    f.intern(b, pool);
+    out.localAddr = f.localAddr;
+    out.remoteAddr = f.remoteAddr;
+    if (na >= 0) out.program = pool.internBytes(b, na, ne);
     seen(ctx);
-    return true;
+    return e;
   };
 }
 

@@ -1,6 +1,8 @@
 // The group fact on real captures, its unknowns, and one pass shared by every request that differs only in `top`.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { Diagnoser, FactContext } from "../../../src/engine/mod.ts";
 import { readInputs } from "../../../src/sources/mod.ts";
@@ -24,6 +26,25 @@ describe("group", () => {
     const subnet = get(c, "group", { state: "LAST_ACK", by: "remote-subnet" }).value as { distinct: number; top: { key: string; count: number } };
     const hosts = get(c, "group", { state: "LAST_ACK", by: "remote-host" }).value as { distinct: number };
     assert.deepEqual([subnet.distinct, subnet.top.key, subnet.top.count, hosts.distinct], [1, "127.0.2.0/24", 300, 8]);
+  });
+  it("by remote subnet puts an IPv4-mapped peer in its IPv4 /24", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-group-"));
+    try {
+      const file = path.join(dir, "ss.txt");
+      fs.writeFileSync(file, [
+        "State Recv-Q Send-Q Local Address:Port Peer Address:Port",
+        "ESTAB 0 0 10.0.0.1:443 10.1.2.3:50000",
+        "ESTAB 0 0 [::ffff:10.0.0.1]:443 [::ffff:10.1.2.4]:50001",
+        "ESTAB 0 0 [::ffff:10.0.0.1]:443 [::ffff:10.1.3.4]:50002",
+        "",
+      ].join("\n"));
+      const v = get(facts([file]), "group", { state: "ESTABLISHED", by: "remote-subnet" }).value as {
+        distinct: number; top: { key: string; count: number };
+      };
+      assert.deepEqual([v.distinct, v.top.key, v.top.count], [2, "10.1.2.0/24", 2]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
   it("by process is unknown when the dump names no process", () => {
     const m = get(facts(lab("close-wait-leak", "ss-tan.txt")), "group", { state: "CLOSE_WAIT", by: "process" });

@@ -1,0 +1,65 @@
+// Merging the rows several inputs of one moment list (src/ingest/combine.ts): the numeric
+// pre-pass that leaves alone the tuples only one input lists must merge exactly what the
+// string keys merge.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { readInputs } from "../../src/sources/mod.ts";
+
+function withFiles(files: Record<string, string>, f: (paths: string[]) => void): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-combine-"));
+  try {
+    f(Object.entries(files).map(([name, text]) => {
+      const p = path.join(dir, name);
+      fs.writeFileSync(p, text);
+      return p;
+    }));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("merging inputs of one moment", () => {
+  it("merges one socket spelled ::ffff:, bracketed or plain by ss and netstat, and only those", () => {
+    withFiles({
+      "ss.txt": [
+        "State Recv-Q Send-Q Local Address:Port Peer Address:Port Process",
+        "ESTAB 0 0 [::ffff:10.0.0.1]:443 [::ffff:10.1.2.3]:50000",
+        "ESTAB 0 0 10.0.0.1:443 10.1.2.4:50001",
+        "ESTAB 0 0 [2001:db8::1]:443 [2001:db8::2]:50002",
+        "ESTAB 0 0 10.0.0.1:443 10.9.9.9:50009",
+        "",
+      ].join("\n"),
+      "netstat.txt": [
+        "Active Internet connections (servers and established)",
+        "Proto Recv-Q Send-Q Local Address           Foreign Address         State",
+        "tcp6       0      0 10.0.0.1:443            10.1.2.3:50000          ESTABLISHED",
+        "tcp        0      0 10.0.0.1:443            10.1.2.4:50001          ESTABLISHED",
+        "tcp6       0      0 2001:DB8::1:443         2001:db8:0::2:50002     ESTABLISHED",
+        "tcp        0      0 10.0.0.1:443            10.8.8.8:50008          ESTABLISHED",
+        "",
+      ].join("\n"),
+    }, (paths) => {
+      const snap = readInputs(paths);
+      assert.equal(snap.merged, 3);
+      assert.equal(snap.sockets.length, 5);
+    });
+  });
+  it("keeps /proc/net/tcp's and tcp6's wildcard listeners on one port apart: two inodes, two sockets", () => {
+    const row = (addr: string, inode: number) => `   0: ${addr}:0016 ${addr}:0000 0A 00000000:00000000 00:00000000 00000000     0        0 ${inode} 1 0000000000000000 100 0 0 10 0`;
+    withFiles({
+      "tcp": ["  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode", row("00000000", 1001), ""].join("\n"),
+      "tcp6": [
+        "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
+        row("0".repeat(32), 1002),
+        "",
+      ].join("\n"),
+    }, (paths) => {
+      const snap = readInputs(paths);
+      assert.equal(snap.merged, 0);
+      assert.equal(snap.sockets.length, 2);
+    });
+  });
+});
