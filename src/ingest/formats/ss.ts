@@ -245,11 +245,15 @@ function rows(): RowReader {
       if (pe === i || pe - i > 9) return -1;
       out.pid = digitsValueBytes(b, i, pe);
       // The rest names no timer, inode or uid (each needs a colon), and a paste's wrapping could not take any of it away.
+      // A column with no closing "))" was cut by a terminal's fold: the parser joins it with the next line.
+      let closed = false;
       for (i = pe; i < end; i++) {
         const c = b[i];
         if (c === 10 || (c === 13 && (i + 1 === end || b[i + 1] === 10))) break;
         if (c < 32 || c > 126 || c === 58 || c === 96 || c === 60) return -1;
+        if (c === 41 && b[i - 1] === 41) closed = true;
       }
+      if (!closed) return -1;
       e = i < end && b[i] === 13 ? i + 1 : i;
     }
     if (e - start > MAX_LINE) return -1;
