@@ -8,7 +8,7 @@
  */
 
 import * as fs from "node:fs";
-import { applyOwners, Ingestor } from "../ingest/mod.ts";
+import { applyOwners, finishSnapshot, Ingestor } from "../ingest/mod.ts";
 import { emptySnapshot, type Snapshot } from "../model/snapshot.ts";
 import { inert } from "../text/inert.ts";
 import { InputError } from "./input_error.ts";
@@ -156,5 +156,7 @@ export function namespaceSnapshots(o: { owners?: boolean; proc?: string } = {}):
     const scan = scanOwners(wanted, proc);
     for (const ns of out) applyOwners(ns.snap, scan.owners);
   }
+  // As liveSnapshot does: counts from the counter files resolved against the rows, inputs of one moment merged.
+  for (const ns of out) finishSnapshot(ns.snap);
   return out.sort((a, b) => (a.name === "host" ? -1 : b.name === "host" ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
