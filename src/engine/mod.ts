@@ -9,6 +9,8 @@
 export { Diagnoser, diagnose, type DiagnoseOptions } from "./diagnose.ts";
 export { FactContext } from "./facts/context.ts";
 export { FACTS, GROUP_BY } from "./facts/registry.ts";
+export { type MomentPart, summarizeMoment } from "./facts/_moment.ts";
+export { type SeriesDigest, seriesDigest, type StateDigest } from "./series_digest.ts";
 export { rankFindings } from "./findings.ts";
 export { AnswerError, answerHint, normalizeAnswer, normalizeAnswers } from "./answers.ts";
 export {

@@ -13,22 +13,43 @@ import {
 } from "../model/snapshot.ts";
 import { plainRow, type SocketRow } from "../model/socket_table.ts";
 import { cleanLine, LineDecoder } from "./decode.ts";
-import { type Format, MAX_LINE, type ParseContext, type RowReader, type Sink } from "./format.ts";
+import { type Format, type Line, MAX_LINE, type ParseContext, type RowReader, type Sink } from "./format.ts";
 import { REGISTRY, type Registry } from "./registry.ts";
 import type { RowsAhead } from "./rows_ahead.ts";
 import { unwrapPaste, withoutLineNumber } from "./paste.ts";
 import { tokenize } from "./scan.ts";
 
 const EXAMPLES_KEPT = 5;
+
+/**
+ * What a moment hook says about a line (src/ingest/series.ts splits an
+ * input that holds several moments): where the line and those after it go,
+ * and whether the formats see it.
+ */
+export interface MomentTurn {
+  /** Read this line and the lines after it into this snapshot: a moment begins here. */
+  into?: Snapshot;
+  /** Read the lines after this one into this snapshot: this line ends a moment. */
+  after?: Snapshot;
+  /** Count the line as this kind without offering it to the formats (a date line that marks a moment). */
+  kind?: LineKind;
+}
+
+/** Consulted on each line the formats read one by one (never on fast rows), before the formats. */
+export interface MomentHook {
+  line(line: Line, report: InputReport): MomentTurn | undefined;
+}
 /** Kinds that say which format an input is in. */
 const DATA_KINDS = new Set<LineKind>(["socket", "other-socket", "detail", "counter", "sysctl", "symptom"]);
 
 /** Feeds one input into a snapshot. Call push() per chunk, then end(). */
 export class Ingestor implements Sink {
-  readonly report: InputReport;
-  readonly #snap: Snapshot;
+  report: InputReport;
+  #snap: Snapshot;
   readonly #formats: readonly Format[];
-  readonly #index: number;
+  #index: number;
+  readonly #path: string;
+  readonly #moments: MomentHook | undefined;
   readonly #decoder = new LineDecoder(MAX_LINE + 1);
   readonly #ctx: ParseContext;
   /** The format that claimed the last data or header line: offered the next line first. */
@@ -57,8 +78,10 @@ export class Ingestor implements Sink {
     } else this.#plain();
   };
 
-  constructor(snapshot: Snapshot, path: string, registry: Registry = REGISTRY) {
+  constructor(snapshot: Snapshot, path: string, registry: Registry = REGISTRY, moments?: MomentHook) {
     this.#snap = snapshot;
+    this.#path = path;
+    this.#moments = moments;
     this.#formats = registry.formats;
     this.#ctx = {
       states: registry.states,
@@ -70,19 +93,21 @@ export class Ingestor implements Sink {
       scratch: {},
     };
     this.#index = snapshot.inputs.length;
-    const kinds = Object.fromEntries(LINE_KINDS.map((k) => [k, 0])) as Record<LineKind, number>;
-    this.report = {
-      path,
-      format: "none",
-      formats: {},
-      encoding: "utf-8",
-      lines: 0,
-      sockets: 0,
-      kinds,
-      unparsed: 0,
-      unparsedLines: [],
-    };
+    this.report = newReport(path);
     snapshot.inputs.push(this.report);
+  }
+
+  /** Reads on into another snapshot (the next moment of a series), with a new report for the same path. */
+  #moveTo(snap: Snapshot): void {
+    this.#countFastRows();
+    this.#close(this.report);
+    this.#snap = snap;
+    this.#index = snap.inputs.length;
+    this.report = newReport(this.#path);
+    snap.inputs.push(this.report);
+    this.#lastSocket = -1;
+    this.#firstRow = snap.sockets.length;
+    this.#captureInput = -1;
   }
 
   /** Reads a chunk of bytes. */
@@ -152,7 +177,10 @@ export class Ingestor implements Sink {
   end(): InputReport {
     this.#decoder.endRanges(this.#onRange);
     this.#countFastRows();
-    const r = this.report;
+    return this.#close(this.report);
+  }
+
+  #close(r: InputReport): InputReport {
     r.encoding = this.#decoder.encoding;
     r.lines = this.#lineNo;
     let best = "none", bestScore = 0;
@@ -175,8 +203,11 @@ export class Ingestor implements Sink {
     const tokens = long ? [] : tokenize(text);
     let kind: LineKind | undefined;
     let by: Format | undefined;
+    const turn = this.#moments && tokens.length > 0 ? this.#moments.line({ text, tokens, number }, this.report) : undefined;
+    if (turn?.into) this.#moveTo(turn.into);
     if (long) kind = undefined;
     else if (tokens.length === 0) kind = "noise";
+    else if (turn?.kind) kind = turn.kind;
     else {
       [kind, by] = this.#claim(text, tokens, number);
       // A row behind a line number (cat -n, grep -n, an editor's gutter).
@@ -201,6 +232,7 @@ export class Ingestor implements Sink {
       if (DATA_KINDS.has(kind)) r.formats[by.format] = (r.formats[by.format] ?? 0) + 1;
     }
     r.kinds[kind]++;
+    if (turn?.after) this.#moveTo(turn.after);
   }
 
   /** A format's fast row reader (one per input: it keeps its own scratch state), if it has one. */
@@ -301,4 +333,18 @@ export class Ingestor implements Sink {
       s.examples.push(ex);
     }
   }
+}
+
+function newReport(path: string): InputReport {
+  return {
+    path,
+    format: "none",
+    formats: {},
+    encoding: "utf-8",
+    lines: 0,
+    sockets: 0,
+    kinds: Object.fromEntries(LINE_KINDS.map((k) => [k, 0])) as Record<LineKind, number>,
+    unparsed: 0,
+    unparsedLines: [],
+  };
 }

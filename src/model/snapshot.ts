@@ -1,5 +1,6 @@
 /** The snapshot: everything read from the inputs, before any reasoning. */
 
+import type { Series } from "./series.ts";
 import { SocketTable } from "./socket_table.ts";
 import { STATES } from "./states.ts";
 
@@ -147,6 +148,11 @@ export interface Snapshot {
   live: boolean;
   /** Where and when the data was captured, when known (a live read, a snapshot file). */
   capture?: Capture;
+  /**
+   * When the inputs hold several moments: the series they make, this
+   * snapshot being its last moment ("now") with the inputs that say no time.
+   */
+  series?: Series;
 }
 
 /** Returns an empty snapshot. */

@@ -81,6 +81,39 @@ interface Reading {
   total: number | undefined;
   max: number;
   progress: Progress | undefined;
+  /** Keeps a copy of what is read (stdin, which a series reads twice). */
+  keep?: StdinCopy;
+}
+
+/** The most of stdin kept for a second reading (a series on stdin is read twice). */
+export const STDIN_KEPT = 64 << 20;
+
+/**
+ * Stdin's bytes as read the first time, for a second reading; `overflow`
+ * when it held more than {@link STDIN_KEPT} (then nothing is kept).
+ */
+export interface StdinCopy {
+  chunks: Uint8Array[];
+  bytes: number;
+  overflow: boolean;
+  /** Read from the copy instead of fd 0 (the second reading). */
+  replay: boolean;
+}
+
+/** An empty copy that keeps what stdin gives. */
+export function stdinCopy(): StdinCopy {
+  return { chunks: [], bytes: 0, overflow: false, replay: false };
+}
+
+function keepBytes(k: StdinCopy, bytes: Uint8Array): void {
+  if (k.overflow) return;
+  if (k.bytes + bytes.length > STDIN_KEPT) {
+    k.overflow = true;
+    k.chunks = [];
+    return;
+  }
+  k.chunks.push(bytes.slice());
+  k.bytes += bytes.length;
 }
 
 /**
@@ -116,6 +149,7 @@ function readFd(r: Reading, from: number | null = null, to = Infinity): number {
       if (at !== -1) throw new InputError("INPUT_BINARY", r.path, `is a binary file (a NUL byte at offset ${at}), not a text dump: give the output of ss, netstat or the like as text`);
     }
     for (let i = 0; i < n; i += CHUNK) r.ing.push(buf.subarray(i, Math.min(n, i + CHUNK)));
+    if (r.keep) keepBytes(r.keep, buf.subarray(0, n));
     pos += n;
     r.progress?.(r.path, pos, r.total);
   }
@@ -209,21 +243,41 @@ function readFile(path: string, ing: Ingestor, progress: Progress | undefined, o
 }
 
 /**
+ * Reads one input ("-" is stdin) into the ingestor, which the caller ends.
+ * With `stdin`, stdin's bytes are kept there (the first reading) or read
+ * from there (`replay`, the second). Throws InputError.
+ */
+export function readInput(path: string, ing: Ingestor, progress: Progress | undefined, options: ReadOptions = {}, stdin?: StdinCopy): void {
+  const max = options.maxInputBytes ?? DEFAULT_MAX_INPUT;
+  if (path !== "-") return readFile(path, ing, progress, options, max);
+  if (stdin?.replay) {
+    for (const c of stdin.chunks) for (let i = 0; i < c.length; i += CHUNK) ing.push(c.subarray(i, Math.min(c.length, i + CHUNK)));
+    return;
+  }
+  readFd({ fd: 0, ing, path: "stdin", total: undefined, max, progress, ...(stdin ? { keep: stdin } : {}) });
+}
+
+/**
  * Reads every path ("-" is stdin) into one snapshot. Throws InputError for
  * an input that cannot be read or is larger than the limit, or when no
  * input holds a line tcpdoc understands.
  */
 export function readInputs(paths: string[], progress?: Progress, options: ReadOptions = {}): Snapshot {
-  const max = options.maxInputBytes ?? DEFAULT_MAX_INPUT;
   const snap = options.into ?? emptySnapshot();
   for (const path of paths) {
     const ing = new Ingestor(snap, path);
-    if (path === "-") readFd({ fd: 0, ing, path: "stdin", total: undefined, max, progress });
-    else readFile(path, ing, progress, options, max);
+    readInput(path, ing, progress, options);
     ing.end();
   }
-  // Fail only when no input holds anything tcpdoc understands; otherwise the
-  // report lists each input's unparsed lines with their numbers.
+  assertUnderstood(snap);
+  return snap;
+}
+
+/**
+ * Throws when no input holds anything tcpdoc understands; otherwise the
+ * report lists each input's unparsed lines with their numbers.
+ */
+export function assertUnderstood(snap: Snapshot): void {
   if (snap.inputs.every((r) => r.lines - r.unparsed - r.kinds.noise === 0)) {
     const r = snap.inputs.find((x) => x.lines > 0) ?? snap.inputs[0];
     const name = r.path === "-" ? "stdin" : r.path;
@@ -238,5 +292,4 @@ export function readInputs(paths: string[], progress?: Progress, options: ReadOp
       first?.line,
     );
   }
-  return snap;
 }

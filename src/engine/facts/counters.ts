@@ -1,5 +1,6 @@
 /** `counters`: kernel counters by nstat name and /proc/net/sockstat figures. */
 
+import type { TableScan } from "./_scan.ts";
 import type { Fact } from "./fact.ts";
 import { stepsText } from "./fact.ts";
 
@@ -30,6 +31,18 @@ export const WELL_KNOWN_COUNTERS = [
   "TcpPassiveOpens",
 ] as const;
 
+/** The counters of the snapshot by name, the well-known ones absent from an nstat dump read as 0 (nstat leaves zeros out). */
+export function counterValues(scan: TableScan): Record<string, number> {
+  const out: Record<string, number> = {};
+  let nstat = false;
+  for (const [name, c] of scan.snap.counters) {
+    out[name] = c.value;
+    if (!name.startsWith("sockstat.")) nstat = true;
+  }
+  if (nstat) for (const k of WELL_KNOWN_COUNTERS) if (!Object.hasOwn(out, k)) out[k] = 0;
+  return out;
+}
+
 export const counters: Fact = {
   spec: {
     id: "counters",
@@ -43,16 +56,7 @@ export const counters: Fact = {
     example: "{ fact: counters, path: $.TcpExtListenOverflows, operator: greaterThan, value: 0 }",
   },
   masked: false,
-  compute({ scan }) {
-    const out: Record<string, number> = {};
-    let nstat = false;
-    for (const [name, c] of scan.snap.counters) {
-      out[name] = c.value;
-      if (!name.startsWith("sockstat.")) nstat = true;
-    }
-    if (nstat) for (const k of WELL_KNOWN_COUNTERS) if (!Object.hasOwn(out, k)) out[k] = 0;
-    return { value: out };
-  },
+  compute: ({ scan }) => ({ value: counterValues(scan) }),
   words: (_p, steps) => `kernel counter ${stepsText(steps)}`,
   whyUnknown: (tail) => `counter ${tail} is not in the inputs (add the output of nstat -az)`,
 };

@@ -8,17 +8,21 @@ export { GROUP_BY, type GroupBy } from "./_scan.ts";
 import { answers } from "./answers.ts";
 import { counters } from "./counters.ts";
 import { ephemeral } from "./ephemeral.ts";
+import { exhaustion } from "./exhaustion.ts";
 import type { Fact } from "./fact.ts";
 import { group } from "./group.ts";
 import { inputs } from "./inputs.ts";
 import { listeners } from "./listeners.ts";
 import { orphanBudget } from "./orphan_budget.ts";
 import { orphans } from "./orphans.ts";
+import { persistence } from "./persistence.ts";
 import { queues } from "./queues.ts";
+import { rates } from "./rates.ts";
 import { sockets } from "./sockets.ts";
 import { states } from "./states.ts";
 import { symptoms } from "./symptoms.ts";
 import { sysctls } from "./sysctls.ts";
+import { trend } from "./trend.ts";
 import { unexpectedListeners } from "./unexpected_listeners.ts";
 
 export const FACTS: readonly Fact[] = [
@@ -36,6 +40,10 @@ export const FACTS: readonly Fact[] = [
   unexpectedListeners,
   answers,
   inputs,
+  trend,
+  persistence,
+  rates,
+  exhaustion,
 ];
 
 const BY_ID: ReadonlyMap<string, Fact> = new Map(FACTS.map((f) => [f.spec.id, f]));
