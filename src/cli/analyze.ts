@@ -5,6 +5,7 @@
  */
 
 import process from "node:process";
+import { seriesDigest } from "../engine/mod.ts";
 import { liveSnapshot } from "../sources/mod.ts";
 import { type Finding, severityRank } from "../model/finding.ts";
 import type { Snapshot } from "../model/snapshot.ts";
@@ -63,7 +64,7 @@ function readSnapshot(ctx: Context): Snapshot {
 /** Renders and writes the report; returns the exit code of the findings shown. */
 function present(ctx: Context, snap: Snapshot, findings: Finding[], format: ReportFormat): number {
   const { flags } = ctx;
-  const analysis = analysisOf(snap, findings, provenanceOf(snap, VERSION, ctx.argv), flags.minSeverity);
+  const analysis = analysisOf(snap, findings, provenanceOf(snap, VERSION, ctx.argv), flags.minSeverity, seriesDigest(snap));
   const code = analysis.findings.some((f) => severityRank(f.severity) >= severityRank("warning")) ? EXIT.findings : EXIT.ok;
   const toFile = flags.output !== undefined && flags.output !== "-";
   let text: string;

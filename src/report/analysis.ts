@@ -1,5 +1,6 @@
 /** What every presenter renders: the snapshot's summary, the findings and where the report came from. */
 
+import type { SeriesDigest } from "../engine/mod.ts";
 import { type Finding, type Severity, severityRank } from "../model/finding.ts";
 import type { Capture, InputReport, Snapshot } from "../model/snapshot.ts";
 import { STATES, type StateName } from "../model/states.ts";
@@ -38,6 +39,8 @@ export interface Analysis {
   hidden?: { below: Severity; count: number };
   /** Where and when a live snapshot was read (a snapshot file's header is on its input). */
   capture?: Capture;
+  /** When the inputs hold several moments: the series (the summary and findings are of its last moment). */
+  series?: SeriesDigest;
 }
 
 /** Counts the snapshot's sockets by state, table rows and tallies together. */
@@ -81,11 +84,12 @@ export function provenanceOf(snap: Snapshot, version: string, argv: readonly str
  * The analysis the presenters render: the findings at `minSeverity` or
  * worse (the others counted in `hidden`).
  */
-export function analysisOf(snap: Snapshot, findings: Finding[], provenance: Provenance, minSeverity: Severity = "info"): Analysis {
+export function analysisOf(snap: Snapshot, findings: Finding[], provenance: Provenance, minSeverity: Severity = "info", series?: SeriesDigest): Analysis {
   const shown = findings.filter((f) => severityRank(f.severity) >= severityRank(minSeverity));
   const a: Analysis = { inputs: snap.inputs, summary: summarize(snap), findings: shown, live: snap.live, provenance };
   if (minSeverity !== "info") a.hidden = { below: minSeverity, count: findings.length - shown.length };
   if (snap.live && snap.capture) a.capture = snap.capture;
+  if (series) a.series = series;
   return a;
 }
 

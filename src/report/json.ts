@@ -34,6 +34,7 @@ export function renderJson(a: Analysis): string {
       ...(r.capture ? { capture: r.capture } : {}),
     })),
     summary: a.summary,
+    ...(a.series ? { series: a.series } : {}),
     ...(a.hidden ? { hidden: a.hidden } : {}),
     findings: a.findings,
   });
