@@ -14,6 +14,7 @@ import { explainCommand } from "./explain.ts";
 import { formatsCommand } from "./formats.ts";
 import { commandHelp, globalHelp, groupHelp } from "./help.ts";
 import type { FlagName } from "./options.ts";
+import { recordCommand } from "./record.ts";
 import { snapshotCommand } from "./snapshot.ts";
 import { helpWidth } from "./terminal.ts";
 import { VERSION } from "./version.ts";
@@ -96,6 +97,20 @@ export const COMMANDS: readonly CommandSpec[] = [
     complete: "none",
     examples: ["tcpdoc snapshot -o web1.tcpdoc"],
     run: snapshotCommand,
+  },
+  {
+    name: "record",
+    args: "",
+    summary: "record this machine's snapshots over time, for a series analysis",
+    about: [
+      "Takes this machine's snapshot (as 'tcpdoc snapshot') every --interval (default 5s) and appends each to one file as it is taken, --count times or for --for, or until Ctrl-C. 'tcpdoc analyze FILE' reads the recording as a series: how each state's count goes, whether the same sockets stay (a leak) or rotate (churn), counter rates, and when a limit runs out. With --output the file is new, or --force appends to it; it is readable by its owner only (mode 0600).",
+    ],
+    options: ["output", "force", "noOwners", "interval", "count", "for"],
+    refuses: { json: JSON_NOT_SNAPSHOT, format: JSON_NOT_SNAPSHOT },
+    arity: [0, 0],
+    complete: "none",
+    examples: ["tcpdoc record --count 2 --interval 60s -o web1.tcpdoc", "tcpdoc record --interval 5s --for 10m -o web1.tcpdoc"],
+    run: recordCommand,
   },
   {
     name: "rules list",

@@ -19,6 +19,9 @@ export interface Flags {
   noUserRules: boolean;
   noOwners: boolean;
   maxInput: string | undefined;
+  interval: string | undefined;
+  count: string | undefined;
+  for: string | undefined;
   answer: string[];
   minSeverity: Severity;
   color: "auto" | "always" | "never";
@@ -97,6 +100,9 @@ export const OPTIONS: OptionTable<Flags> = {
     help: "live snapshot on Linux: do not map sockets to processes (faster, as ss -tan against ss -tanp)",
   },
   maxInput: { kind: "value", value: "SIZE", complete: "none", config: true, help: "read at most SIZE of each input, e.g. 4GiB or 500MB (default 1GiB): a bigger one stops with an error" },
+  interval: { kind: "value", value: "TIME", complete: "none", help: "record: time between two snapshots, e.g. 5s, 500ms or 1m (default 5s)" },
+  count: { kind: "value", value: "N", complete: "none", help: "record: take N snapshots, then stop" },
+  for: { kind: "value", value: "TIME", complete: "none", help: "record: keep recording for TIME, e.g. 10m" },
   answer: { kind: "list", value: "Q=A", complete: "none", help: "answer a rule's question up front, e.g. --answer app-restarted=yes" },
   minSeverity: {
     kind: "choice", value: "SEV", default: "info", config: true, help: "show only findings at SEV or worse, and set the exit code by them",

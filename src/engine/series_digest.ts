@@ -43,7 +43,7 @@ export interface SeriesDigest {
   /** The states seen at any moment, in state order. */
   states: StateDigest[];
   /** Well-known counters carried at two moments or more. */
-  counters: ({ name: string } & Pick<Rate, "perSecond" | "perMinute" | "delta" | "seconds" | "rising" | "flat" | "resets">)[];
+  counters: ({ name: string; now: number | null } & Pick<Rate, "perSecond" | "perMinute" | "delta" | "seconds" | "rising" | "flat" | "resets">)[];
   /** Limits the inputs give, with how close they are and when they run out at the rate seen. */
   limits: ({ what: "ports" | "timeWait" | "orphans" | "descriptors" } & Budget)[];
   /** The counts at each moment that has a socket table or counts. */
@@ -91,11 +91,12 @@ export function seriesDigest(snap: Snapshot, facts: FactContext = new FactContex
     states.push(d);
   }
   const rates = get("rates") as Record<string, Rate>;
+  const now = get("counters") as Record<string, number>;
   const counters: SeriesDigest["counters"] = [];
   for (const name of WELL_KNOWN_COUNTERS) {
     const r = rates[name];
     if (!r || r.samples < 2) continue;
-    counters.push({ name, perSecond: r.perSecond, perMinute: r.perMinute, delta: r.delta, seconds: r.seconds, rising: r.rising, flat: r.flat, resets: r.resets });
+    counters.push({ name, now: now[name] ?? null, perSecond: r.perSecond, perMinute: r.perMinute, delta: r.delta, seconds: r.seconds, rising: r.rising, flat: r.flat, resets: r.resets });
   }
   const ex = get("exhaustion") as Record<"ports" | "timeWait" | "orphans" | "descriptors", Budget>;
   const limits: SeriesDigest["limits"] = [];

@@ -19,16 +19,16 @@ export function seriesMarkdown(d: SeriesDigest): string[] {
   const out = ["## Over time", "", `${d.moments} snapshots from ${mdText(shortTime(d.from))} to ${mdText(shortTime(d.to, d.from))} (${duration(d.seconds)}${d.interval ? `, every ${duration(d.interval)}` : ""}), from ${d.inputs.map((i) => `${mdCode(inputName(i.path))} (${i.moments})`).join(", ")}.`];
   if (d.timeless.length) out.push("", `Read with the last snapshot (they say no time of their own): ${d.timeless.map((p) => mdCode(inputName(p))).join(", ")}.`);
   for (const n of d.notes) out.push("", `Note: ${mdText(n)}`);
-  out.push("", "| state | first | now | min | max | per minute | course | the sockets |", "|---|---:|---:|---:|---:|---:|---|---|");
+  if (d.states.length) out.push("", "| state | first | now | min | max | per minute | course | the sockets |", "|---|---:|---:|---:|---:|---:|---|---|");
   for (const x of d.states) {
     const p = x.persistence;
     const who = !p ? "" : p.rotating ? `rotate: ${p.left} left, ${p.joined} came (oldest ${duration(p.oldest)})` : p.same ? `stay (oldest ${duration(p.oldest)})` : `${p.stayed} stayed, ${p.left} left, ${p.joined} came`;
     out.push(`| ${x.state} | ${x.first} | ${x.last} | ${x.min} | ${x.max} | ${perMinute(x.perMinute)} | ${x.course} | ${who} |`);
   }
-  const moving = d.counters.filter((c) => c.rising || c.flat);
+  const moving = d.counters.filter((c) => c.rising || (c.flat && c.now));
   if (moving.length) {
     out.push("", "| counter | per second | increase | over | |", "|---|---:|---:|---:|---|");
-    for (const c of moving) out.push(`| ${mdCode(c.name)} | ${c.perSecond ?? ""} | ${c.delta ?? ""} | ${duration(c.seconds)} | ${c.rising ? "rising" : "flat: an old total"}${c.resets ? `, ${c.resets} reset${c.resets === 1 ? "" : "s"}` : ""} |`);
+    for (const c of moving) out.push(`| ${mdCode(c.name)} | ${c.perSecond ?? ""} | ${c.delta ?? ""} | ${duration(c.seconds)} | ${c.rising ? "rising" : `standing still at ${c.now}: an old total`}${c.resets ? `, ${c.resets} reset${c.resets === 1 ? "" : "s"}` : ""} |`);
   }
   if (d.limits.length) {
     out.push("", "| limit | now | of | runs out |", "|---|---:|---:|---|");
@@ -37,6 +37,7 @@ export function seriesMarkdown(d: SeriesDigest): string[] {
       out.push(`| ${mdCell(mdText(`${l.what}${l.key ? ` ${l.key}` : ""}`))} | ${l.now} | ${l.limit} | ${when} |`);
     }
   }
+  if (d.points.length === 0) return [...out, ""];
   const shown = d.points.slice(-POINTS_SHOWN);
   const cols = d.states.map((x) => x.state);
   out.push("", `| time | sockets | ${cols.join(" | ")} |`, `|---|---:|${cols.map(() => "---:").join("|")}|`);

@@ -107,10 +107,13 @@ export function seriesLines(d: SeriesDigest, width: number, color = false): stri
     out.push(...wrapText(`${what}${detail}`, width, lead, " ".repeat(Math.min(lead.length, width >> 1))));
   }
   for (const c of d.counters) {
-    if (!c.rising && !c.flat) continue;
-    const rate = c.rising && c.perSecond !== null ? `+${c.perSecond}/s (${c.delta} in ${duration(c.seconds)})` : `flat at its total (no change in ${duration(c.seconds)})`;
+    if (!c.rising) continue;
+    const rate = c.perSecond !== null ? `+${c.perSecond}/s (${c.delta} in ${duration(c.seconds)})` : "rising";
     out.push(...wrapText(`${c.name} ${rate}${c.resets ? `, reset ${c.resets} time${c.resets === 1 ? "" : "s"}` : ""}`, width, "  ", "    "));
   }
+  // Counters that stand still carry an old total (since boot): said once, without the zeros.
+  const still = d.counters.filter((c) => c.flat && c.now);
+  if (still.length) out.push(...wrapText(`standing still over ${duration(still[0].seconds)} (old totals, not now): ${still.map((c) => `${c.name} ${c.now}`).join(", ")}`, width, "  ", "    "));
   for (const l of d.limits) {
     const what = `${LIMIT_WORDS[l.what]}${l.key ? ` ${inert(l.key)}` : ""}: ${l.now} of ${l.limit}`;
     const when = l.exhausted
