@@ -177,13 +177,8 @@ function sharesInput(a: Moment, b: Moment): boolean {
   return a.sources.some((s) => b.sources.some((t) => t.input === s.input));
 }
 
-/** Identities of the sockets seen so far in each state, with the time each was first seen in it. */
-type SeenMap = Map<number, number>;
-
-/** An identity and its state as one map key (state ids are below 16). */
-function stateKey(key: number, state: number): number {
-  return key * 16 + state;
-}
+/** Per state id, the identities of the sockets seen in it so far, with the time each was first seen in it. */
+type SeenMap = Map<number, Map<number, number>>;
 
 /**
  * A series grown one moment at a time, in time order. Each socket table is
@@ -245,9 +240,10 @@ export class SeriesBuilder {
       }
       if (stayed) p.stayed++;
       else if (prev) p.joined++;
-      const sk = stateKey(k, st);
-      const since = this.#seen.get(sk) ?? at;
-      seen.set(sk, since);
+      const since = this.#seen.get(st)?.get(k) ?? at;
+      let inState = seen.get(st);
+      if (!inState) seen.set(st, inState = new Map());
+      inState.set(k, since);
       let list = ages.get(st);
       if (!list) ages.set(st, list = []);
       list.push((at - since) / 1000);

@@ -63,6 +63,8 @@ export interface Course {
   falling: boolean;
   /** Known at two moments or more, and neither rising nor falling. */
   flat: boolean;
+  /** When falling: seconds from the last moment until none are left at the slope; else null. */
+  emptyIn: number | null;
 }
 
 /** The course of a count from its points (one point: moments 1, nothing rising, falling or flat). */
@@ -87,6 +89,7 @@ export function courseOf(ps: readonly Point[]): Course {
     rising,
     falling,
     flat: ps.length > 1 && !rising && !falling,
+    emptyIn: falling && last > 0 ? round2(last / -slope) : falling ? 0 : null,
   };
 }
 

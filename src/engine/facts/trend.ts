@@ -51,6 +51,7 @@ const COURSE_PATHS = (prefix: string, what: string) => [
   { path: `${prefix}.rising`, type: "boolean" as const, help: "grew by at least 2 and a tenth of where it started, along a rising line" },
   { path: `${prefix}.falling`, type: "boolean" as const, help: "shrank by as much" },
   { path: `${prefix}.flat`, type: "boolean" as const, help: "known at two moments or more and neither rising nor falling" },
+  { path: `${prefix}.emptyIn`, type: "number" as const, nullable: true, help: "when falling: seconds from the last moment until none are left at the slope (0 when none are left); null otherwise" },
 ];
 
 export const trend: Fact = {
@@ -138,6 +139,7 @@ export const trend: Fact = {
       flat: "flat course over time of",
       delta: "change over the snapshots of",
       growth: "growth over the snapshots of",
+      emptyIn: "seconds until none are left of",
     };
     const h = typeof field === "string" && Object.hasOwn(head, field) ? head[field] : `${tail} over time of`;
     return `${h} ${whose}${what}`;
