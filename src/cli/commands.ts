@@ -16,6 +16,7 @@ import { commandHelp, globalHelp, groupHelp } from "./help.ts";
 import type { FlagName } from "./options.ts";
 import { recordCommand } from "./record.ts";
 import { snapshotCommand } from "./snapshot.ts";
+import { watchCommand } from "./watch.ts";
 import { helpWidth } from "./terminal.ts";
 import { VERSION } from "./version.ts";
 
@@ -111,6 +112,19 @@ export const COMMANDS: readonly CommandSpec[] = [
     complete: "none",
     examples: ["tcpdoc record --count 2 --interval 60s -o web1.tcpdoc", "tcpdoc record --interval 5s --for 10m -o web1.tcpdoc"],
     run: recordCommand,
+  },
+  {
+    name: "watch",
+    args: "",
+    summary: "watch this machine over time: state counts with sparklines, findings with their trends",
+    about: [
+      "Reads this machine every --interval (default 2s), keeps the last 300 moments as a series, and evaluates the rules on each tick with the series behind it: state counts with sparklines and their growth per minute, whether the same sockets stay, counter rates, limits with the time left, and the findings. On a terminal the screen is redrawn until Ctrl-C (or --count / --for); otherwise, or with --json, it prints one JSON line per tick (at, sockets, states, series, findings) for scripts and log shippers.",
+    ],
+    options: ["json", "interval", "count", "for", "noOwners", "rules", "disable", "noUserRules", "answer", "minSeverity", "color", "noColor"],
+    arity: [0, 0],
+    complete: "none",
+    examples: ["tcpdoc watch", "tcpdoc watch --json --interval 5s --count 12 > watch.jsonl"],
+    run: watchCommand,
   },
   {
     name: "rules list",

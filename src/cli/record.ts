@@ -86,7 +86,7 @@ export async function recordCommand(ctx: Context): Promise<number> {
 }
 
 /** Waits `ms` (in steps, so Ctrl-C ends the wait soon). */
-async function pause(ms: number, stopped: () => boolean): Promise<void> {
+export async function pause(ms: number, stopped: () => boolean): Promise<void> {
   const end = Date.now() + Math.max(0, ms);
   while (!stopped() && Date.now() < end) await new Promise((r) => setTimeout(r, Math.min(200, end - Date.now())));
 }

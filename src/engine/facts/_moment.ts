@@ -16,7 +16,7 @@ import { stateMask, TableScan } from "./_scan.ts";
 /** Where a moment is in a snapshot: an input's rows, counts and counters (see src/ingest/series.ts `Piece`). */
 export interface MomentPart {
   snapshot: Snapshot;
-  /** The input whose counters belong to the moment. */
+  /** The input whose counters belong to the moment; -1: every input's (a live snapshot is one moment). */
   input: number;
   rowFrom: number;
   rowTo: number;
@@ -86,7 +86,7 @@ export function summarizeMoment(part: MomentPart, context?: Snapshot): Pick<Mome
   const counters = new Map<string, number>();
   const rates = new Map<string, number>();
   for (const [name, c] of snap.counters) {
-    if (c.input !== part.input) continue;
+    if (part.input >= 0 && c.input !== part.input) continue;
     // sar states its own per-second rates (retrans/s): rates, not counters.
     if (name.startsWith("sar.") && name.endsWith("/s")) rates.set(name, c.value);
     else counters.set(name, c.value);
