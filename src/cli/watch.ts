@@ -26,7 +26,7 @@ export const WATCH_KEPT = 300;
 
 /** One moment of this machine, summarized and added to the series; returns the snapshot carrying it. */
 export function tick(builder: SeriesBuilder, snap: Snapshot, at = Date.now()): Snapshot {
-  const part = { snapshot: snap, input: -1, rowFrom: 0, rowTo: snap.sockets.length, talliesBefore: snap.tallies.map(() => 0) };
+  const part = { snapshot: snap, input: -1, rowFrom: 0, rowTo: snap.sockets.length, tallies: snap.tallies };
   builder.add({ at, label: new Date(at).toISOString(), sources: [{ input: "live", firstLine: 0, lastLine: 0, holds: ["sockets", "counters"] }], ...summarizeMoment(part) });
   builder.series.inputs[0].moments = builder.series.moments.length;
   snap.series = builder.series;

@@ -2,6 +2,7 @@
 
 import { emptySnapshot, type Snapshot } from "../model/snapshot.ts";
 import type { LiveCapture, SocketOwner } from "./formats/tcpdoc_snapshot.ts";
+import { finishSnapshot } from "./combine.ts";
 import { Ingestor } from "./ingest.ts";
 
 /** Gives each socket whose inode has an owner that owner's pid and program. */
@@ -26,5 +27,6 @@ export function snapshotFromCapture(c: LiveCapture): Snapshot {
     ing.end();
   }
   applyOwners(snap, c.owners);
+  finishSnapshot(snap);
   return snap;
 }

@@ -4,8 +4,9 @@
  * and the line dispatcher (ingest.ts). docs/formats.md walks through adding one.
  */
 
-import type { Capture, LineKind, SymptomEndpoint, SymptomKind } from "../model/snapshot.ts";
+import type { Capture, LineKind, Platform, SymptomDetail, SymptomEndpoint, SymptomKind, TallyHow } from "../model/snapshot.ts";
 import type { PlainRow, SocketRow, StringPool } from "../model/socket_table.ts";
+import type { CommandReading, ToolWords } from "./command_line.ts";
 import type { StateSpellings, StateWords } from "./state_words.ts";
 
 /**
@@ -15,6 +16,13 @@ import type { StateSpellings, StateWords } from "./state_words.ts";
  * /proc/net/netstat's, about 2 KiB.
  */
 export const MAX_LINE = 8 << 10;
+
+/**
+ * The longest line offered to the formats that read several rows on one
+ * line (a printed Python list of psutil reprs holds a whole table); their
+ * parsers scan it once, without tokens.
+ */
+export const MAX_MANY_LINE = 1 << 20;
 
 /** One input line, cleaned and split on white space. */
 export interface Line {
@@ -29,16 +37,26 @@ export interface Line {
 /** Where parsers put what they read. */
 export interface Sink {
   socket(row: SocketRow): void;
-  /** Sockets known only by a count (state histograms, Group-Object tables). */
-  tally(state: number, count: number): void;
+  /**
+   * Sockets known only by a count (state histograms, `| wc -l` after a state
+   * filter, Group-Object tables, `ss -s`): `count` sockets in `state`, or,
+   * with state 0, in one of `among` (an empty list: in any state).
+   */
+  tally(state: number, count: number, how: TallyHow, among?: readonly number[]): void;
   /** Adds fields to the socket added last (ss -o/-i/-e continuation lines). */
   detail(fields: Partial<SocketRow>): boolean;
   counter(name: string, value: number): void;
   sysctl(key: string, value: string): void;
   /** An error line; `endpoint` is the port or address it names, when it names one. */
-  symptom(kind: SymptomKind, text: string, endpoint?: SymptomEndpoint): void;
+  symptom(kind: SymptomKind, text: string, endpoint?: SymptomEndpoint, detail?: SymptomDetail): void;
   /** Where and when the input was captured (a snapshot file's header). */
   capture(fields: Partial<Capture>): void;
+  /** The time the lines below were taken (a `date` line, watch's header), ISO 8601. */
+  moment(iso: string): void;
+  /** Rows were left out here ("...", "[very long list]", "... truncated"). */
+  elided(): void;
+  /** The system the line comes from, when the line says so beyond its format. */
+  platform(p: Platform): void;
 }
 
 /** Per-input state shared by the parsers while one input is read. */
@@ -54,6 +72,16 @@ export interface ParseContext {
   stateFilter: number;
   /** Set when a state filter was seen but names several states. */
   stateFilterAmbiguous: boolean;
+  /** What the command line above the current output says about it (its filters, a count, a sysctl's value); undefined when none was pasted. */
+  command: CommandReading | undefined;
+  /** The state words each tool prints, from the registry (for reading a command line's filters). */
+  readonly toolWords: ToolWords;
+  /**
+   * Set by the shell format when a command line has its output glued on
+   * (`ss -s Total: 280 ...`): the rest of the line, offered to the formats as
+   * the line's reading.
+   */
+  glued: string | undefined;
   /** Column names of the current header-driven table (PowerShell), if any. */
   columns: string[] | undefined;
   /**
@@ -103,6 +131,10 @@ export interface Format {
   parse(line: Line, ctx: ParseContext, sink: Sink): LineKind | undefined;
   /** Makes a fast row reader with its own scratch state (formats whose rows come by the million). */
   readonly rows?: () => RowReader;
+  /** The system whose tools print this format, when only one does (ss: linux). */
+  readonly platform?: Platform;
+  /** One line may hold several rows (psutil's printed list); otherwise a line is at most one row. */
+  readonly manyPerLine?: boolean;
 }
 
 /**

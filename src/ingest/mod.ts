@@ -5,6 +5,8 @@
  */
 
 export { applyOwners, snapshotFromCapture } from "./capture.ts";
+export { canonicalAddress, finishSnapshot, inputTallies, resolveCounts, SAME_MOMENT_SECONDS } from "./combine.ts";
+export { type CommandReading, readCommand } from "./command_line.ts";
 export { binaryOffset, LineDecoder, sniffEncoding } from "./decode.ts";
 export type { Format, Line, ParseContext, RowReader, Sink } from "./format.ts";
 export { SS_FILTER_STATES } from "./formats/ss.ts";
@@ -19,6 +21,7 @@ export { FORMATS, REGISTRY, Registry } from "./registry.ts";
 export { RowsAheadReader, type RowsAhead } from "./rows_ahead.ts";
 
 import { emptySnapshot, type Snapshot } from "../model/snapshot.ts";
+import { finishSnapshot } from "./combine.ts";
 import { Ingestor } from "./ingest.ts";
 import { REGISTRY } from "./registry.ts";
 
@@ -36,5 +39,6 @@ export function snapshotFromTexts(inputs: { path: string; text: string }[]): Sna
     ing.pushText(text);
     ing.end();
   }
+  finishSnapshot(snap);
   return snap;
 }

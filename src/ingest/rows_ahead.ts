@@ -48,10 +48,7 @@ export class RowsAheadReader {
     this.#read = registry.byId(format)?.rows?.();
     this.#stopped = this.#read === undefined;
     this.#table = new SocketTable(Math.max(1024, reserve));
-    this.#ctx = {
-      states: registry.states, commands: registry.commands, stateFilter: 0, stateFilterAmbiguous: false, columns: undefined,
-      foreignCommand: undefined, scratch: {},
-    };
+    this.#ctx = registry.context();
   }
 
   /** True once a line was not a plain row (or not ASCII): nothing more is read. */

@@ -416,8 +416,6 @@ export interface Piece {
   /** Its rows: snapshot.sockets rows [rowFrom, rowTo). */
   rowFrom: number;
   rowTo: number;
-  /** snapshot.tallies before the piece was read (its counts are the difference). */
-  talliesBefore: number[];
   segment: Segment;
   /** True when it was read into the "now" snapshot. */
   final: boolean;
@@ -426,7 +424,10 @@ export interface Piece {
 /**
  * Pass 2 over one input: reads each segment into its own snapshot (the
  * final one into the "now" snapshot), and hands each piece over when it is
- * complete, so that all but the last can be summarized and dropped.
+ * complete (its report finished, see MomentHook.closed), so that all but the
+ * last can be finished, summarized and dropped. A piece's report says when
+ * it was taken (`capturedAt`) by its mark's time, when that is a date: the
+ * formats do not see the mark lines, so the planner is what dates a piece.
  */
 export class MomentSplitter implements MomentHook {
   readonly #plan: InputPlan;
@@ -435,7 +436,8 @@ export class MomentSplitter implements MomentHook {
   readonly #done: (p: Piece) => void;
   #next = 1;
   #piece: Piece | undefined;
-  #report: InputReport | undefined;
+  /** The piece a turn has left, handed over once the Ingestor has finished its report. */
+  #left: Piece | undefined;
 
   constructor(plan: InputPlan, now: Snapshot, make: () => Snapshot, done: (p: Piece) => void) {
     this.#plan = plan;
@@ -459,20 +461,18 @@ export class MomentSplitter implements MomentHook {
       input: snap.inputs.length,
       rowFrom: snap.sockets.length,
       rowTo: snap.sockets.length,
-      talliesBefore: [...snap.tallies],
       segment,
       final: segment.final,
     };
   }
 
-  line(line: Line, report: InputReport): MomentTurn | undefined {
-    this.#report = report;
+  line(line: Line, _report: InputReport): MomentTurn | undefined {
     const n = line.number;
     const kind: LineKind | undefined = this.#plan.markLines.has(n) ? "header" : undefined;
     const seg = this.#plan.segments[this.#next];
     if (seg && seg.switchAt === n) {
       this.#next++;
-      this.#close();
+      this.#left = this.#piece;
       const snap = seg.final ? this.#now : this.#make();
       const p = this.#open(snap, seg);
       if (seg.switchAfter) {
@@ -489,17 +489,23 @@ export class MomentSplitter implements MomentHook {
     return undefined;
   }
 
-  #close(): void {
-    const p = this.#piece;
-    if (!p) return;
+  closed(report: InputReport): void {
+    const p = this.#left;
+    this.#left = undefined;
+    if (p) this.#close(p, report);
+  }
+
+  #close(p: Piece, report: InputReport): void {
     p.rowTo = p.snapshot.sockets.length;
-    this.#piece = undefined;
+    const time = p.segment.mark?.time;
+    if (time?.basis === "absolute") report.capturedAt = new Date(time.at).toISOString().replace(/\.000Z$/, "Z");
     this.#done(p);
   }
 
-  /** Call once the input has been read: hands over its last piece. */
+  /** Call once the input has been read (Ingestor.end): hands over its last piece. */
   finish(report: InputReport): void {
-    this.#report = report;
-    this.#close();
+    const p = this.#piece;
+    this.#piece = undefined;
+    if (p) this.#close(p, report);
   }
 }

@@ -2,7 +2,10 @@
 
 import type { Series } from "./series.ts";
 import { SocketTable } from "./socket_table.ts";
-import { STATES } from "./states.ts";
+import { STATES, type StateName } from "./states.ts";
+
+/** The systems whose socket tables tcpdoc tells apart. */
+export type Platform = "linux" | "macos" | "freebsd" | "windows";
 
 /** How a line of input was understood. Every line gets exactly one kind. */
 export type LineKind =
@@ -21,6 +24,52 @@ export type LineKind =
 export const LINE_KINDS: readonly LineKind[] = [
   "socket", "other-socket", "detail", "counter", "sysctl", "symptom", "header", "noise", "log", "unparsed",
 ];
+
+/** Why an input is only part of a socket table (see {@link SampleInfo}). */
+export type SampleReason =
+  | "grep" // a grep/findstr/Select-String (or awk condition) stage kept only matching rows
+  | "state-filter" // an ss state filter, lsof -sTCP:STATE, Get-NetTCPConnection -State, ss -l
+  | "port-filter" // ss sport/dport, lsof -i :PORT, Get-NetTCPConnection -LocalPort
+  | "process-filter" // lsof -p PID, Get-NetTCPConnection -OwningProcess
+  | "head" // head, Select-Object -First
+  | "tail" // tail, Select-Object -Last
+  | "elided" // "...", "[very long list]", "... truncated" between or after rows
+  | "count-exceeds-rows"; // a count line in the same input is larger than the rows shown
+
+/** Every sample reason, in a stable order. */
+export const SAMPLE_REASONS: readonly SampleReason[] = [
+  "grep", "state-filter", "port-filter", "process-filter", "head", "tail", "elided", "count-exceeds-rows",
+];
+
+/**
+ * Why an input is only part of a socket table; absent on a full table. What
+ * is absent from an excerpt is unknown, never zero.
+ */
+export interface SampleInfo {
+  reasons: SampleReason[];
+  /** The states its rows are limited to, when a filter says so; absent when any state may appear. */
+  states?: StateName[];
+  /** The ports its rows are limited to (`sport = :8080`, `| grep :8080`, `| grep 8080`). */
+  ports?: number[];
+  /** The filters as pasted ("grep 8080", "head -20", "state close-wait"). */
+  filters: string[];
+}
+
+/** How a count without rows was given. */
+export type TallyHow = "wc-l" | "grep-c" | "histogram" | "group-object" | "host-count" | "summary";
+
+/** A count of sockets without their rows, where it was read. */
+export interface TallyRecord {
+  line: number;
+  /** null when the count is not of one state: of any state (`ss -tan | wc -l`, the total of `ss -s`), or of those in `states`. */
+  state: StateName | null;
+  /** The states a count of several states covers (`grep WAIT | wc -l`); absent for one state or any state. */
+  states?: StateName[];
+  count: number;
+  how: TallyHow;
+  /** The command the count belongs to, as pasted, when there is one. */
+  command?: string;
+}
 
 /** A line tcpdoc could not understand. */
 export interface UnparsedLine {
@@ -48,6 +97,56 @@ export interface InputReport {
   unparsedLines: UnparsedLine[];
   /** What the header of a tcpdoc snapshot file says (where and when it was taken); absent for other inputs. */
   capture?: Partial<Capture>;
+  /** Why this input is only part of a socket table; absent on a full table (or an input without one). */
+  sample?: SampleInfo;
+  /** Counts without rows, each where it was read (at most TALLIES_KEEP; every one counts). */
+  tallies?: TallyRecord[];
+  /**
+   * Rows of this input dropped because another input of the same moment
+   * listed the same socket (4-tuple and state); absent when none.
+   */
+  merged?: number;
+  /** When the input says it was taken (a snapshot header, a `date` line before the table, a time in its name), ISO 8601. */
+  capturedAt?: string;
+  /** The system its socket tables or lines come from, when its formats say. */
+  platform?: Platform;
+  /** Rows a terminal had folded onto two lines, put together again. */
+  folded?: number;
+  /** Lines that held several rows a web page had run together, split back. */
+  collapsed?: number;
+}
+
+/** How many tally records each input keeps (a histogram of every port can be long). */
+export const TALLIES_KEEP = 200;
+
+/**
+ * Counts without rows that belong together: one histogram, the counts one
+ * command printed, one `ss -s`. Within a group the counts add up (the lines
+ * of a histogram, the hosts of a fleet tool); groups are other views of the
+ * same table and are not added to each other (see src/ingest/combine.ts).
+ */
+export interface CountGroup {
+  /** "table": counted from the socket table (histogram, `| wc -l`, Group-Object, per-host counts); "gauge": the kernel's own figure (`ss -s`, sockstat, CurrEstab), taken a moment apart and counted its own way. */
+  source: "table" | "gauge";
+  /** Sockets per state id. */
+  states: Map<number, number>;
+  /** Counts of several states together (`grep WAIT | wc -l`, a histogram's `FIN_WAIT`); `among` empty: of any state (a total). */
+  mixed: { among: number[]; count: number }[];
+  /** The command line it was printed under, as pasted, if any. */
+  command?: string;
+  /** Which pasting of that command line in its input (0 for the first): the same command pasted again is another run. */
+  run: number;
+}
+
+/** What the reader of one input keeps for finishing the snapshot (src/ingest/combine.ts); no report shows it. */
+export interface InputLedger {
+  groups: CountGroup[];
+  /** Some of its rows are a whole table: no filter, head, tail or elision kept them to a part. */
+  fullTable: boolean;
+  /** It holds tables of several moments (a `date` line between them): a series, never merged with other inputs. */
+  series: boolean;
+  /** The command lines its rows were printed under: an input with the same command as another is another run of it, not merged with it. */
+  commands: string[];
 }
 
 /** How many unparsed lines each input keeps verbatim. */
@@ -82,7 +181,16 @@ export type SymptomKind =
   | "ENOBUFS"
   | "SYN_FLOODING"
   | "ORPHANS_EXCEEDED"
-  | "TW_BUCKET_OVERFLOW";
+  | "TW_BUCKET_OVERFLOW"
+  | "LISTEN_OVERFLOW"
+  | "CONNTRACK_FULL"
+  | "SOCKET_MEMORY";
+
+/** Every symptom kind, in a stable order (the facts and the docs list them from here). */
+export const SYMPTOM_KINDS: readonly SymptomKind[] = [
+  "EADDRINUSE", "EADDRNOTAVAIL", "ECONNREFUSED", "ETIMEDOUT", "ECONNRESET", "EMFILE", "ENOBUFS",
+  "SYN_FLOODING", "ORPHANS_EXCEEDED", "TW_BUCKET_OVERFLOW", "LISTEN_OVERFLOW", "CONNTRACK_FULL", "SOCKET_MEMORY",
+];
 
 /** The port or address an error line names ("listen EADDRINUSE: address already in use :::8080"). */
 export interface SymptomEndpoint {
@@ -90,12 +198,28 @@ export interface SymptomEndpoint {
   port?: number;
 }
 
+/** What else an error line says besides its kind and endpoint. */
+export interface SymptomDetail {
+  /** A number the line states: a listen queue's length, a count of sockets. */
+  figure?: number;
+  /** SYN_FLOODING: "cookies" (Sending cookies) or "drop" (Dropping request). */
+  variant?: string;
+  /** The system the line comes from, when the line says (a kernel's wording, a Windows error number). */
+  platform?: Platform;
+}
+
+/** One line that showed a symptom. */
+export interface SymptomExample extends Origin, SymptomDetail {
+  text: string;
+  endpoint?: SymptomEndpoint;
+}
+
 /** One kind of error with how often it was seen and where. */
 export interface Symptom {
   kind: SymptomKind;
   count: number;
   /** The first few lines that showed it, with the endpoint each names, if any. */
-  examples: (Origin & { text: string; endpoint?: SymptomEndpoint })[];
+  examples: SymptomExample[];
   /** How many lines named each port (only lines that name one). */
   ports: Record<number, number>;
 }
@@ -135,8 +259,11 @@ export interface Snapshot {
   inputs: InputReport[];
   sockets: SocketTable;
   /**
-   * Sockets known only by count, per state id (index 0: state unknown), from
-   * state histograms and PowerShell Group-Object tables.
+   * Sockets known only by count, per state id (index 0: state unknown): what
+   * the counts without rows (histograms, `| wc -l`, Group-Object, `ss -s`)
+   * add to the rows, as finishSnapshot (src/ingest/combine.ts) works it out.
+   * The facts read rows plus these. Index 0 may be negative: rows of an
+   * unknown state that the counts of known states already cover.
    */
   tallies: number[];
   /** Latest value per counter name. */
@@ -148,6 +275,12 @@ export interface Snapshot {
   live: boolean;
   /** Where and when the data was captured, when known (a live read, a snapshot file). */
   capture?: Capture;
+  /** The system the socket tables come from (the formats, or the live host); undefined when nothing says. */
+  platform?: Platform;
+  /** Rows dropped in all because another input of the same moment listed the same socket. */
+  merged: number;
+  /** Per input: what finishSnapshot combines (keyed by the input's report, so an input taken back leaves nothing behind). */
+  ledger: Map<InputReport, InputLedger>;
   /**
    * When the inputs hold several moments: the series they make, this
    * snapshot being its last moment ("now") with the inputs that say no time.
@@ -165,5 +298,7 @@ export function emptySnapshot(live = false): Snapshot {
     sysctls: new Map(),
     symptoms: new Map(),
     live,
+    merged: 0,
+    ledger: new Map(),
   };
 }

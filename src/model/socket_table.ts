@@ -386,6 +386,49 @@ export class SocketTable {
     this.length = end;
   }
 
+  /**
+   * Keeps only the rows whose `keep` entry is nonzero, in order (rows an
+   * ingest merge dropped as duplicates of rows in another input).
+   */
+  retain(keep: Uint8Array): void {
+    let o = 0;
+    const big = [this.#bigRecvQ, this.#bigSendQ].map((m) => new Map(m));
+    this.#bigRecvQ.clear();
+    this.#bigSendQ.clear();
+    for (let i = 0; i < this.length; i++) {
+      if (!keep[i]) continue;
+      if (o !== i) {
+        this.state[o] = this.state[i];
+        this.family[o] = this.family[i];
+        this.localAddr[o] = this.localAddr[i];
+        this.remoteAddr[o] = this.remoteAddr[i];
+        this.localPort[o] = this.localPort[i];
+        this.remotePort[o] = this.remotePort[i];
+        this.recvQ[o] = this.recvQ[i];
+        this.sendQ[o] = this.sendQ[i];
+        this.pid[o] = this.pid[i];
+        this.program[o] = this.program[i];
+        this.user[o] = this.user[i];
+        this.inode[o] = this.inode[i];
+        this.timer[o] = this.timer[i];
+        this.input[o] = this.input[i];
+        this.line[o] = this.line[i];
+      }
+      const r = big[0].get(i), s = big[1].get(i);
+      if (r !== undefined) this.#bigRecvQ.set(o, r);
+      if (s !== undefined) this.#bigSendQ.set(o, s);
+      o++;
+    }
+    this.length = o;
+  }
+
+  /** Sets row `i`'s queue figures (a figure too big for the column kept aside, as add() does). */
+  setQueues(i: number, recvQ: number, sendQ: number): void {
+    this.#bigRecvQ.delete(i);
+    this.#bigSendQ.delete(i);
+    this.#queues(i, recvQ, sendQ);
+  }
+
   /** Returns socket `i` as a plain object (for evidence and display, not hot loops). */
   get(i: number): Socket {
     const v = this.strings;

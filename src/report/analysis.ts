@@ -2,7 +2,7 @@
 
 import type { SeriesDigest } from "../engine/mod.ts";
 import { type Finding, type Severity, severityRank } from "../model/finding.ts";
-import type { Capture, InputReport, Snapshot } from "../model/snapshot.ts";
+import type { Capture, InputReport, Platform, Snapshot } from "../model/snapshot.ts";
 import { STATES, type StateName } from "../model/states.ts";
 
 export interface Summary {
@@ -14,6 +14,12 @@ export interface Summary {
   counters: number;
   sysctls: number;
   symptoms: Record<string, number>;
+  /** The system the socket tables come from, when the inputs say (Snapshot.platform). */
+  platform?: Platform;
+  /** Rows dropped because another input of the same moment listed the same socket; absent when none. */
+  merged?: number;
+  /** What counts without rows add to the rows, by state (Snapshot.tallies); absent when nothing. */
+  tallied?: Partial<Record<StateName, number>>;
 }
 
 /** Where a report came from: the tool, the command line, and the capture's host and time when known. */
@@ -55,6 +61,8 @@ export function summarize(snap: Snapshot): Summary {
   }
   const symptoms: Record<string, number> = {};
   for (const [k, s] of snap.symptoms) symptoms[k] = s.count;
+  const tallied: Summary["tallied"] = {};
+  for (let id = 1; id < snap.tallies.length; id++) if (snap.tallies[id] > 0) tallied[STATES[id - 1]] = snap.tallies[id];
   return {
     sockets: total,
     states,
@@ -62,6 +70,9 @@ export function summarize(snap: Snapshot): Summary {
     counters: snap.counters.size,
     sysctls: snap.sysctls.size,
     symptoms,
+    ...(snap.platform ? { platform: snap.platform } : {}),
+    ...(snap.merged > 0 ? { merged: snap.merged } : {}),
+    ...(Object.keys(tallied).length ? { tallied } : {}),
   };
 }
 

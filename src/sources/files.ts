@@ -1,7 +1,7 @@
 /** Files and stdin, read in chunks into one snapshot, each within a size limit. */
 
 import * as fs from "node:fs";
-import { binaryOffset, Ingestor } from "../ingest/mod.ts";
+import { binaryOffset, finishSnapshot, Ingestor } from "../ingest/mod.ts";
 import { emptySnapshot, type Snapshot } from "../model/snapshot.ts";
 import { inert } from "../text/inert.ts";
 import { InputError } from "./input_error.ts";
@@ -269,6 +269,7 @@ export function readInputs(paths: string[], progress?: Progress, options: ReadOp
     readInput(path, ing, progress, options);
     ing.end();
   }
+  finishSnapshot(snap);
   assertUnderstood(snap);
   return snap;
 }

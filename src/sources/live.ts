@@ -12,7 +12,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import process from "node:process";
-import { applyOwners, Ingestor, type LiveCapture, type SocketOwner, sniffEncoding, snapshotFromCapture } from "../ingest/mod.ts";
+import { applyOwners, finishSnapshot, Ingestor, type LiveCapture, type SocketOwner, sniffEncoding, snapshotFromCapture } from "../ingest/mod.ts";
 import { emptySnapshot, type Snapshot } from "../model/snapshot.ts";
 import { inert } from "../text/inert.ts";
 import { CommandError, runCommandSync, systemProgram } from "./command.ts";
@@ -241,5 +241,6 @@ export function liveSnapshot(options: LiveOptions = {}): Snapshot {
   const c = newCapture(platform);
   readLinux(c, snap, options.owners ?? true, false);
   snap.capture = c.capture;
+  finishSnapshot(snap);
   return snap;
 }

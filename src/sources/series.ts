@@ -5,20 +5,36 @@
  * {@link readInputs} does and only notes the lines that mark moments: when
  * they show one moment, that snapshot is the answer, unchanged. When they
  * show several, a second pass reads each moment into its own snapshot,
- * summarizes it (`summarize`, the engine's, passed in) and drops it, and
- * reads the last moment of each input, with the inputs that say no time,
- * into the "now" snapshot that carries the series.
+ * finishes it (finishSnapshot: each moment has its own ledger), summarizes
+ * it (`summarize`, the engine's, passed in) and drops it, and reads the
+ * last moment of each input, with the inputs that say no time, into the
+ * "now" snapshot that carries the series; those last moments are summarized
+ * once "now" is finished.
+ *
+ * Two readers say what moment a line is from: the planner's marks
+ * (src/ingest/series.ts), which split an input, and the formats' `date`
+ * lines, which give an input its `capturedAt` and mark it a series
+ * (InputLedger.series) so finishSnapshot does not merge it. They agree:
+ * an input the planner splits is read one moment per report, its pieces
+ * dated by the planner; the last one, in "now", is marked a series as the
+ * whole input is. An input only the formats date several times (a date the
+ * planner does not read) stays one moment, a series to finishSnapshot, as
+ * on main.
  */
 
-import { Ingestor, REGISTRY } from "../ingest/mod.ts";
+import { finishSnapshot, Ingestor, inputTallies, REGISTRY } from "../ingest/mod.ts";
 import { MarkObserver, MomentSplitter, type Piece, planSeries } from "../ingest/series.ts";
 import { buildSeries, type Moment, type MomentSource } from "../model/series.ts";
-import { emptySnapshot, type InputReport, LINE_KINDS, type Snapshot, UNPARSED_KEEP } from "../model/snapshot.ts";
+import { emptySnapshot, type InputReport, LINE_KINDS, type Snapshot, TALLIES_KEEP, UNPARSED_KEEP } from "../model/snapshot.ts";
 import { assertUnderstood, type Progress, readInput, type ReadOptions, stdinCopy, STDIN_KEPT } from "./files.ts";
 import { InputError } from "./input_error.ts";
 
-/** Summarizes one moment's piece (the engine's `summarizeMoment`); `context` is the "now" snapshot. */
-export type Summarize = (piece: Piece, context: Snapshot) => Pick<Moment, "sockets" | "counters" | "rates">;
+/**
+ * Summarizes one moment's piece (the engine's `summarizeMoment`), given its
+ * counts without rows (`tallies`, per state beyond its rows); `context` is
+ * the "now" snapshot.
+ */
+export type Summarize = (piece: Piece & { tallies: readonly number[] }, context: Snapshot) => Pick<Moment, "sockets" | "counters" | "rates">;
 
 /**
  * Reads the inputs into one snapshot; when they hold several moments, that
@@ -37,6 +53,7 @@ export function readSeries(paths: string[], summarize: Summarize, progress?: Pro
     const r = ing.end();
     if (obs) seen.push({ marks: obs.done(r), lines: r.lines });
   }
+  finishSnapshot(first);
   assertUnderstood(first);
   const plan = options.into ? undefined : planSeries(seen);
   if (!plan) return first;
@@ -50,23 +67,36 @@ export function readSeries(paths: string[], summarize: Summarize, progress?: Pro
   const totals = new Map<string, InputReport>();
   const count = new Map<string, number>();
   let finalReport: InputReport | undefined;
-  const done = (p: Piece) => {
+  /** The last moments, read into "now": summarized once it is finished. */
+  const finals: Piece[] = [];
+  const addMoment = (p: Piece) => {
     const r = p.snapshot.inputs[p.input];
-    addReport(totals, p.path, r);
-    if (p.final) finalReport = r;
+    const tallies = inputTallies(p.snapshot, p.input);
     const holds: MomentSource["holds"] = [];
     const rows = p.rowTo - p.rowFrom;
     if (rows > 0) holds.push("sockets");
-    else if (p.snapshot.tallies.some((n, i) => n !== p.talliesBefore[i])) holds.push("tallies");
+    else if (tallies.some((n) => n !== 0)) holds.push("tallies");
     if (r.kinds.counter > 0) holds.push("counters");
     const mark = p.segment.mark!;
     moments.push({
       at: mark.time!.at,
       label: mark.label,
       sources: [{ input: p.path, firstLine: p.segment.firstLine, lastLine: p.segment.lastLine, holds }],
-      ...summarize(p, now),
+      ...summarize({ ...p, tallies }, now),
     });
+  };
+  const done = (p: Piece) => {
+    const r = p.snapshot.inputs[p.input];
+    addReport(totals, p.path, r);
     count.set(p.path, (count.get(p.path) ?? 0) + 1);
+    if (p.final) {
+      finalReport = r;
+      finals.push(p);
+      return;
+    }
+    // A moment of its own snapshot: finished alone, summarized, then dropped.
+    finishSnapshot(p.snapshot);
+    addMoment(p);
   };
   // Inputs that say no time first: their settings (the port range) serve every moment's summary.
   const order = plan.inputs.map((p, i) => ({ p, i })).sort((a, b) => Number(b.p.timeless) - Number(a.p.timeless) || a.i - b.i);
@@ -83,9 +113,35 @@ export function readSeries(paths: string[], summarize: Summarize, progress?: Pro
     totals.delete(p.path);
     readInput(p.path, ing, progress, options, stdin);
     split.finish(ing.end());
-    // The input's report in "now" speaks for the whole input, every moment of it.
+    // The input's report in "now" speaks for the whole input, every moment of
+    // it; when and where from, what it merged and whether it is an excerpt
+    // stay those of the last moment, which "now" is.
     const whole = totals.get(p.path);
-    if (whole && finalReport) Object.assign(finalReport, whole);
+    if (whole && finalReport) {
+      const { capturedAt, platform, sample, merged } = finalReport;
+      Object.assign(finalReport, whole);
+      setOrDelete(finalReport, "capturedAt", capturedAt);
+      setOrDelete(finalReport, "platform", platform);
+      setOrDelete(finalReport, "sample", sample);
+      setOrDelete(finalReport, "merged", merged);
+      // An input of several moments is a series: finishSnapshot merges none of its rows with other inputs'.
+      const ledger = now.ledger.get(finalReport);
+      if (ledger && p.segments.length > 1) ledger.series = true;
+    }
+  }
+  finishSnapshot(now);
+  for (const p of finals) {
+    // Merging may have dropped rows of "now": the piece's rows are those of its input.
+    const t = now.sockets;
+    let from = -1, to = -1;
+    for (let i = 0; i < t.length; i++) {
+      if (t.input[i] !== p.input) continue;
+      if (from < 0) from = i;
+      to = i + 1;
+    }
+    p.rowFrom = from < 0 ? 0 : from;
+    p.rowTo = from < 0 ? 0 : to;
+    addMoment(p);
   }
   now.series = buildSeries(moments, {
     basis: plan.basis,
@@ -96,13 +152,24 @@ export function readSeries(paths: string[], summarize: Summarize, progress?: Pro
   return now;
 }
 
+function setOrDelete<K extends keyof InputReport>(r: InputReport, key: K, value: InputReport[K] | undefined): void {
+  if (value === undefined) delete r[key];
+  else r[key] = value;
+}
+
 /** Adds a piece's report to its input's running totals. */
 function addReport(totals: Map<string, InputReport>, path: string, r: InputReport): void {
   const t = totals.get(path);
   if (!t) {
-    totals.set(path, { ...r, formats: { ...r.formats }, kinds: { ...r.kinds }, unparsedLines: [...r.unparsedLines] });
+    totals.set(path, { ...r, formats: { ...r.formats }, kinds: { ...r.kinds }, unparsedLines: [...r.unparsedLines], ...(r.tallies ? { tallies: [...r.tallies] } : {}) });
     return;
   }
+  for (const x of r.tallies ?? []) {
+    t.tallies ??= [];
+    if (t.tallies.length < TALLIES_KEEP) t.tallies.push(x);
+  }
+  if (r.folded) t.folded = (t.folded ?? 0) + r.folded;
+  if (r.collapsed) t.collapsed = (t.collapsed ?? 0) + r.collapsed;
   t.lines = Math.max(t.lines, r.lines);
   t.sockets += r.sockets;
   t.unparsed += r.unparsed;

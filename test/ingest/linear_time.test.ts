@@ -10,8 +10,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { cleanLine } from "../../src/ingest/decode.ts";
-import { type ParseContext, REGISTRY, type Sink } from "../../src/ingest/mod.ts";
-import { unwrapPaste, withoutLineNumber } from "../../src/ingest/paste.ts";
+import { type ParseContext, readCommand, REGISTRY, type Sink, SS_FILTER_STATES } from "../../src/ingest/mod.ts";
+import { collapsedRows, unwrapPaste, withoutLineNumber, withoutTablePipes } from "../../src/ingest/paste.ts";
+import { gluedAt } from "../../src/ingest/command_line.ts";
 import { tokenize } from "../../src/ingest/scan.ts";
 import { ingest } from "./_read.ts";
 
@@ -55,17 +56,30 @@ const SHAPES: Record<string, (n: number) => string> = {
   "a dial error with a long address": (n) => "dial tcp " + "1".repeat(n) + " i/o",
   "WSA then word characters": (n) => "WSA" + "A".repeat(n) + " 100",
   "an exception name of dotted words": (n) => "a.".repeat(n >> 1) + "!",
+  "psutil reprs opened and never closed": (n) => "[" + "sconn(".repeat(Math.ceil(n / 6)),
+  "psutil reprs closed at the end": (n) => "sconn(".repeat(n >> 3) + "status='X'" + ")".repeat(n >> 3),
+  "psutil reprs with a quote left open": (n) => "sconn(fd=1, laddr=addr(ip='" + "1".repeat(n) + ", status=",
   "a Python file frame of quotes": (n) => '  File "' + '",'.repeat(n >> 1),
 };
 
+/** A command line whose reading sends a line to every reader of command output (counts, per-host lines, a sysctl's value). */
+const COMMAND = readCommand("ansible all -a 'netstat -an | grep TIME_WAIT | wc -l'", { ssStates: SS_FILTER_STATES, words: REGISTRY.toolWords });
+COMMAND.value = "net.ipv4.tcp_fin_timeout";
+COMMAND.firstOutput = 2;
+
 /** A sink that takes everything and keeps nothing. */
-const SINK: Sink = { socket() {}, tally() {}, detail: () => true, counter() {}, sysctl() {}, symptom() {}, capture() {} };
+const SINK: Sink = {
+  socket() {}, tally() {}, detail: () => true, counter() {}, sysctl() {}, symptom() {}, capture() {}, moment() {}, elided() {},
+  platform() {},
+};
 
 function context(): ParseContext {
   return {
-    states: REGISTRY.states, commands: REGISTRY.commands, stateFilter: 0, stateFilterAmbiguous: false,
+    ...REGISTRY.context(),
     // A PowerShell table header seen: rows are split by its columns.
-    columns: ["LocalAddress", "LocalPort", "RemoteAddress", "RemotePort", "State"], foreignCommand: undefined,
+    columns: ["LocalAddress", "LocalPort", "RemoteAddress", "RemotePort", "State"],
+    // A counting command on many hosts above: bare counts, host lines and values are looked at.
+    command: { ...COMMAND },
     // An ss table and a snapshot file's owners seen: their continuation lines are looked at.
     scratch: { ss: true, "tcpdoc-snapshot": { owners: new Map([[1, { pid: 1, comm: "x" }]]), proxy: undefined, target: undefined } },
   };
@@ -76,6 +90,10 @@ const TARGETS: [string, (line: string) => unknown][] = [
   ["cleanLine", cleanLine],
   ["unwrapPaste", unwrapPaste],
   ["withoutLineNumber", withoutLineNumber],
+  ["withoutTablePipes", withoutTablePipes],
+  ["collapsedRows", (line) => collapsedRows(tokenize(line), (w) => REGISTRY.states.id(w) !== 0)],
+  ["readCommand", (line) => readCommand(line, { ssStates: SS_FILTER_STATES, words: REGISTRY.toolWords })],
+  ["gluedAt", gluedAt],
   ...REGISTRY.formats.map((f): [string, (line: string) => unknown] => [
     f.format,
     (line) => f.parse({ text: line, tokens: tokenize(line), number: 2 }, context(), SINK),
@@ -120,7 +138,7 @@ describe("every parser takes linear time on adversarial lines", () => {
       const snap = ingest(text);
       assert.ok(performance.now() - t0 < 2000);
       assert.equal(snap.inputs[0].lines, 2);
-      // Longer than any row: not understood, and not read.
+      // Longer than any row: not understood, and not read (no psutil list among the shapes).
       assert.equal(snap.inputs[0].unparsed, 1);
     }
   });

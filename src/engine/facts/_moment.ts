@@ -20,8 +20,11 @@ export interface MomentPart {
   input: number;
   rowFrom: number;
   rowTo: number;
-  /** The snapshot's tallies before the moment was read. */
-  talliesBefore: number[];
+  /**
+   * The moment's sockets known only by count beyond its rows, per state id
+   * (as finishSnapshot works them out for its input: src/ingest/combine.ts).
+   */
+  tallies: readonly number[];
 }
 
 const NSTATES = STATES.length + 1;
@@ -92,12 +95,12 @@ export function summarizeMoment(part: MomentPart, context?: Snapshot): Pick<Mome
     else counters.set(name, c.value);
   }
   const out: Pick<Moment, "sockets" | "counters" | "rates"> = { counters, rates };
-  const tallies = snap.tallies.map((n, i) => n - (part.talliesBefore[i] ?? 0));
+  const tallies = part.tallies;
   const rows = part.rowTo - part.rowFrom;
   const tallied = tallies.reduce((a, b) => a + b, 0);
   if (rows === 0 && tallied === 0) return out;
   if (rows === 0) {
-    out.sockets = { states: tallies, total: tallied, rows: false, groups: {} };
+    out.sockets = { states: [...tallies], total: tallied, rows: false, groups: {} };
     return out;
   }
   const scan = new TableScan(snap);

@@ -14,7 +14,7 @@
  * - /proc/net/sockstat{,6} (`sockstat.tcp.orphan`, ...), `ss -s` and `sar -n SOCK|SOCK6|TCP|ETCP`.
  */
 
-import { UNKNOWN_STATE } from "../../model/states.ts";
+import { stateId, UNKNOWN_STATE } from "../../model/states.ts";
 import { type Format, type Line, type ParseContext, parserState, type Sink } from "../format.ts";
 import { isDigits } from "../scan.ts";
 
@@ -33,10 +33,53 @@ interface State {
   /** sar columns after the time stamp, and whether the Average row was seen. */
   sarCols: string[] | undefined;
   sarAverage: boolean;
+  /** The sink the parser writes to, which also books the kernel's socket counts as counts (see gauges). */
+  out: Sink | undefined;
+  target: Sink | undefined;
 }
 
 function state(ctx: ParseContext): State {
-  return parserState<State>(ctx, FORMAT, () => ({ names: {}, section: "", family: "", icmpDir: "", ssTable: false, sarCols: undefined, sarAverage: false }));
+  return parserState<State>(ctx, FORMAT, () => ({
+    names: {}, section: "", family: "", icmpDir: "", ssTable: false, sarCols: undefined, sarAverage: false, out: undefined,
+    target: undefined,
+  }));
+}
+
+const ESTABLISHED = stateId("ESTABLISHED"), CLOSE_WAIT = stateId("CLOSE_WAIT"), TIME_WAIT = stateId("TIME_WAIT");
+const SYN_RECV = stateId("SYN_RECV");
+
+/**
+ * The counters that are the kernel's own count of sockets in a state, also
+ * booked as counts ("summary"): Linux's CurrEstab counts ESTABLISHED (RFC
+ * 1213's tcpCurrEstab, which Windows follows, counts CLOSE_WAIT too),
+ * sockstat's `tw` and ss -s's `timewait` count TIME_WAIT, `synrecv`
+ * SYN_RECV, and ss -s's `TCP: N` every TCP socket. BSD's "connections
+ * established" is a running total, not a count of sockets.
+ */
+function gauges(sink: Sink, st: State): Sink {
+  if (st.target === sink && st.out) return st.out;
+  st.target = sink;
+  return st.out = {
+    ...sink,
+    socket: (r) => sink.socket(r),
+    tally: (a, b, c, d) => sink.tally(a, b, c, d),
+    detail: (f) => sink.detail(f),
+    sysctl: (k, v) => sink.sysctl(k, v),
+    symptom: (k, t, e, d) => sink.symptom(k, t, e, d),
+    capture: (c) => sink.capture(c),
+    moment: (at) => sink.moment(at),
+    elided: () => sink.elided(),
+    platform: (p) => sink.platform(p),
+    counter(name, value) {
+      sink.counter(name, value);
+      if (name === "TcpCurrEstab") {
+        if (st.family === "windows") sink.tally(UNKNOWN_STATE, value, "summary", [ESTABLISHED, CLOSE_WAIT]);
+        else sink.tally(ESTABLISHED, value, "summary");
+      } else if (name === "sockstat.tcp.tw") sink.tally(TIME_WAIT, value, "summary");
+      else if (name === "ss.tcp.synrecv") sink.tally(SYN_RECV, value, "summary");
+      else if (name === "ss.summary.tcp") sink.tally(UNKNOWN_STATE, value, "summary", []);
+    },
+  };
 }
 
 // ---------------------------------------------------------------- Linux netstat -s
@@ -406,11 +449,12 @@ export const counters: Format = {
   format: FORMAT,
   reads: "kernel counters: nstat, /proc/net/netstat, /proc/net/snmp, /proc/net/sockstat, netstat -s (Linux, BSD, Windows), ss -s, sar -n SOCK",
   commands: ["nstat", "sar"],
-  parse(line, ctx, sink) {
+  parse(line, ctx, into) {
     const t = line.tokens;
     const t0 = t[0];
     const n = t.length;
     const st = state(ctx);
+    const sink = gauges(into, st);
     const c0 = t0.charCodeAt(0);
 
     // nstat
@@ -437,8 +481,16 @@ export const counters: Format = {
       if (t0 === "Total:" && isDigits(t[1])) {
         // ss -s: "Total: 182" or "Total: 1180 (kernel 1425)"
         sink.counter("sockstat.sockets.used", Number(t[1]));
-        const k = /\(kernel (\d+)\)/.exec(line.text);
+        const k = /\(kernel (\d+)\)/.exec(line.text.slice(0, 64));
         if (k) sink.counter("ss.kernel.sockets", Number(k[1]));
+        // The whole of ss -s on one line (a web page lost its line breaks): its TCP line is in it.
+        const tcp = line.text.indexOf(" TCP: ");
+        if (tcp !== -1) {
+          const end = line.text.indexOf(")", tcp);
+          const part = line.text.slice(tcp + 1, end === -1 ? undefined : end + 1);
+          const pt = part.split(/\s+/);
+          if (pt.length > 2) ssTcpLine(part, pt, sink);
+        }
         return "counter";
       }
       if (SOCKSTAT.has(t0)) {

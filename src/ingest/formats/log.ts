@@ -8,7 +8,7 @@
  * pre-test guards every regular expression.
  */
 
-import type { SymptomEndpoint, SymptomKind } from "../../model/snapshot.ts";
+import type { Platform, SymptomDetail, SymptomEndpoint, SymptomKind } from "../../model/snapshot.ts";
 import { type Format, type Line, type ParseContext, parserState } from "../format.ts";
 import { indexIn } from "../scan.ts";
 
@@ -18,7 +18,8 @@ const FORMAT = "log";
 const ANCHORS = [
   "ddress", "ADDR", "efused", "EFUSED", "imed out", "TIMEDOUT", "i/o timeout", "respond after", "eset", "RESET",
   "forcibly", "pen files", "pen sockets", "MFILE", "uffer space", "NOBUFS", "flooding", "rphaned", "tcp_mem",
-  "bucket table", "rrno", "WSA", "1004", "1005", "1006",
+  "bucket table", "rrno", "WSA", "1004", "1005", "1006", "sonewconn", "ueue overflow", "table full", "ocket memory",
+  "4227", "recently used",
 ];
 
 function pretest(text: string): boolean {
@@ -33,12 +34,20 @@ function pretest(text: string): boolean {
 // 10048/10049/10054/10055/10060/10061), and the kernel's printk texts
 // (net/ipv4/tcp_input.c tcp_syn_flood_action, tcp.c tcp_check_oom,
 // tcp_minisocks.c tcp_time_wait).
-const KINDS: readonly [SymptomKind, RegExp][] = [
+const KINDS: readonly [SymptomKind, RegExp | { test(text: string): boolean }][] = [
   ["SYN_FLOODING", /possible SYN flooding on port/i],
-  ["ORPHANS_EXCEEDED", /too many (?:of )?orphaned sockets|out of memory -- consider tuning tcp_mem/i],
+  // FreeBSD/macOS uipc_socket.c sonewconn(), with or without a syslog prefix.
+  ["LISTEN_OVERFLOW", { test: (text) => {
+    const at = text.indexOf("sonewconn: ");
+    return at !== -1 && text.indexOf("Listen queue overflow", at) !== -1;
+  } }],
+  ["CONNTRACK_FULL", /(?:nf|ip)_conntrack: table full, dropping packet/],
+  ["SOCKET_MEMORY", /Out of socket memory|out of memory -- consider tuning tcp_mem/i],
+  ["ORPHANS_EXCEEDED", /too many (?:of )?orphaned sockets/i],
   ["TW_BUCKET_OVERFLOW", /time wait bucket table overflow/i],
   ["EADDRINUSE", /EADDRINUSE|address already in use|only one usage of each socket address/i],
-  ["EADDRNOTAVAIL", /EADDRNOTAVAIL|cannot assign requested address|requested address is not valid in its context/i],
+  // Windows event 4227 (Tcpip): "TCP/IP failed to establish an outgoing connection because the selected local endpoint was recently used ...".
+  ["EADDRNOTAVAIL", /EADDRNOTAVAIL|cannot assign requested address|requested address is not valid in its context|selected local endpoint was recently used|^\s*Event ID:\s*4227\s*$/i],
   ["ECONNREFUSED", /ECONNREFUSED|connection refused|actively refused/i],
   ["ETIMEDOUT", /ETIMEDOUT|connection timed out|connect timed out|operation timed out|did not properly respond after a period of time|dial tcp \S+ i\/o timeout/i],
   ["ECONNRESET", /ECONNRESET|connection reset(?!s)|forcibly closed by the remote host/i],
@@ -160,6 +169,34 @@ function endpointOf(tok: string): SymptomEndpoint | undefined {
   return m[1] === "" ? { port } : { host: m[1], port };
 }
 
+// Windows' socket error texts (FormatMessage), which no other system prints.
+const WINDOWS_TEXT = /only one usage of each socket address|actively refused|forcibly closed by the remote host|not valid in its context|did not properly respond after a period of time|lacked sufficient buffer space|WSAE[A-Z]+|\b100(?:24|4[89]|5[45]|6[01])\b|Event ID:\s*4227|selected local endpoint was recently used/i;
+// Linux's errno numbers beside their text ("[Errno 99]", nginx's "(111: Connection refused)").
+const LINUX_ERRNO = /\[Errno (?:98|99|104|105|110|111)\]|\((?:98|99|104|110|111): /;
+const LINUX_KERNEL = new Set<SymptomKind>(["SYN_FLOODING", "ORPHANS_EXCEEDED", "TW_BUCKET_OVERFLOW", "CONNTRACK_FULL", "SOCKET_MEMORY"]);
+
+/** What else the line says: a figure, a variant, the system it comes from. */
+function detailOf(text: string, kind: SymptomKind): SymptomDetail | undefined {
+  const d: SymptomDetail = {};
+  let platform: Platform | undefined;
+  if (LINUX_KERNEL.has(kind)) platform = "linux";
+  else if (WINDOWS_TEXT.test(text)) platform = "windows";
+  else if (LINUX_ERRNO.test(text)) platform = "linux";
+  if (kind === "SYN_FLOODING") {
+    if (/Sending cookies/i.test(text)) d.variant = "cookies";
+    else if (/Dropping request/i.test(text)) d.variant = "drop";
+  }
+  if (kind === "LISTEN_OVERFLOW") {
+    const at = text.indexOf("Listen queue overflow: ");
+    const m = at === -1 ? null : /^(\d+)/.exec(text.slice(at + 23, at + 40));
+    if (m) d.figure = Number(m[1]);
+    // FreeBSD rate-limits the message and counts the ones it left out.
+    if (/\(\d+ occurrences?\)/.test(text)) platform = "freebsd";
+  }
+  if (platform) d.platform = platform;
+  return d.figure !== undefined || d.variant !== undefined || d.platform !== undefined ? d : undefined;
+}
+
 function findEndpoint(line: Line, kind: SymptomKind): SymptomEndpoint | undefined {
   const text = line.text;
   if (kind === "SYN_FLOODING") {
@@ -190,7 +227,7 @@ function state(ctx: ParseContext): State {
 /** Socket-error lines and other log lines. */
 export const log: Format = {
   format: FORMAT,
-  reads: "application and kernel log lines naming socket errors: EADDRINUSE, EADDRNOTAVAIL, ECONNREFUSED, ETIMEDOUT, ECONNRESET, EMFILE, ENOBUFS/WSAENOBUFS, SYN flooding, orphaned sockets, TIME_WAIT bucket overflow",
+  reads: "application and kernel log lines naming socket errors: EADDRINUSE, EADDRNOTAVAIL, ECONNREFUSED, ETIMEDOUT, ECONNRESET, EMFILE, ENOBUFS (and their Windows numbers and WSA names), SYN flooding, sonewconn listen queue overflow, orphaned sockets, TIME_WAIT bucket overflow, nf_conntrack table full, out of socket memory",
   commands: ["dmesg", "journalctl"],
   // It claims log lines of any shape: only lines no other format claimed.
   pass: "fallback",
@@ -221,7 +258,7 @@ export const log: Format = {
       if (kind) {
         // A thrown error starts a dump: its indented lines follow.
         if (!indented) st.traceLine = line.number;
-        sink.symptom(kind, text, findEndpoint(line, kind));
+        sink.symptom(kind, text, findEndpoint(line, kind), detailOf(text, kind));
         return "symptom";
       }
     }

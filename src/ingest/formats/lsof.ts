@@ -10,7 +10,7 @@
  */
 
 import { NONE } from "../../model/socket_table.ts";
-import { type StateName, UNKNOWN_STATE } from "../../model/states.ts";
+import { stateId, type StateName, UNKNOWN_STATE } from "../../model/states.ts";
 import { inert } from "../../text/inert.ts";
 import { socketRow, splitColonPort } from "../endpoint.ts";
 import type { Format } from "../format.ts";
@@ -39,6 +39,10 @@ const STATE_WORDS: Readonly<Record<string, StateName>> = {
 };
 
 const OTHER_NODES = new Set(["UDP", "UDPLITE", "SCTP", "ICMP", "ICMPV6", "RAW", "RAW6", "DCCP", "UDP6"]);
+// TYPE of the other files lsof -p lists (a process's cwd, libraries, pipes): accounted, not sockets.
+const FILE_TYPES = new Set(["REG", "DIR", "CHR", "BLK", "FIFO", "LINK", "a_inode", "DEL", "unknown", "PSXSHM", "KQUEUE", "NPOLICY", "systm", "PIPE", "VREG", "VDIR", "VCHR"]);
+const SOCKET_TYPES = new Set(["unix", "netlink", "packet", "sock", "IPv4", "IPv6", "ax25", "inet", "key", "raw", "raw6", "systm"]);
+const CLOSED = stateId("CLOSED");
 // FD: a number and an access mode ("3u", "274u", "12r"), as printed for sockets.
 const FD = /^\d+[rwuRWU-]?[A-Za-z]?$/;
 const HEX_ESCAPE = /\\x([0-9a-fA-F]{2})/g;
@@ -60,13 +64,28 @@ export const lsof: Format = {
   commands: ["lsof"],
   parse(line, ctx, sink) {
     const t = line.tokens;
-    if (t[0] === "COMMAND" && t[1] === "PID") return "header";
+    if (t[0] === "COMMAND" && t[1] === "PID") {
+      ctx.scratch.lsof = true;
+      return "header";
+    }
     // Printed under "lsof: WARNING: can't stat() ..." messages.
     if (t[0] === "Output" && t[1] === "information" && t[3] === "be" && t[4] === "incomplete.") return "noise";
     if (t.length < 6 || !isDigits(t[1])) return undefined;
     // A socket lsof cannot name the protocol of ("sock 0,8 0t0 47494363 can't identify protocol"): not known to be TCP.
     if (t[t.length - 1] === "protocol" && t[t.length - 2] === "identify" && (t[t.length - 3] === "can't" || t[t.length - 3] === "cannot")) {
       return t.includes("sock") ? "other-socket" : undefined;
+    }
+    // A socket in no kernel table (Linux lsof found its protocol, not its row): "sock 0,9 0t0 4982348 protocol: TCP".
+    // /proc/net/tcp lists every TCP socket but those in CLOSE, so it is one in CLOSE held by the process.
+    if (t[t.length - 2] === "protocol:" && t.includes("sock")) {
+      if (t[t.length - 1] !== "TCP" && t[t.length - 1] !== "TCPv6") return "other-socket";
+      const none = { host: "", port: NONE };
+      const row = socketRow(CLOSED, none, none, NONE, NONE, t[t.length - 1] === "TCPv6" ? 6 : 0);
+      row.pid = Number(t[1]);
+      row.program = unescapeCommand(t[0]);
+      row.user = t[2];
+      sink.socket(row);
+      return "socket";
     }
     // NODE is the protocol; NAME follows it. Columns before may be empty (TID, SIZE/OFF).
     let k = -1;
@@ -77,7 +96,16 @@ export const lsof: Format = {
         break;
       }
     }
-    if (k === -1) return undefined;
+    if (k === -1) {
+      // The other files of an lsof listing (lsof -p PID): its cwd, program, libraries, pipes, UNIX sockets.
+      if (ctx.scratch.lsof === true || ctx.command?.tool === "lsof") {
+        for (let j = 3; j < 7 && j < t.length; j++) {
+          if (FILE_TYPES.has(t[j])) return "noise";
+          if (SOCKET_TYPES.has(t[j])) return "other-socket";
+        }
+      }
+      return undefined;
+    }
     if (t[k] !== "TCP") return "other-socket";
     // "->" arrives HTML-escaped ("-&gt;") from pages that pasted the output as text.
     const name = t[k + 1].indexOf("&gt;") === -1 ? t[k + 1] : t[k + 1].replace("-&gt;", "->");

@@ -99,17 +99,26 @@ const ELIDED = /^(?:\.{2,}|…|x{3,}|X{3,}|\*{3,}|<[^<>]*>|\[[^[\]]*\])$/;
 /**
  * A TCP row whose addresses are not there: hidden by the paster
  * ("tcp 0 0 ... ESTABLISHED"), or printed on the next line by a two-line
- * layout ("tcp 0 0 ESTABLISHED" then "10.0.0.1:5000 10.0.0.2:443"). The
- * socket and its state count; its addresses are unknown.
+ * layout ("tcp 0 0 ESTABLISHED" then "10.0.0.1:5000 10.0.0.2:443"), or lost
+ * by a web page ("tcp 3008 0 ESTABLISHED 2879/socat"). The socket and its
+ * state count; its addresses are unknown. A -p column after the state is
+ * read as in a whole row.
  */
 function addressless(t: string[], ctx: ParseContext, sink: Sink): LineKind | undefined {
   let k = 3;
   while (k < t.length && ELIDED.test(t[k])) k++;
-  if (k !== t.length - 1) return undefined;
+  const owner = k === t.length - 2 && (t[k + 1] === "-" || /^\d+\/./.test(t[k + 1]));
+  if (k !== t.length - 1 && !owner) return undefined;
   const state = ctx.states.id(t[k]);
   if (state === UNKNOWN_STATE) return undefined;
   const none = { host: "", port: NONE };
-  sink.socket(socketRow(state, none, none, digitsValue(t[1]), state === LISTEN ? NONE : digitsValue(t[2]), t[0] === "tcp6" ? 6 : 0));
+  const row = socketRow(state, none, none, digitsValue(t[1]), state === LISTEN ? NONE : digitsValue(t[2]), t[0] === "tcp6" ? 6 : 0);
+  if (owner && t[k + 1] !== "-") {
+    const slash = t[k + 1].indexOf("/");
+    row.pid = Number(t[k + 1].slice(0, slash));
+    row.program = t[k + 1].slice(slash + 1);
+  }
+  sink.socket(row);
   if (k === 3) ctx.scratch[AWAIT_ADDRESSES] = true;
   return "socket";
 }
@@ -220,6 +229,7 @@ function rows(): RowReader {
 export const netstatLinux: Format = {
   format: FORMAT,
   reads: "net-tools netstat on Linux: -nat, -antp, -anp, -e, -o, -W, translated titles and states; BusyBox and toybox netstat",
+  platform: "linux",
   states: STATE_WORDS,
   commands: ["netstat", "busybox", "toybox"],
   parse,

@@ -122,6 +122,7 @@ function isEndpoint(s: string): boolean {
 export const netstatWindows: Format = {
   format: FORMAT,
   reads: "Windows netstat: -an, -ano, -a with host names, -b; headings and German state words of localized systems",
+  platform: "windows",
   states: STATE_WORDS,
   commands: ["netstat", "netstat.exe", "NETSTAT", "NETSTAT.EXE"],
   parse(line, ctx, sink) {

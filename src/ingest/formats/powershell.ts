@@ -132,9 +132,11 @@ function tableRow(line: Line, ctx: ParseContext, cols: string[], st: State, sink
   if (st.group) {
     const count = values[cols.indexOf("Count")], name = values[cols.indexOf("Name")];
     if (count === undefined || name === undefined || !isDigits(count)) return undefined;
-    const s = stateOf(ctx, name);
+    // Grouped by State ("TimeWait"), or, when the command kept one state (-State Bound), by another property.
+    const only = ctx.command?.states?.length === 1 ? ctx.command.states[0] : UNKNOWN_STATE;
+    const s = stateOf(ctx, name.split(",")[0].trim()) || only;
     if (s === UNKNOWN_STATE) return undefined;
-    sink.tally(s, Number(count));
+    sink.tally(s, Number(count), "group-object");
     return "socket";
   }
   const row = rowFrom(ctx, (name) => {
@@ -195,10 +197,32 @@ function isUnderline(t: string[]): boolean {
   return true;
 }
 
+// The default table's columns, for rows pasted without their header.
+const DEFAULT_COLUMNS = ["LocalAddress", "LocalPort", "RemoteAddress", "RemotePort", "State", "AppliedSetting", "OwningProcess"];
+// The AppliedSetting values (MSFT_NetTCPConnection): a row's sixth field when it has one.
+const APPLIED = new Set(["Internet", "Datacenter", "Compat", "InternetCustom", "DatacenterCustom"]);
+
+/**
+ * A row of the default table without its header ("127.0.0.1  1120  127.0.0.1
+ * 60014  TimeWait  0"): two address-port pairs, a PowerShell state word,
+ * then perhaps AppliedSetting and the owning process.
+ */
+function headerless(t: string[], ctx: ParseContext, sink: Sink): "socket" | undefined {
+  if (t.length < 5 || t.length > 7 || !IP.test(t[0]) || !IP.test(t[2]) || !isDigits(t[1]) || !isDigits(t[3])) return undefined;
+  if (!Object.hasOwn(STATE_WORDS, t[4])) return undefined;
+  const values = t.length === 7 ? t : t.length === 6 && APPLIED.has(t[5]) ? [...t, ""] : t.length === 6 ? [...t.slice(0, 5), "", t[5]] : [...t, "", ""];
+  if (values[5] !== "" && !APPLIED.has(values[5]) || values[6] !== "" && !isDigits(values[6])) return undefined;
+  const row = rowFrom(ctx, (name) => values[DEFAULT_COLUMNS.indexOf(name)]);
+  if (!row) return undefined;
+  sink.socket(row);
+  return "socket";
+}
+
 /** Get-NetTCPConnection tables, lists and Group-Object counts. */
 export const powershell: Format = {
   format: FORMAT,
   reads: "PowerShell Get-NetTCPConnection tables and lists, and Group-Object State counts",
+  platform: "windows",
   states: STATE_WORDS,
   commands: ["Get-NetTCPConnection", "get-nettcpconnection"],
   parse(line, ctx, sink) {
@@ -233,6 +257,6 @@ export const powershell: Format = {
       return "header";
     }
     const cols = ctx.columns;
-    return cols ? tableRow(line, ctx, cols, st, sink) : undefined;
+    return (cols ? tableRow(line, ctx, cols, st, sink) : undefined) ?? headerless(t, ctx, sink);
   },
 };

@@ -257,6 +257,7 @@ function rows(): RowReader {
 export const procNetTcp: Format = {
   format: FORMAT,
   reads: "/proc/net/tcp and /proc/net/tcp6",
+  platform: "linux",
   commands: ["cat"],
   parse,
   rows,

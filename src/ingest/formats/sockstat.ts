@@ -15,6 +15,7 @@ import { BSD_STATE_WORDS, familyFor, OTHER, TCP, UNIX_TYPES } from "./netstat_bs
 export const sockstat: Format = {
   format: "sockstat",
   reads: "FreeBSD sockstat -4 / -6",
+  platform: "freebsd",
   // sockstat prints the kernel's state names, as netstat does.
   states: BSD_STATE_WORDS,
   commands: ["sockstat"],

@@ -5,7 +5,7 @@
  */
 
 import type { LineKind } from "../../model/snapshot.ts";
-import type { SocketRow } from "../../model/socket_table.ts";
+import { NONE, type SocketRow } from "../../model/socket_table.ts";
 import { stateId, type StateName, UNKNOWN_STATE } from "../../model/states.ts";
 import { socketRow, splitColonPort } from "../endpoint.ts";
 import type { Format, Line, ParseContext, RowReader, Sink } from "../format.ts";
@@ -51,6 +51,7 @@ export const SS_FILTER_STATES: Readonly<Record<string, StateName>> = {
 };
 
 const STATE_IDS = new Map(Object.entries(STATE_WORDS).map(([w, s]) => [w, stateId(s)]));
+const LISTEN = stateId("LISTEN");
 
 const NETIDS = new Set([
   "tcp", "udp", "raw", "u_str", "u_dgr", "u_seq", "p_raw", "p_dgr", "nl", "sctp", "mptcp", "tipc", "v_str", "v_dgr",
@@ -124,6 +125,15 @@ function parse(line: Line, ctx: ParseContext, sink: Sink): LineKind | undefined 
     state = id ?? UNKNOWN_STATE;
     i++;
   }
+  // A listener's row under an ss command line, its Peer column cut off: a listener has no peer.
+  if (hasState && t.length === i + 3 && state === LISTEN && isDigits(t[i]) && isDigits(t[i + 1]) && (ctx.command?.tool === "ss" || ctx.scratch[FORMAT])) {
+    const local = splitColonPort(t[i + 2]);
+    if (local) {
+      seen(ctx);
+      sink.socket(socketRow(state, local, { host: "*", port: NONE }, digitsValue(t[i]), digitsValue(t[i + 1])));
+      return "socket";
+    }
+  }
   if (t.length < i + 4 || !isDigits(t[i]) || !isDigits(t[i + 1])) {
     if (header(line, ctx)) return "header";
     // -i continuation: indented fields under the socket above.
@@ -184,6 +194,7 @@ function rows(): RowReader {
 export const ss: Format = {
   format: FORMAT,
   reads: "iproute2 ss: -tan, -tanp (old and new users: forms), -e, -o, -i continuation lines, -a with Netid, state-filtered output",
+  platform: "linux",
   states: STATE_WORDS,
   commands: ["ss"],
   parse,

@@ -4,8 +4,9 @@
  * `grep -r . /proc/sys/net/ipv4/` (`/proc/sys/net/ipv4/tcp_tw_reuse:2`),
  * `ulimit -a` ("open files (-n) 1024" -> ulimit.nofile) and Windows
  * `netsh int ipv4 show dynamicport tcp` (windows.dynamicport.start/count).
- * Bare values (`sysctl -n`, `cat /proc/sys/...`, `ulimit -n`) name no key
- * and are left unparsed.
+ * A bare value (`sysctl -n KEY`, `cat /proc/sys/net/...`) is read as its
+ * key's when the command line is pasted above it; without it, it names no
+ * key and is left unparsed.
  */
 
 import type { LineKind } from "../../model/snapshot.ts";
@@ -91,6 +92,13 @@ export const sysctl: Format = {
     const t = line.tokens;
     const t0 = t[0];
     const text = line.text.trim();
+
+    // The first line under `cat /proc/sys/net/ipv4/tcp_fin_timeout` or `sysctl -n KEY`: that key's value.
+    const c = ctx.command;
+    if (c?.value !== undefined && line.number === c.firstOutput && KEY.test(c.value) && t.length <= 8 && !/[=:]/.test(text)) {
+      sink.sysctl(c.value, normalize(text));
+      return "sysctl";
+    }
 
     // key = value
     if (t[1] === "=" && KEY.test(t0)) {

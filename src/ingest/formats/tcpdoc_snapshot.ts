@@ -168,12 +168,15 @@ function proxyFor(st: State, sink: Sink): Sink {
       }
       sink.socket(row);
     },
-    tally: (s, n) => sink.tally(s, n),
+    tally: (s, n, how, among) => sink.tally(s, n, how, among),
     detail: (f) => sink.detail(f),
     counter: (n, v) => sink.counter(n, v),
     sysctl: (k, v) => sink.sysctl(k, v),
-    symptom: (k, t, e) => sink.symptom(k, t, e),
+    symptom: (k, t, e, d) => sink.symptom(k, t, e, d),
     capture: (c) => sink.capture(c),
+    moment: (at) => sink.moment(at),
+    elided: () => sink.elided(),
+    platform: (p) => sink.platform(p),
   };
   return st.proxy;
 }

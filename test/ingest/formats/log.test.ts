@@ -78,9 +78,14 @@ describe("symptoms parser: single lines", () => {
     ["[  682.841788] TCP: request_sock_TCP: Possible SYN flooding on port [::]:8443. Sending cookies.", "SYN_FLOODING", { host: "::", port: 8443 }],
     ["Feb 25 21:35:48 server kernel: [16508.733356] possible SYN flooding on port 4671. Sending cookies.", "SYN_FLOODING", { port: 4671 }],
     ["[123.4] TCP: too many orphaned sockets", "ORPHANS_EXCEEDED", undefined],
-    ["[123.4] TCP: out of memory -- consider tuning tcp_mem", "ORPHANS_EXCEEDED", undefined],
+    ["[123.4] TCP: out of memory -- consider tuning tcp_mem", "SOCKET_MEMORY", undefined],
     ["Aug  4 17:25:37 static1 kernel: TCP: time wait bucket table overflow", "TW_BUCKET_OVERFLOW", undefined],
     ["socket error WSAEADDRNOTAVAIL (10049)", "EADDRNOTAVAIL", undefined],
+    ["nf_conntrack: table full, dropping packet", "CONNTRACK_FULL", undefined],
+    ["TCP: Out of socket memory", "SOCKET_MEMORY", undefined],
+    ["socket error 10055", "ENOBUFS", undefined],
+    ["Event ID: 4227", "EADDRNOTAVAIL", undefined],
+    ["OSError: [Errno 99] Cannot assign requested address", "EADDRNOTAVAIL", undefined],
   ];
   for (const [line, kind, endpoint] of cases) {
     it(`${kind}: ${line.slice(0, 60)}`, () => {
@@ -90,6 +95,20 @@ describe("symptoms parser: single lines", () => {
       assert.deepEqual(s.examples[0].endpoint, endpoint);
     });
   }
+  it("details: a sonewconn figure with a syslog prefix, SYN flooding's variant, the platform an errno names", () => {
+    const detail = (line: string, kind: string) => {
+      const e = parse(line).symptoms.get(kind as never)?.examples[0];
+      return e && { figure: e.figure, variant: e.variant, platform: e.platform };
+    };
+    assert.deepEqual(
+      detail("Dec  1 10:00:00 host kernel: sonewconn: pcb 0xfffff8000: Listen queue overflow: 193 already in queue awaiting acceptance (12 occurrences)", "LISTEN_OVERFLOW"),
+      { figure: 193, variant: undefined, platform: "freebsd" },
+    );
+    assert.deepEqual(detail("possible SYN flooding on port 80. Dropping request.  Check SNMP counters.", "SYN_FLOODING"), { figure: undefined, variant: "drop", platform: "linux" });
+    assert.equal(detail("[1.2] TCP: request_sock_TCP: Possible SYN flooding on port 80. Sending cookies.", "SYN_FLOODING")?.variant, "cookies");
+    assert.equal(detail("connect() to 10.0.0.2:80 failed (99: Cannot assign requested address) while connecting", "EADDRNOTAVAIL")?.platform, "linux");
+    assert.equal(detail("socket error 10055", "ENOBUFS")?.platform, "windows");
+  });
   it("accounts log lines that name no socket error as log", () => {
     const snap = parse([
       "2024-05-01T10:00:00Z INFO started",
