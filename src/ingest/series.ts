@@ -11,7 +11,13 @@
  * - the header of `watch -n 5 CMD` (`Every 5.0s: CMD   host: Tue Dec 1 ...`);
  * - a `tcpdoc snapshot` header (a recording is snapshot files one after
  *   another);
- * - a row of `sar` (each row is a moment, dated by the report's header).
+ * - a row of `sar` (each row is a moment, dated by the report's header);
+ * - for an input with none of these, a time stamp in its name
+ *   (`ss-2024-05-01T10-00-00.txt`, as main's capture times read it:
+ *   src/ingest/moment.ts `nameTime`).
+ *
+ * Inputs of one moment each whose times are within SAME_MOMENT_SECONDS are
+ * one moment (src/ingest/combine.ts merges them), not a series.
  *
  * A date printed after its table (`ss -s; date`) is read as such when the
  * input starts with data and ends with a date. Reading happens in two
@@ -24,8 +30,10 @@
 
 import type { TimeBasis } from "../model/series.ts";
 import type { InputReport, LineKind, Snapshot } from "../model/snapshot.ts";
+import { SAME_MOMENT_SECONDS } from "./combine.ts";
 import type { Line } from "./format.ts";
 import type { MomentHook, MomentTurn } from "./ingest.ts";
+import { nameTime } from "./moment.ts";
 
 // ---------------------------------------------------------------- reading times
 
@@ -141,7 +149,7 @@ const SAR_COLUMN = /^[a-z%][a-z0-9%/_-]*$/;
 const NUMBER = /^-?\d+(?:[.,]\d+)?$/;
 
 /** What kind of line began a moment. */
-export type MarkKind = "date" | "watch" | "snapshot" | "sar";
+export type MarkKind = "date" | "watch" | "snapshot" | "sar" | "name";
 
 /** A line that begins (or, for a date printed after its table, ends) a moment. */
 export interface Mark {
@@ -264,6 +272,10 @@ export class MarkObserver implements MomentHook {
 
   /** Call once the input has been read. */
   done(report: InputReport): InputMarks {
+    // No line says when: a time stamp in the input's name dates it whole.
+    const named = this.seen.marks.length === 0 ? nameTime(this.seen.path) : undefined;
+    const time = named === undefined ? undefined : readTimeLine(named);
+    if (time) this.seen.marks.push({ line: 0, kind: "name", time, label: named!, dataBefore: 0 });
     this.seen.data = dataLines(report);
     this.seen.format = report.format;
     this.seen.holds = { sockets: report.kinds.socket > 0, counters: report.kinds.counter > 0 };
@@ -387,8 +399,10 @@ export function planSeries(observed: { marks: InputMarks; lines: number }[]): Se
   }
   const timed = live();
   const several = timed.some((p) => p.segments.length > 1);
-  const distinct = new Set(timed.map((p) => Math.round(p.segments[0].mark!.time!.at / 1000)));
-  if (!several && distinct.size < 2) return undefined;
+  // Inputs of one moment each make a series only when their times are further apart than one moment.
+  const times = timed.map((p) => p.segments[0].mark!.time!.at).sort((a, b) => a - b);
+  const apart = times.some((t, i) => i > 0 && t - times[i - 1] > SAME_MOMENT_SECONDS * 1000);
+  if (!several && !apart) return undefined;
   // The latest moment of each track goes into "now": an input of several moments is a track; one-moment inputs of a format are one.
   const tracks = new Map<string, { at: number; seg: Segment }>();
   for (const p of timed) {

@@ -90,4 +90,24 @@ describe("series in the inputs", () => {
     const snap = readSeries([late, early], summarizeMoment);
     assert.deepEqual(snap.series!.moments.map((m) => iso(m.at)), ["2024-05-01T10:00:00.000Z", "2024-05-01T10:01:00.000Z"]);
   });
+  it("inputs named with their times form a series, as main's capture times tell their moments apart", () => {
+    const rows = fs.readFileSync(path.join(LAB, "close-wait-leak", "proc-net-tcp.txt"), "utf8");
+    const a = temp("ss-2024-05-01T10-00-00.txt", rows), b = temp("ss-2024-05-01T10-05-00.txt", rows);
+    const snap = readSeries([b, a], summarizeMoment);
+    assert.deepEqual(snap.series!.moments.map((m) => iso(m.at)), ["2024-05-01T10:00:00.000Z", "2024-05-01T10:05:00.000Z"]);
+    assert.equal(snap.merged, 0);
+  });
+  it("inputs dated within one moment (SAME_MOMENT_SECONDS) are one moment, merged, not a series", () => {
+    const rows = fs.readFileSync(path.join(LAB, "close-wait-leak", "proc-net-tcp.txt"), "utf8");
+    const a = temp("a.txt", `Tue Dec  1 17:13:10 UTC 2026\n${rows}`), b = temp("b.txt", `Tue Dec  1 17:13:11 UTC 2026\n${rows}`);
+    const snap = readSeries([a, b], summarizeMoment);
+    assert.equal(snap.series, undefined);
+    assert.ok(snap.merged > 0);
+  });
+  it("each moment of a loop is finished on its own: a count without rows counts in its moment only", () => {
+    const loop = ["Tue Dec  1 17:13:10 UTC 2026", "      4 CLOSE_WAIT", "      2 ESTABLISHED", "Tue Dec  1 17:13:15 UTC 2026", "      7 CLOSE_WAIT", "      2 ESTABLISHED", ""].join("\n");
+    const snap = readSeries([temp("loop.txt", loop)], summarizeMoment);
+    assert.deepEqual(count(snap, "CLOSE_WAIT"), [4, 7]);
+    assert.equal(snap.ledger.get(snap.inputs[0])?.series, true);
+  });
 });
