@@ -5,6 +5,7 @@
  */
 
 import process from "node:process";
+import { seriesDigest } from "../engine/mod.ts";
 import { liveSnapshot } from "../sources/mod.ts";
 import type { Diagnosis } from "../engine/mod.ts";
 import { severityRank } from "../model/finding.ts";
@@ -65,7 +66,7 @@ function readSnapshot(ctx: Context): Snapshot {
 /** Renders and writes the report; returns the exit code of the findings shown. */
 function present(ctx: Context, snap: Snapshot, diagnosis: Diagnosis, format: ReportFormat): number {
   const { flags } = ctx;
-  const analysis = analysisOf(snap, diagnosis, provenanceOf(snap, VERSION, ctx.argv), flags.minSeverity, { verbose: flags.verbose });
+  const analysis = analysisOf(snap, diagnosis, provenanceOf(snap, VERSION, ctx.argv), flags.minSeverity, { verbose: flags.verbose, series: seriesDigest(snap) });
   const code = analysis.findings.some((f) => severityRank(f.severity) >= severityRank("warning")) ? EXIT.findings : EXIT.ok;
   const toFile = flags.output !== undefined && flags.output !== "-";
   let text: string;

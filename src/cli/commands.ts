@@ -14,13 +14,15 @@ import { explainCommand } from "./explain.ts";
 import { formatsCommand } from "./formats.ts";
 import { commandHelp, globalHelp, groupHelp } from "./help.ts";
 import type { FlagName } from "./options.ts";
+import { recordCommand } from "./record.ts";
 import { snapshotCommand } from "./snapshot.ts";
+import { helpWidth } from "./terminal.ts";
+import { VERSION } from "./version.ts";
+import { watchCommand } from "./watch.ts";
 
 async function exportRun(ctx: Context): Promise<number> {
   return await (await import("./export.ts")).exportCommand(ctx);
 }
-import { helpWidth } from "./terminal.ts";
-import { VERSION } from "./version.ts";
 
 /** What analyze and the bare command take. */
 const REPORT_OPTIONS: readonly FlagName[] = [
@@ -117,6 +119,33 @@ export const COMMANDS: readonly CommandSpec[] = [
     complete: "files",
     examples: ["tcpdoc export --prometheus -o /var/lib/node_exporter/textfile/tcpdoc.prom --force", "tcpdoc export --prometheus samples/linux/series-close-wait-growing/series-nstat.txt samples/linux/series-close-wait-growing/ss-tanp.txt"],
     run: exportRun,
+  },
+  {
+    name: "record",
+    args: "",
+    summary: "record this machine's snapshots over time, for a series analysis",
+    about: [
+      "Takes this machine's snapshot (as 'tcpdoc snapshot') every --interval (default 5s) and appends each to one file as it is taken, --count times or for --for, or until Ctrl-C. 'tcpdoc analyze FILE' reads the recording as a series: how each state's count goes, whether the same sockets stay (a leak) or rotate (churn), counter rates, and when a limit runs out. With --output the file is new, or --force appends to it; it is readable by its owner only (mode 0600).",
+    ],
+    options: ["output", "force", "noOwners", "interval", "count", "for"],
+    refuses: { json: JSON_NOT_SNAPSHOT, format: JSON_NOT_SNAPSHOT },
+    arity: [0, 0],
+    complete: "none",
+    examples: ["tcpdoc record --count 2 --interval 60s -o web1.tcpdoc", "tcpdoc record --interval 5s --for 10m -o web1.tcpdoc"],
+    run: recordCommand,
+  },
+  {
+    name: "watch",
+    args: "",
+    summary: "watch this machine over time: state counts with sparklines, findings with their trends",
+    about: [
+      "Reads this machine every --interval (default 2s), keeps the last 300 moments as a series, and evaluates the rules on each tick with the series behind it: state counts with sparklines and their growth per minute, whether the same sockets stay, counter rates, limits with the time left, and the findings. On a terminal the screen is redrawn until Ctrl-C (or --count / --for); otherwise, or with --json, it prints one JSON line per tick (at, sockets, states, series, findings) for scripts and log shippers.",
+    ],
+    options: ["json", "interval", "count", "for", "noOwners", "rules", "disable", "noUserRules", "answer", "minSeverity", "color", "noColor"],
+    arity: [0, 0],
+    complete: "none",
+    examples: ["tcpdoc watch", "tcpdoc watch --json --interval 5s --count 12 > watch.jsonl"],
+    run: watchCommand,
   },
   {
     name: "rules list",

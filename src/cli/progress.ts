@@ -1,7 +1,8 @@
 /** Reading the inputs at the command line: a progress line on a terminal while large inputs load, and a word when stdin is a terminal. */
 
 import process from "node:process";
-import { readInputs } from "../sources/mod.ts";
+import { summarizeMoment } from "../engine/mod.ts";
+import { readSeries } from "../sources/mod.ts";
 import type { Snapshot } from "../model/snapshot.ts";
 import { inert } from "../text/inert.ts";
 
@@ -49,7 +50,8 @@ export const PASTE_PROMPT = process.platform === "win32"
   : "tcpdoc: reading stdin: paste the dump, then press Ctrl-D\n";
 
 /**
- * readInputs with the progress line on stderr (into `base` when given, e.g.
+ * Reads the inputs (a series when they hold several moments: see
+ * src/sources/series.ts) with the progress line on stderr (into `base` when given, e.g.
  * a live snapshot); when stdin is one of the inputs and a terminal, first
  * says how to end the paste.
  */
@@ -63,7 +65,7 @@ export function readWithProgress(
   if (paths.includes("-") && stdin.isTTY) err.write(PASTE_PROMPT);
   const progress = progressReporter(err);
   try {
-    return readInputs(paths, progress.report, { ...(base ? { into: base } : {}), ...(maxInputBytes ? { maxInputBytes } : {}) });
+    return readSeries(paths, summarizeMoment, progress.report, { ...(base ? { into: base } : {}), ...(maxInputBytes ? { maxInputBytes } : {}) });
   } finally {
     progress.clear();
   }

@@ -12,6 +12,8 @@ export { appliesOn, type Platform, PLATFORMS, platformFacts } from "./platforms.
 export { traceRule, traceLines } from "./trace.ts";
 export { FactContext } from "./facts/context.ts";
 export { FACTS, GROUP_BY } from "./facts/registry.ts";
+export { type MomentPart, summarizeMoment } from "./facts/_moment.ts";
+export { type SeriesDigest, seriesDigest, type StateDigest } from "./series_digest.ts";
 export { rankFindings } from "./findings.ts";
 export { AnswerError, answerHint, ERROR_QUESTION, normalizeAnswer, normalizeAnswers } from "./answers.ts";
 export {

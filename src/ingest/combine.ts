@@ -143,6 +143,20 @@ export function finishSnapshot(snap: Snapshot): void {
   snap.platform = platformOf(snap);
 }
 
+/**
+ * What one input's counts without rows add to its own rows, per state id
+ * (index 0: a state not known), as finishSnapshot works it out for an
+ * input read alone: one moment of a series (src/sources/series.ts).
+ */
+export function inputTallies(snap: Snapshot, input: number): number[] {
+  const t = snap.sockets;
+  const rows = new Array<number>(STATES.length + 1).fill(0);
+  for (let i = 0; i < t.length; i++) if (t.input[i] === input) rows[t.state[i]]++;
+  const l = snap.ledger.get(snap.inputs[input]);
+  const { byState } = resolveCounts(rows, l?.groups ?? [], l?.fullTable ?? false);
+  return byState.map((n, s) => n - rows[s]);
+}
+
 /** The snapshot's platform: the live host's, else that of the inputs with the most sockets, else of any input that says. */
 function platformOf(snap: Snapshot): Platform | undefined {
   if (snap.live && snap.capture) {

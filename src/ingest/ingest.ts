@@ -35,6 +35,30 @@ import { tokenize } from "./scan.ts";
 const EXAMPLES_KEPT = 5;
 /** The most bytes decoded into one string at a time. */
 const PIECE = 1 << 16;
+
+/**
+ * What a moment hook says about a line (src/ingest/series.ts splits an
+ * input that holds several moments): where the line and those after it go,
+ * and whether the formats see it.
+ */
+export interface MomentTurn {
+  /** Read this line and the lines after it into this snapshot: a moment begins here. */
+  into?: Snapshot;
+  /** Read the lines after this one into this snapshot: this line ends a moment. */
+  after?: Snapshot;
+  /** Count the line as this kind without offering it to the formats (a date line that marks a moment). */
+  kind?: LineKind;
+}
+
+/** Consulted on each line the formats read one by one (never on fast rows), before the formats. */
+export interface MomentHook {
+  line(line: Line, report: InputReport): MomentTurn | undefined;
+  /**
+   * Called when a turn has finished the report of the moment it leaves (its
+   * ledger complete, ready for finishSnapshot), before the next is read.
+   */
+  closed?(report: InputReport): void;
+}
 /** Kinds that say which format an input is in. */
 const DATA_KINDS = new Set<LineKind>(["socket", "other-socket", "detail", "counter", "sysctl", "symptom"]);
 
@@ -89,16 +113,20 @@ class RowProbe implements Sink {
 
 /** Feeds one input into a snapshot. Call push() per chunk, then end(). */
 export class Ingestor implements Sink {
-  readonly report: InputReport;
-  readonly #snap: Snapshot;
+  report: InputReport;
+  #snap: Snapshot;
   readonly #formats: readonly Format[];
-  readonly #index: number;
+  #index: number;
+  readonly #path: string;
+  readonly #moments: MomentHook | undefined;
   readonly #decoder = new LineDecoder(MAX_MANY_LINE + 1);
   readonly #ctx: ParseContext;
-  readonly #ledger: InputLedger = { groups: [], fullTable: false, series: false, commands: [] };
+  // What follows, up to #prev, is kept per input report: a moment hook that
+  // moves on to another moment's snapshot starts it all anew (#moveTo).
+  #ledger: InputLedger = newLedger();
   /** Each command line read, by the pasting of its text it is (0 for the first): see CountGroup.run. */
-  readonly #runs = new Map<CommandReading, number>();
-  readonly #pastings = new Map<string, number>();
+  #runs = new Map<CommandReading, number>();
+  #pastings = new Map<string, number>();
   /** The format that claimed the last data or header line: offered the next line first. */
   #sticky: Format | undefined;
   /** The sticky format's fast row reader, if it has one. */
@@ -117,14 +145,14 @@ export class Ingestor implements Sink {
   /** The input whose capture lines describe the snapshot's capture (see capture()), or -1. */
   #captureInput = -1;
   /** The stretches of the input under one command and moment, in order. */
-  readonly #segments: Segment[] = [];
+  #segments: Segment[] = [];
   #group: OpenGroup | undefined;
   /** The moment the lines are from (a `date` line), and the distinct moments that had data after them. */
   #moment: string | undefined;
   #momentsWithData = 0;
   #momentHasData = false;
   /** Lines per platform its formats and lines named. */
-  readonly #platforms = new Map<Platform, number>();
+  #platforms = new Map<Platform, number>();
   /** The line before, as read: a row cut in two by a terminal can be put together again (see #line). */
   #prev: { text: string; number: number; kind: LineKind; unknownRow: boolean } | undefined;
   #onRange = (text: string, start: number, end: number) => {
@@ -168,25 +196,47 @@ export class Ingestor implements Sink {
   /** Decodes the lines the fast readers leave (whole lines, no state carried between them). */
   #text: TextDecoder | undefined;
 
-  constructor(snapshot: Snapshot, path: string, registry: Registry = REGISTRY) {
+  constructor(snapshot: Snapshot, path: string, registry: Registry = REGISTRY, moments?: MomentHook) {
     this.#snap = snapshot;
+    this.#path = path;
+    this.#moments = moments;
     this.#formats = registry.formats;
     this.#ctx = registry.context();
     this.#index = snapshot.inputs.length;
-    const kinds = Object.fromEntries(LINE_KINDS.map((k) => [k, 0])) as Record<LineKind, number>;
-    this.report = {
-      path,
-      format: "none",
-      formats: {},
-      encoding: "utf-8",
-      lines: 0,
-      sockets: 0,
-      kinds,
-      unparsed: 0,
-      unparsedLines: [],
-    };
+    this.report = newReport(path);
     snapshot.inputs.push(this.report);
     snapshot.ledger.set(this.report, this.#ledger);
+  }
+
+  /**
+   * Reads on into another snapshot (the next moment of a series): the
+   * report of the moment left is finished, and the next gets its own
+   * report for the same path, its own ledger and its own stretches, count
+   * groups and moments, so each moment's snapshot is finished
+   * (finishSnapshot) on its own. The parse context (the command line the
+   * rows are under) and the sticky format carry on.
+   */
+  #moveTo(snap: Snapshot): void {
+    this.#countFastRows();
+    const left = this.#close(this.report);
+    this.#snap = snap;
+    this.#index = snap.inputs.length;
+    this.report = newReport(this.#path);
+    snap.inputs.push(this.report);
+    snap.ledger.set(this.report, this.#ledger = newLedger());
+    this.#runs = new Map();
+    this.#pastings = new Map();
+    this.#segments = [];
+    this.#group = undefined;
+    this.#moment = undefined;
+    this.#momentsWithData = 0;
+    this.#momentHasData = false;
+    this.#platforms = new Map();
+    this.#prev = undefined;
+    this.#lastSocket = -1;
+    this.#firstRow = snap.sockets.length;
+    this.#captureInput = -1;
+    this.#moments?.closed?.(left);
   }
 
   /** Reads a chunk of bytes. */
@@ -263,7 +313,11 @@ export class Ingestor implements Sink {
   end(): InputReport {
     this.#decoder.endBlocks(this.#onBlock, this.#onRange);
     this.#countFastRows();
-    const r = this.report;
+    return this.#close(this.report);
+  }
+
+  /** Finishes the report of the input (or of the moment of it being left). */
+  #close(r: InputReport): InputReport {
     r.encoding = this.#decoder.encoding;
     r.lines = this.#lineNo;
     let best = "none", bestScore = 0;
@@ -375,8 +429,11 @@ export class Ingestor implements Sink {
     let kind: LineKind | undefined;
     let by: Format | undefined;
     let unknownRow = false;
+    const turn = this.#moments && tokens.length > 0 ? this.#moments.line({ text, tokens, number }, this.report) : undefined;
+    if (turn?.into) this.#moveTo(turn.into);
     if (long) [kind, by] = this.#readMany(raw, number);
     else if (tokens.length === 0) kind = "noise";
+    else if (turn?.kind) kind = turn.kind;
     else {
       [kind, by, unknownRow] = this.#read(text, tokens, number);
     }
@@ -397,6 +454,7 @@ export class Ingestor implements Sink {
     }
     r.kinds[kind]++;
     this.#prev = tokens.length === 0 ? undefined : { text, number, kind, unknownRow };
+    if (turn?.after) this.#moveTo(turn.after);
   }
 
   /**
@@ -740,4 +798,22 @@ export class Ingestor implements Sink {
       s.examples.push(ex);
     }
   }
+}
+
+function newReport(path: string): InputReport {
+  return {
+    path,
+    format: "none",
+    formats: {},
+    encoding: "utf-8",
+    lines: 0,
+    sockets: 0,
+    kinds: Object.fromEntries(LINE_KINDS.map((k) => [k, 0])) as Record<LineKind, number>,
+    unparsed: 0,
+    unparsedLines: [],
+  };
+}
+
+function newLedger(): InputLedger {
+  return { groups: [], fullTable: false, series: false, commands: [] };
 }

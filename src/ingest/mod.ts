@@ -5,7 +5,7 @@
  */
 
 export { applyOwners, snapshotFromCapture } from "./capture.ts";
-export { canonicalAddress, finishSnapshot, resolveCounts, SAME_MOMENT_SECONDS } from "./combine.ts";
+export { canonicalAddress, finishSnapshot, inputTallies, resolveCounts, SAME_MOMENT_SECONDS } from "./combine.ts";
 export { type CommandReading, readCommand } from "./command_line.ts";
 export { binaryOffset, LineDecoder, sniffEncoding } from "./decode.ts";
 export type { Format, Line, ParseContext, RowReader, Sink } from "./format.ts";

@@ -1,5 +1,6 @@
 /** The snapshot: everything read from the inputs, before any reasoning. */
 
+import type { Series } from "./series.ts";
 import { SocketTable } from "./socket_table.ts";
 import { STATES, type StateName } from "./states.ts";
 
@@ -282,6 +283,11 @@ export interface Snapshot {
   merged: number;
   /** Per input: what finishSnapshot combines (keyed by the input's report, so an input taken back leaves nothing behind). */
   ledger: Map<InputReport, InputLedger>;
+  /**
+   * When the inputs hold several moments: the series they make, this
+   * snapshot being its last moment ("now") with the inputs that say no time.
+   */
+  series?: Series;
 }
 
 /** Returns an empty snapshot. */

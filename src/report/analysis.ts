@@ -1,6 +1,6 @@
 /** What every presenter renders: the snapshot's summary, the findings and where the report came from. */
 
-import type { Diagnosis, ErrorFocus, NearMiss } from "../engine/mod.ts";
+import type { Diagnosis, ErrorFocus, NearMiss, SeriesDigest } from "../engine/mod.ts";
 import { type Finding, type Severity, severityRank } from "../model/finding.ts";
 import type { Capture, InputReport, Platform, Snapshot } from "../model/snapshot.ts";
 import { STATES, type StateName } from "../model/states.ts";
@@ -51,6 +51,8 @@ export interface Analysis {
   nearMisses?: NearMiss[];
   /** Where and when a live snapshot was read (a snapshot file's header is on its input). */
   capture?: Capture;
+  /** When the inputs hold several moments: the series (the summary and findings are of its last moment). */
+  series?: SeriesDigest;
 }
 
 /** Counts the snapshot's sockets by state, table rows and tallies together. */
@@ -100,7 +102,13 @@ export function provenanceOf(snap: Snapshot, version: string, argv: readonly str
  * worse (the others counted in `hidden`), the platform, the error's focus,
  * and with `verbose` the near misses.
  */
-export function analysisOf(snap: Snapshot, d: Diagnosis | Finding[], provenance: Provenance, minSeverity: Severity = "info", o: { verbose?: boolean } = {}): Analysis {
+export function analysisOf(
+  snap: Snapshot,
+  d: Diagnosis | Finding[],
+  provenance: Provenance,
+  minSeverity: Severity = "info",
+  o: { verbose?: boolean; series?: SeriesDigest } = {},
+): Analysis {
   const diagnosis: Diagnosis = Array.isArray(d) ? { findings: d, platform: undefined, nearMisses: [] } : d;
   const findings = diagnosis.findings;
   const shown = findings.filter((f) => severityRank(f.severity) >= severityRank(minSeverity));
@@ -110,6 +118,7 @@ export function analysisOf(snap: Snapshot, d: Diagnosis | Finding[], provenance:
   if (diagnosis.error) a.error = diagnosis.error;
   if (o.verbose) a.nearMisses = diagnosis.nearMisses;
   if (snap.live && snap.capture) a.capture = snap.capture;
+  if (o.series) a.series = o.series;
   return a;
 }
 

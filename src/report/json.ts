@@ -41,6 +41,7 @@ export function renderJson(a: Analysis): string {
       ...(r.collapsed ? { collapsed: r.collapsed } : {}),
     })),
     summary: a.summary,
+    ...(a.series ? { series: a.series } : {}),
     ...(a.hidden ? { hidden: a.hidden } : {}),
     ...(a.error ? { error: a.error } : {}),
     findings: a.findings,

@@ -8,7 +8,44 @@ import { fillCommand } from "../checks/mod.ts";
 import { severityRank } from "../model/finding.ts";
 import { STATES } from "../model/states.ts";
 import { mdCell, mdCode, mdText } from "../text/markdown.ts";
+import type { SeriesDigest } from "../engine/mod.ts";
 import { type Analysis, capturedWords, commandLine, foldedFindings, inputName, shownOn } from "./analysis.ts";
+import { duration, perMinute, shortTime } from "./text.ts";
+
+/** Most moments listed one by one (the latest). */
+const POINTS_SHOWN = 60;
+
+/** The series as Markdown: the states' course, the counters that move, the limits, the counts per moment. */
+export function seriesMarkdown(d: SeriesDigest): string[] {
+  const out = ["## Over time", "", `${d.moments} snapshots from ${mdText(shortTime(d.from))} to ${mdText(shortTime(d.to, d.from))} (${duration(d.seconds)}${d.interval ? `, every ${duration(d.interval)}` : ""}), from ${d.inputs.map((i) => `${mdCode(inputName(i.path))} (${i.moments})`).join(", ")}.`];
+  if (d.timeless.length) out.push("", `Read with the last snapshot (they say no time of their own): ${d.timeless.map((p) => mdCode(inputName(p))).join(", ")}.`);
+  for (const n of d.notes) out.push("", `Note: ${mdText(n)}`);
+  if (d.states.length) out.push("", "| state | first | now | min | max | per minute | course | the sockets |", "|---|---:|---:|---:|---:|---:|---|---|");
+  for (const x of d.states) {
+    const p = x.persistence;
+    const who = !p ? "" : p.rotating ? `rotate: ${p.left} left, ${p.joined} came (oldest ${duration(p.oldest)})` : p.same ? `stay (oldest ${duration(p.oldest)})` : `${p.stayed} stayed, ${p.left} left, ${p.joined} came`;
+    out.push(`| ${x.state} | ${x.first} | ${x.last} | ${x.min} | ${x.max} | ${perMinute(x.perMinute)} | ${x.course} | ${who} |`);
+  }
+  const moving = d.counters.filter((c) => c.rising || (c.flat && c.now));
+  if (moving.length) {
+    out.push("", "| counter | per second | increase | over | |", "|---|---:|---:|---:|---|");
+    for (const c of moving) out.push(`| ${mdCode(c.name)} | ${c.perSecond ?? ""} | ${c.delta ?? ""} | ${duration(c.seconds)} | ${c.rising ? "rising" : `standing still at ${c.now}: an old total`}${c.resets ? `, ${c.resets} reset${c.resets === 1 ? "" : "s"}` : ""} |`);
+  }
+  if (d.limits.length) {
+    out.push("", "| limit | now | of | runs out |", "|---|---:|---:|---|");
+    for (const l of d.limits) {
+      const when = l.exhausted ? `used up${l.at ? ` at ${mdText(shortTime(l.at, d.from))}` : ""}` : `in about ${duration(l.seconds!)}${l.at ? ` (${mdText(shortTime(l.at, d.from))})` : ""}, ${perMinute(l.perMinute ?? 0)}`;
+      out.push(`| ${mdCell(mdText(`${l.what}${l.key ? ` ${l.key}` : ""}`))} | ${l.now} | ${l.limit} | ${when} |`);
+    }
+  }
+  if (d.points.length === 0) return [...out, ""];
+  const shown = d.points.slice(-POINTS_SHOWN);
+  const cols = d.states.map((x) => x.state);
+  out.push("", `| time | sockets | ${cols.join(" | ")} |`, `|---|---:|${cols.map(() => "---:").join("|")}|`);
+  if (shown.length < d.points.length) out.push(`| (${d.points.length - shown.length} earlier) | | ${cols.map(() => "").join(" | ")} |`);
+  for (const p of shown) out.push(`| ${mdText(shortTime(p.at, d.from))} | ${p.sockets} | ${cols.map((c) => p.states[c] ?? 0).join(" | ")} |`);
+  return [...out, ""];
+}
 
 /** Renders the analysis as Markdown. */
 export function renderMarkdown(a: Analysis): string {
@@ -31,6 +68,7 @@ export function renderMarkdown(a: Analysis): string {
   out.push("", `## TCP states (${a.summary.sockets} sockets)`, "", "| state | sockets |", "|---|---:|");
   for (const s of STATES) if (a.summary.states[s]) out.push(`| ${s} | ${a.summary.states[s]} |`);
   if (a.summary.stateUnknown) out.push(`| (not in dump) | ${a.summary.stateUnknown} |`);
+  if (a.series) out.push("", ...seriesMarkdown(a.series));
   out.push("", "## Findings", "");
   if (a.error) {
     const e = a.error;

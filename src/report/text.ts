@@ -1,9 +1,11 @@
 /** The plain-text report for terminals and logs. Every string from an input, a rule or a file name is made inert. */
 
+import type { SeriesDigest } from "../engine/mod.ts";
 import { type Finding, severityRank } from "../model/finding.ts";
 import { STATES } from "../model/states.ts";
 import { fillCommand } from "../checks/mod.ts";
 import { inert, inertLines } from "../text/inert.ts";
+import { sparkline } from "../text/sparkline.ts";
 import { wrapParagraphs, wrapText } from "../text/wrap.ts";
 import { type Analysis, capturedWords, commandLine, foldedFindings, inputName, shownOn } from "./analysis.ts";
 
@@ -53,6 +55,74 @@ export function stateBars(a: Pick<Analysis, "summary">, width: number): string[]
     const len = Math.max(1, Math.round((n / max) * barWidth));
     return `  ${String(s).padEnd(12)} ${String(n).padStart(numWidth)} ${"█".repeat(len)}`;
   });
+}
+
+/** "2026-12-01 17:13:10Z" (to the second), or the time alone when `same` is of the same day. */
+export function shortTime(t: string, same?: string): string {
+  const ms = Date.parse(t);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(t) || Number.isNaN(ms)) return t;
+  const iso = new Date(Math.round(ms / 1000) * 1000).toISOString();
+  return same?.startsWith(iso.slice(0, 10)) ? iso.slice(11, 19) : `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`;
+}
+
+/** A number of seconds as people say it: "45 s", "3 min", "2 h 5 min". */
+export function duration(s: number): string {
+  if (s < 90) return `${Math.round(s)} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  const h = Math.floor(s / 3600), m = Math.round((s % 3600) / 60);
+  return m ? `${h} h ${m} min` : `${h} h`;
+}
+
+/** A rate with its sign: "+300/min", "-12/min", "0/min". */
+export function perMinute(n: number): string {
+  const v = Math.abs(n) >= 100 ? Math.round(n) : Math.round(n * 10) / 10;
+  return `${v > 0 ? "+" : ""}${v}/min`;
+}
+
+const LIMIT_WORDS = {
+  ports: "ephemeral ports",
+  timeWait: "TIME_WAIT buckets (tcp_max_tw_buckets)",
+  orphans: "orphans (tcp_max_orphans)",
+  descriptors: "open files",
+} as const;
+
+/** The series section: per state its course over the moments, the counters that move, the limits that run out. */
+export function seriesLines(d: SeriesDigest, width: number, color = false): string[] {
+  const every = d.interval ? `, every ${duration(d.interval)}` : "";
+  const head = `Over time: ${d.moments} snapshots from ${shortTime(d.from)} to ${shortTime(d.to, d.from)} (${duration(d.seconds)}${every})`;
+  const out = wrapText(head, width).map((l) => paint(color, "bold", l));
+  for (const i of d.inputs) out.push(...wrapText(`${inert(inputName(i.path))}: ${i.moments} snapshot${i.moments === 1 ? "" : "s"}`, width, "  ", "    "));
+  if (d.timeless.length) out.push(...wrapText(`with the last: ${d.timeless.map((p) => inert(inputName(p))).join(", ")} (no time of their own)`, width, "  ", "    "));
+  for (const n of d.notes) out.push(...wrapText(`note: ${inert(n)}`, width, "  ", "    "));
+  // Blips (one socket once) are left out: they are no course.
+  const states = d.states.filter((x) => x.first > 0 || x.last > 0 || x.max > 1);
+  const num = Math.max(...states.map((x) => `${x.first} → ${x.last}`.length), 1);
+  for (const x of states) {
+    const values = d.points.map((p) => p.states[x.state] ?? 0);
+    const what = x.course === "flat" ? "flat" : `${x.course} ${perMinute(x.perMinute)}`;
+    let detail = "";
+    const p = x.persistence;
+    if (p && x.last > 0 && p.rotating) detail = `; they rotate: ${p.left} left and ${p.joined} came since the snapshot before (oldest ${duration(p.oldest)})`;
+    else if (p && x.last > 0 && x.course === "rising" && p.same) detail = `; none of them left${p.fromFirst ? ` (${p.fromFirst} there since the first snapshot)` : ""}, oldest ${duration(p.oldest)}`;
+    const lead = `  ${x.state.padEnd(12)} ${`${x.first} → ${x.last}`.padEnd(num)}  ${sparkline(values, 16)}  `;
+    out.push(...wrapText(`${what}${detail}`, width, lead, " ".repeat(Math.min(lead.length, width >> 1))));
+  }
+  for (const c of d.counters) {
+    if (!c.rising) continue;
+    const rate = c.perSecond !== null ? `+${c.perSecond}/s (${c.delta} in ${duration(c.seconds)})` : "rising";
+    out.push(...wrapText(`${c.name} ${rate}${c.resets ? `, reset ${c.resets} time${c.resets === 1 ? "" : "s"}` : ""}`, width, "  ", "    "));
+  }
+  // Counters that stand still carry an old total (since boot): said once, without the zeros.
+  const still = d.counters.filter((c) => c.flat && c.now);
+  if (still.length) out.push(...wrapText(`standing still over ${duration(still[0].seconds)} (old totals, not now): ${still.map((c) => `${c.name} ${c.now}`).join(", ")}`, width, "  ", "    "));
+  for (const l of d.limits) {
+    const what = `${LIMIT_WORDS[l.what]}${l.key ? ` ${inert(l.key)}` : ""}: ${l.now} of ${l.limit}`;
+    const when = l.exhausted
+      ? `used up${l.at ? ` (at ${shortTime(l.at, d.from)})` : ""}`
+      : `run out in about ${duration(l.seconds!)}${l.at ? ` (${shortTime(l.at, d.from)})` : ""} at ${perMinute(l.perMinute ?? 0)}`;
+    out.push(...wrapText(`${what}, ${when}`, width, "  ", "    ").map((x) => (l.exhausted ? paint(color, "red", x) : x)));
+  }
+  return out;
 }
 
 const BASIS_WORDS: Partial<Record<NonNullable<Finding["basis"]>, string>> = {
@@ -130,8 +200,9 @@ export function renderText(a: Analysis, o: TextOptions): string {
     if (captured) out.push(...wrapText(inert(`captured ${captured}`), o.width, "  ", "      "));
   }
   if (p) out.push(...wrapText(`run: ${inert(commandLine(p.command))} (tcpdoc ${p.tool.version})`, o.width, "  ", "      "));
-  out.push("", paint(o.color, "bold", `TCP sockets: ${a.summary.sockets}`));
+  out.push("", paint(o.color, "bold", `TCP sockets${a.series ? " now (the last snapshot)" : ""}: ${a.summary.sockets}`));
   out.push(...stateBars(a, o.width));
+  if (a.series) out.push("", ...seriesLines(a.series, o.width, o.color));
   const unparsed = a.inputs.filter((r) => r.unparsed > 0);
   if (unparsed.length) {
     out.push("", paint(o.color, "yellow", "Lines not understood (shown so nothing is hidden):"));

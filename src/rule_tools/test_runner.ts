@@ -16,8 +16,9 @@ import {
   readTestFile,
   type Rule,
   RuleFileError,
+  summarizeMoment,
 } from "../engine/mod.ts";
-import { readInputs } from "../sources/mod.ts";
+import { readSeries } from "../sources/mod.ts";
 import { type Finding, type Severity, severityRank } from "../model/finding.ts";
 import { builtinRulesDir, packageRoot, type RuleFlags, ruleFiles, ruleLoadOptions, samplesDir } from "../sources/rule_files.ts";
 import { inert } from "../text/inert.ts";
@@ -156,7 +157,8 @@ export async function runCase(rule: Rule, conditions: Map<string, Record<string,
   if (res.problems.length) return res;
   let findings: Finding[];
   try {
-    const snap = readInputs(paths);
+    // A case's inputs may be a series (a recording, a pasted loop): read as analyze reads them.
+    const snap = readSeries(paths, summarizeMoment);
     const d = new Diagnoser(snap, { rules: [rule], conditions, errors: [], replaced: new Map() });
     findings = await d.run(c.answers ?? {});
   } catch (e) {

@@ -82,6 +82,39 @@ interface Reading {
   total: number | undefined;
   max: number;
   progress: Progress | undefined;
+  /** Keeps a copy of what is read (stdin, which a series reads twice). */
+  keep?: StdinCopy;
+}
+
+/** The most of stdin kept for a second reading (a series on stdin is read twice). */
+export const STDIN_KEPT = 64 << 20;
+
+/**
+ * Stdin's bytes as read the first time, for a second reading; `overflow`
+ * when it held more than {@link STDIN_KEPT} (then nothing is kept).
+ */
+export interface StdinCopy {
+  chunks: Uint8Array[];
+  bytes: number;
+  overflow: boolean;
+  /** Read from the copy instead of fd 0 (the second reading). */
+  replay: boolean;
+}
+
+/** An empty copy that keeps what stdin gives. */
+export function stdinCopy(): StdinCopy {
+  return { chunks: [], bytes: 0, overflow: false, replay: false };
+}
+
+function keepBytes(k: StdinCopy, bytes: Uint8Array): void {
+  if (k.overflow) return;
+  if (k.bytes + bytes.length > STDIN_KEPT) {
+    k.overflow = true;
+    k.chunks = [];
+    return;
+  }
+  k.chunks.push(bytes.slice());
+  k.bytes += bytes.length;
 }
 
 /**
@@ -126,7 +159,7 @@ function readFd(r: Reading, from: number | null = null, to = Infinity): number {
     for (let i = 0; i < cut;) {
       let e = cut - i > CHUNK ? buf.lastIndexOf(10, i + CHUNK - 1) + 1 : cut;
       if (e <= i) e = Math.min(cut, i + CHUNK);
-      r.ing.push(buf.subarray(i, e));
+      give(r, buf.subarray(i, e));
       i = e;
     }
     if (cut > 0 && cut < filled) buf.copyWithin(0, cut, filled);
@@ -134,8 +167,14 @@ function readFd(r: Reading, from: number | null = null, to = Infinity): number {
     pos += n;
     r.progress?.(r.path, pos, r.total);
   }
-  if (held > 0) r.ing.push(buf.subarray(0, held));
+  if (held > 0) give(r, buf.subarray(0, held));
   return pos;
+}
+
+/** Hands a piece to the ingestor, keeping a copy when stdin is to be read again (the pieces replay as they went). */
+function give(r: Reading, piece: Uint8Array): void {
+  r.ing.push(piece);
+  if (r.keep) keepBytes(r.keep, piece);
 }
 
 /**
@@ -225,12 +264,27 @@ function readFile(path: string, ing: Ingestor, progress: Progress | undefined, o
 }
 
 /**
+ * Reads one input ("-" is stdin) into the ingestor, which the caller ends.
+ * With `stdin`, stdin's bytes are kept there (the first reading) or read
+ * from there (`replay`, the second). Throws InputError.
+ */
+export function readInput(path: string, ing: Ingestor, progress: Progress | undefined, options: ReadOptions = {}, stdin?: StdinCopy, after = 0): void {
+  const max = options.maxInputBytes ?? DEFAULT_MAX_INPUT;
+  if (path !== "-") return readFile(path, ing, progress, options, max, after);
+  if (stdin?.replay) {
+    // The kept pieces are whole lines as they went the first time.
+    for (const c of stdin.chunks) ing.push(c);
+    return;
+  }
+  readFd({ fd: 0, ing, path: "stdin", total: undefined, max, progress, ...(stdin ? { keep: stdin } : {}) });
+}
+
+/**
  * Reads every path ("-" is stdin) into one snapshot. Throws InputError for
  * an input that cannot be read or is larger than the limit, or when no
  * input holds a line tcpdoc understands.
  */
 export function readInputs(paths: string[], progress?: Progress, options: ReadOptions = {}): Snapshot {
-  const max = options.maxInputBytes ?? DEFAULT_MAX_INPUT;
   const snap = options.into ?? emptySnapshot();
   // The sizes of the regular files still to come, for the table's room (Ingestor.expectBytes).
   const sizes = paths.map((p) => {
@@ -246,13 +300,19 @@ export function readInputs(paths: string[], progress?: Progress, options: ReadOp
   for (const [k, path] of paths.entries()) {
     after -= sizes[k];
     const ing = new Ingestor(snap, path);
-    if (path === "-") readFd({ fd: 0, ing, path: "stdin", total: undefined, max, progress });
-    else readFile(path, ing, progress, options, max, after);
+    readInput(path, ing, progress, options, undefined, after);
     ing.end();
   }
   finishSnapshot(snap);
-  // Fail only when no input holds anything tcpdoc understands; otherwise the
-  // report lists each input's unparsed lines with their numbers.
+  assertUnderstood(snap);
+  return snap;
+}
+
+/**
+ * Throws when no input holds anything tcpdoc understands; otherwise the
+ * report lists each input's unparsed lines with their numbers.
+ */
+export function assertUnderstood(snap: Snapshot): void {
   if (snap.inputs.every((r) => r.lines - r.unparsed - r.kinds.noise === 0)) {
     const r = snap.inputs.find((x) => x.lines > 0) ?? snap.inputs[0];
     const name = r.path === "-" ? "stdin" : r.path;
@@ -267,5 +327,4 @@ export function readInputs(paths: string[], progress?: Progress, options: ReadOp
       first?.line,
     );
   }
-  return snap;
 }

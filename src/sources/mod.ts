@@ -7,6 +7,7 @@
 
 export { CommandError, type CommandOptions, type CommandResult, runCommand, runCommandSync, systemProgram } from "./command.ts";
 export { DEFAULT_MAX_INPUT, type Progress, readInputs, type ReadOptions } from "./files.ts";
+export { readSeries, type Summarize } from "./series.ts";
 export { InputError, type InputErrorCode } from "./input_error.ts";
 export { captureLive, liveSnapshot, type LiveOptions } from "./live.ts";
 // What callers of the live capture use with it, from ingest: the snapshot file and the format list.

@@ -2,8 +2,8 @@
 // and rules built in a test. Not a test file itself.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readInputs } from "../../src/sources/mod.ts";
-import { Diagnoser, FactContext, loadRuleSet, type Rule, type RuleSet } from "../../src/engine/mod.ts";
+import { readInputs, readSeries } from "../../src/sources/mod.ts";
+import { Diagnoser, FactContext, loadRuleSet, type Rule, type RuleSet, summarizeMoment } from "../../src/engine/mod.ts";
 import { whyUnknown } from "../../src/engine/evaluate.ts";
 import type { Finding } from "../../src/model/finding.ts";
 import { emptySnapshot as emptySnapshotForTest, LINE_KINDS as LINE_KINDS_FOR_TEST } from "../../src/model/snapshot.ts";
@@ -24,6 +24,11 @@ export const expected = (scenario: string, file: string) =>
 
 export function facts(files: string[]): FactContext {
   return new FactContext(readInputs(files));
+}
+
+/** Facts of inputs read as analyze reads them: a series when they hold several moments. */
+export function seriesFacts(files: string[]): FactContext {
+  return new FactContext(readSeries(files, summarizeMoment));
 }
 
 export function get(c: FactContext, fact: string, params: Record<string, unknown> = {}) {

@@ -68,10 +68,12 @@ describe("README.md commands, piped", () => {
 });
 
 describe("README.md example", () => {
-  it("is the real output of the command it shows", () => {
-    const m = /```text\n\$ tcpdoc (analyze [^\n]+)\n([\s\S]*?)```/.exec(README);
-    assert.ok(m, "no example block");
-    const r = spawnSync(process.execPath, [path.join(ROOT, "bin", "tcpdoc.js"), ...m[1].split(" ")], { cwd: ROOT, encoding: "utf8", env: ENV });
-    assert.equal(r.stdout, m[2]);
+  it("is the real output of the command it shows (each example, the series report too)", () => {
+    const ms = [...README.matchAll(/```text\n\$ tcpdoc (analyze [^\n]+)\n([\s\S]*?)```/g)];
+    assert.ok(ms.length >= 2, "no example block, or no series example");
+    for (const m of ms) {
+      const r = spawnSync(process.execPath, [path.join(ROOT, "bin", "tcpdoc.js"), ...m[1].split(" ")], { cwd: ROOT, encoding: "utf8", env: ENV });
+      assert.equal(r.stdout, m[2]);
+    }
   });
 });

@@ -1,5 +1,6 @@
 /** `counters`: kernel counters by nstat name and /proc/net/sockstat figures. */
 
+import type { TableScan } from "./_scan.ts";
 import type { Fact } from "./fact.ts";
 import { stepsText } from "./fact.ts";
 
@@ -30,6 +31,18 @@ export const WELL_KNOWN_COUNTERS = [
   "TcpPassiveOpens",
 ] as const;
 
+/** The counters of the snapshot by name, the well-known ones absent from an nstat dump read as 0 (nstat leaves zeros out). */
+export function counterValues(scan: TableScan): Record<string, number> {
+  const out: Record<string, number> = {};
+  let nstat = false;
+  for (const [name, c] of scan.snap.counters) {
+    out[name] = c.value;
+    if (!name.startsWith("sockstat.")) nstat = true;
+  }
+  if (nstat) for (const k of WELL_KNOWN_COUNTERS) if (!Object.hasOwn(out, k)) out[k] = 0;
+  return out;
+}
+
 export const counters: Fact = {
   spec: {
     id: "counters",
@@ -45,16 +58,9 @@ export const counters: Fact = {
   },
   masked: false,
   compute({ scan }) {
-    const out: Record<string, number> = {};
-    let nstat = false;
-    for (const [name, c] of scan.snap.counters) {
-      out[name] = c.value;
-      if (!name.startsWith("sockstat.")) nstat = true;
-    }
-    if (nstat) for (const k of WELL_KNOWN_COUNTERS) if (!Object.hasOwn(out, k)) out[k] = 0;
+    const value: Record<string, number | null> = counterValues(scan);
     // ss -s: closed = allocated - (hashed - timewait), so TIME_WAIT is inside it (iproute2 ss.c print_summary)
     const closed = scan.snap.counters.get("ss.tcp.closed");
-    const value: Record<string, number | null> = out;
     value.closedHeld = closed ? Math.max(0, closed.value - (scan.snap.counters.get("sockstat.tcp.tw")?.value ?? 0)) : null;
     return { value };
   },

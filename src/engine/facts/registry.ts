@@ -9,6 +9,7 @@ import { answers } from "./answers.ts";
 import { counters } from "./counters.ts";
 import { coverage } from "./coverage.ts";
 import { ephemeral } from "./ephemeral.ts";
+import { exhaustion } from "./exhaustion.ts";
 import type { Fact } from "./fact.ts";
 import { group } from "./group.ts";
 import { inputs } from "./inputs.ts";
@@ -16,14 +17,17 @@ import { listeners } from "./listeners.ts";
 import { orphanBudget } from "./orphan_budget.ts";
 import { orphans } from "./orphans.ts";
 import { pairs } from "./pairs.ts";
+import { persistence } from "./persistence.ts";
 import { platform } from "./platform.ts";
 import { queues } from "./queues.ts";
+import { rates } from "./rates.ts";
 import { sockets } from "./sockets.ts";
 import { stateShare } from "./state_share.ts";
 import { states } from "./states.ts";
 import { symptoms } from "./symptoms.ts";
 import { sysctls } from "./sysctls.ts";
 import { timers } from "./timers.ts";
+import { trend } from "./trend.ts";
 import { unexpectedListeners } from "./unexpected_listeners.ts";
 
 export const FACTS: readonly Fact[] = [
@@ -46,6 +50,10 @@ export const FACTS: readonly Fact[] = [
   answers,
   inputs,
   platform,
+  trend,
+  persistence,
+  rates,
+  exhaustion,
 ];
 
 const BY_ID: ReadonlyMap<string, Fact> = new Map(FACTS.map((f) => [f.spec.id, f]));

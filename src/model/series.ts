@@ -1,0 +1,272 @@
+/**
+ * A series: one host's sockets and counters at several moments, in time
+ * order. Each moment is summarized as it is read (the counts, groups,
+ * socket identities and counters the time facts need), so a long recording
+ * never holds more than one moment's socket table; only the last moment
+ * (the "now" every other rule looks at) stays a whole snapshot.
+ *
+ * This module owns what a moment's summary is and how moments are joined
+ * into a series: time order, which piece of a moment counts for its
+ * sockets, and socket persistence from one moment to the next (who stayed,
+ * who left, how old each pile is). The summaries themselves are made by the
+ * engine (src/engine/facts/_moment.ts), which owns the group keys.
+ */
+
+import { STATES } from "./states.ts";
+
+/**
+ * The groupings a moment keeps counts for, as the `group` fact names them;
+ * "ephemeral" is the `ephemeral` fact's: sockets on an ephemeral local port
+ * by source and destination (`10.0.0.1 -> 10.0.0.5:5432`).
+ */
+export const SERIES_GROUPS = ["process", "local-port", "remote-host", "destination", "ephemeral"] as const;
+export type SeriesGroupBy = typeof SERIES_GROUPS[number];
+
+/** Most keys a moment keeps per grouping (the biggest); the rest are summed in `other`. */
+export const GROUP_KEYS_KEPT = 256;
+
+/** Where a moment's data was read: an input and its lines. */
+export interface MomentSource {
+  /** The input's path as given. */
+  input: string;
+  firstLine: number;
+  lastLine: number;
+  /** What the piece held: a socket table, counts only (a histogram), counters. */
+  holds: ("sockets" | "tallies" | "counters")[];
+}
+
+/** Counts by state id (index 0: state unknown), one Int32Array per key. */
+export type GroupCounts = Map<string, Int32Array>;
+
+/** What one moment's socket table says, for the time facts. */
+export interface MomentSockets {
+  /** Counts by state id, index 0 the sockets whose state is unknown. */
+  states: number[];
+  total: number;
+  /** True when counted from socket rows (groups and identities known); false for counts only (histograms). */
+  rows: boolean;
+  /** Biggest keys per grouping, with their counts by state (rows only). */
+  groups: Partial<Record<SeriesGroupBy, GroupCounts>>;
+  /**
+   * Each socket's identity (4-tuple, plus inode where known) as a number,
+   * sorted, with its state id beside it; rows only. Freed once the next
+   * moment has been compared with it.
+   */
+  identities?: { keys: Float64Array; states: Uint8Array };
+  /** Sockets per process holding them, by pid (rows with a pid only). */
+  ownedByPid?: Map<number, number>;
+  /** Orphan-state sockets (FIN_WAIT_1, CLOSING, LAST_ACK) without an owner, when owners are known. */
+  orphans?: number;
+}
+
+/** Per state, how the sockets of this moment relate to the moment before. */
+export interface StatePersistence {
+  /** Sockets in this state now. */
+  count: number;
+  /** Of the previous moment's sockets in this state, those still here in it. */
+  stayed: number;
+  /** Of the previous moment's sockets in this state, those gone from it. */
+  left: number;
+  /** Sockets in this state now that were not in it at the previous moment. */
+  joined: number;
+  /** The longest any socket has been seen in this state, in seconds (up to now). */
+  oldest: number;
+  /** The median time the sockets have been seen in it, in seconds. */
+  median: number;
+  /** Of the first moment's sockets in this state, those still in it now. */
+  fromFirst: number;
+}
+
+/** One moment. */
+export interface Moment {
+  /** Milliseconds: since the epoch (basis "absolute"), since midnight ("day"), or since the first moment ("relative"). */
+  at: number;
+  /** The time as the input printed it (a date line, a watch header, a snapshot header). */
+  label: string;
+  sources: MomentSource[];
+  sockets?: MomentSockets;
+  /** Kernel counters at this moment, by nstat name. */
+  counters: Map<string, number>;
+  /** Rates the input states per second itself (sar -n ETCP/TCP: `sar.retrans/s`). */
+  rates: Map<string, number>;
+  /** Per state id, persistence against the previous moment with a socket table (set by the series). */
+  persistence?: Map<number, StatePersistence>;
+}
+
+/** The series as reports and the time facts see it. */
+export interface Series {
+  /** "absolute": times are dates; "day": times of day (`date +%T`); "relative": only the spacing is known (a watch header with no date). */
+  basis: TimeBasis;
+  moments: Moment[];
+  /** Inputs that made up the series, with how many moments each gave. */
+  inputs: { path: string; moments: number }[];
+  /** Inputs read without a time: joined to the last moment (settings, logs, the end state). */
+  timeless: string[];
+  /** What was left out, with why (a cut-off last snapshot of a recording). */
+  notes: string[];
+}
+
+/** How a series' times are known (see {@link Series.basis}). */
+export type TimeBasis = "absolute" | "day" | "relative";
+
+/** Moments this close together (ms) from different inputs are one moment. */
+export const SAME_MOMENT_MS = 1000;
+
+/** A moment's time: ISO text when absolute, HH:MM:SS for a time of day, else "+Ns". */
+export function momentTime(s: Pick<Series, "basis">, at: number): string {
+  if (s.basis === "absolute") return new Date(at).toISOString();
+  if (s.basis === "day") return new Date(at).toISOString().slice(11, 19);
+  return `+${Math.round(at / 100) / 10}s`;
+}
+
+/** Seconds from the first to the last moment. */
+export function spanSeconds(s: Series): number {
+  const m = s.moments;
+  return m.length < 2 ? 0 : (m[m.length - 1].at - m[0].at) / 1000;
+}
+
+/** The moments that carry a socket table or counts. */
+export function socketMoments(s: Series): Moment[] {
+  return s.moments.filter((m) => m.sockets !== undefined);
+}
+
+/**
+ * Joins pieces of the same moment (from several inputs, within
+ * SAME_MOMENT_MS): counters and rates of all of them; the sockets of the
+ * piece with the most socket rows (one tool's table, not the sum of two
+ * tools' tables of the same sockets), else of the first piece with counts.
+ */
+export function mergeMoment(a: Moment, b: Moment): Moment {
+  const better = (x?: MomentSockets, y?: MomentSockets) => {
+    if (!x) return y;
+    if (!y) return x;
+    if (x.rows !== y.rows) return x.rows ? x : y;
+    return y.total > x.total ? y : x;
+  };
+  const counters = new Map(a.counters);
+  for (const [k, v] of b.counters) counters.set(k, v);
+  const rates = new Map(a.rates);
+  for (const [k, v] of b.rates) rates.set(k, v);
+  const out: Moment = { at: a.at, label: a.label, sources: [...a.sources, ...b.sources], counters, rates };
+  const s = better(a.sockets, b.sockets);
+  if (s) out.sockets = s;
+  return out;
+}
+
+/**
+ * Builds a series from moments in any order: sorts them, joins the pieces
+ * of one moment, and works out persistence from each socket table to the
+ * next. Use {@link SeriesBuilder} to add moments one at a time (watch).
+ */
+export function buildSeries(moments: Moment[], meta: Omit<Series, "moments">): Series {
+  const sorted = [...moments].sort((x, y) => x.at - y.at);
+  const b = new SeriesBuilder(meta);
+  let pending: Moment | undefined;
+  for (const m of sorted) {
+    if (pending && m.at - pending.at < SAME_MOMENT_MS && !sharesInput(pending, m)) pending = mergeMoment(pending, m);
+    else {
+      if (pending) b.add(pending);
+      pending = m;
+    }
+  }
+  if (pending) b.add(pending);
+  return b.series;
+}
+
+function sharesInput(a: Moment, b: Moment): boolean {
+  return a.sources.some((s) => b.sources.some((t) => t.input === s.input));
+}
+
+/** Per state id, the identities of the sockets seen in it so far, with the time each was first seen in it. */
+type SeenMap = Map<number, Map<number, number>>;
+
+/**
+ * A series grown one moment at a time, in time order. Each socket table is
+ * compared with the previous one as it comes; its identities are then
+ * dropped, so watching for hours keeps two tables' identities at most.
+ */
+export class SeriesBuilder {
+  readonly series: Series;
+  #prev: MomentSockets | undefined;
+  #first: Map<number, Set<number>> | undefined;
+  #seen: SeenMap = new Map();
+  /** At most this many moments are kept (watch); the oldest go first. */
+  readonly #keep: number;
+
+  constructor(meta: Omit<Series, "moments">, keep = Infinity) {
+    this.series = { ...meta, moments: [] };
+    this.#keep = keep;
+  }
+
+  add(m: Moment): void {
+    const s = m.sockets;
+    if (s?.identities) {
+      m.persistence = this.#compare(m.at, s);
+      if (this.#prev) delete this.#prev.identities;
+      this.#prev = s;
+    }
+    this.series.moments.push(m);
+    if (this.series.moments.length > this.#keep) this.series.moments.shift();
+  }
+
+  #compare(at: number, s: MomentSockets): Map<number, StatePersistence> {
+    const { keys, states } = s.identities!;
+    const out = new Map<number, StatePersistence>();
+    const get = (st: number) => {
+      let p = out.get(st);
+      if (!p) out.set(st, p = { count: 0, stayed: 0, left: 0, joined: 0, oldest: 0, median: 0, fromFirst: 0 });
+      return p;
+    };
+    const prev = this.#prev?.identities;
+    const seen: SeenMap = new Map();
+    const ages = new Map<number, number[]>();
+    if (!this.#first) {
+      this.#first = new Map();
+      for (let i = 0; i < keys.length; i++) {
+        let set = this.#first.get(states[i]);
+        if (!set) this.#first.set(states[i], set = new Set());
+        set.add(keys[i]);
+      }
+    }
+    // Both lists are sorted by key: one merge pass finds who stayed.
+    let j = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i], st = states[i], p = get(st);
+      p.count++;
+      let stayed = false;
+      if (prev) {
+        while (j < prev.keys.length && prev.keys[j] < k) j++;
+        for (let x = j; x < prev.keys.length && prev.keys[x] === k; x++) if (prev.states[x] === st) stayed = true;
+      }
+      if (stayed) p.stayed++;
+      else if (prev) p.joined++;
+      const since = this.#seen.get(st)?.get(k) ?? at;
+      let inState = seen.get(st);
+      if (!inState) seen.set(st, inState = new Map());
+      inState.set(k, since);
+      let list = ages.get(st);
+      if (!list) ages.set(st, list = []);
+      list.push((at - since) / 1000);
+      if (this.#first.get(st)?.has(k)) p.fromFirst++;
+    }
+    if (prev) {
+      const before = new Map<number, number>();
+      for (let i = 0; i < prev.keys.length; i++) before.set(prev.states[i], (before.get(prev.states[i]) ?? 0) + 1);
+      for (const [st, n] of before) {
+        const p = get(st);
+        p.left = n - p.stayed;
+      }
+    }
+    for (const [st, list] of ages) {
+      list.sort((a, b) => a - b);
+      const p = get(st);
+      p.oldest = list[list.length - 1];
+      p.median = list[Math.floor((list.length - 1) / 2)];
+    }
+    this.#seen = seen;
+    return out;
+  }
+}
+
+/** The state ids in state order, for iteration (index 0 is "unknown"). */
+export const STATE_IDS: readonly number[] = STATES.map((_, i) => i + 1);
