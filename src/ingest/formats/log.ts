@@ -19,7 +19,7 @@ const ANCHORS = [
   "ddress", "ADDR", "efused", "EFUSED", "imed out", "TIMEDOUT", "i/o timeout", "respond after", "eset", "RESET",
   "forcibly", "pen files", "pen sockets", "MFILE", "uffer space", "NOBUFS", "flooding", "rphaned", "tcp_mem",
   "bucket table", "rrno", "WSA", "1004", "1005", "1006", "sonewconn", "ueue overflow", "table full", "ocket memory",
-  "4227", "recently used",
+  "4227", "recently used", "failed (", "MySQL server on", "MariaDB server on",
 ];
 
 function pretest(text: string): boolean {
@@ -61,7 +61,11 @@ const BY_NUMBER: Record<string, SymptomKind> = {
   105: "ENOBUFS", 10048: "EADDRINUSE", 10049: "EADDRNOTAVAIL", 10061: "ECONNREFUSED", 10060: "ETIMEDOUT",
   10054: "ECONNRESET", 10024: "EMFILE", 10055: "ENOBUFS",
 };
-const NUMBER = /\[Errno (\d+)\]|\berrno[ =:]+-?(\d+)|\b(?:WSA\w*|error|code)\W{0,3}(100\d\d)\b|SocketException \((100\d\d)\)/i;
+// nginx prints "failed (errno: strerror)", and its strerror text is "Unknown
+// error" where its libc lacks the name (musl in Alpine images): the number
+// says it. The MySQL/MariaDB client's CR_CONN_HOST_ERROR (2003) ends with the
+// connect() errno alone: "Can't connect to MySQL server on 'host' (99)".
+const NUMBER = /\[Errno (\d+)\]|\berrno[ =:]+-?(\d+)|\b(?:WSA\w*|error|code)\W{0,3}(100\d\d)\b|SocketException \((100\d\d)\)|\bfailed \((\d{2,5}): |(?:MySQL|MariaDB) server on '[^']*' \((\d{2,5})\)/i;
 
 // Log-line shapes.
 const ISO = /^\[?\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}/;
@@ -253,7 +257,7 @@ export const log: Format = {
       }
       if (!kind) {
         const m = NUMBER.exec(text);
-        if (m) kind = BY_NUMBER[m[1] ?? m[2] ?? m[3] ?? m[4]];
+        if (m) kind = BY_NUMBER[m[1] ?? m[2] ?? m[3] ?? m[4] ?? m[5] ?? m[6]];
       }
       if (kind) {
         // A thrown error starts a dump: its indented lines follow.

@@ -86,6 +86,11 @@ describe("symptoms parser: single lines", () => {
     ["socket error 10055", "ENOBUFS", undefined],
     ["Event ID: 4227", "EADDRNOTAVAIL", undefined],
     ["OSError: [Errno 99] Cannot assign requested address", "EADDRNOTAVAIL", undefined],
+    // nginx on musl names no errno text: the number says it.
+    ["2024/03/26 16:06:59 [error] 3964#3964: *1 connect() failed (111: Unknown error) while connecting to upstream, client: 10.1.1.1, server: _, upstream: \"http://10.0.0.2:8065/api\", host: \"x\"", "ECONNREFUSED", { host: "10.0.0.2", port: 8065 }],
+    // The MySQL client's error 2003 ends with connect()'s errno alone.
+    ["Failed to connect to MySQL: Can't connect to MySQL server on '10.0.0.9' (99)", "EADDRNOTAVAIL", undefined],
+    ["ERROR 2003 (HY000): Can't connect to MySQL server on 'db' (111)", "ECONNREFUSED", undefined],
   ];
   for (const [line, kind, endpoint] of cases) {
     it(`${kind}: ${line.slice(0, 60)}`, () => {
