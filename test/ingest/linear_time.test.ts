@@ -62,6 +62,8 @@ const SHAPES: Record<string, (n: number) => string> = {
   "a Python file frame of quotes": (n) => '  File "' + '",'.repeat(n >> 1),
   "nginx failed-with-errno openings": (n) => "failed (1".repeat(Math.ceil(n / 9)) + "x",
   "MySQL server quotes never closed": (n) => "MySQL server on '".repeat(Math.ceil(n / 17)) + "x",
+  "syslog repeat notes run together": (n) => "last message repeated 1 times".repeat(Math.ceil(n / 29)) + "x",
+  "a syslog repeat note after spaces": (n) => " ".repeat(n) + "last message repeated 12 times x",
   "a MySQL server host of one long quote": (n) => "MySQL server on '" + "a".repeat(n) + "' (9",
 };
 

@@ -222,11 +222,18 @@ function findEndpoint(line: Line, kind: SymptomKind): SymptomEndpoint | undefine
 interface State {
   /** Number of the last line taken as part of a stack trace or error dump. */
   traceLine: number;
+  /** The last log message read, when it was a symptom: what syslog's "last message repeated N times" repeats. */
+  last?: { kind: SymptomKind; text: string; endpoint?: SymptomEndpoint; detail?: SymptomDetail };
 }
 
 function state(ctx: ParseContext): State {
   return parserState<State>(ctx, FORMAT, () => ({ traceLine: -1 }));
 }
+
+// syslogd's (sysklogd, FreeBSD, macOS) note in place of a message it suppressed as a duplicate,
+// with or without its own syslog prefix: "Dec  1 10:00:01 host last message repeated 113 times",
+// FreeBSD newsyslog's "--- last message repeated 2 times ---".
+const REPEATED = /(?:^|\s)last message repeated (\d{1,9}) times?(?: ---)?$/;
 
 /** Socket-error lines and other log lines. */
 export const log: Format = {
@@ -262,11 +269,23 @@ export const log: Format = {
       if (kind) {
         // A thrown error starts a dump: its indented lines follow.
         if (!indented) st.traceLine = line.number;
-        sink.symptom(kind, text, findEndpoint(line, kind), detailOf(text, kind));
+        const endpoint = findEndpoint(line, kind), detail = detailOf(text, kind);
+        sink.symptom(kind, text, endpoint, detail);
+        st.last = { kind, text, endpoint, detail };
         return "symptom";
       }
     }
+    if (text.indexOf("last message repeated") !== -1) {
+      const m = REPEATED.exec(text.trimEnd());
+      if (m) {
+        // The same message again, N times: the symptom when the message was one.
+        const last = st.last;
+        if (last) sink.symptom(last.kind, last.text, last.endpoint, last.detail, Number(m[1]));
+        return last ? "symptom" : "log";
+      }
+    }
     if (looksLikeLog(line)) {
+      st.last = undefined;
       if (!indented || inTrace || NODE_FRAME.test(text)) st.traceLine = line.number;
       return "log";
     }
