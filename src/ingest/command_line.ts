@@ -51,6 +51,8 @@ export interface CommandReading {
   histogram: boolean;
   /** The sysctl whose bare value the output is (`cat /proc/sys/net/...`, `sysctl -n KEY`). */
   value?: string;
+  /** The settings the command writes (`sysctl [-w] KEY=VALUE`), as [key, value] written. */
+  sets?: [string, string][];
   /** Run on many hosts (ansible, pdsh, clush): each host's output is labelled with its name. */
   hosts: boolean;
   /** An ss state filter names exactly this one state (its rows have no State column), or 0. */
@@ -500,6 +502,11 @@ function readStages(r: CommandReading, stages: Stage[], o: ReadOptions, first: b
       if (lname === "sysctl") {
         const keys = words.slice(1).filter((w) => !w.startsWith("-"));
         if (words.some((w) => /^-[a-zA-Z]*n[a-zA-Z]*$/.test(w)) && keys.length === 1) r.value = keys[0];
+        // procps and BSD sysctl write an argument with "=" in it, with or without -w.
+        for (const w of keys) {
+          const eq = w.indexOf("=");
+          if (eq > 0 && eq < w.length - 1) (r.sets ??= []).push([w.slice(0, eq), w.slice(eq + 1)]);
+        }
         continue;
       }
     }

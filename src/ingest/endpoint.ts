@@ -146,6 +146,8 @@ const SERVICES = new Map<string, number>(Object.entries({
   "ms-wbt-server": 3389, postgresql: 5432, postgres: 5432, amqp: 5672, "x11": 6000, redis: 6379, "http-alt": 8080,
   webcache: 8080, "wsman": 5985, "wsmans": 5986, "memcache": 11211, "mongodb": 27017, "cslistener": 9000,
   "afs3-callback": 7001, "jetdirect": 9100, "ircd": 6667, "rsync": 873, "nfs": 2049, "hbci": 3000, "xmpp-client": 5222,
+  tproxy: 8081, socks: 1080, openvpn: 1194, ipp: 631, smtps: 465, submissions: 465, "xmpp-server": 5269, git: 9418,
+  svn: 3690, "zabbix-agent": 10050, "zabbix-trapper": 10051, webmin: 10000,
 }));
 
 /** Parses a port token: 1 to 5 digits up to 65535; "*" and anything else give NONE. */

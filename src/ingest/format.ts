@@ -47,8 +47,12 @@ export interface Sink {
   detail(fields: Partial<SocketRow>): boolean;
   counter(name: string, value: number): void;
   sysctl(key: string, value: string): void;
-  /** An error line; `endpoint` is the port or address it names, when it names one. */
-  symptom(kind: SymptomKind, text: string, endpoint?: SymptomEndpoint, detail?: SymptomDetail): void;
+  /**
+   * An error line; `endpoint` is the port or address it names, when it names
+   * one; `times` how many times the log says it happened (syslog's "last
+   * message repeated N times"), 1 by default.
+   */
+  symptom(kind: SymptomKind, text: string, endpoint?: SymptomEndpoint, detail?: SymptomDetail, times?: number): void;
   /** Where and when the input was captured (a snapshot file's header). */
   capture(fields: Partial<Capture>): void;
   /** The time the lines below were taken (a `date` line, watch's header), ISO 8601. */

@@ -783,11 +783,11 @@ export class Ingestor implements Sink {
     this.#vote(p);
   }
 
-  symptom(kind: SymptomKind, text: string, endpoint?: SymptomEndpoint, detail?: SymptomDetail): void {
+  symptom(kind: SymptomKind, text: string, endpoint?: SymptomEndpoint, detail?: SymptomDetail, times = 1): void {
     let s = this.#snap.symptoms.get(kind);
     if (!s) this.#snap.symptoms.set(kind, s = { kind, count: 0, examples: [], ports: {} });
-    s.count++;
-    if (endpoint?.port !== undefined) s.ports[endpoint.port] = (s.ports[endpoint.port] ?? 0) + 1;
+    s.count += times;
+    if (endpoint?.port !== undefined) s.ports[endpoint.port] = (s.ports[endpoint.port] ?? 0) + times;
     if (detail?.platform) this.#vote(detail.platform);
     if (s.examples.length < EXAMPLES_KEPT) {
       const ex: SymptomExample = { input: this.#index, line: this.#lineNo, text: text.trim().slice(0, 300) };

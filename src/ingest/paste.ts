@@ -36,8 +36,9 @@ const HTML_WRAP = /^\s*<(?:pre|code|samp)(?:\s[^<>]*)?>|<\/(?:pre|code|samp)>\s*
 export function unwrapPaste(text: string): string {
   let s = text;
   // Quote markers of a quoted comment: "> ", "> > ", ">" alone; a mail client's "A> > " (initials before the marker).
+  // A reply quoting a mail with initials quotes ("> A> > ") has both, plain markers first.
   if (s.charCodeAt(0) === 62 /* > */) s = s.replace(/^(?:>[ \t]?)+/, "");
-  else if (SUPERCITE.test(s)) s = s.replace(SUPERCITE, "");
+  if (SUPERCITE.test(s)) s = s.replace(SUPERCITE, "");
   // Markdown bold around a figure the paster wanted seen: "tcp   **121347**   0 ...".
   if (s.indexOf("**") !== -1) s = s.replace(EMPHASIS, "$1");
   // The first character that is not a space or tab decides whether the line can be wrapping.

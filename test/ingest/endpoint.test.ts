@@ -42,6 +42,9 @@ describe("ports", () => {
     assert.equal(parsePort("007"), 7);
     for (const p of ["0x1F", "1e3", "+80", "", "*", "65536", "123456", " 80"]) assert.equal(parsePort(p), NONE, p);
     assert.equal(parsePortOrService("https"), 443);
+    // netstat without -n on Debian names 8081 after /etc/services' "tproxy".
+    assert.equal(parsePortOrService("tproxy"), 8081);
+    assert.equal(parsePortOrService("socks"), 1080);
     assert.equal(parsePortOrService("constructor"), NONE);
     assert.deepEqual(splitColonPort("10.0.0.1:toString"), { host: "10.0.0.1", port: NONE });
   });

@@ -60,6 +60,11 @@ const SHAPES: Record<string, (n: number) => string> = {
   "psutil reprs closed at the end": (n) => "sconn(".repeat(n >> 3) + "status='X'" + ")".repeat(n >> 3),
   "psutil reprs with a quote left open": (n) => "sconn(fd=1, laddr=addr(ip='" + "1".repeat(n) + ", status=",
   "a Python file frame of quotes": (n) => '  File "' + '",'.repeat(n >> 1),
+  "nginx failed-with-errno openings": (n) => "failed (1".repeat(Math.ceil(n / 9)) + "x",
+  "MySQL server quotes never closed": (n) => "MySQL server on '".repeat(Math.ceil(n / 17)) + "x",
+  "syslog repeat notes run together": (n) => "last message repeated 1 times".repeat(Math.ceil(n / 29)) + "x",
+  "a syslog repeat note after spaces": (n) => " ".repeat(n) + "last message repeated 12 times x",
+  "a MySQL server host of one long quote": (n) => "MySQL server on '" + "a".repeat(n) + "' (9",
 };
 
 /** A command line whose reading sends a line to every reader of command output (counts, per-host lines, a sysctl's value). */

@@ -16,6 +16,8 @@ describe("unwrapPaste (Markdown around a dump)", () => {
   it("removes quote markers, nested or alone", () => {
     assert.equal(unwrapPaste("> tcp 0 0 1.2.3.4:1 5.6.7.8:2 ESTABLISHED"), "tcp 0 0 1.2.3.4:1 5.6.7.8:2 ESTABLISHED");
     assert.equal(unwrapPaste("> > ESTAB 0 0 a:1 b:2"), "ESTAB 0 0 a:1 b:2");
+    // A reply quoting a mail that quoted with initials.
+    assert.equal(unwrapPaste("> A> > kernel: sonewconn: pcb 0x1: Listen queue overflow: 193 already in"), "kernel: sonewconn: pcb 0x1: Listen queue overflow: 193 already in");
     assert.equal(unwrapPaste(">"), "");
   });
   it("removes inline-code backticks around a whole line or at one end of it", () => {

@@ -638,6 +638,10 @@ export class TableScan {
     for (let i = 0; i < this.t.length; i++) stateRows[st[i] * m + input[i]]++;
     let full = false, excerpt = false, counts = false, totalRows = 0, tallied = 0, listenRows = false, truncated = false, portFiltered = false, stateBlind = true;
     const filters: string[] = [];
+    // The most sockets one other input counts from a table's rows (`| wc -l`, `grep -c`, a histogram): a
+    // table with fewer rows is no full table. Not a summary's (ss -s, /proc/net/snmp): they count the
+    // whole host, sockets in CLOSE that no table lists among them.
+    const countedRows = snap.inputs.map((r) => (r.tallies ?? []).reduce((a, x) => x.how === "summary" ? a : a + x.count, 0));
     snap.inputs.forEach((r, j) => {
       const own = rows[j];
       totalRows += own;
@@ -660,6 +664,13 @@ export class TableScan {
         }
         if (whole && only.includes("LISTEN") && own > 0) listenRows = true;
         for (const x of records) if (x.state) better(stateId(x.state), "lower");
+        return;
+      }
+      // Rows beside a count of more sockets than they are ("TIME_WAIT: 6094" and four rows of them):
+      // a sample of the table, whatever its command line says.
+      if (own > 0 && countedRows.some((c, k) => k !== j && c > own)) {
+        excerpt = true;
+        for (let id = 1; id < n; id++) if (stateRows[id * m + j] > 0) better(id, "lower");
         return;
       }
       if (own > 0) {

@@ -19,7 +19,7 @@ const ANCHORS = [
   "ddress", "ADDR", "efused", "EFUSED", "imed out", "TIMEDOUT", "i/o timeout", "respond after", "eset", "RESET",
   "forcibly", "pen files", "pen sockets", "MFILE", "uffer space", "NOBUFS", "flooding", "rphaned", "tcp_mem",
   "bucket table", "rrno", "WSA", "1004", "1005", "1006", "sonewconn", "ueue overflow", "table full", "ocket memory",
-  "4227", "recently used",
+  "4227", "recently used", "failed (", "MySQL server on", "MariaDB server on",
 ];
 
 function pretest(text: string): boolean {
@@ -61,7 +61,11 @@ const BY_NUMBER: Record<string, SymptomKind> = {
   105: "ENOBUFS", 10048: "EADDRINUSE", 10049: "EADDRNOTAVAIL", 10061: "ECONNREFUSED", 10060: "ETIMEDOUT",
   10054: "ECONNRESET", 10024: "EMFILE", 10055: "ENOBUFS",
 };
-const NUMBER = /\[Errno (\d+)\]|\berrno[ =:]+-?(\d+)|\b(?:WSA\w*|error|code)\W{0,3}(100\d\d)\b|SocketException \((100\d\d)\)/i;
+// nginx prints "failed (errno: strerror)", and its strerror text is "Unknown
+// error" where its libc lacks the name (musl in Alpine images): the number
+// says it. The MySQL/MariaDB client's CR_CONN_HOST_ERROR (2003) ends with the
+// connect() errno alone: "Can't connect to MySQL server on 'host' (99)".
+const NUMBER = /\[Errno (\d+)\]|\berrno[ =:]+-?(\d+)|\b(?:WSA\w*|error|code)\W{0,3}(100\d\d)\b|SocketException \((100\d\d)\)|\bfailed \((\d{2,5}): |(?:MySQL|MariaDB) server on '[^']*' \((\d{2,5})\)/i;
 
 // Log-line shapes.
 const ISO = /^\[?\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}/;
@@ -218,11 +222,18 @@ function findEndpoint(line: Line, kind: SymptomKind): SymptomEndpoint | undefine
 interface State {
   /** Number of the last line taken as part of a stack trace or error dump. */
   traceLine: number;
+  /** The last log message read, when it was a symptom: what syslog's "last message repeated N times" repeats. */
+  last?: { kind: SymptomKind; text: string; endpoint?: SymptomEndpoint; detail?: SymptomDetail };
 }
 
 function state(ctx: ParseContext): State {
   return parserState<State>(ctx, FORMAT, () => ({ traceLine: -1 }));
 }
+
+// syslogd's (sysklogd, FreeBSD, macOS) note in place of a message it suppressed as a duplicate,
+// with or without its own syslog prefix: "Dec  1 10:00:01 host last message repeated 113 times",
+// FreeBSD newsyslog's "--- last message repeated 2 times ---".
+const REPEATED = /(?:^|\s)last message repeated (\d{1,9}) times?(?: ---)?$/;
 
 /** Socket-error lines and other log lines. */
 export const log: Format = {
@@ -253,16 +264,28 @@ export const log: Format = {
       }
       if (!kind) {
         const m = NUMBER.exec(text);
-        if (m) kind = BY_NUMBER[m[1] ?? m[2] ?? m[3] ?? m[4]];
+        if (m) kind = BY_NUMBER[m[1] ?? m[2] ?? m[3] ?? m[4] ?? m[5] ?? m[6]];
       }
       if (kind) {
         // A thrown error starts a dump: its indented lines follow.
         if (!indented) st.traceLine = line.number;
-        sink.symptom(kind, text, findEndpoint(line, kind), detailOf(text, kind));
+        const endpoint = findEndpoint(line, kind), detail = detailOf(text, kind);
+        sink.symptom(kind, text, endpoint, detail);
+        st.last = { kind, text, endpoint, detail };
         return "symptom";
       }
     }
+    if (text.indexOf("last message repeated") !== -1) {
+      const m = REPEATED.exec(text.trimEnd());
+      if (m) {
+        // The same message again, N times: the symptom when the message was one.
+        const last = st.last;
+        if (last) sink.symptom(last.kind, last.text, last.endpoint, last.detail, Number(m[1]));
+        return last ? "symptom" : "log";
+      }
+    }
     if (looksLikeLog(line)) {
+      st.last = undefined;
       if (!indented || inTrace || NODE_FRAME.test(text)) st.traceLine = line.number;
       return "log";
     }

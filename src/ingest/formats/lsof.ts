@@ -71,14 +71,16 @@ export const lsof: Format = {
     // Printed under "lsof: WARNING: can't stat() ..." messages.
     if (t[0] === "Output" && t[1] === "information" && t[3] === "be" && t[4] === "incomplete.") return "noise";
     if (t.length < 6 || !isDigits(t[1])) return undefined;
-    // A socket lsof cannot name the protocol of ("sock 0,8 0t0 47494363 can't identify protocol"): not known to be TCP.
-    if (t[t.length - 1] === "protocol" && t[t.length - 2] === "identify" && (t[t.length - 3] === "can't" || t[t.length - 3] === "cannot")) {
-      return t.includes("sock") ? "other-socket" : undefined;
-    }
-    // A socket in no kernel table (Linux lsof found its protocol, not its row): "sock 0,9 0t0 4982348 protocol: TCP".
-    // /proc/net/tcp lists every TCP socket but those in CLOSE, so it is one in CLOSE held by the process.
-    if (t[t.length - 2] === "protocol:" && t.includes("sock")) {
-      if (t[t.length - 1] !== "TCP" && t[t.length - 1] !== "TCPv6") return "other-socket";
+    // A socket in no kernel table: "sock 0,9 0t0 4982348 protocol: TCP" (Linux lsof found its protocol, not
+    // its row), or "sock 0,8 0t0 47494363 can't identify protocol" (older lsof, which names the protocol
+    // only from the row). /proc/net/tcp lists every TCP socket but those in CLOSE, which the kernel keeps
+    // only while a descriptor holds them: one in CLOSE held by the process (the unidentified ones are
+    // that in practice: a created socket leaves the tables only once its connection is over).
+    const unidentified = t[t.length - 1] === "protocol" && t[t.length - 2] === "identify" &&
+      (t[t.length - 3] === "can't" || t[t.length - 3] === "cannot");
+    if (unidentified && !t.includes("sock")) return undefined;
+    if (unidentified || t[t.length - 2] === "protocol:" && t.includes("sock")) {
+      if (!unidentified && t[t.length - 1] !== "TCP" && t[t.length - 1] !== "TCPv6") return "other-socket";
       const none = { host: "", port: NONE };
       const row = socketRow(CLOSED, none, none, NONE, NONE, t[t.length - 1] === "TCPv6" ? 6 : 0);
       row.pid = Number(t[1]);

@@ -4,9 +4,11 @@
  */
 
 import { commandNames, gluedAt, MAX_COMMAND, readCommand } from "../command_line.ts";
-import type { Format, ParseContext } from "../format.ts";
+import type { LineKind } from "../../model/snapshot.ts";
+import type { Format, ParseContext, Sink } from "../format.ts";
 import { dateLine } from "../moment.ts";
 import { SS_FILTER_STATES } from "./ss.ts";
+import { sysctlKey } from "./sysctl.ts";
 
 /**
  * Commands that wrap or filter the tools whose output tcpdoc reads (each
@@ -79,6 +81,23 @@ function resetTable(ctx: ParseContext): void {
   ctx.command = undefined;
 }
 
+/**
+ * What a command line read as such is: "sysctl" when it writes kernel
+ * settings (`sysctl -w net.ipv4.tcp_tw_recycle=1` sets what it names, as a
+ * sysctl.conf line does; each goes to the sink), else "noise".
+ */
+function commandKind(ctx: ParseContext, sink: Sink): LineKind {
+  let kind: LineKind = "noise";
+  for (const [k, v] of ctx.command?.sets ?? []) {
+    const key = sysctlKey(k);
+    if (key) {
+      sink.sysctl(key, v);
+      kind = "sysctl";
+    }
+  }
+  return kind;
+}
+
 /** Reads a command line; false when it runs nothing tcpdoc knows (then nothing is changed). */
 function parseCommand(cmd: string, ctx: ParseContext, line: number): boolean {
   if (cmd.length > MAX_COMMAND) return false;
@@ -122,7 +141,7 @@ function bareCommand(tokens: string[], text: string, ctx: ParseContext): boolean
   if (t0 === "sudo" || t0 === "Get-NetTCPConnection" || t0 === "ss" || t0 === "netstat" || t0 === "lsof" || t0 === "nstat") return true;
   if (!ctx.commands.has(t0) || tokens.length < 2) return false;
   const t1 = tokens[1];
-  return t1.startsWith("-") || t1.startsWith("/") || text.indexOf("|") !== -1 || FLEET.has(t0);
+  return t1.startsWith("-") || t1.startsWith("/") || text.indexOf("|") !== -1 || FLEET.has(t0) || t0 === "sysctl" && t1.indexOf("=") > 0;
 }
 
 const FLEET = new Set(["ansible", "pdsh", "clush", "salt"]);
@@ -174,7 +193,7 @@ export const shell: Format = {
       if (cmd === "" || cmd === "^C") return strong || text.trim().length <= 2 ? "noise" : undefined;
       // PowerShell's ">>" and bash's "> " before the rest of a command that ended with a pipe.
       if (ctx.command?.continues && /^\s*>/.test(text) && continueCommand(cmd, ctx, line.number)) return "noise";
-      if (parseCommand(cmd, ctx, line.number)) return "noise";
+      if (parseCommand(cmd, ctx, line.number)) return commandKind(ctx, sink);
       if (strong) {
         resetTable(ctx);
         ctx.foreignCommand = cmd.split(/\s+/)[0];
@@ -183,7 +202,7 @@ export const shell: Format = {
       return undefined;
     }
     if (ctx.command?.continues && continueCommand(text, ctx, line.number)) return "noise";
-    if (bareCommand(tokens, text, ctx)) return parseCommand(text.trim(), ctx, line.number) ? "noise" : undefined;
+    if (bareCommand(tokens, text, ctx)) return parseCommand(text.trim(), ctx, line.number) ? commandKind(ctx, sink) : undefined;
     return undefined;
   },
 };

@@ -20,6 +20,26 @@ const KEY = /^[a-z][a-z0-9_]*(?:\.[A-Za-z0-9_\-@:/*+]+)+$/;
 const BSD_ROOTS = new Set(["kern", "net", "vm", "hw", "machdep", "debug", "security", "user", "vfs", "compat", "dev", "fs"]);
 const PROC_SYS = "/proc/sys/";
 
+/**
+ * A sysctl key as written, or undefined. Every sysctl tree is lower case;
+ * a capital first letter ("Net.ipv4.tcp_tw_recycle = 1") is a blog
+ * editor's or a phone's auto-capitalisation of the line, not another key.
+ */
+export function sysctlKey(word: string): string | undefined {
+  if (KEY.test(word)) return word;
+  const c = word.charCodeAt(0);
+  if (c < 65 || c > 90) return undefined;
+  const lowered = word[0].toLowerCase() + word.slice(1);
+  const dot = lowered.indexOf(".");
+  return dot > 0 && BSD_ROOTS.has(lowered.slice(0, dot)) && KEY.test(lowered) ? lowered : undefined;
+}
+
+/** BSD/macOS `sysctl -w` prints "key: old -> new": the value now is the new one. */
+function settingValue(v: string): string {
+  const arrow = v.lastIndexOf(" -> ");
+  return normalize(arrow === -1 ? v : v.slice(arrow + 4));
+}
+
 // ulimit -a option letters (bash builtins/ulimit.def) and the names tcpdoc keys them by.
 const ULIMIT = new Map<string, string>(Object.entries({
   b: "sbsize", c: "core", d: "data", e: "nice", f: "fsize", i: "sigpending", k: "kqueues", l: "memlock", m: "rss",
@@ -101,13 +121,15 @@ export const sysctl: Format = {
     }
 
     // key = value
-    if (t[1] === "=" && KEY.test(t0)) {
-      sink.sysctl(t0, normalize(text.slice(text.indexOf("=") + 1)));
+    const spaced = t[1] === "=" ? sysctlKey(t0) : undefined;
+    if (spaced) {
+      sink.sysctl(spaced, normalize(text.slice(text.indexOf("=") + 1)));
       return "sysctl";
     }
     const eq = t0.indexOf("=");
-    if (eq > 0 && KEY.test(t0.slice(0, eq))) {
-      sink.sysctl(t0.slice(0, eq), normalize(text.slice(eq + 1)));
+    const joined = eq > 0 ? sysctlKey(t0.slice(0, eq)) : undefined;
+    if (joined) {
+      sink.sysctl(joined, normalize(text.slice(eq + 1)));
       return "sysctl";
     }
     // /proc/sys/net/ipv4/tcp_tw_reuse:2
@@ -126,7 +148,7 @@ export const sysctl: Format = {
     if (t0.endsWith(":") && t.length >= 2) {
       const key = t0.slice(0, -1);
       if (KEY.test(key) && BSD_ROOTS.has(key.slice(0, key.indexOf(".")))) {
-        sink.sysctl(key, normalize(text.slice(t0.length)));
+        sink.sysctl(key, settingValue(text.slice(t0.length)));
         return "sysctl";
       }
     }

@@ -2,6 +2,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { FactContext } from "../../../src/engine/mod.ts";
+import { snapshotFromTexts } from "../../../src/ingest/mod.ts";
 import { facts, get, lab, snapshotOf, why } from "../_helpers.ts";
 
 const ctx = (spec: Parameters<typeof snapshotOf>[0]) => new FactContext(snapshotOf(spec));
@@ -40,6 +41,20 @@ describe("coverage", () => {
     const v = get(c, "coverage").value as { table: string; states: Record<string, string> };
     assert.deepEqual([v.table, v.states.CLOSE_WAIT, v.states.ESTABLISHED], ["counts", "exact", "unknown"]);
     assert.equal((get(c, "states").value as Record<string, number | null>).ESTABLISHED, null);
+  });
+  it("rows beside a count of more sockets than they are a sample of the table, not the full table", () => {
+    const snap = snapshotFromTexts([
+      { path: "count.txt", text: "$ netstat -an | grep TIME_WAIT | wc -l\n6094\n" },
+      { path: "rows.txt", text: "tcp 0 0 127.0.0.1:63981 127.0.0.1:8111 TIME_WAIT\ntcp 0 0 127.0.0.1:63980 127.0.0.1:8111 TIME_WAIT\n" },
+    ]);
+    const v = get(new FactContext(snap), "coverage").value as { table: string; listenersComplete: boolean };
+    assert.deepEqual([v.table, v.listenersComplete], ["excerpt", false]);
+    // As many rows as the count: the table may be whole.
+    const same = snapshotFromTexts([
+      { path: "count.txt", text: "$ netstat -an | grep TIME_WAIT | wc -l\n2\n" },
+      { path: "rows.txt", text: "tcp 0 0 127.0.0.1:63981 127.0.0.1:8111 TIME_WAIT\ntcp 0 0 127.0.0.1:63980 127.0.0.1:8111 TIME_WAIT\n" },
+    ]);
+    assert.equal((get(new FactContext(same), "coverage").value as { table: string }).table, "full");
   });
   it("a state histogram counts every state", () => {
     const c = ctx({ inputs: [{ format: "histogram", sockets: 30 }], tallies: { TIME_WAIT: 30 } });

@@ -61,6 +61,22 @@ describe("app.log and dmesg from the lab scenarios", () => {
   }
 });
 
+describe("symptoms parser: syslog's repeat notes", () => {
+  it("'last message repeated N times' after a symptom is that symptom N more times; after another message, a log line", () => {
+    const snap = parse([
+      "Dec  1 10:00:00 host kernel: sonewconn: pcb 0x1: Listen queue overflow: 193 already in queue awaiting acceptance (1 occurrences)",
+      "Dec  1 10:00:30 host last message repeated 113 times",
+      "--- last message repeated 2 times ---",
+      "Dec  1 10:01:00 host sshd[1]: Accepted publickey for x",
+      "Dec  1 10:01:30 host last message repeated 5 times",
+    ].join("\n") + "\n");
+    assert.equal(snap.symptoms.get("LISTEN_OVERFLOW" as never)?.count, 116);
+    assert.equal(snap.inputs[0].kinds.symptom, 3);
+    assert.equal(snap.inputs[0].kinds.log, 2);
+    assert.equal(snap.inputs[0].unparsed, 0);
+  });
+});
+
 describe("symptoms parser: single lines", () => {
   const cases: [string, string, { host?: string; port?: number } | undefined][] = [
     ["listen tcp :8080: bind: address already in use", "EADDRINUSE", { port: 8080 }],
@@ -86,6 +102,11 @@ describe("symptoms parser: single lines", () => {
     ["socket error 10055", "ENOBUFS", undefined],
     ["Event ID: 4227", "EADDRNOTAVAIL", undefined],
     ["OSError: [Errno 99] Cannot assign requested address", "EADDRNOTAVAIL", undefined],
+    // nginx on musl names no errno text: the number says it.
+    ["2024/03/26 16:06:59 [error] 3964#3964: *1 connect() failed (111: Unknown error) while connecting to upstream, client: 10.1.1.1, server: _, upstream: \"http://10.0.0.2:8065/api\", host: \"x\"", "ECONNREFUSED", { host: "10.0.0.2", port: 8065 }],
+    // The MySQL client's error 2003 ends with connect()'s errno alone.
+    ["Failed to connect to MySQL: Can't connect to MySQL server on '10.0.0.9' (99)", "EADDRNOTAVAIL", undefined],
+    ["ERROR 2003 (HY000): Can't connect to MySQL server on 'db' (111)", "ECONNREFUSED", undefined],
   ];
   for (const [line, kind, endpoint] of cases) {
     it(`${kind}: ${line.slice(0, 60)}`, () => {

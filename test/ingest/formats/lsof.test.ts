@@ -38,11 +38,16 @@ describe("lsof", () => {
 });
 
 describe("lsof rows from pastes", () => {
-  it("books sockets of unknown protocol as other sockets", () => {
-    const r = read(["docker  8925 root  337u  sock                0,8      0t0   47494363 can't identify protocol"]);
+  it("reads a socket in no kernel table ('can't identify protocol', 'protocol: TCP') as one in CLOSED held by its process", () => {
+    const r = expectCounts([
+      "polipo     5646          proxy  661u     sock                0,6       0t0 3066108598 can't identify protocol",
+      "sslh       79085                              sslh 1017u     sock                0,9       0t0    4982348 protocol: TCP",
+    ], 2, { CLOSED: 2 });
     assert.equal(r.report.unparsed, 0);
-    assert.equal(r.summary.sockets, 0);
-    assert.equal(r.kinds["other-socket"], 1);
+    assert.deepEqual(r.sockets.map((s) => [s.pid, s.program]), [[5646, "polipo"], [79085, "sslh"]]);
+    // Another protocol named, or no sockfs socket: not a TCP row.
+    const other = read(["x  1 root  3u  sock  0,9  0t0  1 protocol: UNIX", "x  1 root  4u  a_inode  0,13  0  1 can't identify protocol"]);
+    assert.equal(other.summary.sockets, 0);
   });
   it("reads an HTML-escaped arrow", () => {
     const r = expectCounts([

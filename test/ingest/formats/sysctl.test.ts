@@ -32,6 +32,23 @@ describe("captured fixtures (test/fixtures/README.md)", () => {
 });
 
 describe("sysctl parser: single lines", () => {
+  it("a capitalised first letter is the same key; BSD 'old -> new' is the new value", () => {
+    const snap = parse("Net.ipv4.tcp_tw_recycle = 1\nNet.ipv4.tcp_fin_timeout=30\nnet.inet.tcp.msl: 15000 -> 1000\nFoo.bar = 1\n");
+    assert.equal(snap.sysctls.get("net.ipv4.tcp_tw_recycle")?.value, "1");
+    assert.equal(snap.sysctls.get("net.ipv4.tcp_fin_timeout")?.value, "30");
+    assert.equal(snap.sysctls.get("net.inet.tcp.msl")?.value, "1000");
+    // Not a sysctl tree: not a key.
+    assert.equal(snap.sysctls.get("foo.bar"), undefined);
+  });
+  it("a sysctl command that writes a setting sets it, with or without -w and a prompt", () => {
+    const snap = parse("sysctl net.inet.tcp.msl=7500\n$ sudo sysctl -w net.ipv4.tcp_tw_recycle=1 net.ipv4.tcp_fin_timeout=5\n");
+    assert.equal(snap.sysctls.get("net.inet.tcp.msl")?.value, "7500");
+    assert.equal(snap.sysctls.get("net.ipv4.tcp_tw_recycle")?.value, "1");
+    assert.equal(snap.sysctls.get("net.ipv4.tcp_fin_timeout")?.value, "5");
+    assert.equal(snap.inputs[0].kinds.sysctl, 2);
+    // Reading a setting sets nothing.
+    assert.equal(parse("$ sysctl net.ipv4.tcp_tw_reuse\n").sysctls.size, 0);
+  });
   it("reads key = value, key=value, BSD key: value, /proc/sys paths", () => {
     const snap = parse("net.ipv4.ip_local_port_range = 32768\t60999\nnet.ipv4.tcp_tw_reuse=1\nkern.ipc.somaxconn: 128\n/proc/sys/net/core/somaxconn:4096\n");
     assert.equal(snap.sysctls.get("net.ipv4.ip_local_port_range")?.value, "32768 60999");
