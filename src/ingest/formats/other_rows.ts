@@ -7,7 +7,8 @@
  * all when the line is only the two endpoints. Around them only what such
  * rows carry: a protocol word, numbers, a pid/program, marks without
  * letters. Two numbers right after the protocol are Recv-Q and Send-Q, as
- * every netstat-like tool orders them.
+ * every netstat-like tool orders them. Bars between columns (`| 0 |`) are
+ * dropped first.
  *
  * This format is offered a line after every other data format, so a line a
  * real format reads is never read here.
@@ -68,10 +69,11 @@ function plainField(w: string): boolean {
 /** Rows of other tools. */
 export const otherRows: Format = {
   format: "other-rows",
-  reads: "socket rows of other tools (IncludeOS, exasock-stat, awk-picked columns): two endpoints side by side and a state word of any stack, or the two endpoints alone",
+  reads: "socket rows of other tools (IncludeOS, exasock-stat, awk-picked columns, Markdown tables): two endpoints side by side and a state word of any stack, or the two endpoints alone",
   states: STATE_WORDS,
   parse(line, ctx, sink) {
-    const t = line.tokens;
+    // A table with "|" between its columns (exasock-stat, a Markdown table): the bars are no fields.
+    const t = line.tokens.includes("|") ? line.tokens.filter((w) => w !== "|") : line.tokens;
     if (t.length < 2 || t.length > 16) return undefined;
     let at = -1;
     let local: Endpoint | undefined, remote: Endpoint | undefined;
