@@ -19,6 +19,7 @@ import { netstatSolaris } from "./formats/netstat_solaris.ts";
 import { netstatWindows } from "./formats/netstat_windows.ts";
 import { otherRows } from "./formats/other_rows.ts";
 import { powershell } from "./formats/powershell.ts";
+import { resmon } from "./formats/resmon.ts";
 import { procNetTcp } from "./formats/proc_net_tcp.ts";
 import { psutil } from "./formats/psutil.ts";
 import { shell } from "./formats/shell.ts";
@@ -119,6 +120,7 @@ export const REGISTRY = new Registry([
   lsfd,
   lsof,
   powershell,
+  resmon,
   conntrack,
   psutil,
   // Before sysctl, which would take "OID = INTEGER: 5" for a setting.
