@@ -147,21 +147,40 @@ class TupleIds {
 export class PeerIndex {
   readonly #ids: TupleIds;
   readonly #sock: Int32Array;
+  readonly #count: Int32Array;
   constructor(t: SocketTable, list: Int32Array, from: number, to: number) {
     this.#ids = new TupleIds(to - from);
     this.#sock = new Int32Array(Math.max(1, to - from));
+    this.#count = new Int32Array(Math.max(1, to - from));
     let n = 0;
     for (let k = from; k < to; k++) {
       const i = list[k];
       if (t.localPort[i] === NONE || t.remotePort[i] === NONE) continue;
       const id = this.#ids.idOf(t.localAddr[i], t.remoteAddr[i], (t.localPort[i] << 16) | t.remotePort[i], n);
       if (id === n) this.#sock[n++] = i;
+      this.#count[id]++;
     }
+  }
+  /** How many 4-tuples are indexed (ids are 0..size-1, in the order first seen). */
+  get size(): number {
+    return this.#ids.size;
+  }
+  /** The id of the indexed 4-tuple at the other end of socket i, or -1. */
+  peerId(t: SocketTable, i: number): number {
+    if (t.localPort[i] === NONE || t.remotePort[i] === NONE) return -1;
+    return this.#ids.find(t.remoteAddr[i], t.localAddr[i], (t.remotePort[i] << 16) | t.localPort[i]);
+  }
+  /** The first indexed socket with 4-tuple `id`. */
+  socket(id: number): number {
+    return this.#sock[id];
+  }
+  /** How many indexed sockets have 4-tuple `id` (more than one only when inputs repeat a socket). */
+  count(id: number): number {
+    return this.#count[id];
   }
   /** The indexed socket at the other end of socket i, or -1. */
   peerOf(t: SocketTable, i: number): number {
-    if (t.localPort[i] === NONE || t.remotePort[i] === NONE) return -1;
-    const id = this.#ids.find(t.remoteAddr[i], t.localAddr[i], (t.remotePort[i] << 16) | t.localPort[i]);
+    const id = this.peerId(t, i);
     return id === -1 ? -1 : this.#sock[id];
   }
 }
@@ -530,6 +549,7 @@ export class TableScan {
   #coverage: Coverage | undefined;
   #platform: PlatformGuess | undefined;
   #timerKinds: Uint8Array | undefined;
+  #clientGroups: { of: Int32Array; size: number } | undefined;
 
   constructor(snap: Snapshot) {
     this.snap = snap;
@@ -724,25 +744,21 @@ export class TableScan {
    * MIN_FULL_BLOCK ports with no gap; undefined otherwise.
    */
   fullBlock(): { low: number; high: number; key: string } | undefined {
-    const t = this.t, st = t.state, lp = this.listenPorts(), lport = t.localPort;
-    const kc = new KeyCounter(0, 0);
+    const t = this.t, lport = t.localPort, { of, size } = this.clientGroups();
+    const counts = new Int32Array(size);
     let n = 0;
-    for (let i = 0; i < t.length; i++) {
-      const p = lport[i];
-      if (p === NONE || !CONNECTED_MASK[st[i]] || lp[p + 1]) continue;
-      kc.addTuple(t.remoteAddr[i], t.remotePort[i], t.localAddr[i], i, 0);
-      n++;
-    }
+    for (let i = 0; i < t.length; i++) if (of[i] >= 0) counts[of[i]]++, n++;
     if (n < MIN_FULL_BLOCK) return undefined;
-    const top = kc.top(1)[0];
-    if (top === undefined || kc.counts[top] < MIN_FULL_BLOCK) return undefined;
-    const f = kc.first[top];
+    // the busiest destination; ties: the first seen (ids are in table order)
+    let top = 0;
+    for (let g = 1; g < size; g++) if (counts[g] > counts[top]) top = g;
+    if (counts[top] < MIN_FULL_BLOCK) return undefined;
     const used = new Uint8Array(65536);
-    let low = 65536, high = -1, distinct = 0;
+    let low = 65536, high = -1, distinct = 0, f = -1;
     for (let i = 0; i < t.length; i++) {
+      if (of[i] !== top) continue;
       const p = lport[i];
-      if (p === NONE || !CONNECTED_MASK[st[i]] || lp[p + 1]) continue;
-      if (t.remoteAddr[i] !== t.remoteAddr[f] || t.remotePort[i] !== t.remotePort[f] || t.localAddr[i] !== t.localAddr[f]) continue;
+      if (f === -1) f = i;
       if (!used[p]) used[p] = 1, distinct++;
       if (p < low) low = p;
       if (p > high) high = p;
@@ -751,11 +767,40 @@ export class TableScan {
     return { low, high, key: this.keyText("source-destination", f) };
   }
 
+  /**
+   * The client side of the table: sockets in a connected state on a local
+   * port no listener has, grouped by (destination, source address). `of[i]`
+   * is socket i's group (-1 for the other sockets); groups are numbered in
+   * table order of their first socket. Hashed once for every fact that
+   * counts client ports (the range's full block, ephemeral ports).
+   */
+  clientGroups(): { of: Int32Array; size: number } {
+    if (this.#clientGroups) return this.#clientGroups;
+    const t = this.t, st = t.state, lp = this.listenPorts(), lport = t.localPort, ra = t.remoteAddr, rp = t.remotePort, la = t.localAddr;
+    const ids = new TupleIds(0), of = new Int32Array(t.length).fill(-1);
+    let n = 0;
+    for (let i = 0; i < t.length; i++) {
+      const p = lport[i];
+      if (p === NONE || !CONNECTED_MASK[st[i]] || lp[p + 1]) continue;
+      const id = ids.idOf(ra[i], rp[i], la[i], n);
+      if (id === n) n++;
+      of[i] = id;
+    }
+    return this.#clientGroups = { of, size: n };
+  }
+
+
   /** Each socket's timer as a kind, by the timer text's string id: see TIMER_KINDS. */
   timerKinds(): Uint8Array {
     if (this.#timerKinds) return this.#timerKinds;
-    const pool = this.t.strings, out = new Uint8Array(pool.size);
-    for (let id = 1; id < pool.size; id++) out[id] = timerKind(pool.str(id));
+    // only the ids some socket has as its timer: the pool also holds every address
+    const pool = this.t.strings, timer = this.t.timer, out = new Uint8Array(pool.size), done = new Uint8Array(pool.size);
+    for (let i = 0; i < this.t.length; i++) {
+      const id = timer[i];
+      if (id === 0 || done[id] === 1) continue;
+      done[id] = 1;
+      out[id] = timerKind(pool.str(id));
+    }
     return this.#timerKinds = out;
   }
 

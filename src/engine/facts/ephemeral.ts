@@ -2,7 +2,7 @@
 
 import { STATES } from "../../model/states.ts";
 import { platformFacts } from "../platforms.ts";
-import { CONNECTED, GROUP_LABELS, KeyCounter, round4, stateMask, withoutFirst } from "./_scan.ts";
+import { CONNECTED, GROUP_LABELS, round4, stateMask, TIME_WAIT, withoutFirst } from "./_scan.ts";
 import type { Fact } from "./fact.ts";
 import { stepsText } from "./fact.ts";
 
@@ -67,39 +67,46 @@ export const ephemeral: Fact = {
   compute({ scan, mask: ex }) {
     const range = scan.portRange();
     const t = scan.t, st = t.state;
-    const lp = scan.listenPorts();
-    // the sockets counted, then their groups: at most one per socket, room made up front
+    // the client sockets' groups (hashed once per snapshot), counted for those in the range
+    const { of, size } = scan.clientGroups();
     const list = scan.scratchList(), lport = t.localPort, low = range.low, high = range.high;
-    let total = 0;
+    const counts = new Int32Array(size), extra = new Int32Array(size), first = new Int32Array(size).fill(-1);
+    let total = 0, distinct = 0;
     for (let i = 0; i < t.length; i++) {
-      const p = lport[i];
-      if (p < low || p > high || !COUNTED[st[i]] || lp[p + 1] || (ex && ex[i])) continue;
+      const g = of[i], p = lport[i];
+      if (g < 0 || p < low || p > high || (ex && ex[i])) continue;
       list[total++] = i;
+      if (counts[g]++ === 0) first[g] = i, distinct++;
+      if (st[i] === TIME_WAIT) extra[g]++;
     }
-    const kc = new KeyCounter(0, total);
-    kc.countByTuple(list, 0, total, t.remoteAddr, t.remotePort, t.localAddr, st);
+    // the five biggest, biggest first; ties: the group first seen among those counted
+    const best: number[] = [];
+    for (let g = 0; g < size; g++) {
+      if (counts[g] === 0) continue;
+      const before = (a: number, b: number) => counts[a] > counts[b] || (counts[a] === counts[b] && first[a] < first[b]);
+      if (best.length === 5 && !before(g, best[4])) continue;
+      if (best.length < 5) best.push(g);
+      let j = best.length - 1;
+      while (j > 0 && before(g, best[j - 1])) best[j] = best[j - 1], j--;
+      best[j] = g;
+    }
     // the busiest group's sockets by state, for the words
     const byState: Record<string, number> = {};
-    const topSlot = kc.top(1)[0];
-    if (topSlot !== undefined) {
-      const f = kc.first[topSlot], ra = t.remoteAddr, rp = t.remotePort, la = t.localAddr;
-      const seen = new Float64Array(STATES.length + 1);
-      for (let k = 0; k < total; k++) {
-        const i = list[k];
-        if (ra[i] === ra[f] && rp[i] === rp[f] && la[i] === la[f]) seen[st[i]]++;
-      }
+    if (best.length) {
+      const top = best[0], seen = new Float64Array(STATES.length + 1);
+      for (let k = 0; k < total; k++) if (of[list[k]] === top) seen[st[list[k]]]++;
       STATES.forEach((name, id) => {
         if (seen[id + 1] > 0) byState[name] = seen[id + 1];
       });
     }
-    const groups = kc.top(5).map((s) => {
-      const i = kc.first[s];
+    const groups = best.map((g) => {
+      const i = first[g];
       return {
         key: scan.keyText("source-destination", i),
-        count: kc.counts[s],
-        share: round4(kc.counts[s] / range.size),
-        timeWait: kc.extra[s],
-        timeWaitShare: round4(kc.extra[s] / kc.counts[s]),
+        count: counts[g],
+        share: round4(counts[g] / range.size),
+        timeWait: extra[g],
+        timeWaitShare: round4(extra[g] / counts[g]),
         first: i,
       };
     });
@@ -121,7 +128,7 @@ export const ephemeral: Fact = {
     const sourceText = range.source === "sysctl" ? `from ${p.family === "windows" ? "netsh's dynamic port range" : p.family === "bsd" || p.name === "macos" || p.name === "freebsd" ? "net.inet.ip.portrange" : "net.ipv4.ip_local_port_range"}`
       : range.source === "block" ? "the range read from a full block of ports in use toward one destination"
       : `the ${p.name ? platformFacts(p.name).name : "Linux"} default`;
-    return { value: { range: { ...range, sourceText }, total, distinct: kc.size, top, tallied, talliedShare: round4(tallied / range.size), groups } };
+    return { value: { range: { ...range, sourceText }, total, distinct, top, tallied, talliedShare: round4(tallied / range.size), groups } };
   },
   words(_p, steps) {
     const tail = stepsText(steps);
