@@ -300,20 +300,36 @@ const WILD = 2 ** 32;
 
 /**
  * The canonical address (canonicalAddress) of each string id as a number,
- * made when first asked: a dotted quad or an IPv4-mapped address from its
- * bits without a string, anything else from its canonical text.
+ * made when first asked: a dotted quad, an IPv4-mapped address or an IPv6
+ * address kept by value from its bits without a string (an IPv6 address is
+ * numbered by its id: the pool keeps one id per value), anything else from
+ * its canonical text.
  */
 function canonicalIds(t: SocketTable): (id: number) => number {
-  const pool = t.strings, memo = new Float64Array(pool.size).fill(-1), texts = new Map<string, number>();
+  const pool = t.strings, memo = new Float64Array(pool.size).fill(-1), texts = new Map<string, number>(), w = new Int32Array(4);
+  const v6Number = (id: number) => WILD + 1 + id;
   return (id) => {
     let c = memo[id];
     if (c !== -1) return c;
     const v = pool.v4(id);
     if (v > 0) c = v;
-    else {
+    else if (pool.v6(id, w)) {
+      // "::" is the wildcard; ::ffff:a.b.c.d spelled in hextets is that IPv4 address
+      c = (w[0] | w[1] | w[2] | w[3]) === 0 ? WILD : w[0] === 0 && w[1] === 0 && w[2] === 0xffff ? w[3] >>> 0 : v6Number(id);
+    } else {
       const text = canonicalAddress(pool.str(id)), q = parseV4(text);
-      c = text === "*" ? WILD : q !== -1 ? q : texts.get(text) ?? WILD + 1 + texts.size;
-      if (c > WILD && !texts.has(text)) texts.set(text, c);
+      if (text === "*") c = WILD;
+      else if (q !== -1) c = q;
+      else {
+        // an IPv6 address in another spelling (brackets, a scope, capitals): the number of its value's id
+        const h = text.split(":"), word = (k: number) => (parseInt(h[2 * k], 16) << 16) | parseInt(h[2 * k + 1], 16);
+        const same = h.length === 8 ? pool.findV6(word(0), word(1), word(2), word(3)) : -1;
+        if (same > 0) c = v6Number(same);
+        else {
+          c = texts.get(text) ?? WILD + 1 + pool.size + texts.size;
+          texts.set(text, c);
+        }
+      }
     }
     return memo[id] = c;
   };
@@ -324,31 +340,48 @@ function canonicalIds(t: SocketTable): (id: number) => number {
  * mergeSameMoment keys it, state aside)? Rows of a tuple only one input
  * lists are never merged, and in a capture of disjoint tables (tcp and
  * tcp6) that is nearly every row: they are told apart here by a hash
- * table of numbers instead of a string key each. A false yes (two tuples
- * of one 32-bit hash) only sends a row the exact way.
+ * table of numbers instead of a string key each. The table holds the rows
+ * of every input but the biggest, whose rows only look themselves up: a
+ * table the size of the smaller inputs stays in the cache. A false yes
+ * (two tuples of one 32-bit hash) only sends a row the exact way.
  */
 function sharedTuples(t: SocketTable, clusterOf: Int32Array, k: number, canonical: (id: number) => number): (i: number) => boolean {
+  const rows = new Map<number, number>();
+  for (let i = 0; i < t.length; i++) if (clusterOf[t.input[i]] === k && t.localPort[i] !== NONE) rows.set(t.input[i], (rows.get(t.input[i]) ?? 0) + 1);
+  let big = -1, others = 0;
+  for (const [input, n] of rows) if (big === -1 || n > rows.get(big)!) big = input;
+  for (const [input, n] of rows) if (input !== big) others += n;
   let size = 1024;
-  while (size < 2 * t.length) size *= 2;
+  while (size < 2 * others) size *= 2;
   const keys = new Int32Array(size), inputs = new Int32Array(size), mask = size - 1;
-  const hashes = new Int32Array(t.length);
+  const hashes = new Int32Array(t.length), inBig = new Uint8Array(t.length);
   const mix = (h: number, x: number) => Math.imul(h ^ (x | 0) ^ Math.floor(x / WILD), 0x9e3779b1) ^ (h >>> 15);
-  for (let i = 0; i < t.length; i++) {
-    if (clusterOf[t.input[i]] !== k || t.localPort[i] === NONE) continue;
+  const hash = (i: number) => {
     const la = canonical(t.localAddr[i]), ra = canonical(t.remoteAddr[i]);
     const rp = ra === WILD && t.remotePort[i] === 0 ? NONE : t.remotePort[i];
-    const h = mix(mix(mix(mix(0x2545f491, la), t.localPort[i]), ra), rp);
-    hashes[i] = h;
+    return mix(mix(mix(mix(0x2545f491, la), t.localPort[i]), ra), rp);
+  };
+  for (let i = 0; i < t.length; i++) {
+    if (clusterOf[t.input[i]] !== k || t.localPort[i] === NONE || t.input[i] === big) continue;
+    const h = hashes[i] = hash(i);
     let s = (Math.imul(h, 0x85ebca6b) >>> 0) & mask;
     while (inputs[s] !== 0 && keys[s] !== h) s = (s + 1) & mask;
     const mine = t.input[i] + 1;
     if (inputs[s] === 0) keys[s] = h, inputs[s] = mine;
     else if (inputs[s] !== mine) inputs[s] = -1;
   }
+  for (let i = 0; i < t.length; i++) {
+    if (t.input[i] !== big || t.localPort[i] === NONE) continue;
+    const h = hash(i);
+    let s = (Math.imul(h, 0x85ebca6b) >>> 0) & mask;
+    while (inputs[s] !== 0 && keys[s] !== h) s = (s + 1) & mask;
+    if (inputs[s] !== 0) inputs[s] = -1, inBig[i] = 1;
+  }
   return (i) => {
+    if (t.input[i] === big) return inBig[i] === 1;
     const h = hashes[i];
     let s = (Math.imul(h, 0x85ebca6b) >>> 0) & mask;
-    while (keys[s] !== h) s = (s + 1) & mask;
+    while (inputs[s] !== 0 && keys[s] !== h) s = (s + 1) & mask;
     return inputs[s] === -1;
   };
 }

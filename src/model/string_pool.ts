@@ -194,6 +194,19 @@ export class StringPool {
     return k === V4 || k === MAPPED ? this.#values[id] >>> 0 : -1;
   }
 
+  /** The four words of an id that is an IPv6 address kept by value (most significant first), into `out`; false for any other id. */
+  v6(id: number, out: Int32Array): boolean {
+    if (this.#kinds[id] !== V6) return false;
+    const at = this.#values[id], v6 = this.#v6;
+    out[0] = v6[at], out[1] = v6[at + 1], out[2] = v6[at + 2], out[3] = v6[at + 3];
+    return true;
+  }
+
+  /** The id of the IPv6 address of these four words, or -1 when the pool has none. */
+  findV6(w0: number, w1: number, w2: number, w3: number): number {
+    return this.#v6Id(w0 | 0, w1 | 0, w2 | 0, w3 | 0, false);
+  }
+
   /** Address family of an id's string, as {@link familyOf} tells it. */
   family(id: number): 0 | 4 | 6 {
     const k = this.#kinds[id];
