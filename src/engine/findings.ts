@@ -163,7 +163,8 @@ export function buildFinding(o: RuleOutcome, ctx: FactContext, answers: Record<s
     if (mode === "downgrade") severity = downgrade(severity);
   } else if (missing.length) confidence *= SOME_UNKNOWN;
   const platform = ctx.scan.platform().family;
-  const questions: Question[] = (rule.questions ?? []).map((q) => {
+  // a question the data answered (one of its settling branches held) is not asked
+  const questions: Question[] = (rule.questions ?? []).filter((q) => partial || !q.settled_by?.some((n) => o.held.includes(n))).map((q) => {
     const out: Question = { id: q.id, text: q.text, kind: q.kind };
     if (q.choices) out.choices = [...q.choices];
     const command = questionCommand(q.commands, platform);

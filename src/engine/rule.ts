@@ -15,6 +15,8 @@ export interface RuleQuestion {
   choices?: string[];
   /** The command that answers it, by platform (linux, macos, freebsd, windows). */
   commands?: Record<string, string>;
+  /** Branches of the rule whose holding answers it from the data (a series showed the pile grow): then it is not asked. */
+  settled_by?: string[];
 }
 
 export interface RuleCheck {

@@ -34,6 +34,18 @@ describe("rules over time", () => {
     assert.equal(churn.has("close-wait-leak"), false);
     assert.equal(churn.get("close-wait-churn"), "info");
   });
+  it("does not ask what the series already answered: growth of the leak, the overflow counter rising", async () => {
+    const rules = await builtinRules();
+    const questionsOf = async (files: string[], rule: string) => {
+      const f = (await new Diagnoser(readSeries(files, summarizeMoment), rules).run({})).find((x) => x.rule === rule);
+      assert.ok(f, `${rule} fired`);
+      return f.questions.map((q) => q.id);
+    };
+    const [ss] = lab("series-close-wait-growing", "series-ss-tan.txt");
+    assert.ok(!(await questionsOf([ss], "close-wait-leak")).includes("close-wait-growing"));
+    // one snapshot of the same recording cannot tell: the question stays
+    assert.ok((await questionsOf([firstSnapshots(ss, 1)], "close-wait-leak")).includes("close-wait-growing"));
+  });
   it("a FIN_WAIT_1 pile caught draining after a restart is told apart from one that stays", async () => {
     const [ss] = lab("series-fin-wait-1-draining", "series-ss-tan.txt");
     // The first snapshot alone: 100 orphans on the restarted port.

@@ -176,6 +176,7 @@ export const RULE_SPEC: ObjectSpec = {
           kind: str("the kind of answer", { enum: ["yes-no", "choice", "number", "text"] }),
           choices: strList("the choices, for kind choice"),
           commands: { kind: "map", help: "the command that answers it, by platform (linux, macos, freebsd, windows): only a command, no prose", keyPattern: "^(linux|macos|freebsd|windows)$", of: str("a command") },
+          settled_by: strList("branches of this rule whose holding answers the question from the data (a series showed what it asks): the finding then does not ask it"),
         },
       },
     },

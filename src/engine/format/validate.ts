@@ -542,6 +542,12 @@ export function validateRule(parsed: ParsedYaml, file: string, ctx: ValidateCont
       const kind = field(q, "kind");
       // choices make sense only for choice questions
       if (kind?.kind === "scalar" && kind.value === "choice" && field(q, "choices")?.kind !== "seq") c.error(q, "missing-field", "A choice question needs choices");
+      const settled = field(q, "settled_by");
+      if (settled?.kind === "seq") {
+        for (const n of settled.items) {
+          if (n.kind === "scalar" && !c.branches.has(String(n.value))) c.error(n, "unknown-branch", `settled_by names "${String(n.value)}", no branch of this rule`, `declare it under branches: (defined: ${[...c.branches].join(", ") || "none"})`);
+        }
+      }
     }
   }
   const groups = field(evidence, "groups");

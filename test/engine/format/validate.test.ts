@@ -99,6 +99,12 @@ describe("hostile text", () => {
 });
 
 describe("the format", () => {
+  it("a question settled by a branch names one of the rule's branches", async () => {
+    const body = "conditions:\n  any:\n    - { name: grows, fact: states, path: $.CLOSE_WAIT, operator: greaterThan, value: 0 }\nbranches:\n  grows: { severity: warning }\n" +
+      "questions:\n  - id: q\n    text: Does it grow?\n    kind: yes-no\n    settled_by: [";
+    assert.deepEqual((await errors(body + "grows]\n")).map((e) => e.code), []);
+    assert.deepEqual((await errors(body + "grow]\n")).map((e) => e.code), ["unknown-branch"]);
+  });
   it("unknown fields, facts, operators, params and named conditions, each with a hint", async () => {
     const es = await errors("severty: x\n" + leaf("{ fact: state, path: $.TOTAL, operator: matches, value: 0 }") + "    - { condition: named-on }\n    - { fact: group, params: { bye: process }, path: $.total, operator: greaterThan, value: 0 }\n");
     assert.deepEqual(es.map((e) => `${e.code} ${e.hint}`), [
