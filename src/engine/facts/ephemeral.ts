@@ -81,9 +81,9 @@ export const ephemeral: Fact = {
     }
     // the five biggest, biggest first; ties: the group first seen among those counted
     const best: number[] = [];
+    const before = (a: number, b: number) => counts[a] > counts[b] || (counts[a] === counts[b] && first[a] < first[b]);
     for (let g = 0; g < size; g++) {
       if (counts[g] === 0) continue;
-      const before = (a: number, b: number) => counts[a] > counts[b] || (counts[a] === counts[b] && first[a] < first[b]);
       if (best.length === 5 && !before(g, best[4])) continue;
       if (best.length < 5) best.push(g);
       let j = best.length - 1;
