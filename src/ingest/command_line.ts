@@ -556,6 +556,14 @@ function readStages(r: CommandReading, stages: Stage[], o: ReadOptions, first: b
       }
       // A pattern or an `if` that keeps some rows (not the protocol's: /^tcp/ keeps the TCP table whole).
       const cond = prog.replace(/^\s*\/\^?tcp[46]?\/\s*/, "").replace(/\{[^{}]*\}\s*$/, "");
+      // One column matched against ":PORT" (`$5 ~ /:8139/`, `$4 ~ ":80$"`): the rows of that port.
+      const byPort = /^\s*\$\d+\s*~\s*(?:\/|")[^/"|&]*:(\d{1,5})\$?(?:\/|")\s*$/.exec(cond);
+      if (byPort) {
+        ports.add(Number(byPort[1]));
+        reason("port-filter", text);
+        filtered = true;
+        continue;
+      }
       if (/\bif\s*\(|[<>~]|==|!=/.test(prog) && !/^\s*\/\^?tcp[46]?\/\s*\{[^<>~=!]*\}\s*$/.test(prog) || /^\s*\//.test(cond) && cond.trim() !== "") {
         reason("grep", text);
         filtered = true;
@@ -633,6 +641,8 @@ function applyPattern(
     return;
   }
   if (invert && alts.every((a) => /^(?:\^|\\<)?(?:udp[46]?|UDP|unix|raw[46]?|Active|Proto)/.test(a.trim()))) return;
+  // grep ":" or "." keeps every row that shows an address: the whole table.
+  if (!invert && alts.every((a) => /^\\?[.:]$/.test(a.trim()))) return;
   const t = patternTargets(alts, icase, words);
   if (t.states) {
     limit(invert ? complement(t.states) : t.states);

@@ -373,7 +373,7 @@ export class Ingestor implements Sink {
     for (let s = 0; s < segs.length; s++) {
       const seg = segs[s], c = seg.command;
       if (c && seg.rows > 0 && !this.#ledger.commands.includes(c.text)) this.#ledger.commands.push(c.text);
-      const counts = this.#ledger.groups.length > 0 && c?.count !== undefined;
+      const counts = this.#ledger.groups.length > 0 && (c?.count !== undefined || c?.histogram === true);
       if (seg.rows === 0 && !counts) continue;
       const reasons = [...(c?.reasons ?? [])];
       if (seg.elided && seg.rows > 0) reasons.push("elided");

@@ -30,6 +30,23 @@ describe("excerpts (InputReport.sample)", () => {
     assert.deepEqual(r.report.sample?.reasons, ["elided"]);
     assert.equal(r.report.unparsed, 0);
   });
+  it("a histogram of the rows an awk test on a port kept is a port-filtered sample of counts", () => {
+    const r = read([
+      "netstat -tan | awk '$5 ~ /:8139/ {print $6}' | sort | uniq -c | sort -n",
+      "      1 ESTABLISHED",
+      "  28230 TIME_WAIT",
+    ]);
+    assert.deepEqual(r.report.sample?.reasons, ["port-filter"]);
+    assert.deepEqual(r.report.sample?.ports, [8139]);
+    assert.equal(r.summary.sockets, 28231);
+  });
+  it("a histogram of the whole table, and one after grep \":\" (every row shows an address), is no sample", () => {
+    for (const command of ["netstat -ant | awk '{print $6}' | sort | uniq -c", "netstat -ant|fgrep \":\"|cut -b 77-90|sort |uniq -c"]) {
+      const r = read([command, "   6838 ESTABLISHED", "   5830 LAST_ACK"]);
+      assert.equal(r.report.sample, undefined, command);
+      assert.equal(r.summary.sockets, 12668);
+    }
+  });
   it("a whole table is no sample", () => {
     const r = read(["State  Recv-Q Send-Q Local Address:Port  Peer Address:Port", "ESTAB  0      0      10.0.0.1:22  10.0.0.2:50000"]);
     assert.equal(r.report.sample, undefined);
