@@ -373,7 +373,8 @@ export class Ingestor implements Sink {
     for (let s = 0; s < segs.length; s++) {
       const seg = segs[s], c = seg.command;
       if (c && seg.rows > 0 && !this.#ledger.commands.includes(c.text)) this.#ledger.commands.push(c.text);
-      const counts = this.#ledger.groups.length > 0 && (c?.count !== undefined || c?.histogram === true);
+      // a count, or a histogram of one port's rows (`awk '$5 ~ /:8139/'`): what it counts is a part of the table
+      const counts = this.#ledger.groups.length > 0 && (c?.count !== undefined || c?.histogram === true && (c.ports?.length ?? 0) > 0 && c.portGuess === undefined);
       if (seg.rows === 0 && !counts) continue;
       const reasons = [...(c?.reasons ?? [])];
       if (seg.elided && seg.rows > 0) reasons.push("elided");
