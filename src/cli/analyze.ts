@@ -118,9 +118,11 @@ async function namespacesAnalysis(ctx: Context): Promise<FleetAnalysis> {
   return await analyzeFleet("this machine's network namespaces", hosts, fleetRules);
 }
 
-/** The fleet the flags name: --all-netns or --fleet DIR. */
-function manyHosts(ctx: Context): Promise<FleetAnalysis> {
-  return ctx.flags.allNetns ? namespacesAnalysis(ctx) : fleetAnalysis(ctx);
+/** The fleet the flags name (--all-netns or --fleet DIR), with the findings --min-severity shows. */
+async function manyHosts(ctx: Context): Promise<FleetAnalysis> {
+  const a = await (ctx.flags.allNetns ? namespacesAnalysis(ctx) : fleetAnalysis(ctx));
+  const { atMinSeverity } = await import("../fleet/evaluate.ts");
+  return atMinSeverity(a, ctx.flags.minSeverity);
 }
 
 /** `tcpdoc analyze [FILE...|-]`. */

@@ -32,6 +32,8 @@ export interface FleetAnalysis {
   findings: FleetFinding[];
   /** Connections whose two ends are on two hosts, FIN_WAIT_2 against CLOSE_WAIT. */
   pairs: PairGroup[];
+  /** Findings left out by --min-severity (present when it is above info): fleet findings, and host findings over all hosts. */
+  hidden?: { below: Severity; fleet: number; hosts: number };
 }
 
 function read(hosts: readonly HostSummary[], ref: FleetRef, memo: Map<string, unknown>): unknown {
@@ -82,4 +84,25 @@ export async function evaluateFleet(hosts: readonly HostSummary[], rules: readon
 export async function analyzeFleet(from: string, hosts: HostSummary[], rules: readonly FleetRule[]): Promise<FleetAnalysis> {
   const sorted = [...hosts].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
   return { from, hosts: sorted, findings: await evaluateFleet(sorted, rules), pairs: matchPairs(sorted.filter((x) => !x.error)) };
+}
+
+/**
+ * The analysis with only the fleet findings and host findings at `min` or
+ * worse, as `tcpdoc analyze --min-severity` shows a host's: the others are
+ * counted in `hidden` (and per host in its `hidden`), and every verdict and
+ * the exit code follow what is shown. The fleet rules have already run
+ * over the hosts' full findings, so what they concluded does not change.
+ */
+export function atMinSeverity(a: FleetAnalysis, min: Severity): FleetAnalysis {
+  if (min === "info") return a;
+  const shown = (f: { severity: Severity }) => severityRank(f.severity) >= severityRank(min);
+  let hostsHidden = 0;
+  const hosts = a.hosts.map((h) => {
+    const kept = h.findings.filter(shown);
+    const hidden = h.findings.length - kept.length;
+    hostsHidden += hidden;
+    return hidden ? { ...h, findings: kept, hidden } : h;
+  });
+  const findings = a.findings.filter(shown);
+  return { ...a, hosts, findings, hidden: { below: min, fleet: a.findings.length - findings.length, hosts: hostsHidden } };
 }

@@ -47,6 +47,8 @@ export interface HostSummary {
   halfClosedDropped: number;
   /** The host's own findings, worst first. */
   findings: Finding[];
+  /** Its findings left out by --min-severity, when any were. */
+  hidden?: number;
   /** Why the host could not be analysed, when it could not (then everything else is empty). */
   error?: string;
 }

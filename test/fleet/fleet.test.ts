@@ -109,6 +109,45 @@ describe("the fleet report", () => {
   });
 });
 
+describe("--min-severity on a fleet report", () => {
+  it("keeps the fleet and host findings at that severity or worse, counts the others, and the exit code follows what is shown", async () => {
+    const { atMinSeverity } = await import("../../src/fleet/evaluate.ts");
+    const all = await analysis();
+    const fleetInfo = all.findings.filter((f) => f.severity === "info").length;
+    const hostInfo = all.hosts.reduce((n, h) => n + h.findings.filter((f) => f.severity === "info").length, 0);
+    assert.ok(fleetInfo > 0 && hostInfo > 0, "the lab fleet has info findings to hide");
+    assert.equal(atMinSeverity(all, "info"), all);
+    const w = atMinSeverity(all, "warning");
+    assert.deepEqual(w.hidden, { below: "warning", fleet: fleetInfo, hosts: hostInfo });
+    assert.ok(w.findings.every((f) => f.severity !== "info") && w.hosts.every((h) => h.findings.every((f) => f.severity !== "info")));
+    assert.equal(w.findings.length, all.findings.length - fleetInfo);
+    assert.equal(w.hosts.reduce((n, h) => n + (h.hidden ?? 0), 0), hostInfo);
+    assert.deepEqual(w.pairs, all.pairs);
+
+    const j = JSON.parse(tcpdoc(["analyze", "--fleet", "samples/fleet", "--json", "--jobs", "1", "--min-severity", "warning"]).stdout);
+    assert.deepEqual(j.hidden, { below: "warning", fleet: fleetInfo, hosts: hostInfo });
+    assert.equal(j.findings.length, all.findings.length - fleetInfo);
+    assert.ok(j.hosts.every((h: { findings: { severity: string }[] }) => h.findings.every((f) => f.severity !== "info")));
+    const web01 = j.hosts.find((h: { host: string }) => h.host === "web01");
+    assert.equal(web01.hidden, all.hosts.find((h) => h.host === "web01")!.findings.length);
+    assert.equal(j.summary.byWorstFinding.info, undefined, "no host's worst shown finding is info");
+
+    const text = tcpdoc(["analyze", "--fleet", "samples/fleet", "--plain", "--jobs", "1", "--min-severity", "warning"]);
+    assert.equal(text.status, 1);
+    assert.match(text.stdout.replace(/\n\s+/g, " "), new RegExp(`${fleetInfo} fleet findings? and ${hostInfo} host findings below warning not shown \\(--min-severity warning\\)`));
+    assert.match(text.stdout, /^  web01 ok .*\n.*\n\s+1 finding below warning not shown$/m);
+    assert.doesNotMatch(text.stdout, /^\s+info: /m);
+    const md = tcpdoc(["analyze", "--fleet", "samples/fleet", "--format", "markdown", "--jobs", "1", "--min-severity", "warning"]).stdout;
+    assert.match(md, /host findings below warning not shown \(`--min-severity warning`\)\./);
+    assert.match(md, /\| `web01` \|.*\| none; 1 finding below warning not shown \|/);
+
+    // critical: the warnings go too, and with them exit code 1 unless a critical finding is shown
+    const c = JSON.parse(tcpdoc(["analyze", "--fleet", "samples/fleet", "--json", "--jobs", "1", "--min-severity", "critical"]).stdout);
+    assert.ok(c.findings.every((f: { severity: string }) => f.severity === "critical") && c.findings.length > 0);
+    assert.ok(c.hosts.every((h: { findings: unknown[] }) => h.findings.length === 0));
+  });
+});
+
 describe("README.md, Fleets", () => {
   it("shows real output: each part of the excerpt is in the report, in order", () => {
     const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
