@@ -100,6 +100,7 @@ export function renderFleetText(a: FleetAnalysis, o: FleetTextOptions): string {
     const labels = labelWords(h);
     if (labels) out.push(...wrapText(inert(labels), w, " ".repeat(nameWidth + 12)));
     for (const f of h.findings) out.push(...wrapText(inert(`${f.severity}: ${f.title} [${f.rule}]`), w, " ".repeat(nameWidth + 12), " ".repeat(nameWidth + 14)));
+    for (const k of h.skipped ?? []) out.push(...wrapText(inert(`not read: ${k.file}: ${k.reason}`), w, " ".repeat(nameWidth + 12), " ".repeat(nameWidth + 14)));
     if (h.hidden) out.push(" ".repeat(nameWidth + 12) + paint(o.color, "2", `${findingCount(h.hidden)} below ${a.hidden?.below} not shown`));
   }
   out.push("", "Per host: tcpdoc analyze HOST-FILES...; these rules: rules/fleet/*.yaml");
@@ -134,6 +135,11 @@ export function renderFleetMarkdown(a: FleetAnalysis): string {
     const findings = h.error ? mdText(inert(h.error)) : [h.findings.map((f) => mdCode(f.rule)).join(", ") || "none", below].filter(Boolean).join("; ");
     out.push(`| ${mdCell(mdCode(inert(h.host)))} | ${mdCell(mdText(inert(labelWords(h))))} | ${hostVerdict(h)} | ${h.sockets} | ${mdCell(stateWords(h))} | ${mdCell(findings)} |`);
   }
+  const skipped = a.hosts.flatMap((h) => (h.skipped ?? []).map((k) => ({ host: h.host, ...k })));
+  if (skipped.length) {
+    out.push("", "## Files not read", "");
+    for (const k of skipped) out.push(`- ${mdCode(inert(k.file))} (host ${mdCode(inert(k.host))}): ${mdText(inert(k.reason))}`);
+  }
   return out.join("\n") + "\n";
 }
 
@@ -153,6 +159,7 @@ export function renderFleetJson(a: FleetAnalysis, provenance: Provenance): strin
       inputs: h.inputs,
       ...(h.capturedAt ? { capturedAt: h.capturedAt } : {}),
       ...(h.error ? { error: h.error } : {}),
+      ...(h.skipped ? { skipped: h.skipped } : {}),
       sockets: h.sockets,
       states: h.states,
       findings: h.findings.map((f) => ({ rule: f.rule, severity: f.severity, confidence: f.confidence, title: f.title, message: f.message, ...(f.partial ? { partial: true } : {}) })),

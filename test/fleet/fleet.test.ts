@@ -109,6 +109,62 @@ describe("the fleet report", () => {
   });
 });
 
+describe("a host's files that are not dumps", () => {
+  /** A fleet whose host "mixed" holds a dump, a README, an empty file and a binary, and whose host "notes" holds only a README. */
+  function mixedFleet(): string {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, "mixed"));
+    fs.mkdirSync(path.join(dir, "notes"));
+    fs.copyFileSync(path.join(ROOT, "samples", "linux", "close-wait-leak", "ss-tanp.txt"), path.join(dir, "mixed", "ss-tanp.txt"));
+    fs.writeFileSync(path.join(dir, "mixed", "README"), "Collected by the on-call engineer\nsee the ticket\n");
+    fs.writeFileSync(path.join(dir, "mixed", "empty.txt"), "");
+    fs.writeFileSync(path.join(dir, "mixed", "core.bin"), new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0]));
+    fs.writeFileSync(path.join(dir, "notes", "README"), "nothing here yet\n");
+    return dir;
+  }
+
+  const alone = async () => JSON.parse(tcpdoc(["analyze", "--json", path.join(ROOT, "samples", "linux", "close-wait-leak", "ss-tanp.txt")]).stdout);
+
+  function check(a: { hosts: { host: string; inputs: string[]; sockets: number; error?: string; skipped?: { file: string; reason: string }[]; findings: { rule: string }[] }[] }, sockets: number, rules: string[]) {
+    const mixed = a.hosts.find((h) => h.host === "mixed")!;
+    assert.equal(mixed.error, undefined, "one file that is not a dump does not fail the host");
+    assert.deepEqual(mixed.inputs.map((n) => path.basename(n)), ["ss-tanp.txt"]);
+    assert.equal(mixed.sockets, sockets);
+    assert.deepEqual(mixed.findings.map((f) => f.rule).sort(), rules);
+    const why = Object.fromEntries((mixed.skipped ?? []).map((k) => [path.basename(k.file), k.reason]));
+    assert.deepEqual(Object.keys(why).sort(), ["README", "core.bin", "empty.txt"]);
+    assert.match(why.README, /^no socket table, counters, sysctls or socket errors recognised \(first line: "Collected by the on-call engineer"\)/);
+    assert.match(why["empty.txt"], /^input is empty/);
+    assert.match(why["core.bin"], /^is a binary file \(a NUL byte at offset 7\)/);
+    const notes = a.hosts.find((h) => h.host === "notes")!;
+    assert.equal(notes.error, "its one file is not a dump");
+    assert.deepEqual(notes.skipped?.map((k) => path.basename(k.file)), ["README"]);
+  }
+
+  it("are named with their one-line problem, and the host's other files are still read (a directory)", async () => {
+    const dir = mixedFleet();
+    const one = await alone();
+    const a = await analysis(dir);
+    check(a, one.summary.sockets, one.findings.map((f: { rule: string }) => f.rule).sort());
+    const text = tcpdoc(["analyze", "--fleet", dir, "--plain", "--jobs", "1"], { env: { NO_COLOR: "1" } }).stdout.replace(/\n\s+/g, " ");
+    assert.match(text, /not read: mixed\/README: no socket table/);
+    assert.match(text, /not read: mixed\/core\.bin: is a binary file/);
+    assert.match(text, /notes\s+failed\s+its one file is not a dump not read: notes\/README/);
+    const md = tcpdoc(["analyze", "--fleet", dir, "--format", "markdown", "--jobs", "1"]).stdout;
+    assert.match(md, /## Files not read\n\n- `mixed\/README` \(host `mixed`\): no socket table/);
+    const j = JSON.parse(tcpdoc(["analyze", "--fleet", dir, "--json", "--jobs", "2"]).stdout);
+    check(j, one.summary.sockets, one.findings.map((f: { rule: string }) => f.rule).sort());
+  });
+
+  it("are named the same way in an archive", { skip: spawnSync("tar", ["--version"]).status !== 0 ? "no tar program to make the archive" : false }, async () => {
+    const dir = mixedFleet();
+    const tgz = path.join(tempDir(), "fleet.tar.gz");
+    assert.equal(spawnSync("tar", ["-czf", tgz, "-C", dir, "mixed", "notes"]).status, 0);
+    const one = await alone();
+    check(await analysis(tgz), one.summary.sockets, one.findings.map((f: { rule: string }) => f.rule).sort());
+  });
+});
+
 describe("--min-severity on a fleet report", () => {
   it("keeps the fleet and host findings at that severity or worse, counts the others, and the exit code follows what is shown", async () => {
     const { atMinSeverity } = await import("../../src/fleet/evaluate.ts");
