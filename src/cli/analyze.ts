@@ -92,7 +92,7 @@ async function fleetAnalysis(ctx: Context): Promise<FleetAnalysis> {
   const jobs = fleet.fleetJobs(flags.jobs);
   const rules = await fleet.hostRules(flags, ctx.env);
   const answers = checkedAnswers(flags.answer, rules, ctx.configAnswers);
-  const fleetRules = fleet.loadFleetRules();
+  const fleetRules = await fleet.loadFleetRules(flags, ctx.env);
   const max = flags.maxInput === undefined ? undefined : parseSize(flags.maxInput);
   const source = openFleet(flags.fleet!, max);
   if (source.hosts.length === 0) throw new UsageError(`--fleet ${inert(flags.fleet!)}: no host found (a directory per host, or snapshot files that name their host)`);
@@ -110,7 +110,7 @@ async function namespacesAnalysis(ctx: Context): Promise<FleetAnalysis> {
   const { summarizeHost } = await import("../fleet/host.ts");
   const rules = await fleet.hostRules(flags, ctx.env);
   const answers = checkedAnswers(flags.answer, rules, ctx.configAnswers);
-  const fleetRules = fleet.loadFleetRules();
+  const fleetRules = await fleet.loadFleetRules(flags, ctx.env);
   const hosts = [];
   for (const ns of namespaceSnapshots({ owners: !flags.noOwners, ...(flags.procRoot ? { proc: flags.procRoot } : {}) })) {
     hosts.push(summarizeHost(ns.name, ns.labels, [`live:/proc/${ns.pid}/net/tcp`], ns.snap, (await evaluate(ns.snap, rules, answers)).findings));

@@ -25,7 +25,7 @@ const flags = { rules: [], noUserRules: true, disable: [] } as unknown as Flags;
 async function analysis(where = FLEET, jobs = 1) {
   const rules = await loadRules({ rules: [], noUserRules: true });
   const source = openFleet(where);
-  return await analyzeFleet(source.from, await analyzeHosts(source.hosts, rules, flags, {}, jobs), loadFleetRules(path.join(ROOT, "rules", "fleet")));
+  return await analyzeFleet(source.from, await analyzeHosts(source.hosts, rules, flags, {}, jobs), await loadFleetRules());
 }
 
 describe("tcpdoc analyze --fleet samples/fleet (22 real hosts)", () => {
