@@ -103,7 +103,7 @@ export function renderFleetText(a: FleetAnalysis, o: FleetTextOptions): string {
     for (const k of h.skipped ?? []) out.push(...wrapText(inert(`not read: ${k.file}: ${k.reason}`), w, " ".repeat(nameWidth + 12), " ".repeat(nameWidth + 14)));
     if (h.hidden) out.push(" ".repeat(nameWidth + 12) + paint(o.color, "2", `${findingCount(h.hidden)} below ${a.hidden?.below} not shown`));
   }
-  out.push("", "Per host: tcpdoc analyze HOST-FILES...; these rules: rules/fleet/*.yaml");
+  out.push("", "Per host: tcpdoc analyze HOST-FILES...; fleet rules: rules/fleet/*.yaml and the fleet/ directory of each rules directory");
   return out.join("\n") + "\n";
 }
 
