@@ -97,7 +97,7 @@ async function fleetAnalysis(ctx: Context): Promise<FleetAnalysis> {
   const source = openFleet(flags.fleet!, max);
   if (source.hosts.length === 0) throw new UsageError(`--fleet ${inert(flags.fleet!)}: no host found (a directory per host, or snapshot files that name their host)`);
   const hosts = await fleet.analyzeHosts(source.hosts, rules, flags, answers, jobs, max);
-  return await analyzeFleet(source.from, hosts, fleetRules);
+  return await analyzeFleet(source.from, hosts, fleetRules, source.skipped);
 }
 
 /** `tcpdoc analyze --all-netns`: every network namespace of this machine as a host of a fleet. */

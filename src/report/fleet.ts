@@ -103,7 +103,11 @@ export function renderFleetText(a: FleetAnalysis, o: FleetTextOptions): string {
     for (const k of h.skipped ?? []) out.push(...wrapText(inert(`not read: ${k.file}: ${k.reason}`), w, " ".repeat(nameWidth + 12), " ".repeat(nameWidth + 14)));
     if (h.hidden) out.push(" ".repeat(nameWidth + 12) + paint(o.color, "2", `${findingCount(h.hidden)} below ${a.hidden?.below} not shown`));
   }
-  out.push("", "Per host: tcpdoc analyze HOST-FILES...; fleet rules: rules/fleet/*.yaml and the fleet/ directory of each rules directory");
+  if (a.skipped?.length) {
+    out.push("", paint(o.color, "1", "Files of no host"));
+    for (const k of a.skipped) out.push(...wrapText(inert(`${k.file}: ${k.reason}`), w, "  ", "    "));
+  }
+  out.push("", ...wrapText("Per host: tcpdoc analyze HOST-FILES...; fleet rules: rules/fleet/*.yaml and the fleet/ directory of each rules directory", w));
   return out.join("\n") + "\n";
 }
 
@@ -135,10 +139,10 @@ export function renderFleetMarkdown(a: FleetAnalysis): string {
     const findings = h.error ? mdText(inert(h.error)) : [h.findings.map((f) => mdCode(f.rule)).join(", ") || "none", below].filter(Boolean).join("; ");
     out.push(`| ${mdCell(mdCode(inert(h.host)))} | ${mdCell(mdText(inert(labelWords(h))))} | ${hostVerdict(h)} | ${h.sockets} | ${mdCell(stateWords(h))} | ${mdCell(findings)} |`);
   }
-  const skipped = a.hosts.flatMap((h) => (h.skipped ?? []).map((k) => ({ host: h.host, ...k })));
+  const skipped = [...(a.skipped ?? []).map((k) => ({ host: undefined, ...k })), ...a.hosts.flatMap((h) => (h.skipped ?? []).map((k) => ({ host: h.host, ...k })))];
   if (skipped.length) {
     out.push("", "## Files not read", "");
-    for (const k of skipped) out.push(`- ${mdCode(inert(k.file))} (host ${mdCode(inert(k.host))}): ${mdText(inert(k.reason))}`);
+    for (const k of skipped) out.push(`- ${mdCode(inert(k.file))} (${k.host === undefined ? "no host" : `host ${mdCode(inert(k.host))}`}): ${mdText(inert(k.reason))}`);
   }
   return out.join("\n") + "\n";
 }
@@ -153,6 +157,7 @@ export function renderFleetJson(a: FleetAnalysis, provenance: Provenance): strin
     ...(a.hidden ? { hidden: a.hidden } : {}),
     findings: a.findings,
     pairs: a.pairs,
+    ...(a.skipped ? { skipped: a.skipped } : {}),
     hosts: a.hosts.map((h) => ({
       host: h.host,
       labels: h.labels,

@@ -120,6 +120,7 @@ describe("a host's files that are not dumps", () => {
     fs.writeFileSync(path.join(dir, "mixed", "empty.txt"), "");
     fs.writeFileSync(path.join(dir, "mixed", "core.bin"), new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0]));
     fs.writeFileSync(path.join(dir, "notes", "README"), "nothing here yet\n");
+    fs.writeFileSync(path.join(dir, "INDEX.md"), "# the fleet\n");
     return dir;
   }
 
@@ -151,9 +152,11 @@ describe("a host's files that are not dumps", () => {
     assert.match(text, /not read: mixed\/core\.bin: is a binary file/);
     assert.match(text, /notes\s+failed\s+its one file is not a dump not read: notes\/README/);
     const md = tcpdoc(["analyze", "--fleet", dir, "--format", "markdown", "--jobs", "1"]).stdout;
-    assert.match(md, /## Files not read\n\n- `mixed\/README` \(host `mixed`\): no socket table/);
+    assert.match(md, /## Files not read\n\n- `INDEX\.md` \(no host\): not in a host.s directory.*\n- `mixed\/README` \(host `mixed`\): no socket table/);
+    assert.match(text, /Files of no host INDEX\.md: not in a host's directory, and not a tcpdoc snapshot that names its host/);
     const j = JSON.parse(tcpdoc(["analyze", "--fleet", dir, "--json", "--jobs", "2"]).stdout);
     check(j, one.summary.sockets, one.findings.map((f: { rule: string }) => f.rule).sort());
+    assert.deepEqual(j.skipped, [{ file: "INDEX.md", reason: "not in a host's directory, and not a tcpdoc snapshot that names its host" }]);
   });
 
   it("are named the same way in an archive", { skip: spawnSync("tar", ["--version"]).status !== 0 ? "no tar program to make the archive" : false }, async () => {
