@@ -13,7 +13,8 @@
 // JSON object (exit 0 or 1); more than one line on stderr with exit 2; counts
 // that do not add up (an input's line kinds against its lines, and for UTF-8
 // input its lines against the newlines in the bytes; the states plus
-// stateUnknown against the sockets; the inputs' sockets against the summary's).
+// stateUnknown against the sockets; the inputs' sockets against the summary's;
+// scripts/fuzz_check.mjs, tested by test/scripts/fuzz_check.test.ts).
 // Each failing input is saved under a temporary directory with the reason and
 // the command that reproduces it. Exit code: 0 when no run failed, 1 otherwise.
 
@@ -22,6 +23,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { checkReport } from "./fuzz_check.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = path.join(root, "bin/tcpdoc.js");
@@ -219,8 +221,6 @@ function makeRun(seed, index, samples) {
   return { files, stdin: files.length === 1 && r.next() < 0.2 };
 }
 
-const sum = (o) => Object.values(o ?? {}).reduce((a, b) => a + b, 0);
-
 /** What is wrong with one run's outcome: a list of reasons (empty when it passed). */
 function judge(run, res, ms) {
   const why = [];
@@ -241,36 +241,7 @@ function judge(run, res, ms) {
   } catch (e) {
     return [`stdout is not JSON (${e.message})`];
   }
-  const s = report.summary;
-  if (!s || !Array.isArray(report.inputs)) return ["no summary or inputs in the report"];
-  if (sum(s.states) + s.stateUnknown !== s.sockets) {
-    why.push(`states (${sum(s.states)}) + stateUnknown (${s.stateUnknown}) != sockets (${s.sockets})`);
-  }
-  // The summary counts each socket once: rows another input of the same
-  // moment listed (merged), counts without rows resolved against the rows
-  // (tallies), and a series' earlier moments (only "now" is counted) make it
-  // smaller than the inputs' sum, never larger; with none of them, equal.
-  const inputSockets = report.inputs.reduce((a, i) => a + i.sockets, 0);
-  const exact = !report.series && report.inputs.every((i) => !i.merged && !i.tallies?.length);
-  if (exact ? inputSockets !== s.sockets : s.sockets > inputSockets) {
-    why.push(`inputs' sockets (${inputSockets}) ${exact ? "!=" : "<"} summary.sockets (${s.sockets})`);
-  }
-  report.inputs.forEach((input, k) => {
-    if (sum(input.kinds) !== input.lines) why.push(`input ${k}: kinds add up to ${sum(input.kinds)}, not lines (${input.lines})`);
-    if ((input.kinds?.unparsed ?? 0) !== input.unparsed) why.push(`input ${k}: kinds.unparsed != unparsed`);
-    if (input.unparsedLines.length !== Math.min(50, input.unparsed)) {
-      why.push(`input ${k}: ${input.unparsedLines.length} unparsedLines for ${input.unparsed} unparsed`);
-    }
-    // A series lists its inputs in time order: find the file by its name.
-    const named = /input-(\d+)/.exec(input.path ?? "");
-    const bytes = run.files[named ? Number(named[1]) : k]?.bytes;
-    if (bytes && input.encoding === "utf-8") {
-      let newlines = 0;
-      for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) newlines++;
-      const expected = newlines + (bytes.length && bytes[bytes.length - 1] !== 10 ? 1 : 0);
-      if (input.lines !== expected) why.push(`input ${k}: ${input.lines} lines, the bytes have ${expected}`);
-    }
-  });
+  why.push(...checkReport(report, run.files.map((f) => f.bytes)));
   return why;
 }
 

@@ -92,12 +92,12 @@ async function fleetAnalysis(ctx: Context): Promise<FleetAnalysis> {
   const jobs = fleet.fleetJobs(flags.jobs);
   const rules = await fleet.hostRules(flags, ctx.env);
   const answers = checkedAnswers(flags.answer, rules, ctx.configAnswers);
-  const fleetRules = fleet.loadFleetRules();
+  const fleetRules = await fleet.loadFleetRules(flags, ctx.env);
   const max = flags.maxInput === undefined ? undefined : parseSize(flags.maxInput);
   const source = openFleet(flags.fleet!, max);
   if (source.hosts.length === 0) throw new UsageError(`--fleet ${inert(flags.fleet!)}: no host found (a directory per host, or snapshot files that name their host)`);
   const hosts = await fleet.analyzeHosts(source.hosts, rules, flags, answers, jobs, max);
-  return await analyzeFleet(source.from, hosts, fleetRules);
+  return await analyzeFleet(source.from, hosts, fleetRules, source.skipped);
 }
 
 /** `tcpdoc analyze --all-netns`: every network namespace of this machine as a host of a fleet. */
@@ -110,7 +110,7 @@ async function namespacesAnalysis(ctx: Context): Promise<FleetAnalysis> {
   const { summarizeHost } = await import("../fleet/host.ts");
   const rules = await fleet.hostRules(flags, ctx.env);
   const answers = checkedAnswers(flags.answer, rules, ctx.configAnswers);
-  const fleetRules = fleet.loadFleetRules();
+  const fleetRules = await fleet.loadFleetRules(flags, ctx.env);
   const hosts = [];
   for (const ns of namespaceSnapshots({ owners: !flags.noOwners, ...(flags.procRoot ? { proc: flags.procRoot } : {}) })) {
     hosts.push(summarizeHost(ns.name, ns.labels, [`live:/proc/${ns.pid}/net/tcp`], ns.snap, (await evaluate(ns.snap, rules, answers)).findings));
@@ -118,9 +118,11 @@ async function namespacesAnalysis(ctx: Context): Promise<FleetAnalysis> {
   return await analyzeFleet("this machine's network namespaces", hosts, fleetRules);
 }
 
-/** The fleet the flags name: --all-netns or --fleet DIR. */
-function manyHosts(ctx: Context): Promise<FleetAnalysis> {
-  return ctx.flags.allNetns ? namespacesAnalysis(ctx) : fleetAnalysis(ctx);
+/** The fleet the flags name (--all-netns or --fleet DIR), with the findings --min-severity shows. */
+async function manyHosts(ctx: Context): Promise<FleetAnalysis> {
+  const a = await (ctx.flags.allNetns ? namespacesAnalysis(ctx) : fleetAnalysis(ctx));
+  const { atMinSeverity } = await import("../fleet/evaluate.ts");
+  return atMinSeverity(a, ctx.flags.minSeverity);
 }
 
 /** `tcpdoc analyze [FILE...|-]`. */

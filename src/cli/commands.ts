@@ -76,7 +76,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "diagnose dumps (or this machine when no FILE) and print a report",
     about: [
       "Reads the dumps given into one snapshot (a socket table with the counters, sysctls and the application's log from the same moment), or this machine's live state when no FILE is given, evaluates the rules and prints a report. - reads stdin; --live adds this machine's live state to the files given.",
-      "--fleet DIR analyses many hosts in one run: DIR (or a .tar, .tar.gz or .tgz of it, as Ansible fetch, sos collect or kubectl cp leave them) holds a directory per host (with an optional labels.txt of key=value lines), or tcpdoc snapshot files whose header names the host. Each host is analysed on its own, --jobs at a time on helper threads; then the fleet rules (rules/fleet/) look across hosts: one upstream that most hosts cannot reach, a leak only on the hosts with one label, a host far above its peers, and connections whose FIN_WAIT_2 end and CLOSE_WAIT end are on two hosts.",
+      "--fleet DIR analyses many hosts in one run: DIR (or a .tar, .tar.gz or .tgz of it, as Ansible fetch, sos collect or kubectl cp leave them) holds a directory per host (with an optional labels.txt of key=value lines), or tcpdoc snapshot files whose header names the host. Each host is analysed on its own, --jobs at a time on helper threads (a file of a host that is not a dump is left out and named); then the fleet rules (rules/fleet/, and the fleet/ directory of the user's rules directory and of each --rules directory) look across hosts: one upstream that most hosts cannot reach, a leak only on the hosts with one label, a host far above its peers, and connections whose FIN_WAIT_2 end and CLOSE_WAIT end are on two hosts.",
       "The exit code is 1 when a finding at warning or worse is shown, 0 otherwise; --min-severity hides findings below it, says how many, and the exit code follows what is shown. A rule that does not validate stops the run with exit code 2.",
     ],
     options: REPORT_OPTIONS,
@@ -163,7 +163,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: "[PATH...]",
     summary: "check rule files; each problem as file:line:column: message",
     about: [
-      "Checks rule files, named-condition files and rule test files (a directory: every one in it; no PATH: the built-in, user and --rules rules), and prints each problem as file:line:column: message with a hint. The exit code is 2 when there is any problem.",
+      "Checks rule files, named-condition files, rule test files and fleet rules with their tests (a directory: every one in it and in its fleet/ directory; no PATH: the built-in, user and --rules rules), and prints each problem as file:line:column: message with a hint. The exit code is 2 when there is any problem.",
       "--json prints {files, rules, errors: [{file, line, column, code, message, hint}]} for editors and CI.",
     ],
     options: RULE_OPTIONS,
@@ -190,7 +190,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: "[PATH...]",
     summary: "run the test cases kept beside each rule",
     about: [
-      "Runs the cases of each rule's ID.test.yaml (no PATH: the built-in rules) and ends with 'rules test: N passed, M failed'. A rule without a test file fails. The exit code is 1 when a case fails, 2 when a rule or test file does not validate.",
+      "Runs the cases of each rule's ID.test.yaml, and of each fleet rule's in a fleet/ directory (each case a fleet directory or archive beside the test file or in samples/; no PATH: the built-in rules and the --rules directories) and ends with 'rules test: N passed, M failed'. A rule without a test file fails. The exit code is 1 when a case fails, 2 when a rule or test file does not validate.",
       "--json prints {passed, failed, cases: [{rule, file, name, ok, problems}], errors: [...]}.",
     ],
     options: RULE_OPTIONS,

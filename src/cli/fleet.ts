@@ -11,12 +11,12 @@ import type { Worker } from "node:worker_threads";
 import { analyzeHost, type HostJob } from "../fleet/analyze_host.ts";
 import { analyzeFleet, type FleetAnalysis } from "../fleet/evaluate.ts";
 import type { HostSummary } from "../fleet/host.ts";
-import { FleetRuleError, type FleetRule, parseFleetRule } from "../fleet/rules.ts";
+import { type FleetRule, loadFleetRuleSet } from "../fleet/rules.ts";
 import { severityRank } from "../model/finding.ts";
 import { renderFleetJson, renderFleetMarkdown, renderFleetText } from "../report/fleet.ts";
 import type { FleetHost } from "../sources/fleet.ts";
 import { readInputs } from "../sources/mod.ts";
-import { builtinRulesDir, readBounded } from "../sources/rule_files.ts";
+import { fleetRuleSources, ruleFiles } from "../sources/rule_files.ts";
 import { startThread } from "../sources/threads.ts";
 import { inert } from "../text/inert.ts";
 import type { Context } from "./command.ts";
@@ -29,21 +29,20 @@ import { detectTerminal } from "./terminal.ts";
 /** Helper threads at most, whatever the cores: each holds one host's snapshot. */
 const MAX_THREADS = 8;
 
-/** The built-in fleet rules (rules/fleet/*.yaml). Throws UserError for one that does not validate. */
-export function loadFleetRules(dir = path.join(builtinRulesDir(), "fleet")): FleetRule[] {
-  const out: FleetRule[] = [];
-  for (const name of fs.readdirSync(dir).filter((n) => n.endsWith(".yaml")).sort()) {
-    const file = path.join(dir, name);
-    const r = readBounded(file, 1 << 20);
-    if ("error" in r) throw new UserError("rule", file, `${inert(file)}: ${inert(r.error)}`);
-    try {
-      out.push(parseFleetRule(r.text, file));
-    } catch (e) {
-      if (e instanceof FleetRuleError) throw new UserError("rule", file, inert(e.message));
-      throw e;
-    }
+/**
+ * The fleet rules the flags name: the package's rules/fleet/, then the
+ * fleet/ directory of the user's rules directory (unless --no-user-rules)
+ * and of each --rules directory, a later rule replacing an earlier one by
+ * id. Strict, as `analyze` is with host rules: a fleet rule that does not
+ * validate stops the run (UserError naming file:line and how many more).
+ */
+export async function loadFleetRules(flags: Pick<Flags, "rules" | "noUserRules"> = { rules: [], noUserRules: true }, env?: Record<string, string | undefined>): Promise<FleetRule[]> {
+  const set = await loadFleetRuleSet(fleetRuleSources({ ruleDirs: flags.rules, userRules: !flags.noUserRules, env }), ruleFiles);
+  if (set.errors.length) {
+    const more = set.errors.length - 1;
+    throw new UserError("rule", set.errors[0].file, `${inert(set.errors[0].format())}${more ? ` (and ${more} more problem${more === 1 ? "" : "s"}: 'tcpdoc rules validate' lists them)` : ""}`);
   }
-  return out;
+  return set.rules;
 }
 
 /** Runs host jobs: on a helper thread, or on this thread. */

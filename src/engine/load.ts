@@ -225,6 +225,15 @@ export async function readTestFile(file: string, files: RuleFiles): Promise<{ va
   return read.readTestFile(file, files, lib);
 }
 
+/** A plain rule-format file (a fleet rule, a fleet rule test) read under every rule file's limits and text checks; see format/read.ts. */
+export async function readPlainRuleFile(file: string, files: RuleFiles, what: string): Promise<{ value?: Record<string, unknown>; position?: (offset: number) => { line: number; col: number }; text?: string; errors: RuleFileError[] }> {
+  const { read, lib } = await yamlReader();
+  const r = read.readPlainFile(file, files, lib, what);
+  if (!r.value) return { errors: r.errors };
+  const lines = r.lines!;
+  return { value: r.value, position: (offset) => lines.pos(offset), text: r.text!, errors: [] };
+}
+
 /**
  * Validates a directory of built-in rules as loadRules does and returns it
  * as data (scripts/build.mjs); throws listing every problem, since a

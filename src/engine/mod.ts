@@ -24,11 +24,12 @@ export {
   loadRules as loadRuleSet,
   parseRule,
   readConditionsFile,
+  readPlainRuleFile,
   readRuleFile,
   readTestFile,
 } from "./load.ts";
 export { MAX_FACT_PASSES } from "./cost.ts";
-export { ID_PATTERN } from "./format/spec.ts";
+export { ID_PATTERN, MAX_RULE_FILES } from "./format/spec.ts";
 export { isConditionsFileName, isRuleFileName, isTestFileName } from "./format/compiled.ts";
 export {
   type Conditions,
@@ -36,6 +37,7 @@ export {
   type RuleException,
   RuleFileError,
   type RuleFiles,
+  type RuleOrigin,
   type RuleQuestion,
   type RuleSet,
   type RuleSource,

@@ -8,7 +8,7 @@ import { Engine } from "json-rules-engine";
 import { fillTemplate, resolvePath } from "../engine/mod.ts";
 import { severityRank, type Severity } from "../model/finding.ts";
 import { FLEET_FACTS, fleetFactById, matchPairs, type PairGroup } from "./facts.ts";
-import type { HostSummary } from "./host.ts";
+import type { FileProblem, HostSummary } from "./host.ts";
 import type { FleetRef, FleetRule } from "./rules.ts";
 
 export interface FleetFinding {
@@ -32,6 +32,10 @@ export interface FleetAnalysis {
   findings: FleetFinding[];
   /** Connections whose two ends are on two hosts, FIN_WAIT_2 against CLOSE_WAIT. */
   pairs: PairGroup[];
+  /** Files of the fleet left out before any host read them (outside every host's directory, links), with why; absent when none. */
+  skipped?: FileProblem[];
+  /** Findings left out by --min-severity (present when it is above info): fleet findings, and host findings over all hosts. */
+  hidden?: { below: Severity; fleet: number; hosts: number };
 }
 
 function read(hosts: readonly HostSummary[], ref: FleetRef, memo: Map<string, unknown>): unknown {
@@ -78,8 +82,31 @@ export async function evaluateFleet(hosts: readonly HostSummary[], rules: readon
   return out.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || b.confidence - a.confidence || (a.rule < b.rule ? -1 : 1));
 }
 
-/** The fleet analysis of these hosts under these rules. */
-export async function analyzeFleet(from: string, hosts: HostSummary[], rules: readonly FleetRule[]): Promise<FleetAnalysis> {
+/** The fleet analysis of these hosts under these rules; `skipped`, the fleet's files no host read. */
+export async function analyzeFleet(from: string, hosts: HostSummary[], rules: readonly FleetRule[], skipped: FileProblem[] = []): Promise<FleetAnalysis> {
   const sorted = [...hosts].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
-  return { from, hosts: sorted, findings: await evaluateFleet(sorted, rules), pairs: matchPairs(sorted.filter((x) => !x.error)) };
+  const a: FleetAnalysis = { from, hosts: sorted, findings: await evaluateFleet(sorted, rules), pairs: matchPairs(sorted.filter((x) => !x.error)) };
+  if (skipped.length) a.skipped = skipped;
+  return a;
+}
+
+/**
+ * The analysis with only the fleet findings and host findings at `min` or
+ * worse, as `tcpdoc analyze --min-severity` shows a host's: the others are
+ * counted in `hidden` (and per host in its `hidden`), and every verdict and
+ * the exit code follow what is shown. The fleet rules have already run
+ * over the hosts' full findings, so what they concluded does not change.
+ */
+export function atMinSeverity(a: FleetAnalysis, min: Severity): FleetAnalysis {
+  if (min === "info") return a;
+  const shown = (f: { severity: Severity }) => severityRank(f.severity) >= severityRank(min);
+  let hostsHidden = 0;
+  const hosts = a.hosts.map((h) => {
+    const kept = h.findings.filter(shown);
+    const hidden = h.findings.length - kept.length;
+    hostsHidden += hidden;
+    return hidden ? { ...h, findings: kept, hidden } : h;
+  });
+  const findings = a.findings.filter(shown);
+  return { ...a, hosts, findings, hidden: { below: min, fleet: a.findings.length - findings.length, hosts: hostsHidden } };
 }

@@ -27,6 +27,13 @@ export interface HalfClosed {
   program?: string;
 }
 
+/** A file of a host that was left out, and why, in one line. */
+export interface FileProblem {
+  /** Its name as the fleet names it (relative to the fleet's root). */
+  file: string;
+  reason: string;
+}
+
 export interface HostSummary {
   /** The host's name: its directory, else its snapshot header's host. */
   host: string;
@@ -47,6 +54,10 @@ export interface HostSummary {
   halfClosedDropped: number;
   /** The host's own findings, worst first. */
   findings: Finding[];
+  /** Its files that are not dumps (a README, a binary, an empty file), left out; absent when none. */
+  skipped?: FileProblem[];
+  /** Its findings left out by --min-severity, when any were. */
+  hidden?: number;
   /** Why the host could not be analysed, when it could not (then everything else is empty). */
   error?: string;
 }
@@ -113,8 +124,10 @@ export function summarizeHost(host: string, labels: Record<string, string>, inpu
 }
 
 /** The summary of a host that could not be read or analysed. */
-export function failedHost(host: string, labels: Record<string, string>, inputs: string[], error: string): HostSummary {
-  return { host, labels, inputs, sockets: 0, states: {}, destinations: {}, halfClosed: [], halfClosedDropped: 0, findings: [], error };
+export function failedHost(host: string, labels: Record<string, string>, inputs: string[], error: string, skipped: FileProblem[] = []): HostSummary {
+  const out: HostSummary = { host, labels, inputs, sockets: 0, states: {}, destinations: {}, halfClosed: [], halfClosedDropped: 0, findings: [], error };
+  if (skipped.length) out.skipped = skipped;
+  return out;
 }
 
 /** The host name a snapshot's header gives, when one does. */

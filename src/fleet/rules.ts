@@ -1,15 +1,36 @@
 /**
- * Fleet rules: YAML files in rules/fleet/ written in the rule language of
+ * Fleet rules: YAML files in a `fleet/` directory beside the single-host
+ * rules (the package's rules/fleet/, the user's rules directory's fleet/,
+ * each --rules directory's fleet/), written in the rule language of
  * single-host rules (conditions of fact, params, path, operator, value;
  * evidence figures; a message template), over the fleet facts of
- * ./facts.ts. Parsing and checking here; evaluation in ./evaluate.ts.
+ * ./facts.ts. Read like every rule file (the engine's bounded reads, plain
+ * YAML under limits, text checks), then checked here; evaluation in
+ * ./evaluate.ts. Pure: the files are read through the RuleFiles handed in.
  */
 
-import { parse } from "yaml";
 import type { Severity } from "../model/finding.ts";
 import { SEVERITIES } from "../model/finding.ts";
-import { parseOperator, parsePath, PLAIN, templateNames, templateProblems, walkCondition } from "../engine/mod.ts";
+import {
+  isRuleFileName,
+  isTestFileName,
+  MAX_RULE_FILES,
+  parseOperator,
+  parsePath,
+  PLAIN,
+  readPlainRuleFile,
+  RuleFileError,
+  type RuleFiles,
+  type RuleOrigin,
+  type RuleSource,
+  templateNames,
+  templateProblems,
+  walkCondition,
+} from "../engine/mod.ts";
 import { fleetFactById } from "./facts.ts";
+
+/** The directory of fleet rules inside a rules directory. */
+export const FLEET_DIR = "fleet";
 
 /** A reference to a fleet fact's value. */
 export interface FleetRef {
@@ -33,56 +54,81 @@ export interface FleetRule {
   /** The Prometheus expression over tcpdoc's metrics that alerts on the same thing, when there is one. */
   prometheus?: { expr: string; for: string };
   source: string;
+  origin: RuleOrigin;
 }
 
-/** A fleet rule file that does not validate: file:line and what to change. */
-export class FleetRuleError extends Error {
-  readonly code = "fleet-rule";
-  constructor(readonly file: string, readonly line: number, message: string) {
-    super(`${file}:${line}: ${message}`);
-    this.name = "FleetRuleError";
+/** Fleet rules as loaded: later sources replace earlier rules by id; every problem positioned. */
+export interface FleetRuleSet {
+  rules: FleetRule[];
+  errors: RuleFileError[];
+  /** Ids replaced by a later source, with the file replaced. */
+  replaced: Map<string, string>;
+}
+
+const KEYS = ["id", "title", "severity", "confidence", "conditions", "evidence", "message", "fixes", "prometheus"];
+const TEST_KEYS = ["cases"];
+const CASE_KEYS = ["name", "fleet", "expect"];
+const EXPECT_KEYS = ["fires", "severity", "hosts", "evidence"];
+
+/** Where a top-level field starts in the text: its line, else the first line. */
+function lineOf(text: string, key: string): number {
+  const i = text.split("\n").findIndex((l) => l.startsWith(`${key}:`));
+  return i === -1 ? 1 : i + 1;
+}
+
+/** Collects positioned problems of one file; `fail` records one and stops the check. */
+class Problems {
+  readonly errors: RuleFileError[] = [];
+  constructor(readonly file: string, readonly text: string) {}
+  fail(message: string, key = "id", hint?: string): never {
+    this.errors.push(new RuleFileError("fleet-rule", this.file, lineOf(this.text, key), 1, message, hint));
+    throw STOP;
   }
 }
+const STOP = Symbol("stop");
 
-const KEYS = new Set(["id", "title", "severity", "confidence", "conditions", "evidence", "message", "fixes", "prometheus"]);
+const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
-function checkRef(v: unknown, where: string, fail: (m: string) => never): FleetRef {
-  if (!v || typeof v !== "object" || Array.isArray(v)) fail(`${where} must be a mapping with fact, params and path`);
+const REF_KEYS = ["fact", "params", "path"];
+const LEAF_KEYS = [...REF_KEYS, "operator", "value"];
+
+function checkRef(v: unknown, where: string, fail: (m: string) => never, keys = REF_KEYS): FleetRef {
+  if (!isMap(v)) fail(`${where} must be a mapping with fact, params and path`);
   const r = v as Record<string, unknown>;
+  for (const k of Object.keys(r)) if (!keys.includes(k)) fail(`${where}: unknown field "${k}"; it has ${keys.join(", ")}`);
   if (typeof r.fact !== "string" || !fleetFactById(r.fact)) fail(`${where}: unknown fleet fact "${String(r.fact)}"`);
   if (r.path !== undefined && (typeof r.path !== "string" || !parsePath(r.path))) fail(`${where}: path "${String(r.path)}" is not a path such as $.top.key`);
-  if (r.params !== undefined && (typeof r.params !== "object" || Array.isArray(r.params) || r.params === null)) fail(`${where}: params must be a mapping`);
+  if (r.params !== undefined && !isMap(r.params)) fail(`${where}: params must be a mapping`);
   const out: FleetRef = { fact: r.fact as string };
   if (r.params) out.params = r.params as Record<string, unknown>;
   if (r.path) out.path = r.path as string;
   return out;
 }
 
-/** Reads and checks one fleet rule file. Throws FleetRuleError. */
-export function parseFleetRule(text: string, file: string): FleetRule {
-  let doc: unknown;
+/**
+ * Checks a fleet rule file's plain value (read by readPlainRuleFile, so
+ * already bounded, plain and free of control characters and reserved
+ * names); the rule, or its first problem at the field's line.
+ */
+export function fleetRuleFromValue(d: Record<string, unknown>, file: string, text: string, origin: RuleOrigin): { rule?: FleetRule; errors: RuleFileError[] } {
+  const p = new Problems(file, text);
   try {
-    doc = parse(text);
+    return { rule: check(d, file, origin, p), errors: [] };
   } catch (e) {
-    const line = (e as { linePos?: { line: number }[] }).linePos?.[0]?.line ?? 1;
-    throw new FleetRuleError(file, line, `not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+    if (e !== STOP) throw e;
+    return { errors: p.errors };
   }
-  const lineOf = (key: string) => {
-    const i = text.split("\n").findIndex((l) => l.startsWith(`${key}:`));
-    return i === -1 ? 1 : i + 1;
-  };
-  const fail = (m: string, key = "id"): never => {
-    throw new FleetRuleError(file, lineOf(key), m);
-  };
-  if (!doc || typeof doc !== "object" || Array.isArray(doc)) fail("a fleet rule file is one mapping");
-  const d = doc as Record<string, unknown>;
-  for (const k of Object.keys(d)) if (!KEYS.has(k)) fail(`unknown key "${k}"; a fleet rule has ${[...KEYS].join(", ")}`, k);
-  if (typeof d.id !== "string" || !/^fleet-[a-z0-9-]+$/.test(d.id)) fail(`id must be fleet-<words>, lower case with dashes`);
-  if (typeof d.title !== "string") fail("title must be text", "title");
+}
+
+function check(d: Record<string, unknown>, file: string, origin: RuleOrigin, p: Problems): FleetRule {
+  const fail = (m: string, key = "id", hint?: string): never => p.fail(m, key, hint);
+  for (const k of Object.keys(d)) if (!KEYS.includes(k)) fail(`unknown field "${k}"; a fleet rule has ${KEYS.join(", ")}`, k);
+  if (typeof d.id !== "string" || !/^fleet-[a-z0-9]+(-[a-z0-9]+)*$/.test(d.id) || d.id.length > 64) fail(`id must be fleet-<words>, lower case with dashes`);
+  if (typeof d.title !== "string" || d.title.includes("\n")) fail("title must be one line of text", "title");
   if (!SEVERITIES.includes(d.severity as Severity)) fail(`severity must be one of ${SEVERITIES.join(", ")}`, "severity");
   const confidence = d.confidence ?? 0.8;
   if (typeof confidence !== "number" || confidence < 0 || confidence > 1) fail("confidence must be a number from 0 to 1", "confidence");
-  if (!d.conditions || typeof d.conditions !== "object") fail("conditions must be all: or any: of conditions", "conditions");
+  if (!isMap(d.conditions)) fail("conditions must be all: or any: of conditions", "conditions");
   walkCondition<unknown, void>(d.conditions, PLAIN, {
     all: () => {},
     any: () => {},
@@ -90,18 +136,24 @@ export function parseFleetRule(text: string, file: string): FleetRule {
     ref: () => fail("named conditions are not available to fleet rules", "conditions"),
     leaf: (n) => {
       const leaf = n as Record<string, unknown>;
-      checkRef(leaf, "a condition", (m) => fail(m, "conditions"));
+      checkRef(leaf, "a condition", (m) => fail(m, "conditions"), LEAF_KEYS);
       if (typeof leaf.operator !== "string" || !parseOperator(leaf.operator)) fail(`unknown operator "${String(leaf.operator)}"`, "conditions");
     },
     bad: () => fail("a condition is neither all:, any:, not: nor a fact condition", "conditions"),
   });
+  if (d.evidence !== undefined && !isMap(d.evidence)) fail("evidence must be a mapping of figures and hosts", "evidence");
   const ev = (d.evidence ?? {}) as Record<string, unknown>;
+  for (const k of Object.keys(ev)) if (k !== "figures" && k !== "hosts") fail(`evidence: unknown field "${k}"; it has figures and hosts`, "evidence");
+  if (ev.figures !== undefined && !isMap(ev.figures)) fail("evidence figures must be a mapping of names to fact references", "evidence");
   const figures: Record<string, FleetRef> = {};
-  for (const [name, r] of Object.entries((ev.figures ?? {}) as Record<string, unknown>)) figures[name] = checkRef(r, `evidence figure ${name}`, (m) => fail(m, "evidence"));
+  for (const [name, r] of Object.entries((ev.figures ?? {}) as Record<string, unknown>)) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(name)) fail(`evidence figure "${name}": names are lower case letters, digits and _`, "evidence");
+    figures[name] = checkRef(r, `evidence figure ${name}`, (m) => fail(m, "evidence"));
+  }
   const hosts = ev.hosts === undefined ? undefined : checkRef(ev.hosts, "evidence hosts", (m) => fail(m, "evidence"));
   if (typeof d.message !== "string") fail("message must be text", "message");
   const message = (d.message as string).trim();
-  for (const p of templateProblems(message)) fail(`message: section {{${p.kind === "unclosed" ? "#" : "/"}${p.name}}} does not pair up`, "message");
+  for (const t of templateProblems(message)) fail(`message: section {{${t.kind === "unclosed" ? "#" : "/"}${t.name}}} does not pair up`, "message");
   for (const n of templateNames(message)) if (!figures[n]) fail(`message uses {{${n}}}, which is not an evidence figure`, "message");
   const fixes = d.fixes ?? [];
   if (!Array.isArray(fixes) || fixes.some((f) => typeof f !== "string")) fail("fixes must be a list of sentences", "fixes");
@@ -115,12 +167,112 @@ export function parseFleetRule(text: string, file: string): FleetRule {
     message,
     fixes: fixes as string[],
     source: file,
+    origin,
   };
   if (hosts) rule.hosts = hosts;
   if (d.prometheus !== undefined) {
-    const p = d.prometheus as Record<string, unknown>;
-    if (!p || typeof p.expr !== "string" || typeof p.for !== "string") fail("prometheus must have expr and for", "prometheus");
-    rule.prometheus = { expr: p.expr as string, for: p.for as string };
+    const pr = d.prometheus as Record<string, unknown>;
+    if (!isMap(pr) || typeof pr.expr !== "string" || typeof pr.for !== "string" || Object.keys(pr).some((k) => k !== "expr" && k !== "for")) fail("prometheus must have expr and for, and nothing else", "prometheus");
+    rule.prometheus = { expr: pr.expr as string, for: pr.for as string };
   }
   return rule;
+}
+
+/** One fleet rule test case: a fleet (a directory or archive) and what the rule must do on it. */
+export interface FleetTestCase {
+  name: string;
+  /** Relative to the test file's directory, or `samples/...`. */
+  fleet: string;
+  expect: {
+    fires: boolean;
+    severity?: Severity;
+    /** The hosts the finding names, exactly (sorted). */
+    hosts?: string[];
+    /** Figures: a value, or { gte, lte, gt, lt, equal }. */
+    evidence?: Record<string, unknown>;
+  };
+}
+
+/** Checks a fleet rule test file's plain value: `cases:` of name, fleet and expect. */
+export function fleetTestFromValue(d: Record<string, unknown>, file: string, text: string): { cases?: FleetTestCase[]; errors: RuleFileError[] } {
+  const p = new Problems(file, text);
+  const fail = (m: string): never => p.fail(m, "cases");
+  try {
+    for (const k of Object.keys(d)) if (!TEST_KEYS.includes(k)) p.fail(`unknown field "${k}"; a fleet rule test file has cases`, k);
+    if (!Array.isArray(d.cases) || d.cases.length === 0) fail("cases must be a list of at least one case");
+    const cases = (d.cases as unknown[]).map((c, i) => {
+      const where = `case ${i + 1}`;
+      if (!isMap(c)) return fail(`${where} must be a mapping of name, fleet and expect`);
+      for (const k of Object.keys(c)) if (!CASE_KEYS.includes(k)) fail(`${where}: unknown field "${k}"; a case has ${CASE_KEYS.join(", ")}`);
+      if (typeof c.name !== "string" || c.name.includes("\n")) fail(`${where}: name must be one line of text`);
+      if (typeof c.fleet !== "string" || c.fleet === "") fail(`${where}: fleet must name a fleet directory or archive`);
+      if (!isMap(c.expect)) return fail(`${where}: expect must be a mapping with fires`);
+      const e = c.expect;
+      for (const k of Object.keys(e)) if (!EXPECT_KEYS.includes(k)) fail(`${where}: expect: unknown field "${k}"; it has ${EXPECT_KEYS.join(", ")}`);
+      if (typeof e.fires !== "boolean") fail(`${where}: expect.fires must be true or false`);
+      if (e.severity !== undefined && !SEVERITIES.includes(e.severity as Severity)) fail(`${where}: expect.severity must be one of ${SEVERITIES.join(", ")}`);
+      if (e.hosts !== undefined && (!Array.isArray(e.hosts) || e.hosts.some((h) => typeof h !== "string"))) fail(`${where}: expect.hosts must be a list of host names`);
+      if (e.evidence !== undefined && !isMap(e.evidence)) fail(`${where}: expect.evidence must be a mapping of figures`);
+      return c as unknown as FleetTestCase;
+    });
+    return { cases, errors: [] };
+  } catch (e) {
+    if (e !== STOP) throw e;
+    return { errors: p.errors };
+  }
+}
+
+/** Reads and checks one fleet rule file. */
+export async function readFleetRule(file: string, files: RuleFiles, origin: RuleOrigin): Promise<{ rule?: FleetRule; errors: RuleFileError[] }> {
+  const r = await readPlainRuleFile(file, files, "fleet rule file");
+  if (!r.value) return { errors: r.errors };
+  return fleetRuleFromValue(r.value, file, r.text!, origin);
+}
+
+/** Reads and checks one fleet rule test file. */
+export async function readFleetTest(file: string, files: RuleFiles): Promise<{ cases?: FleetTestCase[]; errors: RuleFileError[] }> {
+  const r = await readPlainRuleFile(file, files, "fleet rule test file");
+  if (!r.value) return { errors: r.errors };
+  return fleetTestFromValue(r.value, file, r.text!);
+}
+
+/** The fleet rule files of a fleet directory (sorted), or the problem with the directory. */
+export function fleetRuleFiles(dir: string, files: RuleFiles): { rules: string[]; tests: string[]; error?: RuleFileError } {
+  const listed = files.list(dir);
+  if (!("names" in listed)) return { rules: [], tests: [], error: new RuleFileError("read", dir, 1, 1, `Cannot read the fleet rules directory: ${listed.error}`, "check that you may read it") };
+  if (listed.names.length > MAX_RULE_FILES) return { rules: [], tests: [], error: new RuleFileError("too-many-files", dir, 1, 1, `The fleet rules directory holds more than ${MAX_RULE_FILES} files`) };
+  const names = [...listed.names].sort();
+  return { rules: names.filter(isRuleFileName).map((n) => files.join(dir, n)), tests: names.filter(isTestFileName).map((n) => files.join(dir, n)) };
+}
+
+/**
+ * Loads the fleet rules of these sources (fleet directories, in order):
+ * a rule with an earlier one's id replaces it, two with one id in one
+ * directory are an error; files that do not validate are left out and
+ * reported.
+ */
+export async function loadFleetRuleSet(sources: readonly RuleSource[], files: RuleFiles): Promise<FleetRuleSet> {
+  const byId = new Map<string, FleetRule>();
+  const replaced = new Map<string, string>();
+  const errors: RuleFileError[] = [];
+  for (const s of sources) {
+    const found = fleetRuleFiles(s.path, files);
+    if (found.error) errors.push(found.error);
+    const here = new Map<string, string>();
+    for (const file of found.rules) {
+      const r = await readFleetRule(file, files, s.origin);
+      errors.push(...r.errors);
+      if (!r.rule) continue;
+      const prev = here.get(r.rule.id);
+      if (prev) {
+        errors.push(new RuleFileError("duplicate-id", file, 1, 1, `Duplicate fleet rule id "${r.rule.id}" (also in ${prev})`, "ids are unique within a directory"));
+        continue;
+      }
+      here.set(r.rule.id, file);
+      const old = byId.get(r.rule.id);
+      if (old) replaced.set(r.rule.id, old.source);
+      byId.set(r.rule.id, r.rule);
+    }
+  }
+  return { rules: [...byId.values()], errors, replaced };
 }

@@ -21,7 +21,8 @@ export { redactCapture } from "./redact.ts";
 export { FORMATS, REGISTRY, Registry } from "./registry.ts";
 export { RowsAheadReader, type RowsAhead } from "./rows_ahead.ts";
 
-import { emptySnapshot, type Snapshot } from "../model/snapshot.ts";
+import { emptySnapshot, type InputReport, type Snapshot } from "../model/snapshot.ts";
+import { inert } from "../text/inert.ts";
 import { finishSnapshot } from "./combine.ts";
 import { Ingestor } from "./ingest.ts";
 import { REGISTRY } from "./registry.ts";
@@ -42,4 +43,18 @@ export function snapshotFromTexts(inputs: { path: string; text: string }[]): Sna
   }
   finishSnapshot(snap);
   return snap;
+}
+
+/**
+ * Why an input holds nothing tcpdoc understands (every line unparsed or
+ * noise), in one line, with the line the problem is on; undefined when it
+ * holds something. `tcpdoc analyze` refuses inputs that all say so; a
+ * fleet host's file that says so is left out and named.
+ */
+export function whyNotUnderstood(r: InputReport): { code: "INPUT_EMPTY" | "INPUT_NOT_UNDERSTOOD"; reason: string; line?: number } | undefined {
+  if (r.lines - r.unparsed - r.kinds.noise !== 0) return undefined;
+  if (r.lines === 0) return { code: "INPUT_EMPTY", reason: "input is empty: give a socket table (ss, netstat, /proc/net/tcp), counters, sysctls or log lines" };
+  const first = r.unparsedLines[0];
+  const reason = `no socket table, counters, sysctls or socket errors recognised${first ? ` (first line: "${inert(first.text.slice(0, 60))}")` : ""}; run 'tcpdoc formats' to see what tcpdoc reads`;
+  return first ? { code: "INPUT_NOT_UNDERSTOOD", reason, line: first.line } : { code: "INPUT_NOT_UNDERSTOOD", reason };
 }

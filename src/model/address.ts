@@ -7,42 +7,6 @@
 /** Sentinel for a port the dump does not give ("*"); the same value as socket_table's NONE. */
 const NO_PORT = -1;
 
-/**
- * Reads the canonical dotted quad that starts at `s[a]` (within `s[a, b)`):
- * four parts of 1 to 3 digits, 0-255, no leading zeros, as
- * `${a}.${b}.${c}.${d}` writes them. Returns its value (0 to 2^32-1), or -1
- * when none starts there; with `at`, says where it ends (`at.end`; it is
- * also {@link v4TextLength} characters on). This is tcpdoc's one reader of
- * IPv4 addresses, in place: no string is made.
- */
-export function readV4(s: string, a: number, b: number, at?: { end: number }): number {
-  let v = 0, i = a;
-  for (let part = 0; part < 4; part++) {
-    if (i >= b) return -1;
-    let p = s.charCodeAt(i++) - 48;
-    if (p < 0 || p > 9) return -1;
-    if (p !== 0) {
-      for (let n = 0; n < 2 && i < b; n++, i++) {
-        const d = s.charCodeAt(i) - 48;
-        if (d < 0 || d > 9) break;
-        p = p * 10 + d;
-      }
-      if (p > 255) return -1;
-    }
-    v = ((v << 8) | p) >>> 0;
-    // Between parts a dot; after the last, anything but a digit (a leading zero, "01", or a fourth digit).
-    if (i < b) {
-      const c = s.charCodeAt(i);
-      if (part < 3) {
-        if (c !== 46) return -1;
-        i++;
-      } else if (c >= 48 && c <= 57) return -1;
-    } else if (part < 3) return -1;
-  }
-  if (at !== undefined) at.end = i;
-  return v;
-}
-
 function partLength(p: number): number {
   return p >= 100 ? 3 : p >= 10 ? 2 : 1;
 }
@@ -53,8 +17,24 @@ export function v4TextLength(v: number): number {
 }
 
 /**
+ * Reads the canonical dotted quad that starts at `s[a]` (within `s[a, b)`),
+ * as {@link readV4Bytes} reads it from bytes: its value (0 to 2^32-1), or
+ * -1; with `at`, where it ends. The text is copied into a scratch buffer
+ * (a quad and the character after it are at most 16), so the algorithm
+ * exists once, on bytes, where the fast row readers call it directly.
+ */
+export function readV4(s: string, a: number, b: number, at?: { end: number }): number {
+  const n = Math.min(b - a, QUAD_AND_NEXT);
+  if (n <= 0) return -1;
+  copyAscii(s, a, n);
+  const v = readV4Bytes(SCRATCH, 0, n, at);
+  if (v !== -1 && at !== undefined) at.end += a;
+  return v;
+}
+
+/**
  * The value of `s[a, b)` when it is exactly a canonical dotted quad (see
- * {@link readV4}), or -1.
+ * {@link readV4Bytes}), or -1.
  *
  * @example
  * ```ts
@@ -63,8 +43,8 @@ export function v4TextLength(v: number): number {
  */
 export function parseV4(s: string, a = 0, b = s.length): number {
   if (b - a < 7 || b - a > 15) return -1;
-  const v = readV4(s, a, b);
-  return v !== -1 && v4TextLength(v) === b - a ? v : -1;
+  copyAscii(s, a, b - a);
+  return parseV4Bytes(SCRATCH, 0, b - a);
 }
 
 /** The dotted quad of a value from {@link parseV4}. */
@@ -107,9 +87,13 @@ export function formatEndpoint(host: string, port: number | undefined): string {
 }
 
 /**
- * Reads the canonical dotted quad that starts at `b[a]` (within `b[a, end)`)
- * from bytes, exactly as {@link readV4} reads it from text: its value
- * (0 to 2^32-1), or -1; with `at`, where it ends.
+ * Reads the canonical dotted quad that starts at `b[a]` (within `b[a, end)`):
+ * four parts of 1 to 3 digits, 0-255, no leading zeros, as
+ * `${a}.${b}.${c}.${d}` writes them. Returns its value (0 to 2^32-1), or -1
+ * when none starts there; with `at`, says where it ends (`at.end`; it is
+ * also {@link v4TextLength} characters on). This is tcpdoc's one reader of
+ * IPv4 addresses, in place: no string is made; {@link readV4} and
+ * {@link parseV4} run it on text.
  */
 export function readV4Bytes(b: Uint8Array, a: number, end: number, at?: { end: number }): number {
   let v = 0, i = a;
@@ -141,7 +125,7 @@ export function readV4Bytes(b: Uint8Array, a: number, end: number, at?: { end: n
 /** The prefix of an IPv4-mapped IPv6 address as tools print it: `::ffff:a.b.c.d`. */
 export const MAPPED_PREFIX = "::ffff:";
 
-/** The value of `b[a, end)` when it is exactly a canonical dotted quad, or -1 (see {@link parseV4}). */
+/** The value of `b[a, end)` when it is exactly a canonical dotted quad, or -1 (see {@link readV4Bytes}). */
 export function parseV4Bytes(b: Uint8Array, a: number, end: number): number {
   if (end - a < 7 || end - a > 15) return -1;
   const v = readV4Bytes(b, a, end);
@@ -251,8 +235,18 @@ export function readV6Bytes(b: Uint8Array, a: number, end: number, words: Int32A
   return true;
 }
 
-/** A scratch buffer for reading short texts as bytes (the text readers below). */
+/** A scratch buffer for reading short texts as bytes (the text readers). */
 const SCRATCH = new Uint8Array(64);
+/** A dotted quad (at most 15 characters) and the character after it, which says where it ends. */
+const QUAD_AND_NEXT = 16;
+
+/** `s[a, a + n)` (n at most SCRATCH's length) into SCRATCH as bytes; a character beyond ASCII as 0, a byte no reader takes. */
+function copyAscii(s: string, a: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(a + i);
+    SCRATCH[i] = c > 127 ? 0 : c;
+  }
+}
 
 /** `s[a, b)` copied into SCRATCH as bytes; false when it is longer than SCRATCH or not ASCII. */
 function toScratch(s: string, a: number, b: number): boolean {

@@ -42,6 +42,19 @@ function hostVerdict(h: HostSummary): string {
   return h.findings.length === 0 ? "ok" : worst;
 }
 
+/** "2 fleet findings and 18 host findings below warning not shown (--min-severity warning)", or "" when none were left out. */
+export function hiddenWords(a: FleetAnalysis, flag = (below: string) => `--min-severity ${below}`): string {
+  const h = a.hidden;
+  if (!h || h.fleet + h.hosts === 0) return "";
+  const n = (k: number, what: string) => `${k} ${what} finding${k === 1 ? "" : "s"}`;
+  const parts = [h.fleet ? n(h.fleet, "fleet") : "", h.hosts ? n(h.hosts, "host") : ""].filter(Boolean);
+  return `${parts.join(" and ")} below ${h.below} not shown (${flag(h.below)})`;
+}
+
+function findingCount(n: number): string {
+  return `${n} finding${n === 1 ? "" : "s"}`;
+}
+
 /** Counts of hosts by verdict. */
 function verdictCounts(a: FleetAnalysis): Record<string, number> {
   const out: Record<string, number> = {};
@@ -55,9 +68,11 @@ export function renderFleetText(a: FleetAnalysis, o: FleetTextOptions): string {
   const failed = a.hosts.filter((h) => h.error).length;
   const v = verdictCounts(a);
   out.push(paint(o.color, "1", inert(`Fleet ${a.from}: ${a.hosts.length} hosts`)) + (failed ? `, ${failed} not analysed` : ""));
-  out.push(`  hosts by their worst finding: ${["critical", "warning", "info", "ok", "failed"].filter((k) => v[k]).map((k) => `${k} ${v[k]}`).join(", ")}`);
+  out.push(`  hosts by their worst finding${a.hidden ? ` shown` : ""}: ${["critical", "warning", "info", "ok", "failed"].filter((k) => v[k]).map((k) => `${k} ${v[k]}`).join(", ")}`);
+  const hidden = hiddenWords(a);
+  if (hidden) out.push(...wrapText(hidden, w, "  "));
   out.push("");
-  out.push(paint(o.color, "1", a.findings.length ? `Fleet findings (${a.findings.length})` : "Fleet findings: none"));
+  out.push(paint(o.color, "1", a.findings.length ? `Fleet findings (${a.findings.length})` : a.hidden ? `Fleet findings: none at ${a.hidden.below} or worse` : "Fleet findings: none"));
   for (const f of a.findings) {
     const sev = f.severity.toUpperCase().padEnd(9);
     const head = wrapText(inert(`${f.title} [${f.rule}]`), w, sev);
@@ -85,8 +100,14 @@ export function renderFleetText(a: FleetAnalysis, o: FleetTextOptions): string {
     const labels = labelWords(h);
     if (labels) out.push(...wrapText(inert(labels), w, " ".repeat(nameWidth + 12)));
     for (const f of h.findings) out.push(...wrapText(inert(`${f.severity}: ${f.title} [${f.rule}]`), w, " ".repeat(nameWidth + 12), " ".repeat(nameWidth + 14)));
+    for (const k of h.skipped ?? []) out.push(...wrapText(inert(`not read: ${k.file}: ${k.reason}`), w, " ".repeat(nameWidth + 12), " ".repeat(nameWidth + 14)));
+    if (h.hidden) out.push(" ".repeat(nameWidth + 12) + paint(o.color, "2", `${findingCount(h.hidden)} below ${a.hidden?.below} not shown`));
   }
-  out.push("", "Per host: tcpdoc analyze HOST-FILES...; these rules: rules/fleet/*.yaml");
+  if (a.skipped?.length) {
+    out.push("", paint(o.color, "1", "Files of no host"));
+    for (const k of a.skipped) out.push(...wrapText(inert(`${k.file}: ${k.reason}`), w, "  ", "    "));
+  }
+  out.push("", ...wrapText("Per host: tcpdoc analyze HOST-FILES...; fleet rules: rules/fleet/*.yaml and the fleet/ directory of each rules directory", w));
   return out.join("\n") + "\n";
 }
 
@@ -94,8 +115,10 @@ export function renderFleetMarkdown(a: FleetAnalysis): string {
   const out: string[] = [];
   out.push(`# tcpdoc fleet report: ${mdText(inert(a.from))}`, "");
   out.push(`${a.hosts.length} hosts; ${a.findings.length} fleet finding${a.findings.length === 1 ? "" : "s"}.`, "");
+  const hidden = hiddenWords(a, (below) => `\`--min-severity ${below}\``);
+  if (hidden) out.push(`${hidden}.`, "");
   out.push("## Fleet findings", "");
-  if (a.findings.length === 0) out.push("None.", "");
+  if (a.findings.length === 0) out.push(a.hidden ? `None at ${a.hidden.below} or worse.` : "None.", "");
   for (const f of a.findings) {
     out.push(`### ${f.severity.toUpperCase()}: ${mdText(inert(f.title))} (${mdCode(f.rule)})`, "");
     out.push(mdText(inert(f.message)), "");
@@ -112,8 +135,14 @@ export function renderFleetMarkdown(a: FleetAnalysis): string {
   }
   out.push("## Hosts", "", "| host | labels | worst | sockets | states | findings |", "|---|---|---|---|---|---|");
   for (const h of a.hosts) {
-    const findings = h.error ? mdText(inert(h.error)) : h.findings.map((f) => mdCode(f.rule)).join(", ") || "none";
+    const below = h.hidden ? `${findingCount(h.hidden)} below ${a.hidden?.below} not shown` : "";
+    const findings = h.error ? mdText(inert(h.error)) : [h.findings.map((f) => mdCode(f.rule)).join(", ") || "none", below].filter(Boolean).join("; ");
     out.push(`| ${mdCell(mdCode(inert(h.host)))} | ${mdCell(mdText(inert(labelWords(h))))} | ${hostVerdict(h)} | ${h.sockets} | ${mdCell(stateWords(h))} | ${mdCell(findings)} |`);
+  }
+  const skipped = [...(a.skipped ?? []).map((k) => ({ host: undefined, ...k })), ...a.hosts.flatMap((h) => (h.skipped ?? []).map((k) => ({ host: h.host, ...k })))];
+  if (skipped.length) {
+    out.push("", "## Files not read", "");
+    for (const k of skipped) out.push(`- ${mdCode(inert(k.file))} (${k.host === undefined ? "no host" : `host ${mdCode(inert(k.host))}`}): ${mdText(inert(k.reason))}`);
   }
   return out.join("\n") + "\n";
 }
@@ -125,17 +154,21 @@ export function renderFleetJson(a: FleetAnalysis, provenance: Provenance): strin
     provenance,
     from: a.from,
     summary: { hosts: a.hosts.length, failed: a.hosts.filter((h) => h.error).length, byWorstFinding: verdictCounts(a) },
+    ...(a.hidden ? { hidden: a.hidden } : {}),
     findings: a.findings,
     pairs: a.pairs,
+    ...(a.skipped ? { skipped: a.skipped } : {}),
     hosts: a.hosts.map((h) => ({
       host: h.host,
       labels: h.labels,
       inputs: h.inputs,
       ...(h.capturedAt ? { capturedAt: h.capturedAt } : {}),
       ...(h.error ? { error: h.error } : {}),
+      ...(h.skipped ? { skipped: h.skipped } : {}),
       sockets: h.sockets,
       states: h.states,
       findings: h.findings.map((f) => ({ rule: f.rule, severity: f.severity, confidence: f.confidence, title: f.title, message: f.message, ...(f.partial ? { partial: true } : {}) })),
+      ...(h.hidden ? { hidden: h.hidden } : {}),
     })),
   });
 }

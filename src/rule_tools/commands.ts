@@ -185,7 +185,7 @@ export async function rulesCommand(sub: string, paths: string[], flags: RuleFlag
   return await testCommand(paths, flags);
 }
 
-/** `tcpdoc rules export --prometheus-rules`: the loaded rules (and the built-in fleet rules) as Prometheus alerting rules. */
+/** `tcpdoc rules export --prometheus-rules`: the loaded rules and fleet rules as Prometheus alerting rules. */
 async function exportCommand(flags: RuleFlags): Promise<number> {
   if (!flags.prometheusRules) throw new UsageError("tcpdoc rules export writes one format so far: give --prometheus-rules");
   const set = await loadRuleSet(ruleLoadOptions(ruleOptions(flags)));
@@ -194,7 +194,7 @@ async function exportCommand(flags: RuleFlags): Promise<number> {
   const { loadFleetRules } = await import("../cli/fleet.ts");
   const { prometheusRuleManifest, prometheusRulesFile } = await import("./prometheus_rules.ts");
   const o = flags.runbookUrl ? { runbook: flags.runbookUrl } : {};
-  const text = (flags.manifest ? prometheusRuleManifest : prometheusRulesFile)(set.rules, loadFleetRules(), o);
+  const text = (flags.manifest ? prometheusRuleManifest : prometheusRulesFile)(set.rules, await loadFleetRules(flags), o);
   writeOutput(text, flags.output, { force: flags.force ?? false, mode: 0o644, exitCode: EXIT.ok });
   return EXIT.ok;
 }

@@ -3,10 +3,10 @@
  * (`<id>.test.yaml`): inputs, answers, and what the rule must do. Test
  * files may come from strangers: an input must be a regular file inside the
  * test file's directory or the package's samples/ folder, and a failure
- * never prints what an input holds.
+ * never prints what an input holds. Fleet rules' cases run in
+ * ./fleet_tests.ts.
  */
 
-import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   Diagnoser,
@@ -20,22 +20,12 @@ import {
 } from "../engine/mod.ts";
 import { readSeries } from "../sources/mod.ts";
 import { type Finding, type Severity, severityRank } from "../model/finding.ts";
-import { builtinRulesDir, packageRoot, type RuleFlags, ruleFiles, ruleLoadOptions, samplesDir } from "../sources/rule_files.ts";
+import { builtinRulesDir, type RuleFlags, ruleFiles, ruleLoadOptions } from "../sources/rule_files.ts";
 import { inert } from "../text/inert.ts";
+import { type CaseResult, compare, resolveInput, testFileFor } from "./cases.ts";
 import { expandRulePaths, inDir } from "./paths.ts";
 
-/** One test case's result. */
-export interface CaseResult {
-  rule: string;
-  /** The test file. */
-  file: string;
-  name: string;
-  ok: boolean;
-  /** Why it failed. */
-  problems: string[];
-  /** The finding the rule raised, if any. */
-  finding?: Finding;
-}
+export { type CaseResult, compare, resolveInput, testFileFor };
 
 interface TestCase {
   name: string;
@@ -50,69 +40,6 @@ interface TestCase {
     group_keys?: string[];
     missing?: string[];
   };
-}
-
-/** The test file beside a rule file, if any. */
-export function testFileFor(ruleFile: string): string | undefined {
-  const base = ruleFile.replace(/\.ya?ml$/, "");
-  for (const ext of [".test.yaml", ".test.yml"]) if (fs.existsSync(base + ext)) return base + ext;
-  return undefined;
-}
-
-function realOrUndefined(p: string): string | undefined {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return undefined;
-  }
-}
-
-function inside(file: string, dir: string | undefined): boolean {
-  if (!dir) return false;
-  const rel = path.relative(dir, file);
-  return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
-}
-
-/**
- * Where a case's input is: beside the test file, else under the package
- * root (`samples/...`), and in either case inside the test file's
- * directory or samples/ once symbolic links are followed, and a regular
- * file. A one-line problem otherwise (quoting the path as written, never
- * what the file holds).
- */
-export function resolveInput(p: string, testFile: string): { file: string } | { problem: string } {
-  const dir = realOrUndefined(path.dirname(testFile));
-  const samples = realOrUndefined(samplesDir());
-  const shown = JSON.stringify(inert(p));
-  const candidates = path.isAbsolute(p) ? [p] : [path.resolve(path.dirname(testFile), p), path.resolve(packageRoot(), p)];
-  const found = candidates.map(realOrUndefined).find((r) => r !== undefined);
-  if (!found) return { problem: `input ${shown} not found (inputs are relative to the test file's directory, or samples/...)` };
-  if (!inside(found, dir) && !inside(found, samples)) {
-    return { problem: `input ${shown} is outside the test file's directory and the package's samples/ folder: refused` };
-  }
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(found);
-  } catch {
-    return { problem: `input ${shown} cannot be read` };
-  }
-  if (!st.isFile()) return { problem: `input ${shown} is not a regular file` };
-  return { file: found };
-}
-
-function compare(actual: unknown, want: unknown): string | undefined {
-  if (want !== null && typeof want === "object" && !Array.isArray(want)) {
-    const w = want as Record<string, unknown>;
-    const n = typeof actual === "number" ? actual : NaN;
-    for (const [op, v] of Object.entries(w)) {
-      const x = Number(v);
-      const ok = op === "gte" ? n >= x : op === "lte" ? n <= x : op === "gt" ? n > x : op === "lt" ? n < x : op === "equal" ? actual === v : false;
-      if (!ok) return `${JSON.stringify(actual)} is not ${op} ${JSON.stringify(v)}`;
-    }
-    return undefined;
-  }
-  if (typeof want === "number" || typeof actual === "number") return Number(actual) === Number(want) ? undefined : `${JSON.stringify(actual)}, expected ${JSON.stringify(want)}`;
-  return String(actual) === String(want) ? undefined : `${JSON.stringify(actual)}, expected ${JSON.stringify(want)}`;
 }
 
 /** Checks a finding (or its absence) against a case's expectations. */
@@ -183,6 +110,7 @@ export async function runRuleTests(paths: readonly string[], o: RuleFlags = {}):
   const base = await loadRules(ruleLoadOptions({ ...o, disabled: [] }));
   const conditions = new Map(base.conditions);
   const ruleFilesGiven: string[] = [];
+  const fleetFilesGiven: string[] = [];
   const builtin = builtinRulesDir();
   const { entries, errors } = expandRulePaths(paths.length ? paths : [builtin]);
   for (const e of entries) {
@@ -191,8 +119,9 @@ export async function runRuleTests(paths: readonly string[], o: RuleFlags = {}):
       errors.push(...r.errors);
       for (const [k, v] of r.conditions) conditions.set(k, v);
     } else if (e.kind === "rule") ruleFilesGiven.push(e.file);
+    else if (e.kind === "fleet-rule") fleetFilesGiven.push(e.file);
     // a test file named by itself stands for its rule; those in a directory come with their rules
-    else if (!e.inDir) ruleFilesGiven.push(e.file.replace(/\.test\.(ya?ml)$/, ".$1"));
+    else if (!e.inDir) (e.kind === "fleet-test" ? fleetFilesGiven : ruleFilesGiven).push(e.file.replace(/\.test\.(ya?ml)$/, ".$1"));
   }
   const results: CaseResult[] = [];
   for (const file of ruleFilesGiven) {
@@ -213,6 +142,12 @@ export async function runRuleTests(paths: readonly string[], o: RuleFlags = {}):
       continue;
     }
     for (const c of (t.value as unknown as { cases: TestCase[] }).cases) results.push(await runCase(r.rule, conditions, c, tf));
+  }
+  if (fleetFilesGiven.length) {
+    const { runFleetRuleTests } = await import("./fleet_tests.ts");
+    const f = await runFleetRuleTests(fleetFilesGiven, base);
+    results.push(...f.results);
+    errors.push(...f.errors);
   }
   return { results, errors };
 }

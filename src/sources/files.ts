@@ -1,9 +1,8 @@
 /** Files and stdin, read in chunks into one snapshot, each within a size limit. */
 
 import * as fs from "node:fs";
-import { binaryOffset, finishSnapshot, Ingestor } from "../ingest/mod.ts";
+import { binaryOffset, finishSnapshot, Ingestor, whyNotUnderstood } from "../ingest/mod.ts";
 import { emptySnapshot, type Snapshot } from "../model/snapshot.ts";
-import { inert } from "../text/inert.ts";
 import { InputError } from "./input_error.ts";
 import { InlineReadAhead, type ReadAheadRunner, ReadAheadThread } from "./read_ahead.ts";
 
@@ -313,18 +312,9 @@ export function readInputs(paths: string[], progress?: Progress, options: ReadOp
  * report lists each input's unparsed lines with their numbers.
  */
 export function assertUnderstood(snap: Snapshot): void {
-  if (snap.inputs.every((r) => r.lines - r.unparsed - r.kinds.noise === 0)) {
+  if (snap.inputs.every((r) => whyNotUnderstood(r))) {
     const r = snap.inputs.find((x) => x.lines > 0) ?? snap.inputs[0];
-    const name = r.path === "-" ? "stdin" : r.path;
-    if (r.lines === 0) {
-      throw new InputError("INPUT_EMPTY", name, "input is empty: give a socket table (ss, netstat, /proc/net/tcp), counters, sysctls or log lines");
-    }
-    const first = r.unparsedLines[0];
-    throw new InputError(
-      "INPUT_NOT_UNDERSTOOD",
-      name,
-      `no socket table, counters, sysctls or socket errors recognised${first ? ` (first line: "${inert(first.text.slice(0, 60))}")` : ""}; run 'tcpdoc formats' to see what tcpdoc reads`,
-      first?.line,
-    );
+    const why = whyNotUnderstood(r)!;
+    throw new InputError(why.code, r.path === "-" ? "stdin" : r.path, why.reason, why.line);
   }
 }

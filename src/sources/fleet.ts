@@ -9,6 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
+import type { FileProblem } from "../fleet/host.ts";
 import { groupHosts, type HostFiles, parseLabels, snapshotHeaderHost } from "../fleet/layout.ts";
 import { readTar, TarError } from "../fleet/tar.ts";
 import { inert } from "../text/inert.ts";
@@ -29,8 +30,8 @@ export interface FleetHost {
 export interface FleetSource {
   from: string;
   hosts: FleetHost[];
-  /** Files and archive entries left out, with why. */
-  skipped: string[];
+  /** Files and archive entries left out (links, files outside any host's directory), with why. */
+  skipped: FileProblem[];
 }
 
 /** Files a fleet directory or archive may hold, and how deep a directory is walked. */
@@ -58,14 +59,14 @@ export function openFleet(where: string, maxInput = DEFAULT_MAX_INPUT): FleetSou
 
 function fromDirectory(root: string, maxInput: number): FleetSource {
   const rel: string[] = [];
-  const skipped: string[] = [];
+  const skipped: FileProblem[] = [];
   const walk = (dir: string, depth: number) => {
     for (const e of fs.readdirSync(path.join(root, dir), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const r = dir ? `${dir}/${e.name}` : e.name;
-      if (e.isSymbolicLink()) skipped.push(`${r}: a symbolic link (not followed)`);
+      if (e.isSymbolicLink()) skipped.push({ file: r, reason: "a symbolic link (not followed)" });
       else if (e.isDirectory()) {
         if (depth < MAX_DEPTH) walk(r, depth + 1);
-        else skipped.push(`${r}: deeper than ${MAX_DEPTH} directories`);
+        else skipped.push({ file: r, reason: `deeper than ${MAX_DEPTH} directories` });
       } else if (e.isFile()) {
         if (rel.length >= MAX_FILES) throw new InputError("INPUT_TOO_LARGE", root, `${inert(root)}: more than ${MAX_FILES} files`);
         rel.push(r);
@@ -100,7 +101,7 @@ function fromArchive(file: string, kind: "tar" | "tgz", maxInput: number): Fleet
     if (kind === "tgz") bytes = zlib.gunzipSync(bytes, { maxOutputLength: maxInput });
     const tar = readTar(bytes, { maxEntries: MAX_FILES, maxBytes: maxInput });
     const byPath = new Map(tar.files.map((f) => [f.path, f.data]));
-    const skipped = tar.skipped.map((s) => `${s.path}: ${s.why}`);
+    const skipped = tar.skipped.map((s) => ({ file: s.path, reason: s.why === "link" ? "a link (not followed)" : s.why === "special" ? "not a regular file" : "an unsafe path (absolute, or climbing out with ..)" }));
     return assemble(file, [...byPath.keys()], (r) => utf8.decode(byPath.get(r)!), (r) => utf8.decode(byPath.get(r)!.subarray(0, 512)).split("\n")[0], skipped);
   } catch (e) {
     const why = e instanceof TarError ? e.message : (e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE" ? `unpacks to more than --max-input (${maxInput} bytes)` : `not a gzip archive (${(e as Error).message})`;
@@ -108,7 +109,7 @@ function fromArchive(file: string, kind: "tar" | "tgz", maxInput: number): Fleet
   }
 }
 
-function assemble(from: string, rel: string[], readText: (r: string) => string, firstLine: (r: string) => string, skipped: string[], onDisk?: (r: string) => string): FleetSource {
+function assemble(from: string, rel: string[], readText: (r: string) => string, firstLine: (r: string) => string, skipped: FileProblem[], onDisk?: (r: string) => string): FleetSource {
   const layout = groupHosts(rel);
   const hosts: HostFiles[] = [...layout.hosts];
   // loose files: a host each when their snapshot header names one (files of one host join)
@@ -116,7 +117,7 @@ function assemble(from: string, rel: string[], readText: (r: string) => string, 
   for (const r of layout.loose) {
     const h = snapshotHeaderHost(firstLine(r));
     if (!h) {
-      skipped.push(`${r}: not in a host's directory, and not a tcpdoc snapshot that names its host`);
+      skipped.push({ file: r, reason: "not in a host's directory, and not a tcpdoc snapshot that names its host" });
       continue;
     }
     const known = hosts.find((x) => x.host === h) ?? byHeader.get(h);

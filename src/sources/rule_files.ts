@@ -162,3 +162,18 @@ export function ruleSources(o: RuleFlags): RuleSource[] {
 export function ruleLoadOptions(o: RuleFlags): LoadOptions {
   return { sources: ruleSources(o), files: ruleFiles, disabled: [...(o.disabled ?? [])] };
 }
+
+/**
+ * The fleet rule directories, in load order: the `fleet/` directory of
+ * each rules directory ruleSources gives (the package's, the user's, each
+ * --rules directory) that has one. A --rules path naming one rule file
+ * has none.
+ */
+export function fleetRuleSources(o: RuleFlags): RuleSource[] {
+  const out: RuleSource[] = [];
+  for (const s of ruleSources(o)) {
+    const dir = path.join(s.path, "fleet");
+    if (ruleFiles.kind(s.path) === "dir" && ruleFiles.kind(dir) === "dir") out.push({ path: dir, origin: s.origin });
+  }
+  return out;
+}

@@ -25,7 +25,7 @@ const flags = { rules: [], noUserRules: true, disable: [] } as unknown as Flags;
 async function analysis(where = FLEET, jobs = 1) {
   const rules = await loadRules({ rules: [], noUserRules: true });
   const source = openFleet(where);
-  return await analyzeFleet(source.from, await analyzeHosts(source.hosts, rules, flags, {}, jobs), loadFleetRules(path.join(ROOT, "rules", "fleet")));
+  return await analyzeFleet(source.from, await analyzeHosts(source.hosts, rules, flags, {}, jobs), await loadFleetRules());
 }
 
 describe("tcpdoc analyze --fleet samples/fleet (22 real hosts)", () => {
@@ -106,6 +106,104 @@ describe("the fleet report", () => {
     userError(tcpdoc(["analyze", "--fleet", "samples/fleet", "samples/linux/healthy/ss-tan.txt"]), /--fleet reads the hosts' files/);
     userError(tcpdoc(["analyze", "--fleet", tempDir()]), /no host found/);
     userError(tcpdoc(["analyze", "--fleet", "samples/fleet", "--jobs", "0"]), /--jobs takes/);
+  });
+});
+
+describe("a host's files that are not dumps", () => {
+  /** A fleet whose host "mixed" holds a dump, a README, an empty file and a binary, and whose host "notes" holds only a README. */
+  function mixedFleet(): string {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, "mixed"));
+    fs.mkdirSync(path.join(dir, "notes"));
+    fs.copyFileSync(path.join(ROOT, "samples", "linux", "close-wait-leak", "ss-tanp.txt"), path.join(dir, "mixed", "ss-tanp.txt"));
+    fs.writeFileSync(path.join(dir, "mixed", "README"), "Collected by the on-call engineer\nsee the ticket\n");
+    fs.writeFileSync(path.join(dir, "mixed", "empty.txt"), "");
+    fs.writeFileSync(path.join(dir, "mixed", "core.bin"), new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0]));
+    fs.writeFileSync(path.join(dir, "notes", "README"), "nothing here yet\n");
+    fs.writeFileSync(path.join(dir, "INDEX.md"), "# the fleet\n");
+    return dir;
+  }
+
+  const alone = async () => JSON.parse(tcpdoc(["analyze", "--json", path.join(ROOT, "samples", "linux", "close-wait-leak", "ss-tanp.txt")]).stdout);
+
+  function check(a: { hosts: { host: string; inputs: string[]; sockets: number; error?: string; skipped?: { file: string; reason: string }[]; findings: { rule: string }[] }[] }, sockets: number, rules: string[]) {
+    const mixed = a.hosts.find((h) => h.host === "mixed")!;
+    assert.equal(mixed.error, undefined, "one file that is not a dump does not fail the host");
+    assert.deepEqual(mixed.inputs.map((n) => path.basename(n)), ["ss-tanp.txt"]);
+    assert.equal(mixed.sockets, sockets);
+    assert.deepEqual(mixed.findings.map((f) => f.rule).sort(), rules);
+    const why = Object.fromEntries((mixed.skipped ?? []).map((k) => [path.basename(k.file), k.reason]));
+    assert.deepEqual(Object.keys(why).sort(), ["README", "core.bin", "empty.txt"]);
+    assert.match(why.README, /^no socket table, counters, sysctls or socket errors recognised \(first line: "Collected by the on-call engineer"\)/);
+    assert.match(why["empty.txt"], /^input is empty/);
+    assert.match(why["core.bin"], /^is a binary file \(a NUL byte at offset 7\)/);
+    const notes = a.hosts.find((h) => h.host === "notes")!;
+    assert.equal(notes.error, "its one file is not a dump");
+    assert.deepEqual(notes.skipped?.map((k) => path.basename(k.file)), ["README"]);
+  }
+
+  it("are named with their one-line problem, and the host's other files are still read (a directory)", async () => {
+    const dir = mixedFleet();
+    const one = await alone();
+    const a = await analysis(dir);
+    check(a, one.summary.sockets, one.findings.map((f: { rule: string }) => f.rule).sort());
+    const text = tcpdoc(["analyze", "--fleet", dir, "--plain", "--jobs", "1"], { env: { NO_COLOR: "1" } }).stdout.replace(/\n\s+/g, " ");
+    assert.match(text, /not read: mixed\/README: no socket table/);
+    assert.match(text, /not read: mixed\/core\.bin: is a binary file/);
+    assert.match(text, /notes\s+failed\s+its one file is not a dump not read: notes\/README/);
+    const md = tcpdoc(["analyze", "--fleet", dir, "--format", "markdown", "--jobs", "1"]).stdout;
+    assert.match(md, /## Files not read\n\n- `INDEX\.md` \(no host\): not in a host.s directory.*\n- `mixed\/README` \(host `mixed`\): no socket table/);
+    assert.match(text, /Files of no host INDEX\.md: not in a host's directory, and not a tcpdoc snapshot that names its host/);
+    const j = JSON.parse(tcpdoc(["analyze", "--fleet", dir, "--json", "--jobs", "2"]).stdout);
+    check(j, one.summary.sockets, one.findings.map((f: { rule: string }) => f.rule).sort());
+    assert.deepEqual(j.skipped, [{ file: "INDEX.md", reason: "not in a host's directory, and not a tcpdoc snapshot that names its host" }]);
+  });
+
+  it("are named the same way in an archive", { skip: spawnSync("tar", ["--version"]).status !== 0 ? "no tar program to make the archive" : false }, async () => {
+    const dir = mixedFleet();
+    const tgz = path.join(tempDir(), "fleet.tar.gz");
+    assert.equal(spawnSync("tar", ["-czf", tgz, "-C", dir, "mixed", "notes"]).status, 0);
+    const one = await alone();
+    check(await analysis(tgz), one.summary.sockets, one.findings.map((f: { rule: string }) => f.rule).sort());
+  });
+});
+
+describe("--min-severity on a fleet report", () => {
+  it("keeps the fleet and host findings at that severity or worse, counts the others, and the exit code follows what is shown", async () => {
+    const { atMinSeverity } = await import("../../src/fleet/evaluate.ts");
+    const all = await analysis();
+    const fleetInfo = all.findings.filter((f) => f.severity === "info").length;
+    const hostInfo = all.hosts.reduce((n, h) => n + h.findings.filter((f) => f.severity === "info").length, 0);
+    assert.ok(fleetInfo > 0 && hostInfo > 0, "the lab fleet has info findings to hide");
+    assert.equal(atMinSeverity(all, "info"), all);
+    const w = atMinSeverity(all, "warning");
+    assert.deepEqual(w.hidden, { below: "warning", fleet: fleetInfo, hosts: hostInfo });
+    assert.ok(w.findings.every((f) => f.severity !== "info") && w.hosts.every((h) => h.findings.every((f) => f.severity !== "info")));
+    assert.equal(w.findings.length, all.findings.length - fleetInfo);
+    assert.equal(w.hosts.reduce((n, h) => n + (h.hidden ?? 0), 0), hostInfo);
+    assert.deepEqual(w.pairs, all.pairs);
+
+    const j = JSON.parse(tcpdoc(["analyze", "--fleet", "samples/fleet", "--json", "--jobs", "1", "--min-severity", "warning"]).stdout);
+    assert.deepEqual(j.hidden, { below: "warning", fleet: fleetInfo, hosts: hostInfo });
+    assert.equal(j.findings.length, all.findings.length - fleetInfo);
+    assert.ok(j.hosts.every((h: { findings: { severity: string }[] }) => h.findings.every((f) => f.severity !== "info")));
+    const web01 = j.hosts.find((h: { host: string }) => h.host === "web01");
+    assert.equal(web01.hidden, all.hosts.find((h) => h.host === "web01")!.findings.length);
+    assert.equal(j.summary.byWorstFinding.info, undefined, "no host's worst shown finding is info");
+
+    const text = tcpdoc(["analyze", "--fleet", "samples/fleet", "--plain", "--jobs", "1", "--min-severity", "warning"]);
+    assert.equal(text.status, 1);
+    assert.match(text.stdout.replace(/\n\s+/g, " "), new RegExp(`${fleetInfo} fleet findings? and ${hostInfo} host findings below warning not shown \\(--min-severity warning\\)`));
+    assert.match(text.stdout, /^  web01 ok .*\n.*\n\s+1 finding below warning not shown$/m);
+    assert.doesNotMatch(text.stdout, /^\s+info: /m);
+    const md = tcpdoc(["analyze", "--fleet", "samples/fleet", "--format", "markdown", "--jobs", "1", "--min-severity", "warning"]).stdout;
+    assert.match(md, /host findings below warning not shown \(`--min-severity warning`\)\./);
+    assert.match(md, /\| `web01` \|.*\| none; 1 finding below warning not shown \|/);
+
+    // critical: the warnings go too, and with them exit code 1 unless a critical finding is shown
+    const c = JSON.parse(tcpdoc(["analyze", "--fleet", "samples/fleet", "--json", "--jobs", "1", "--min-severity", "critical"]).stdout);
+    assert.ok(c.findings.every((f: { severity: string }) => f.severity === "critical") && c.findings.length > 0);
+    assert.ok(c.hosts.every((h: { findings: unknown[] }) => h.findings.length === 0));
   });
 });
 

@@ -19,7 +19,7 @@ async function fleet() {
   const rules = await loadRules({ rules: [], noUserRules: true });
   const src = openFleet(path.join(ROOT, "samples", "fleet"));
   const hosts = await analyzeHosts(src.hosts, rules, { rules: [], noUserRules: true, disable: [] } as unknown as Flags, {}, 1);
-  return await analyzeFleet("samples/fleet", hosts, loadFleetRules(path.join(ROOT, "rules", "fleet")));
+  return await analyzeFleet("samples/fleet", hosts, await loadFleetRules());
 }
 
 describe("the fleet overview", () => {

@@ -6,8 +6,8 @@
 
 import { type Conditions, type Rule, RuleFileError, type RuleFiles, type RuleOrigin } from "../rule.ts";
 import { MAX_RULE_FILE_BYTES } from "./spec.ts";
-import { validateConditions, type ValidateContext, validateRule, validateTest } from "./validate.ts";
-import { parseYaml, type YamlLib } from "./yaml.ts";
+import { validateConditions, type ValidateContext, validatePlain, validateRule, validateTest } from "./validate.ts";
+import { type LineIndex, parseYaml, type YamlLib } from "./yaml.ts";
 
 export type { ValidateContext };
 
@@ -53,3 +53,18 @@ export function readTestFile(file: string, files: RuleFiles, lib: YamlLib): { va
   return validateTest(parsed, file);
 }
 
+
+/**
+ * Reads a rule-format file whose shape another module checks (fleet rules
+ * and their tests): bounded and regular as every rule file, plain YAML
+ * under the same limits, and the text checks every rule file gets. Its
+ * plain value, and where each line starts for positions.
+ */
+export function readPlainFile(file: string, files: RuleFiles, lib: YamlLib, what: string): { value?: Record<string, unknown>; lines?: LineIndex; text?: string; errors: RuleFileError[] } {
+  const r = readText(file, files);
+  if ("error" in r) return { errors: [r.error] };
+  const parsed = parseYaml(r.text, file, lib);
+  if (parsed.errors.length || !parsed.tree) return { errors: parsed.errors };
+  const v = validatePlain(parsed, file, what);
+  return v.value ? { value: v.value, lines: parsed.lines, text: r.text, errors: [] } : { errors: v.errors };
+}

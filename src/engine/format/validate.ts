@@ -628,3 +628,21 @@ export function validateTest(parsed: ParsedYaml, file: string): { value?: Record
   if (c.errors.length) return { errors: c.errors };
   return { value: toValue(root) as Record<string, unknown>, errors: [] };
 }
+
+/**
+ * The checks every rule-format file gets before its own shape is checked
+ * (src/fleet's fleet rules and their tests): one mapping, no control or
+ * invisible characters, no names of JavaScript's object machinery as field
+ * names, finite numbers. Returns the file's plain value when it passes.
+ */
+export function validatePlain(parsed: ParsedYaml, file: string, what: string): { value?: Record<string, unknown>; errors: RuleFileError[] } {
+  const root = parsed.tree!;
+  const c = new Checker(file, parsed, { conditionNames: new Set(), builtin: false });
+  if (root.kind !== "map") {
+    c.error(root, "type", `A ${what} must be a mapping of fields`);
+    return { errors: c.errors };
+  }
+  c.scanText(root);
+  if (c.errors.length) return { errors: c.errors };
+  return { value: toValue(root) as Record<string, unknown>, errors: [] };
+}
