@@ -238,6 +238,24 @@ function captureCommand(c: LiveCapture): void {
 }
 
 /**
+ * Reads this machine's state once into both a snapshot and its text (for
+ * `tcpdoc watch`, which analyzes each tick and keeps what it saw for export).
+ */
+export function liveSnapshotAndCapture(options: LiveOptions = {}): { snap: Snapshot; capture: LiveCapture } {
+  const platform = options.platform ?? process.platform;
+  if (platform !== "linux") {
+    const capture = captureLive(options);
+    return { snap: snapshotFromCapture(capture), capture };
+  }
+  const snap = emptySnapshot(true);
+  const c = newCapture(platform);
+  readLinux(c, snap, options.owners ?? true, true);
+  snap.capture = c.capture;
+  finishSnapshot(snap);
+  return { snap, capture: c };
+}
+
+/**
  * Reads this machine's state and keeps it as text (for `tcpdoc snapshot`).
  * On Linux the same reader as {@link liveSnapshot}: the socket tables are
  * parsed as they are read (the owner scan takes its inodes from them), and
