@@ -200,7 +200,9 @@ export function watchLines(t: WatchTick, v: WatchView): DocLine[] {
         const rate = shortRate(row.perMinute);
         const count = num(row.count);
         const keyRoom = col - 2 - count.length - 1 - 7;
-        const key = clip(row.key, keyRoom).padEnd(keyRoom);
+        // A process as netstat -p writes it (pid/program): the pid stays in view in a narrow column.
+        const pid = g.by === "process" ? /^(.*) \(pid (\d+)\)$/.exec(row.key) : null;
+        const key = clip(pid ? `${pid[2]}/${pid[1]}` : row.key, keyRoom).padEnd(keyRoom);
         return [
           { text: row.fresh ? " +" : "  ", color: row.fresh ? "green" : undefined, bold: row.fresh },
           { text: key, color: row.fresh ? "green" : undefined },
