@@ -13,7 +13,7 @@ import { Diagnoser, seriesDigest, summarizeMoment } from "../engine/mod.ts";
 import type { Finding } from "../model/finding.ts";
 import { SeriesBuilder } from "../model/series.ts";
 import type { Snapshot } from "../model/snapshot.ts";
-import { liveSnapshot, liveSnapshotAndCapture, renderSnapshotFile } from "../sources/mod.ts";
+import { liveSnapshot, liveSnapshotAndCapture, OwnerCache, renderSnapshotFile } from "../sources/mod.ts";
 import { analysisOf, provenanceOf } from "../report/analysis.ts";
 import type { Context } from "./command.ts";
 import { EXIT } from "./errors.ts";
@@ -78,6 +78,8 @@ export async function watchCommand(ctx: Context): Promise<number> {
   const term = detectTerminal(flags.noColor, flags.color, ctx.env);
   const builder = new SeriesBuilder({ basis: "absolute", inputs: [{ path: "live", moments: 0 }], timeless: [], notes: [] }, WATCH_KEPT);
   const owners = !flags.noOwners;
+  // Each tick reads again only the fds the last one had not seen (at 100k sockets the full scan is most of a tick).
+  const ownerCache = new OwnerCache();
 
   const analyze = async (snap: Snapshot, given: Record<string, string>) => {
     const diagnosis = await new Diagnoser(snap, rules).run(given);
@@ -87,7 +89,7 @@ export async function watchCommand(ctx: Context): Promise<number> {
 
   const jsonLines = () =>
     ticker.run(async (_i, started) => {
-      const snap = tick(builder, liveSnapshot({ owners }), started);
+      const snap = tick(builder, liveSnapshot({ owners, ownerCache }), started);
       const { digest, a } = await analyze(snap, answers);
       const { points: _points, ...series } = digest ?? {};
       process.stdout.write(JSON.stringify({
@@ -116,7 +118,7 @@ export async function watchCommand(ctx: Context): Promise<number> {
     stop: () => ticker.stop(),
     run: (show) =>
       ticker.run(async (i, started) => {
-        const { snap, capture } = liveSnapshotAndCapture({ owners });
+        const { snap, capture } = liveSnapshotAndCapture({ owners, ownerCache });
         recording.add(renderSnapshotFile(capture, VERSION));
         tick(builder, snap, started);
         const { digest, a } = await analyze(snap, answers);

@@ -4,7 +4,7 @@
  * made inert and escaped so it stays text: no HTML, links or images.
  */
 
-import type { SeriesDigest } from "../engine/series_digest.ts";
+import type { SeriesDigest } from "../engine/mod.ts";
 import type { Finding } from "../model/finding.ts";
 import type { Snapshot } from "../model/snapshot.ts";
 import { type Provenance, summarize } from "../report/analysis.ts";

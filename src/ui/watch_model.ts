@@ -9,7 +9,7 @@
 import type { Finding } from "../model/finding.ts";
 import type { GroupCounts, Moment, Series, SeriesGroupBy } from "../model/series.ts";
 import type { Snapshot } from "../model/snapshot.ts";
-import type { SeriesDigest } from "../engine/series_digest.ts";
+import type { SeriesDigest } from "../engine/mod.ts";
 import { sparkline } from "../text/sparkline.ts";
 import { clip, type DocLine, line, num, type Seg } from "./lines.ts";
 import { findingKey, sortFindings } from "./session.ts";
