@@ -139,7 +139,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: "",
     summary: "watch this machine over time: state counts with sparklines, findings with their trends",
     about: [
-      "Reads this machine every --interval (default 2s), keeps the last 300 moments as a series, and evaluates the rules on each tick with the series behind it: state counts with sparklines and their growth per minute, whether the same sockets stay, counter rates, limits with the time left, and the findings. On a terminal the screen is redrawn until Ctrl-C (or --count / --for); otherwise, or with --json, it prints one JSON line per tick (at, sockets, states, series, findings) for scripts and log shippers.",
+      "Reads this machine every --interval (default 2s), keeps the last 300 moments as a series, and evaluates the rules on each tick with the series behind it: state counts with sparklines and their growth per minute, whether the same sockets stay, counter rates, limits with the time left, and the findings. On a terminal it shows the watch screen until q (or --count / --for): the busiest processes, local ports and peers with their growth and what came and went since the tick before, and keys: space or p pauses, + and - change the interval (500 ms to 60 s), / filters by process, port or address, Enter or 1-9 open a finding's walkthrough, e exports what was watched as a recording 'tcpdoc analyze' reads (with the session as Markdown beside it), q quits. Otherwise, or with --json, it prints one JSON line per tick (at, sockets, states, series, findings) for scripts and log shippers.",
     ],
     options: ["json", "interval", "count", "for", "noOwners", "rules", "disable", "noUserRules", "answer", "minSeverity", "color", "noColor"],
     arity: [0, 0],

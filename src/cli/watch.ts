@@ -2,27 +2,34 @@
  * `tcpdoc watch`: this machine every --interval, as a series that grows by
  * one moment a tick (the oldest dropped past WATCH_KEPT): each tick the
  * rules are evaluated on the newest moment with the series behind it, so
- * findings carry their trend figures. On a terminal the screen is redrawn;
- * otherwise, and with --json, one line per tick.
+ * findings carry their trend figures. On a terminal the watch screen
+ * (src/ui/watch_app.tsx, loaded lazily) shows it with keys, and what was
+ * seen is kept as a recording (the `tcpdoc record` format) for `e` to
+ * export; otherwise, and with --json, one line per tick.
  */
 
 import process from "node:process";
 import { Diagnoser, seriesDigest, summarizeMoment } from "../engine/mod.ts";
+import type { Finding } from "../model/finding.ts";
 import { SeriesBuilder } from "../model/series.ts";
 import type { Snapshot } from "../model/snapshot.ts";
-import { liveSnapshot } from "../sources/mod.ts";
+import { liveSnapshot, liveSnapshotAndCapture, OwnerCache, renderSnapshotFile } from "../sources/mod.ts";
 import { analysisOf, provenanceOf } from "../report/analysis.ts";
-import { seriesLines, stateBars } from "../report/text.ts";
-import { inert } from "../text/inert.ts";
 import type { Context } from "./command.ts";
 import { EXIT } from "./errors.ts";
-import { pause, recordPlan } from "./record.ts";
 import { checkedAnswers, loadRules, withoutDisabled } from "./rule_set.ts";
 import { detectTerminal } from "./terminal.ts";
+import { recordPlan, Ticker } from "./ticks.ts";
 import { VERSION } from "./version.ts";
 
 /** Moments a watch keeps (at 2 s, the last 10 minutes). */
 export const WATCH_KEPT = 300;
+
+/**
+ * Most bytes of recording a watch keeps for export (the newest ticks; at
+ * 100k sockets a tick is about 15 MB of /proc text, so a few ticks).
+ */
+export const RECORDING_BYTES = 64 * 1024 * 1024;
 
 /** One moment of this machine, summarized and added to the series; returns the snapshot carrying it. */
 export function tick(builder: SeriesBuilder, snap: Snapshot, at = Date.now()): Snapshot {
@@ -33,46 +40,93 @@ export function tick(builder: SeriesBuilder, snap: Snapshot, at = Date.now()): S
   return snap;
 }
 
+/** The ticks' snapshot files, newest kept within a byte budget: what `e` exports. */
+export class Recording {
+  #texts: string[] = [];
+  #bytes = 0;
+  #dropped = 0;
+  constructor(readonly budget = RECORDING_BYTES, readonly kept = WATCH_KEPT) {}
+
+  add(text: string): void {
+    this.#texts.push(text);
+    this.#bytes += text.length;
+    while (this.#texts.length > 1 && (this.#bytes > this.budget || this.#texts.length > this.kept)) {
+      this.#bytes -= this.#texts.shift()!.length;
+      this.#dropped++;
+    }
+  }
+  /** The recording: snapshot files one after the other, as `tcpdoc record` appends them. */
+  text(): string {
+    return this.#texts.join("");
+  }
+  get ticks(): number {
+    return this.#texts.length;
+  }
+  /** Older ticks left out to stay within the budget. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+}
+
 export async function watchCommand(ctx: Context): Promise<number> {
   const { flags } = ctx;
-  const { every, count } = recordPlan({ interval: flags.interval ?? "2s", count: flags.count, for: flags.for });
+  const ticker = new Ticker(recordPlan(flags, "2s"));
   const set = await loadRules(flags, ctx.env);
   const rules = withoutDisabled(set, flags.disable);
   const answers = checkedAnswers(flags.answer, set, ctx.configAnswers);
   const json = flags.json || flags.format === "json" || !process.stdout.isTTY;
   const term = detectTerminal(flags.noColor, flags.color, ctx.env);
   const builder = new SeriesBuilder({ basis: "absolute", inputs: [{ path: "live", moments: 0 }], timeless: [], notes: [] }, WATCH_KEPT);
-  let stop = false;
-  const onSignal = () => void (stop = true);
-  process.on("SIGINT", onSignal);
-  try {
-    for (let i = 0; i < count && !stop; i++) {
-      const started = Date.now();
-      const snap = tick(builder, liveSnapshot({ owners: !flags.noOwners }), started);
-      const diagnosis = await new Diagnoser(snap, rules).run(answers);
-      const digest = seriesDigest(snap);
-      const a = analysisOf(snap, diagnosis, provenanceOf(snap, VERSION, ctx.argv), flags.minSeverity, { series: digest });
-      if (json) {
-        const { points: _points, ...series } = digest ?? {};
-        process.stdout.write(JSON.stringify({
-          at: new Date(started).toISOString(),
-          sockets: a.summary.sockets,
-          states: a.summary.states,
-          series,
-          findings: a.findings.map((f) => ({ rule: f.rule, severity: f.severity, title: f.title, figures: f.evidence.figures })),
-        }) + "\n");
-      } else {
-        const width = term.width;
-        const out = [`tcpdoc watch: this machine every ${every / 1000} s (Ctrl-C ends)`, "", `TCP sockets: ${a.summary.sockets}`, ...stateBars(a, width)];
-        if (digest) out.push("", ...seriesLines(digest, width, term.color));
-        out.push("", a.findings.length ? `Findings (${a.findings.length}):` : "No findings.");
-        for (const f of a.findings) out.push(`  ${f.severity.toUpperCase().padEnd(9)}${inert(f.title)} [${f.rule}]`);
-        process.stdout.write(`\x1b[H\x1b[2J${out.join("\n")}\n`);
-      }
-      if (i + 1 < count) await pause(every - (Date.now() - started), () => stop);
-    }
-  } finally {
-    process.off("SIGINT", onSignal);
+  const owners = !flags.noOwners;
+  // Each tick reads again only the fds the last one had not seen (at 100k sockets the full scan is most of a tick).
+  const ownerCache = new OwnerCache();
+
+  const analyze = async (snap: Snapshot, given: Record<string, string>) => {
+    const diagnosis = await new Diagnoser(snap, rules).run(given);
+    const digest = seriesDigest(snap);
+    return { digest, a: analysisOf(snap, diagnosis, provenanceOf(snap, VERSION, ctx.argv), flags.minSeverity, { series: digest }) };
+  };
+
+  const jsonLines = () =>
+    ticker.run(async (_i, started) => {
+      const snap = tick(builder, liveSnapshot({ owners, ownerCache }), started);
+      const { digest, a } = await analyze(snap, answers);
+      const { points: _points, ...series } = digest ?? {};
+      process.stdout.write(JSON.stringify({
+        at: new Date(started).toISOString(),
+        sockets: a.summary.sockets,
+        states: a.summary.states,
+        series,
+        findings: a.findings.map((f) => ({ rule: f.rule, severity: f.severity, title: f.title, figures: f.evidence.figures })),
+      }) + "\n");
+    });
+  if (json) {
+    await jsonLines();
+    return EXIT.ok;
   }
+
+  const { runWatchSession } = await import("../ui/run.tsx");
+  const recording = new Recording();
+  let before: Finding[] | undefined;
+  const shown = await runWatchSession({
+    every: ticker.every,
+    color: term.color,
+    control: { pause: (on) => ticker.pause(on), step: (dir) => ticker.step(dir) },
+    diagnose: async (snap, given) => (await analyze(snap, { ...answers, ...given })).a.findings,
+    command: { version: VERSION, argv: ctx.argv },
+    recording: () => recording.text(),
+    stop: () => ticker.stop(),
+    run: (show) =>
+      ticker.run(async (i, started) => {
+        const { snap, capture } = liveSnapshotAndCapture({ owners, ownerCache });
+        recording.add(renderSnapshotFile(capture, VERSION));
+        tick(builder, snap, started);
+        const { digest, a } = await analyze(snap, answers);
+        show({ n: i + 1, at: started, snap, findings: a.findings, before, digest });
+        before = a.findings;
+      }),
+  });
+  // No keyboard to steer the screen (stdout a terminal, stdin not, no /dev/tty): the lines.
+  if (!shown) await jsonLines();
   return EXIT.ok;
 }

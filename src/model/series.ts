@@ -177,19 +177,24 @@ function sharesInput(a: Moment, b: Moment): boolean {
   return a.sources.some((s) => b.sources.some((t) => t.input === s.input));
 }
 
-/** Per state id, the identities of the sockets seen in it so far, with the time each was first seen in it. */
-type SeenMap = Map<number, Map<number, number>>;
+/** Sockets by identity, sorted by key, with their state and (for the last moment) since when they have been in it. */
+interface Seen {
+  keys: Float64Array;
+  states: Uint8Array;
+  since: Float64Array;
+}
 
 /**
  * A series grown one moment at a time, in time order. Each socket table is
  * compared with the previous one as it comes; its identities are then
- * dropped, so watching for hours keeps two tables' identities at most.
+ * dropped, so watching for hours keeps two tables' identities at most (and
+ * the first one's, for what stayed from the start).
  */
 export class SeriesBuilder {
   readonly series: Series;
-  #prev: MomentSockets | undefined;
-  #first: Map<number, Set<number>> | undefined;
-  #seen: SeenMap = new Map();
+  #prev: Seen | undefined;
+  #first: Seen | undefined;
+  #last: MomentSockets | undefined;
   /** At most this many moments are kept (watch); the oldest go first. */
   readonly #keep: number;
 
@@ -202,11 +207,18 @@ export class SeriesBuilder {
     const s = m.sockets;
     if (s?.identities) {
       m.persistence = this.#compare(m.at, s);
-      if (this.#prev) delete this.#prev.identities;
-      this.#prev = s;
+      // The builder keeps what it needs of them; the moment before gives its table up (the newest keeps it, as read).
+      if (this.#last) delete this.#last.identities;
+      this.#last = s;
     }
     this.series.moments.push(m);
     if (this.series.moments.length > this.#keep) this.series.moments.shift();
+  }
+
+  /** Index of the entry with key `k` and state `st` in `x` from `j` on (x sorted by key), or -1; `j` the first index with key >= k. */
+  static #find(x: Seen, j: number, k: number, st: number): number {
+    for (let i = j; i < x.keys.length && x.keys[i] === k; i++) if (x.states[i] === st) return i;
+    return -1;
   }
 
   #compare(at: number, s: MomentSockets): Map<number, StatePersistence> {
@@ -217,37 +229,25 @@ export class SeriesBuilder {
       if (!p) out.set(st, p = { count: 0, stayed: 0, left: 0, joined: 0, oldest: 0, median: 0, fromFirst: 0 });
       return p;
     };
-    const prev = this.#prev?.identities;
-    const seen: SeenMap = new Map();
-    const ages = new Map<number, number[]>();
-    if (!this.#first) {
-      this.#first = new Map();
-      for (let i = 0; i < keys.length; i++) {
-        let set = this.#first.get(states[i]);
-        if (!set) this.#first.set(states[i], set = new Set());
-        set.add(keys[i]);
-      }
-    }
-    // Both lists are sorted by key: one merge pass finds who stayed.
-    let j = 0;
+    const prev = this.#prev;
+    const since = new Float64Array(keys.length);
+    const now: Seen = { keys, states, since };
+    const first = this.#first ??= now;
+    // All three lists are sorted by key: one merge pass finds who stayed, since when, and who is there from the first moment.
+    let j = 0, f = 0;
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i], st = states[i], p = get(st);
       p.count++;
-      let stayed = false;
+      let was = -1;
       if (prev) {
         while (j < prev.keys.length && prev.keys[j] < k) j++;
-        for (let x = j; x < prev.keys.length && prev.keys[x] === k; x++) if (prev.states[x] === st) stayed = true;
+        was = SeriesBuilder.#find(prev, j, k, st);
+        if (was >= 0) p.stayed++;
+        else p.joined++;
       }
-      if (stayed) p.stayed++;
-      else if (prev) p.joined++;
-      const since = this.#seen.get(st)?.get(k) ?? at;
-      let inState = seen.get(st);
-      if (!inState) seen.set(st, inState = new Map());
-      inState.set(k, since);
-      let list = ages.get(st);
-      if (!list) ages.set(st, list = []);
-      list.push((at - since) / 1000);
-      if (this.#first.get(st)?.has(k)) p.fromFirst++;
+      since[i] = was >= 0 ? prev!.since[was] : at;
+      while (f < first.keys.length && first.keys[f] < k) f++;
+      if (SeriesBuilder.#find(first, f, k, st) >= 0) p.fromFirst++;
     }
     if (prev) {
       const before = new Map<number, number>();
@@ -257,13 +257,22 @@ export class SeriesBuilder {
         p.left = n - p.stayed;
       }
     }
+    // Ages per state (seconds), sorted as numbers for the oldest and the median.
+    const ages = new Map<number, Float64Array>();
+    const filled = new Map<number, number>();
+    for (const [st, p] of out) if (p.count) ages.set(st, new Float64Array(p.count));
+    for (let i = 0; i < keys.length; i++) {
+      const st = states[i], n = filled.get(st) ?? 0;
+      ages.get(st)![n] = (at - since[i]) / 1000;
+      filled.set(st, n + 1);
+    }
     for (const [st, list] of ages) {
-      list.sort((a, b) => a - b);
+      list.sort();
       const p = get(st);
       p.oldest = list[list.length - 1];
       p.median = list[Math.floor((list.length - 1) / 2)];
     }
-    this.#seen = seen;
+    this.#prev = now;
     return out;
   }
 }

@@ -28,6 +28,27 @@ export interface LiveOptions {
   owners?: boolean;
   /** The system to read as (default: this one's, process.platform). */
   platform?: string;
+  /** Kept across reads (watch): the owner scan reads again only the fds it has not seen. */
+  ownerCache?: OwnerCache;
+}
+
+/**
+ * What the owner scan saw, for the next scan of a watch: per process, its
+ * fds that were sockets and their inodes. A cached fd is trusted while its
+ * inode is still in the table (an fd number closed and reused drops its old
+ * inode from the table, and is read again); fds that were no socket are read
+ * again each time (one of them may be a socket now). A table with no socket
+ * the last scan did not look for is not scanned at all: a socket keeps its
+ * process. Every FULL_SCAN_MS the scan starts over, for the rare socket
+ * that changed hands (a parent that exited, an fd passed on).
+ */
+export class OwnerCache {
+  static readonly FULL_SCAN_MS = 30_000;
+  byPid = new Map<number, Map<string, number>>();
+  since = 0;
+  /** The last scan's result, and the inodes it found no owner for. */
+  last: { owners: Map<number, SocketOwner>; processes: number; unreadable: number } | undefined;
+  missing = new Set<number>();
 }
 
 /** /proc files read on Linux, in this order. */
@@ -107,7 +128,7 @@ function socketInodes(snap: Snapshot): Set<number> {
  * itself anything: the name is kept inert). Processes whose fds cannot be
  * read (EACCES: another user's, without root) are counted and skipped.
  */
-export function scanOwners(wanted: Set<number>, proc = "/proc"): {
+export function scanOwners(wanted: Set<number>, proc = "/proc", cache?: OwnerCache): {
   owners: Map<number, SocketOwner>;
   processes: number;
   unreadable: number;
@@ -123,6 +144,21 @@ export function scanOwners(wanted: Set<number>, proc = "/proc"): {
     return { owners, processes, unreadable: unreadableFds };
   }
   const found = new Map<number, number[]>();
+  if (cache && Date.now() - cache.since > OwnerCache.FULL_SCAN_MS) {
+    cache.byPid.clear();
+    cache.last = undefined;
+    cache.missing.clear();
+    cache.since = Date.now();
+  }
+  const last = cache?.last;
+  if (last && [...wanted].every((i) => last.owners.has(i) || cache!.missing.has(i))) {
+    for (const i of wanted) {
+      const o = last.owners.get(i);
+      if (o) owners.set(i, o);
+    }
+    return { owners, processes: last.processes, unreadable: last.unreadable };
+  }
+  const seen = cache ? new Map<number, Map<string, number>>() : undefined;
   for (const pid of pids) {
     if (owners.size === wanted.size) break;
     processes++;
@@ -135,21 +171,33 @@ export function scanOwners(wanted: Set<number>, proc = "/proc"): {
       if (c !== "ENOENT" && c !== "ESRCH") unreadableFds++;
       continue;
     }
+    const before = cache?.byPid.get(pid);
+    const now = seen && new Map<string, number>();
+    if (now) seen!.set(pid, now);
     for (const fd of fds) {
-      let link: string;
-      try {
-        link = fs.readlinkSync(`${dir}/${fd}`);
-      } catch {
-        continue; // closed meanwhile
+      let inode = before?.get(fd);
+      if (inode === undefined || !wanted.has(inode)) {
+        let link: string;
+        try {
+          link = fs.readlinkSync(`${dir}/${fd}`);
+        } catch {
+          continue; // closed meanwhile
+        }
+        if (!link.startsWith("socket:[")) continue;
+        inode = Number(link.slice(8, -1));
       }
-      if (!link.startsWith("socket:[")) continue;
-      const inode = Number(link.slice(8, -1));
+      now?.set(fd, inode);
       if (!wanted.has(inode) || owners.has(inode)) continue;
       owners.set(inode, { pid, comm: "" });
       const list = found.get(pid);
       if (list) list.push(inode);
       else found.set(pid, [inode]);
     }
+  }
+  if (cache && seen) {
+    cache.byPid = seen;
+    cache.last = { owners, processes, unreadable: unreadableFds };
+    cache.missing = new Set([...wanted].filter((i) => !owners.has(i)));
   }
   for (const [pid, inodes] of found) {
     const comm = inert(readText(`${proc}/${pid}/comm`)?.replace(/\n$/, "") ?? "");
@@ -174,7 +222,7 @@ function newCapture(platform: string): LiveCapture {
  * hold, applied to the table. Records in `c` the owners, the scan's figures,
  * host and kernel, and with `keepText` each source's text (for a snapshot file).
  */
-function readLinux(c: LiveCapture, snap: Snapshot, owners: boolean, keepText: boolean): void {
+function readLinux(c: LiveCapture, snap: Snapshot, owners: boolean, keepText: boolean, cache?: OwnerCache): void {
   const source = (path: string, read: (push: (bytes: Uint8Array) => void) => boolean): boolean => {
     let ing: Ingestor | undefined;
     const texts: string[] = [];
@@ -204,7 +252,7 @@ function readLinux(c: LiveCapture, snap: Snapshot, owners: boolean, keepText: bo
   source("/proc/sys", (push) => (push(sysctls), true));
   if (owners) {
     const inodes = socketInodes(snap);
-    const scan = scanOwners(inodes);
+    const scan = scanOwners(inodes, "/proc", cache);
     c.owners = scan.owners;
     c.capture.ownerScan = { processes: scan.processes, unreadable: scan.unreadable, unowned: inodes.size - scan.owners.size };
     applyOwners(snap, c.owners);
@@ -238,6 +286,24 @@ function captureCommand(c: LiveCapture): void {
 }
 
 /**
+ * Reads this machine's state once into both a snapshot and its text (for
+ * `tcpdoc watch`, which analyzes each tick and keeps what it saw for export).
+ */
+export function liveSnapshotAndCapture(options: LiveOptions = {}): { snap: Snapshot; capture: LiveCapture } {
+  const platform = options.platform ?? process.platform;
+  if (platform !== "linux") {
+    const capture = captureLive(options);
+    return { snap: snapshotFromCapture(capture), capture };
+  }
+  const snap = emptySnapshot(true);
+  const c = newCapture(platform);
+  readLinux(c, snap, options.owners ?? true, true, options.ownerCache);
+  snap.capture = c.capture;
+  finishSnapshot(snap);
+  return { snap, capture: c };
+}
+
+/**
  * Reads this machine's state and keeps it as text (for `tcpdoc snapshot`).
  * On Linux the same reader as {@link liveSnapshot}: the socket tables are
  * parsed as they are read (the owner scan takes its inodes from them), and
@@ -260,7 +326,7 @@ export function liveSnapshot(options: LiveOptions = {}): Snapshot {
   if (platform !== "linux") return snapshotFromCapture(captureLive(options));
   const snap = emptySnapshot(true);
   const c = newCapture(platform);
-  readLinux(c, snap, options.owners ?? true, false);
+  readLinux(c, snap, options.owners ?? true, false, options.ownerCache);
   snap.capture = c.capture;
   finishSnapshot(snap);
   return snap;

@@ -116,7 +116,7 @@ function Header({ tab, screen, session, width, color }: { tab: Tab; screen: Scre
 }
 
 /** The / prompt: a filter over the current list, applied as it is typed. */
-function FilterPrompt({ value, width, color, onChange, onClose }: { value: string; width: number; color: boolean; onChange(v: string): void; onClose(keep: boolean): void }) {
+export function FilterPrompt({ value, width, color, onChange, onClose }: { value: string; width: number; color: boolean; onChange(v: string): void; onClose(keep: boolean): void }) {
   useKeyHandler((k) => {
     if (k.escape) return onClose(false), true;
     if (k.enter) return onClose(true), true;

@@ -4,6 +4,7 @@
  * made inert and escaped so it stays text: no HTML, links or images.
  */
 
+import type { SeriesDigest } from "../engine/mod.ts";
 import type { Finding } from "../model/finding.ts";
 import type { Snapshot } from "../model/snapshot.ts";
 import { type Provenance, summarize } from "../report/analysis.ts";
@@ -42,10 +43,10 @@ const cell = mdText;
 
 const OUTPUT_LINES = 60;
 
-/** Renders the session as Markdown; with `provenance`, it says the capture's host and time, the tcpdoc version and the command line, as reports do. */
-export function renderSessionMarkdown(s: SessionRecord, now = new Date(), provenance?: Provenance): string {
+/** Renders the session as Markdown; with `provenance`, it says the capture's host and time, the tcpdoc version and the command line, as reports do; with `series` (watch), the series section. */
+export function renderSessionMarkdown(s: SessionRecord, now = new Date(), provenance?: Provenance, series?: SeriesDigest): string {
   const findings = sortFindings(s.findings);
-  const base = renderMarkdown({ inputs: s.snap.inputs, summary: summarize(s.snap), findings, live: s.snap.live, provenance })
+  const base = renderMarkdown({ inputs: s.snap.inputs, summary: summarize(s.snap), findings, live: s.snap.live, provenance, series })
     .replace(/^# tcpdoc report/, "# tcpdoc session");
   const out: string[] = [base.trimEnd(), "", "## Session", ""];
   out.push(`- Exported: ${now.toISOString()}`);

@@ -26,6 +26,9 @@ import { ruleLoadOptions, type RuleFlags } from "../sources/rule_files.ts";
 import { defaultExportName } from "./export.ts";
 import { FleetOverview } from "./components/FleetOverview.tsx";
 import type { FleetAnalysis } from "../fleet/evaluate.ts";
+import type { DiagnoseFn } from "./hooks/use-session.ts";
+import { WatchApp, type WatchControl } from "./watch_app.tsx";
+import type { WatchTick } from "./watch_model.ts";
 
 /** What main.ts hands over. */
 export interface SessionRequest {
@@ -182,4 +185,91 @@ export async function runFleetSession(analysis: FleetAnalysis, color: boolean): 
     if (keyboard !== process.stdin) keyboard.destroy();
   }
   return true;
+}
+
+/** What `tcpdoc watch` hands over. */
+export interface WatchRequest {
+  /** The interval at the start (ms). */
+  every: number;
+  color: boolean;
+  control: WatchControl;
+  diagnose: DiagnoseFn;
+  /** tcpdoc's version and the command line, for the export's provenance. */
+  command: { version: string; argv: readonly string[] };
+  /** The recording so far (snapshot files, as `tcpdoc record` writes them). */
+  recording(): string;
+  /** Takes the ticks, showing each; resolves when they end (--count, --for). */
+  run(show: (t: WatchTick) => void): Promise<void>;
+  /** Ends the ticks (the user quit). */
+  stop(): void;
+}
+
+/** Where `e` proposes to save the recording: the home directory. */
+function watchExportPath(now = new Date()): string {
+  return exportPath(now).replace(/tcpdoc-session-(.*)\.md$/, "tcpdoc-watch-$1.tcpdoc");
+}
+
+/** The session's Markdown beside the recording: FILE.tcpdoc -> FILE.md (FILE.md -> FILE.session.md). */
+export function sessionFileFor(file: string): string {
+  const md = file.replace(/\.tcpdoc$/, "") + ".md";
+  return md === file ? file.replace(/\.md$/, ".session.md") : md;
+}
+
+/**
+ * The watch screen until q (or the ticks end): resolves with the files
+ * exported, or undefined at once when there is no keyboard (the caller
+ * prints JSON lines instead).
+ */
+export async function runWatchSession(req: WatchRequest): Promise<{ exported: string[] } | undefined> {
+  const keyboard = openKeyboard(false);
+  if (!keyboard) return undefined;
+  const out = process.stdout;
+  out.write(ENTER_ALT);
+  let left = false;
+  const leave = () => {
+    if (!left) out.write(LEAVE_ALT);
+    left = true;
+  };
+  process.once("exit", leave);
+  let quit!: (end: { exported: string[] }) => void;
+  const quitted = new Promise<{ exported: string[] }>((resolve) => (quit = resolve));
+  const exportWatch = (file: string, markdown: string): { files: string[] } | { error: string } => {
+    const text = req.recording();
+    if (!text) return { error: "nothing recorded yet" };
+    const md = sessionFileFor(file);
+    const err = writeExport(file, text) ?? writeExport(md, markdown);
+    return err ? { error: err } : { files: [path.resolve(file), path.resolve(md)] };
+  };
+  let exported: string[] = [];
+  const element = (t?: WatchTick) => (
+    <WatchApp
+      tick={t}
+      every={req.every}
+      control={req.control}
+      diagnose={req.diagnose}
+      exportWatch={exportWatch}
+      exportPath={watchExportPath()}
+      command={req.command}
+      color={req.color}
+      platform={platformOf(process.platform)}
+      onQuit={(end) => {
+        exported = end.exported;
+        quit(end);
+      }}
+    />
+  );
+  const app = render(element(), { stdin: keyboard, stdout: out, exitOnCtrlC: false, patchConsole: true });
+  try {
+    const ticks = req.run((t) => app.rerender(element(t)));
+    // The ticks ending (--count) ends the watch too; so does q.
+    await Promise.race([quitted, ticks.then(() => ({ exported }))]);
+    req.stop();
+    await ticks;
+  } finally {
+    app.unmount();
+    leave();
+    if (keyboard !== process.stdin) keyboard.destroy();
+  }
+  for (const file of exported) process.stderr.write(`tcpdoc: watch exported to ${inert(file)}\n`);
+  return { exported };
 }

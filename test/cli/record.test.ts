@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseTime, recordPlan } from "../../src/cli/record.ts";
+import { parseTime, recordPlan } from "../../src/cli/ticks.ts";
 import { tcpdoc, tempDir, userError } from "./_run.ts";
 
 describe("record", () => {

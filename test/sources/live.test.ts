@@ -15,7 +15,7 @@ import { snapshotFromTexts } from "../../src/ingest/mod.ts";
 import type { Snapshot } from "../../src/model/snapshot.ts";
 import type { Socket } from "../../src/model/socket_table.ts";
 import { summarize } from "../../src/report/analysis.ts";
-import { scanOwners } from "../../src/sources/live.ts";
+import { OwnerCache, scanOwners } from "../../src/sources/live.ts";
 import { captureLive, liveSnapshot, renderSnapshotFile, snapshotFromCapture } from "../../src/sources/mod.ts";
 
 const linux = process.platform === "linux" && fs.existsSync("/proc/net/tcp");
@@ -256,6 +256,41 @@ describe("owner scan", () => {
       const scan = scanOwners(new Set([777]), proc);
       assert.deepEqual(scan.owners.get(777), { pid: 4321, comm: "evil\\x1b]52;c;eXk=\\x07" });
       assert.equal(scan.processes, 1);
+    } finally {
+      fs.rmSync(proc, { recursive: true, force: true });
+    }
+  });
+  it("with a cache (watch): known sockets keep their process unscanned, new ones are found, a reused fd is read again", () => {
+    const proc = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-fakeproc-"));
+    const fd = (pid: number, n: number, inode: number) => {
+      fs.rmSync(path.join(proc, String(pid), "fd", String(n)), { force: true });
+      fs.symlinkSync(`socket:[${inode}]`, path.join(proc, String(pid), "fd", String(n)));
+    };
+    try {
+      for (const pid of [10, 20]) {
+        fs.mkdirSync(path.join(proc, String(pid), "fd"), { recursive: true });
+        fs.writeFileSync(path.join(proc, String(pid), "comm"), `p${pid}\n`);
+      }
+      fd(10, 3, 100);
+      fd(20, 3, 200);
+      const cache = new OwnerCache();
+      const owner = (wanted: number[]) => {
+        const o = scanOwners(new Set(wanted), proc, cache).owners;
+        return wanted.map((i) => o.get(i)?.pid ?? null);
+      };
+      assert.deepEqual(owner([100, 200]), [10, 20]);
+      // The same table: not scanned (a process that took over the fd meanwhile is not seen until the full scan).
+      fd(10, 3, 999);
+      assert.deepEqual(owner([100, 200]), [10, 20]);
+      // A socket the last scan did not look for: scanned; fd 3 of pid 10 held 100, gone from the table, so it is read again.
+      assert.deepEqual(owner([200, 999]), [20, 10]);
+      fd(20, 4, 201);
+      assert.deepEqual(owner([200, 201, 999]), [20, 20, 10]);
+      // Past FULL_SCAN_MS it starts over.
+      fd(20, 3, 999);
+      fs.rmSync(path.join(proc, "10"), { recursive: true });
+      cache.since -= OwnerCache.FULL_SCAN_MS + 1;
+      assert.deepEqual(owner([999, 201]), [20, 20]);
     } finally {
       fs.rmSync(proc, { recursive: true, force: true });
     }

@@ -1,4 +1,4 @@
-// The guided session end to end, as a user meets it: the real command in a
+// The guided session (and the watch screen) end to end, as a user meets it: the real command in a
 // real 80x24 terminal (tmux), keys sent one at a time, the screen read back
 // after each step. Runs the installed command (bin/tcpdoc.js over dist/,
 // built by `npm test` first) and Deno on the sources. Needs tmux (the CI
@@ -241,6 +241,39 @@ for (const rt of RUNTIMES) {
         fits(s);
         t.keys("q");
         await t.until(/TCPDOC-EXIT=1/);
+      } finally {
+        t.close();
+        helper.kill("SIGKILL");
+        spawnSync("ip", ["netns", "del", ns]);
+      }
+    });
+
+    it(`watches a live namespace: ticks, pause, interval, a finding and back, quit (${rt.name})`, { skip: LIVE_SKIP }, async () => {
+      const notReady = rt.ready();
+      assert.equal(notReady, undefined, notReady);
+      const ns = `tcpdoc-e2e-w-${rt.name}-${process.pid}`;
+      const helper = liveNamespace(ns);
+      const t = terminal(`${rt.name}-watch`, `ip netns exec ${ns} ${rt.command} watch --no-user-rules --interval 1s`);
+      try {
+        let s = await t.until(/tick [2-9]\d* +running/);
+        assert.match(s, /CLOSE_WAIT +20 /);
+        assert.match(s, /close-wait-leak/);
+        assert.match(s, /space\/p pause +\+\/- interval +\/ filter/);
+        fits(s);
+        t.keys("Space");
+        s = await t.until(/PAUSED/);
+        const n = /tick (\d+)/.exec(s)![1];
+        t.keys("+");
+        s = await t.until(/every 2 s/);
+        await new Promise((r) => setTimeout(r, 2500));
+        assert.match(t.screen(), new RegExp(`tick ${n} +PAUSED`), "a tick was taken while paused");
+        t.keys("1");
+        s = await t.until(/What is wrong/);
+        fits(s);
+        t.keys("Escape");
+        await t.until(/Findings \(/);
+        t.keys("q");
+        await t.until(/TCPDOC-EXIT=0/);
       } finally {
         t.close();
         helper.kill("SIGKILL");

@@ -142,9 +142,15 @@ export function summarizeMoment(part: MomentPart, context?: Snapshot): Pick<Mome
   }
   for (let s = 0; s < NSTATES; s++) states[s] += tallies[s] ?? 0;
   // Sort the identities, their states alongside (the series compares sorted lists).
-  const order = Array.from({ length: rows }, (_, k) => k).sort((a, b) => keys[a] - keys[b]);
-  const sortedKeys = Float64Array.from(order, (k) => keys[k]);
-  const sortedStates = Uint8Array.from(order, (k) => stateOf[k]);
+  // A typed index array sorts in half the time of an array of numbers (a watch does this every tick).
+  const order = new Uint32Array(rows);
+  for (let k = 0; k < rows; k++) order[k] = k;
+  order.sort((a, b) => keys[a] - keys[b]);
+  const sortedKeys = new Float64Array(rows), sortedStates = new Uint8Array(rows);
+  for (let k = 0; k < rows; k++) {
+    sortedKeys[k] = keys[order[k]];
+    sortedStates[k] = stateOf[order[k]];
+  }
   const text = (by: "process" | "local-port" | "remote-host" | "destination" | "source-destination") => (row: number) => scan.keyText(by, row);
   // Per source address, then per destination: one list of (source, destination) groups.
   const eph = new Counts();

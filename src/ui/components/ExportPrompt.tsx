@@ -11,6 +11,8 @@ import { SegText } from "./DocView.tsx";
 /** Props of {@link ExportPrompt}. */
 export interface ExportPromptProps {
   defaultPath: string;
+  /** What is exported, as the box's first line. */
+  title?: string;
   width: number;
   color: boolean;
   /** Writes the export; returns an error message or undefined. */
@@ -49,7 +51,7 @@ function fieldView(f: Field, room: number): { before: string; under: string; aft
 }
 
 /** A one-field form in a box. */
-export function ExportPrompt({ defaultPath, width, color, onSave, onClose }: ExportPromptProps) {
+export function ExportPrompt({ defaultPath, title, width, color, onSave, onClose }: ExportPromptProps) {
   const [field, setField] = useState<Field>({ text: defaultPath, at: defaultPath.length });
   const [error, setError] = useState<string | undefined>();
   useKeyHandler((k) => {
@@ -75,7 +77,7 @@ export function ExportPrompt({ defaultPath, width, color, onSave, onClose }: Exp
   const v = fieldView({ text: inert(field.text), at: Math.min(field.at, inert(field.text).length) }, Math.max(10, inner - 7));
   return (
     <Box flexDirection="column" borderStyle={color ? "round" : "classic"} borderColor={color ? "cyan" : undefined} width={width} height={6} paddingX={1}>
-      <SegText color={color} segs={[{ text: "Export the session as Markdown (findings, evidence, answers, steps, probes run)", bold: true }]} />
+      <SegText color={color} segs={[{ text: clip(title ?? "Export the session as Markdown (findings, evidence, answers, steps, probes run)", inner), bold: true }]} />
       {color ? (
         <Text wrap="truncate-end">
           File: <Text color="cyan">{v.before}</Text><Text inverse>{v.under}</Text><Text color="cyan">{v.after}</Text>
