@@ -361,7 +361,10 @@ export class Ingestor implements Sink {
     }
     const rows = rowsByState.reduce((a, b) => a + b, 0);
     // Counts of a state above the rows of it shown: those rows are a part.
-    const counted = resolveCounts(new Array<number>(STATES.length + 1).fill(0), this.#ledger.groups, false);
+    // The kernel's own gauges are no count of the table's rows: CurrEstab counts CLOSE_WAIT too, sockstat's
+    // tw the orphaned FIN_WAIT_2 (kept as timewait socks), ss -s's total sockets no table lists; a snapshot
+    // file holds them beside its whole table, which they must not make a part.
+    const counted = resolveCounts(new Array<number>(STATES.length + 1).fill(0), this.#ledger.groups.filter((g) => g.source !== "gauge"), false);
     const exceeds = (c: number[]) => c.some((n, id) => id > 0 && n > 0 && counted.byState[id] > n) || rows > 0 && counted.total > rows;
     const sample: SampleInfo = { reasons: [], filters: [] };
     let limitedStates: Set<number> | undefined, limitedPorts: Set<number> | undefined;

@@ -4,8 +4,28 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseFields } from "../../../src/ingest/formats/tcpdoc_snapshot.ts";
 import { snapshotFromTexts } from "../../../src/ingest/mod.ts";
+import { summarize } from "../../../src/report/analysis.ts";
+import { readSample } from "../_read.ts";
+import { STATES } from "../../../src/model/states.ts";
+
+/** include/net/tcp_states.h, from TCP_ESTABLISHED = 1. */
+const KERNEL_STATES = ["ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT_1", "FIN_WAIT_2", "TIME_WAIT", "CLOSED", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING"];
 
 describe("snapshot file parser", () => {
+  it("counts a snapshot's own table, whatever its kernel gauges say (CurrEstab counts CLOSE_WAIT, sockstat's tw orphaned FIN_WAIT_2)", () => {
+    // the lab fleet's web07: 30 CLOSE_WAIT beside 12 ESTABLISHED; CurrEstab is 42
+    const text = readSample("fleet/web07/snapshot.txt");
+    const rows = new Map<string, number>();
+    // /proc/net/tcp rows: "N: local remote st ...", st in hex
+    for (const m of text.matchAll(/^\s*\d+: [0-9A-F]+:[0-9A-F]{4} [0-9A-F]+:[0-9A-F]{4} ([0-9A-F]{2}) /gm)) {
+      const name = KERNEL_STATES[parseInt(m[1], 16) - 1];
+      rows.set(name, (rows.get(name) ?? 0) + 1);
+    }
+    assert.ok((rows.get("CLOSE_WAIT") ?? 0) > 0, "the sample has CLOSE_WAIT rows");
+    const s = summarize(snapshotFromTexts([{ path: "snapshot.txt", text }]));
+    assert.deepEqual(s.states, Object.fromEntries(STATES.filter((n) => rows.has(n)).map((n) => [n, rows.get(n)!])));
+    assert.equal(s.sockets, [...rows.values()].reduce((a, b) => a + b, 0));
+  });
   it("gives /proc/net/tcp rows the owners listed before them", () => {
     const text = [
       "# tcpdoc snapshot v1 platform=linux host=h kernel=k time=2024-01-01T00:00:00.000Z",
