@@ -217,7 +217,9 @@ function moments(snap: Snapshot, withRows: number[]): number[][] {
 /** Merges the rows that several inputs of one moment list (see the module comment). */
 function mergeSameMoment(snap: Snapshot): void {
   const t = snap.sockets;
-  if (snap.inputs.length < 2 || t.length === 0) return;
+  // A live read takes each kernel table once (/proc/net/tcp holds the IPv4 sockets, tcp6 the IPv6
+  // ones): no socket is in two of its inputs, so there is nothing to merge.
+  if (snap.live || snap.inputs.length < 2 || t.length === 0) return;
   const perInput = new Array<number>(snap.inputs.length).fill(0);
   for (let i = 0; i < t.length; i++) perInput[t.input[i]]++;
   const withRows = perInput.flatMap((n, i) => (n > 0 ? [i] : []));
