@@ -52,24 +52,22 @@ export function formatV4(v: number): string {
   return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
 }
 
+/** familyOf's copy of a host as bytes (hosts longer than this get their own). */
+const FAMILY_SCRATCH = new Uint8Array(64);
+
 /**
  * Address family of a host (`host[a, b)`) as a dump prints it: 6 when it
  * has a colon, 4 for four dot-separated runs of digits (leading zeros and
  * parts over 255 included), else 0 (a name, "*", "").
  */
 export function familyOf(host: string, a = 0, b = host.length): 0 | 4 | 6 {
-  for (let i = a; i < b; i++) if (host.charCodeAt(i) === 58) return 6;
-  let dots = 0, run = 0;
+  // As bytes for familyOfBytes; a character beyond ASCII becomes 0, which is no colon, dot or digit.
+  const n = b - a, buf = n <= FAMILY_SCRATCH.length ? FAMILY_SCRATCH : new Uint8Array(n);
   for (let i = a; i < b; i++) {
     const c = host.charCodeAt(i);
-    if (c === 46) {
-      if (run === 0) return 0;
-      dots++;
-      run = 0;
-    } else if (c >= 48 && c <= 57) run++;
-    else return 0;
+    buf[i - a] = c > 127 ? 0 : c;
   }
-  return dots === 3 && run > 0 ? 4 : 0;
+  return familyOfBytes(buf, 0, n);
 }
 
 /**

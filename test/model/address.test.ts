@@ -49,6 +49,12 @@ describe("familyOf() of a range", () => {
     assert.equal(familyOf("1..2.3"), 0);
     assert.equal(familyOf("[::1]:80", 1, 4), 6);
     assert.equal(familyOf("x10.0.0.1y", 1, 9), 4);
+    // beyond ASCII, and longer than a short host
+    assert.equal(familyOf("1\u0661.0.0.1"), 0);
+    assert.equal(familyOf("\u00e9:1"), 6);
+    assert.equal(familyOf("a".repeat(80) + ":1"), 6);
+    assert.equal(familyOf("1".repeat(70) + ".2.3.4"), 4);
+    assert.equal(familyOf("1".repeat(70) + ".2.3"), 0);
   });
 });
 
