@@ -186,6 +186,29 @@ export class PeerIndex {
 }
 
 /**
+ * The `n` slots of 0..size-1 with the biggest counts, biggest first; empty
+ * slots (count 0) left out. Ties go to the smaller `order[slot]`, or to the
+ * smaller slot without `order`.
+ */
+export function topSlots(size: number, n: number, counts: Int32Array, order?: Int32Array): number[] {
+  const best: number[] = [];
+  const before = order
+    ? (a: number, b: number) => counts[a] > counts[b] || (counts[a] === counts[b] && order[a] < order[b])
+    : (a: number, b: number) => counts[a] > counts[b];
+  for (let s = 0; s < size; s++) {
+    if (counts[s] === 0 || best.length === n && !before(s, best[n - 1])) continue;
+    let j = best.length < n ? best.length : n - 1;
+    if (best.length < n) best.push(s);
+    while (j > 0 && before(s, best[j - 1])) {
+      best[j] = best[j - 1];
+      j--;
+    }
+    best[j] = s;
+  }
+  return best;
+}
+
+/**
  * Growable counters keyed by a number or by a tuple of three int32s: one
  * slot per distinct key, in first-seen order, no per-socket allocation.
  * Number keys in -1..dense-2 (ports, string ids) index a direct table;
@@ -278,19 +301,7 @@ export class KeyCounter {
   }
   /** Slots of the `n` biggest groups, biggest first (ties: first seen first). */
   top(n: number): number[] {
-    const best: number[] = [];
-    const c = this.counts;
-    for (let s = 0; s < this.size; s++) {
-      if (best.length === n && c[s] <= c[best[n - 1]]) continue;
-      let j = best.length < n ? best.length : n - 1;
-      if (best.length < n) best.push(s);
-      while (j > 0 && c[best[j - 1]] < c[s]) {
-        best[j] = best[j - 1];
-        j--;
-      }
-      best[j] = s;
-    }
-    return best;
+    return topSlots(this.size, n, this.counts);
   }
 }
 

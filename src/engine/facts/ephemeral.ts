@@ -2,7 +2,7 @@
 
 import { STATES } from "../../model/states.ts";
 import { platformFacts } from "../platforms.ts";
-import { CONNECTED, GROUP_LABELS, round4, stateMask, TIME_WAIT, withoutFirst } from "./_scan.ts";
+import { CONNECTED, GROUP_LABELS, round4, stateMask, TIME_WAIT, topSlots, withoutFirst } from "./_scan.ts";
 import type { Fact } from "./fact.ts";
 import { stepsText } from "./fact.ts";
 
@@ -80,16 +80,7 @@ export const ephemeral: Fact = {
       if (st[i] === TIME_WAIT) extra[g]++;
     }
     // the five biggest, biggest first; ties: the group first seen among those counted
-    const best: number[] = [];
-    const before = (a: number, b: number) => counts[a] > counts[b] || (counts[a] === counts[b] && first[a] < first[b]);
-    for (let g = 0; g < size; g++) {
-      if (counts[g] === 0) continue;
-      if (best.length === 5 && !before(g, best[4])) continue;
-      if (best.length < 5) best.push(g);
-      let j = best.length - 1;
-      while (j > 0 && before(g, best[j - 1])) best[j] = best[j - 1], j--;
-      best[j] = g;
-    }
+    const best = topSlots(size, 5, counts, first);
     // the busiest group's sockets by state, for the words
     const byState: Record<string, number> = {};
     if (best.length) {

@@ -45,16 +45,20 @@ function compute(scan: TableScan, p: Params, mask: Uint8Array | null): FactValue
   const list = mine.list.slice(mine.from, mine.to);
   const peers = scan.select(stateMask(p.peer), null, undefined, undefined, undefined);
   let paired = 0, sending = 0, idle = 0, unread = 0, first = -1;
+  /** Counts n sockets of `state` whose other end is socket j. */
+  const tally = (j: number, n: number) => {
+    paired += n;
+    if (t.sendQ[j] > 0) sending += n;
+    else if (t.sendQ[j] === 0) idle += n;
+    if (t.recvQ[j] > 0) unread += n;
+  };
   // A socket's other end is in the table only if its remote address is a
   // local address of the other side: a pool-id lookup rules out the rest
   // (a server's clients) before any hashing.
-  const localOf = (l: Int32Array, from: number, to: number) => {
-    const m = new Uint8Array(t.strings.size);
-    for (let k = from; k < to; k++) m[t.localAddr[l[k]]] = 1;
-    return m;
-  };
+  const mineLocal = new Uint8Array(t.strings.size);
+  for (let k = 0; k < list.length; k++) mineLocal[t.localAddr[list[k]]] = 1;
   if (peers.to - peers.from <= list.length) {
-    const mineLocal = localOf(list, 0, list.length), kept = new Int32Array(peers.to - peers.from);
+    const kept = new Int32Array(peers.to - peers.from);
     let n = 0;
     for (let k = peers.from; k < peers.to; k++) if (mineLocal[t.remoteAddr[peers.list[k]]] === 1) kept[n++] = peers.list[k];
     const index = new PeerIndex(t, kept, 0, n);
@@ -62,17 +66,13 @@ function compute(scan: TableScan, p: Params, mask: Uint8Array | null): FactValue
       const i = list[k], j = index.peerOf(t, i);
       if (j === -1) continue;
       if (first === -1) first = i;
-      paired++;
-      if (t.sendQ[j] > 0) sending++;
-      else if (t.sendQ[j] === 0) idle++;
-      if (t.recvQ[j] > 0) unread++;
+      tally(j, 1);
     }
   } else {
     // Fewer sockets of `state` than peers (a few SYN_RECV among a million
     // ESTABLISHED): index those, and let each peer look up its other end.
     // The same figures: each tuple's first peer in table order, as above.
     const index = new PeerIndex(t, list, 0, list.length);
-    const mineLocal = localOf(list, 0, list.length);
     const seen = new Uint8Array(index.size);
     let firstId = index.size;
     for (let k = peers.from; k < peers.to; k++) {
@@ -81,12 +81,8 @@ function compute(scan: TableScan, p: Params, mask: Uint8Array | null): FactValue
       const id = index.peerId(t, j);
       if (id === -1 || seen[id] === 1) continue;
       seen[id] = 1;
-      const n = index.count(id);
       if (id < firstId) firstId = id;
-      paired += n;
-      if (t.sendQ[j] > 0) sending += n;
-      else if (t.sendQ[j] === 0) idle += n;
-      if (t.recvQ[j] > 0) unread += n;
+      tally(j, index.count(id));
     }
     if (firstId < index.size) first = index.socket(firstId);
   }
