@@ -13,7 +13,7 @@ import { Diagnoser, seriesDigest, summarizeMoment } from "../engine/mod.ts";
 import type { Finding } from "../model/finding.ts";
 import { SeriesBuilder } from "../model/series.ts";
 import type { Snapshot } from "../model/snapshot.ts";
-import { liveSnapshot, liveSnapshotAndCapture, OwnerCache, renderSnapshotFile } from "../sources/mod.ts";
+import { captureText, liveSnapshot, liveSnapshotAndCapture, OwnerCache, type RawCapture, renderSnapshotFile } from "../sources/mod.ts";
 import { analysisOf, provenanceOf } from "../report/analysis.ts";
 import type { Context } from "./command.ts";
 import { EXIT } from "./errors.ts";
@@ -40,32 +40,41 @@ export function tick(builder: SeriesBuilder, snap: Snapshot, at = Date.now()): S
   return snap;
 }
 
-/** The ticks' snapshot files, newest kept within a byte budget: what `e` exports. */
+/**
+ * What the ticks read, newest kept within a byte budget: what `e` exports.
+ * Kept as the bytes read; the snapshot files are written only on export.
+ */
 export class Recording {
-  #texts: string[] = [];
+  #ticks: RawCapture[] = [];
   #bytes = 0;
   #dropped = 0;
-  constructor(readonly budget = RECORDING_BYTES, readonly kept = WATCH_KEPT) {}
+  constructor(readonly budget = RECORDING_BYTES, readonly kept = WATCH_KEPT, readonly version = VERSION) {}
 
-  add(text: string): void {
-    this.#texts.push(text);
-    this.#bytes += text.length;
-    while (this.#texts.length > 1 && (this.#bytes > this.budget || this.#texts.length > this.kept)) {
-      this.#bytes -= this.#texts.shift()!.length;
+  add(tick: RawCapture): void {
+    this.#ticks.push(tick);
+    this.#bytes += sizeOf(tick);
+    while (this.#ticks.length > 1 && (this.#bytes > this.budget || this.#ticks.length > this.kept)) {
+      this.#bytes -= sizeOf(this.#ticks.shift()!);
       this.#dropped++;
     }
   }
   /** The recording: snapshot files one after the other, as `tcpdoc record` appends them. */
   text(): string {
-    return this.#texts.join("");
+    return this.#ticks.map((t) => renderSnapshotFile(captureText(t), this.version)).join("");
   }
   get ticks(): number {
-    return this.#texts.length;
+    return this.#ticks.length;
   }
   /** Older ticks left out to stay within the budget. */
   get dropped(): number {
     return this.#dropped;
   }
+}
+
+function sizeOf(c: RawCapture): number {
+  let n = 0;
+  for (const s of c.sources) for (const p of s.pieces) n += p.length;
+  return n;
 }
 
 export async function watchCommand(ctx: Context): Promise<number> {
@@ -89,7 +98,7 @@ export async function watchCommand(ctx: Context): Promise<number> {
 
   const jsonLines = () =>
     ticker.run(async (_i, started) => {
-      const snap = tick(builder, liveSnapshot({ owners, ownerCache }), started);
+      const snap = tick(builder, liveSnapshot({ owners, ownerCache, thread: false }), started);
       const { digest, a } = await analyze(snap, answers);
       const { points: _points, ...series } = digest ?? {};
       process.stdout.write(JSON.stringify({
@@ -118,8 +127,8 @@ export async function watchCommand(ctx: Context): Promise<number> {
     stop: () => ticker.stop(),
     run: (show) =>
       ticker.run(async (i, started) => {
-        const { snap, capture } = liveSnapshotAndCapture({ owners, ownerCache });
-        recording.add(renderSnapshotFile(capture, VERSION));
+        const { snap, capture } = liveSnapshotAndCapture({ owners, ownerCache, thread: false });
+        recording.add(capture);
         tick(builder, snap, started);
         const { digest, a } = await analyze(snap, answers);
         show({ n: i + 1, at: started, snap, findings: a.findings, before, digest });

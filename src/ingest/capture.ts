@@ -9,11 +9,16 @@ import { Ingestor } from "./ingest.ts";
 export function applyOwners(snap: Snapshot, owners: ReadonlyMap<number, SocketOwner>): void {
   if (owners.size === 0) return;
   const t = snap.sockets;
+  // A process's name is interned once, not once per socket it holds.
+  const ids = new Map<string, number>();
   for (let i = 0; i < t.length; i++) {
     const o = t.inode[i] > 0 ? owners.get(t.inode[i]) : undefined;
     if (!o) continue;
     t.pid[i] = o.pid;
-    if (o.comm) t.program[i] = t.strings.intern(o.comm);
+    if (!o.comm) continue;
+    let id = ids.get(o.comm);
+    if (id === undefined) ids.set(o.comm, id = t.strings.intern(o.comm));
+    t.program[i] = id;
   }
 }
 

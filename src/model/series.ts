@@ -223,10 +223,13 @@ export class SeriesBuilder {
 
   #compare(at: number, s: MomentSockets): Map<number, StatePersistence> {
     const { keys, states } = s.identities!;
-    const out = new Map<number, StatePersistence>();
+    // Per state id, in a list (not a map: this runs once per socket, 100k a tick in a watch); `order`
+    // keeps the states in the order they were first met, which is the order of the result.
+    const by: (StatePersistence | undefined)[] = [];
+    const order: number[] = [];
     const get = (st: number) => {
-      let p = out.get(st);
-      if (!p) out.set(st, p = { count: 0, stayed: 0, left: 0, joined: 0, oldest: 0, median: 0, fromFirst: 0 });
+      let p = by[st];
+      if (!p) by[st] = p = { count: 0, stayed: 0, left: 0, joined: 0, oldest: 0, median: 0, fromFirst: 0 }, order.push(st);
       return p;
     };
     const prev = this.#prev;
@@ -250,27 +253,30 @@ export class SeriesBuilder {
       if (SeriesBuilder.#find(first, f, k, st) >= 0) p.fromFirst++;
     }
     if (prev) {
-      const before = new Map<number, number>();
-      for (let i = 0; i < prev.keys.length; i++) before.set(prev.states[i], (before.get(prev.states[i]) ?? 0) + 1);
-      for (const [st, n] of before) {
+      // Counted per state, the states taken in the order the previous table first met them.
+      const before = new Int32Array(256), met: number[] = [];
+      for (let i = 0; i < prev.keys.length; i++) if (before[prev.states[i]]++ === 0) met.push(prev.states[i]);
+      for (const st of met) {
         const p = get(st);
-        p.left = n - p.stayed;
+        p.left = before[st] - p.stayed;
       }
     }
     // Ages per state (seconds), sorted as numbers for the oldest and the median.
-    const ages = new Map<number, Float64Array>();
-    const filled = new Map<number, number>();
-    for (const [st, p] of out) if (p.count) ages.set(st, new Float64Array(p.count));
+    const ages: (Float64Array | undefined)[] = [], filled: number[] = [];
+    for (const st of order) if (by[st]!.count) ages[st] = new Float64Array(by[st]!.count), filled[st] = 0;
     for (let i = 0; i < keys.length; i++) {
-      const st = states[i], n = filled.get(st) ?? 0;
-      ages.get(st)![n] = (at - since[i]) / 1000;
-      filled.set(st, n + 1);
+      const st = states[i];
+      ages[st]![filled[st]++] = (at - since[i]) / 1000;
     }
-    for (const [st, list] of ages) {
-      list.sort();
-      const p = get(st);
-      p.oldest = list[list.length - 1];
-      p.median = list[Math.floor((list.length - 1) / 2)];
+    const out = new Map<number, StatePersistence>();
+    for (const st of order) {
+      const p = by[st]!, list = ages[st];
+      if (list) {
+        list.sort();
+        p.oldest = list[list.length - 1];
+        p.median = list[Math.floor((list.length - 1) / 2)];
+      }
+      out.set(st, p);
     }
     this.#prev = now;
     return out;

@@ -30,6 +30,13 @@ export interface LiveOptions {
   platform?: string;
   /** Kept across reads (watch): the owner scan reads again only the fds it has not seen. */
   ownerCache?: OwnerCache;
+  /**
+   * A helper thread reads each big /proc table on while this one parses it
+   * (default true; see readProcFile). A watch, reading again every few
+   * seconds, passes false: starting the thread each tick costs more CPU
+   * than the latency it saves is worth there.
+   */
+  thread?: boolean;
 }
 
 /**
@@ -39,16 +46,21 @@ export interface LiveOptions {
  * inode from the table, and is read again); fds that were no socket are read
  * again each time (one of them may be a socket now). A table with no socket
  * the last scan did not look for is not scanned at all: a socket keeps its
- * process. Every FULL_SCAN_MS the scan starts over, for the rare socket
- * that changed hands (a parent that exited, an fd passed on).
+ * process. The scan starts over when a process it found owning sockets has
+ * exited (a child may hold them now), and every FULL_SCAN_MS for the rare
+ * socket passed on to another process that still runs (at 100k sockets a
+ * scan reads 100k fd links, some 0.6 s of CPU: every 30 s that was a tenth
+ * of what watching costs).
  */
 export class OwnerCache {
-  static readonly FULL_SCAN_MS = 30_000;
+  static readonly FULL_SCAN_MS = 300_000;
   byPid = new Map<number, Map<string, number>>();
   since = 0;
   /** The last scan's result, and the inodes it found no owner for. */
   last: { owners: Map<number, SocketOwner>; processes: number; unreadable: number } | undefined;
   missing = new Set<number>();
+  /** The processes the last scan found owning sockets. */
+  ownerPids: number[] = [];
 }
 
 /** /proc files read on Linux, in this order. */
@@ -122,6 +134,24 @@ function socketInodes(snap: Snapshot): Set<number> {
   return into;
 }
 
+/** True when one of `owners` is not among `pids` (sorted) any more. */
+function anyExited(owners: readonly number[], pids: readonly number[]): boolean {
+  if (owners.length === 0) return false;
+  const now = new Set(pids);
+  return owners.some((p) => !now.has(p));
+}
+
+/** How many of `wanted` are in `missing`, when each of them is in `owners` or `missing`; else -1 (a scan is needed). */
+function knownUnowned(wanted: Set<number>, owners: Map<number, SocketOwner>, missing: Set<number>): number {
+  let n = 0;
+  for (const i of wanted) {
+    if (owners.has(i)) continue;
+    if (!missing.has(i)) return -1;
+    n++;
+  }
+  return n;
+}
+
 /**
  * One pass over /proc/PID/fd: finds the process holding each inode in
  * `wanted`, and reads its name from /proc/PID/comm (any process may name
@@ -144,19 +174,24 @@ export function scanOwners(wanted: Set<number>, proc = "/proc", cache?: OwnerCac
     return { owners, processes, unreadable: unreadableFds };
   }
   const found = new Map<number, number[]>();
-  if (cache && Date.now() - cache.since > OwnerCache.FULL_SCAN_MS) {
+  if (cache && (Date.now() - cache.since > OwnerCache.FULL_SCAN_MS || anyExited(cache.ownerPids, pids))) {
     cache.byPid.clear();
     cache.last = undefined;
     cache.missing.clear();
     cache.since = Date.now();
   }
   const last = cache?.last;
-  if (last && [...wanted].every((i) => last.owners.has(i) || cache!.missing.has(i))) {
-    for (const i of wanted) {
-      const o = last.owners.get(i);
-      if (o) owners.set(i, o);
+  const unowned = last ? knownUnowned(wanted, last.owners, cache!.missing) : -1;
+  if (last && unowned >= 0) {
+    // The last scan's map serves as it is when it holds just these inodes (no socket closed since).
+    if (last.owners.size !== wanted.size - unowned) {
+      for (const i of wanted) {
+        const o = last.owners.get(i);
+        if (o) owners.set(i, o);
+      }
+      last.owners = owners;
     }
-    return { owners, processes: last.processes, unreadable: last.unreadable };
+    return { owners: last.owners, processes: last.processes, unreadable: last.unreadable };
   }
   const seen = cache ? new Map<number, Map<string, number>>() : undefined;
   for (const pid of pids) {
@@ -198,6 +233,7 @@ export function scanOwners(wanted: Set<number>, proc = "/proc", cache?: OwnerCac
     cache.byPid = seen;
     cache.last = { owners, processes, unreadable: unreadableFds };
     cache.missing = new Set([...wanted].filter((i) => !owners.has(i)));
+    cache.ownerPids = [...found.keys()];
   }
   for (const [pid, inodes] of found) {
     const comm = inert(readText(`${proc}/${pid}/comm`)?.replace(/\n$/, "") ?? "");
@@ -211,8 +247,28 @@ function decodeOutput(bytes: Uint8Array): string {
   return new TextDecoder(encoding).decode(bytes.subarray(bomLength));
 }
 
-function newCapture(platform: string): LiveCapture {
+function newCapture(platform: string): RawCapture {
   return { capture: { platform, host: "", kernel: "", time: new Date().toISOString() }, sources: [], owners: new Map() };
+}
+
+/** A source as the bytes read, in the pieces read (a watch keeps these and writes the snapshot file only on export). */
+export interface RawSource {
+  path: string;
+  pieces: Uint8Array[];
+}
+
+/** A capture whose sources are still bytes: see {@link captureText}. */
+export interface RawCapture extends Omit<LiveCapture, "sources"> {
+  sources: RawSource[];
+}
+
+/** The capture with each source decoded as text (UTF-8, as the formats read /proc): what renderSnapshotFile writes. */
+export function captureText(raw: RawCapture): LiveCapture {
+  const decode = (pieces: Uint8Array[]) => {
+    const d = new TextDecoder("utf-8", { ignoreBOM: true });
+    return pieces.map((p) => d.decode(p, { stream: true })).join("") + d.decode();
+  };
+  return { ...raw, sources: raw.sources.map((s) => ({ path: s.path, text: decode(s.pieces) })) };
 }
 
 /**
@@ -220,27 +276,28 @@ function newCapture(platform: string): LiveCapture {
  * read (inputs named "live:<path>"), then the kernel settings, then, unless
  * `owners` is false, the owner scan over the inodes the parsed socket tables
  * hold, applied to the table. Records in `c` the owners, the scan's figures,
- * host and kernel, and with `keepText` each source's text (for a snapshot file).
+ * host and kernel, and in `keep`, when given, each source's bytes (for a
+ * snapshot file).
  */
-function readLinux(c: LiveCapture, snap: Snapshot, owners: boolean, keepText: boolean, cache?: OwnerCache): void {
+function readLinux(c: RawCapture, snap: Snapshot, owners: boolean, keep: boolean, cache?: OwnerCache, thread = true): void {
   const source = (path: string, read: (push: (bytes: Uint8Array) => void) => boolean): boolean => {
     let ing: Ingestor | undefined;
-    const texts: string[] = [];
-    const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+    const pieces: Uint8Array[] = [];
     const ok = read((bytes) => {
       ing ??= new Ingestor(snap, `live:${path}`);
       ing.push(bytes);
-      if (keepText) texts.push(decoder.decode(bytes, { stream: true }));
+      // The pieces a read hands on are reused after the call: copied.
+      if (keep) pieces.push(bytes.slice());
     });
     if (!ok) return false;
     // An empty file is an input too (with no lines).
     (ing ?? new Ingestor(snap, `live:${path}`)).end();
-    if (keepText) c.sources.push({ path, text: texts.join("") + decoder.decode() });
+    if (keep) c.sources.push({ path, pieces });
     return true;
   };
   let any = false;
   for (const path of PROC_FILES) {
-    if (source(path, (push) => readProcFile(path, push))) any = true;
+    if (source(path, (push) => readProcFile(path, push, thread))) any = true;
   }
   if (!any) throw new InputError("LIVE_UNREADABLE", "live:/proc/net", "cannot read /proc/net/tcp: is /proc mounted?");
   const lines: string[] = [];
@@ -286,18 +343,20 @@ function captureCommand(c: LiveCapture): void {
 }
 
 /**
- * Reads this machine's state once into both a snapshot and its text (for
- * `tcpdoc watch`, which analyzes each tick and keeps what it saw for export).
+ * Reads this machine's state once into both a snapshot and the bytes read
+ * (for `tcpdoc watch`, which analyzes each tick and keeps what it saw for
+ * export: {@link captureText} turns them into a snapshot file's sources).
  */
-export function liveSnapshotAndCapture(options: LiveOptions = {}): { snap: Snapshot; capture: LiveCapture } {
+export function liveSnapshotAndCapture(options: LiveOptions = {}): { snap: Snapshot; capture: RawCapture } {
   const platform = options.platform ?? process.platform;
   if (platform !== "linux") {
-    const capture = captureLive(options);
-    return { snap: snapshotFromCapture(capture), capture };
+    const text = captureLive(options), encoder = new TextEncoder();
+    const capture = { ...text, sources: text.sources.map((s) => ({ path: s.path, pieces: [encoder.encode(s.text)] })) };
+    return { snap: snapshotFromCapture(text), capture };
   }
   const snap = emptySnapshot(true);
   const c = newCapture(platform);
-  readLinux(c, snap, options.owners ?? true, true, options.ownerCache);
+  readLinux(c, snap, options.owners ?? true, true, options.ownerCache, options.thread);
   snap.capture = c.capture;
   finishSnapshot(snap);
   return { snap, capture: c };
@@ -311,9 +370,13 @@ export function liveSnapshotAndCapture(options: LiveOptions = {}): { snap: Snaps
  */
 export function captureLive(options: LiveOptions = {}): LiveCapture {
   const c = newCapture(options.platform ?? process.platform);
-  if (c.capture.platform === "linux") readLinux(c, emptySnapshot(true), options.owners ?? true, true);
-  else captureCommand(c);
-  return c;
+  if (c.capture.platform !== "linux") {
+    const text: LiveCapture = { ...c, sources: [] };
+    captureCommand(text);
+    return text;
+  }
+  readLinux(c, emptySnapshot(true), options.owners ?? true, true);
+  return captureText(c);
 }
 
 /**
@@ -326,7 +389,7 @@ export function liveSnapshot(options: LiveOptions = {}): Snapshot {
   if (platform !== "linux") return snapshotFromCapture(captureLive(options));
   const snap = emptySnapshot(true);
   const c = newCapture(platform);
-  readLinux(c, snap, options.owners ?? true, false, options.ownerCache);
+  readLinux(c, snap, options.owners ?? true, false, options.ownerCache, options.thread);
   snap.capture = c.capture;
   finishSnapshot(snap);
   return snap;

@@ -9,6 +9,6 @@ export { CommandError, type CommandOptions, type CommandResult, runCommand, runC
 export { DEFAULT_MAX_INPUT, type Progress, readInputs, type ReadOptions } from "./files.ts";
 export { readSeries, type Summarize } from "./series.ts";
 export { InputError, type InputErrorCode } from "./input_error.ts";
-export { captureLive, liveSnapshot, liveSnapshotAndCapture, type LiveOptions, OwnerCache } from "./live.ts";
+export { captureLive, captureText, liveSnapshot, liveSnapshotAndCapture, type LiveOptions, OwnerCache, type RawCapture } from "./live.ts";
 // What callers of the live capture use with it, from ingest: the snapshot file and the format list.
 export { FORMATS, type LiveCapture, renderSnapshotFile, snapshotFromCapture } from "../ingest/mod.ts";

@@ -50,10 +50,11 @@ function fill(fd: number, buf: Uint8Array, path: string): number {
  * (a table of more than some 400 sockets) is read on, where a second core
  * and threads allow, by a helper thread once it has started, so the kernel's
  * formatting of the table (most of the time) overlaps the parsing here; the
- * bytes are the same. False when the file cannot be opened (absent, or not
- * ours to read).
+ * bytes are the same; `thread` false reads on here (a watch, where the CPU
+ * a thread's start costs each tick matters more than the tick's latency).
+ * False when the file cannot be opened (absent, or not ours to read).
  */
-export function readProcFile(path: string, push: (bytes: Uint8Array) => void): boolean {
+export function readProcFile(path: string, push: (bytes: Uint8Array) => void, thread = true): boolean {
   let fd: number;
   try {
     fd = fs.openSync(path, "r");
@@ -63,13 +64,23 @@ export function readProcFile(path: string, push: (bytes: Uint8Array) => void): b
   let helper: ProcReader | undefined;
   try {
     const buf = new Uint8Array(PIECE);
+    // Bytes after the last newline of a piece, moved to the buffer's start for the next one: pieces
+    // of whole lines, which the ingest reads in place (a cut line costs it a copy of the piece).
+    let held = 0;
     for (let first = true; ; first = false) {
-      const n = fill(fd, buf, path);
-      if (n > 0) push(n === PIECE ? buf : buf.subarray(0, n));
-      if (n < PIECE) break;
-      if (first) helper = ProcReader.start(fd);
+      const n = held + fill(fd, buf.subarray(held), path);
+      if (n < PIECE) {
+        if (n > 0) push(buf.subarray(0, n));
+        break;
+      }
+      const cut = buf.lastIndexOf(10) + 1;
+      push(cut > 0 ? buf.subarray(0, cut) : buf);
+      held = cut > 0 ? n - cut : 0;
+      buf.copyWithin(0, n - held, n);
+      if (first && thread) helper = ProcReader.start(fd);
       // The helper reads on from where this thread stopped: the offset is the fd's, shared.
       if (helper?.ready()) {
+        if (held > 0) push(buf.subarray(0, held));
         helper.drain(push, path);
         break;
       }

@@ -8,7 +8,7 @@
  */
 
 import { Box } from "ink";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { platformOf } from "../checks/mod.ts";
 import { provenanceOf } from "../report/analysis.ts";
 import { inert } from "../text/inert.ts";
@@ -22,7 +22,7 @@ import { KeyProvider, type KeyPress, useKeyHandler } from "./hooks/use-keys.ts";
 import { type DiagnoseFn, useSession } from "./hooks/use-session.ts";
 import { type Size, useTerminalSize } from "./hooks/use-terminal-size.ts";
 import { clip, type DocLine, type Seg } from "./lines.ts";
-import { findingKey } from "./session.ts";
+import { type AnswerRecord, findingKey } from "./session.ts";
 import { fit, watchFindings, watchLines, type WatchTick } from "./watch_model.ts";
 
 /** What steers the sampling at the edge. */
@@ -74,11 +74,23 @@ function Line({ l, width, color }: { l: DocLine; width: number; color: boolean }
   );
 }
 
+/** What the walkthroughs opened from a watch were told: carried from one to the next, and into the export. */
+export interface WatchAnswers {
+  answers: AnswerRecord[];
+  answerMap: Record<string, string>;
+  done: ReadonlySet<string>;
+}
+
 /** A finding opened from the watch: the guided session's walkthrough over the tick it was opened on. */
-function FindingPane({ tick, findingKey: key, diagnose, width, height, color, platform, onBack }: {
-  tick: WatchTick; findingKey: string; diagnose: DiagnoseFn; width: number; height: number; color: boolean; platform: string; onBack(): void;
+function FindingPane({ tick, findingKey: key, diagnose, width, height, color, platform, given, onGiven, onBack }: {
+  tick: WatchTick; findingKey: string; diagnose: DiagnoseFn; width: number; height: number; color: boolean; platform: string;
+  given: WatchAnswers; onGiven(g: WatchAnswers): void; onBack(): void;
 }) {
-  const session = useSession({ snap: tick.snap, findings: tick.findings, diagnose });
+  const session = useSession({ snap: tick.snap, findings: tick.findings, diagnose, answers: given.answerMap, resume: given });
+  const { answers, answerMap, done } = session;
+  useEffect(() => {
+    if (answers !== given.answers || answerMap !== given.answerMap || done !== given.done) onGiven({ answers, answerMap, done });
+  }, [answers, answerMap, done]);
   const [check, setCheck] = useState<number | undefined>();
   const common = { session, width, color, height };
   if (check !== undefined) {
@@ -125,6 +137,7 @@ export function WatchApp(props: WatchAppProps) {
   const [exported, setExported] = useState<string[]>([]);
   const [status, setStatus] = useState<{ text: string; tone: "good" | "bad" | "info" } | undefined>();
   const opened = useState(0);
+  const [given, setGiven] = useState<WatchAnswers>({ answers: [], answerMap: {}, done: new Set() });
 
   const quit = () => props.onQuit({ exported });
   const findings = tick ? watchFindings(tick, filter) : [];
@@ -156,7 +169,7 @@ export function WatchApp(props: WatchAppProps) {
 
   const save = (file: string): string | undefined => {
     if (!tick || !props.exportWatch) return "nothing to export";
-    const record = { snap: tick.snap, findings: tick.findings, ruledOut: [], answers: [], answerMap: {}, done: new Set<string>(), runs: [] };
+    const record = { snap: tick.snap, findings: tick.findings, ruledOut: [], ...given, runs: [] };
     const r = props.exportWatch(file, renderSessionMarkdown(record, new Date(), props.command && provenanceOf(tick.snap, props.command.version, props.command.argv), tick.digest));
     if ("error" in r) return r.error;
     setExported((e) => [...e, ...r.files]);
@@ -189,7 +202,7 @@ export function WatchApp(props: WatchAppProps) {
   if (open) {
     body = (
       <Box width={width} height={bodyHeight}>
-        <FindingPane key={opened[0]} tick={open.tick} findingKey={open.key} diagnose={props.diagnose} width={width} height={bodyHeight} color={color} platform={platform} onBack={() => setOpen(undefined)} />
+        <FindingPane key={opened[0]} tick={open.tick} findingKey={open.key} diagnose={props.diagnose} width={width} height={bodyHeight} color={color} platform={platform} given={given} onGiven={setGiven} onBack={() => setOpen(undefined)} />
       </Box>
     );
   } else {

@@ -97,16 +97,18 @@ export function groupViews(series: Series | undefined, filter = ""): GroupView[]
     const minutes = base && now ? (now.at - base.at) / 60_000 : 0;
     const rows: GroupRow[] = [];
     let appeared = 0, vanished = 0;
+    // Rows and the keys that came and went alike: those the filter keeps. Sockets no process is
+    // known for are one key, not a process: left out.
+    const shown = (key: string) => matches(filter, key) && !(by === "process" && key === NO_PROCESS);
     for (const [key, counts] of cur ?? []) {
+      if (!shown(key)) continue;
       const fresh = prev !== undefined && !prev.has(key);
       if (fresh) appeared++;
-      // Sockets no process is known for are one key, not a process: left out of the rows.
-      if (!matches(filter, key) || (by === "process" && key === NO_PROCESS)) continue;
       const count = total(counts);
       const perMinute = minutes > 0 ? (count - total(base!.sockets!.groups[by]!.get(key))) / minutes : null;
       rows.push({ key, count, perMinute, fresh });
     }
-    if (prev && cur) for (const key of prev.keys()) if (!cur.has(key)) vanished++;
+    if (prev && cur) for (const key of prev.keys()) if (!cur.has(key) && shown(key)) vanished++;
     rows.sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
     return { by, title, rows, appeared, vanished };
   });

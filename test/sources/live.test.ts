@@ -286,11 +286,18 @@ describe("owner scan", () => {
       assert.deepEqual(owner([200, 999]), [20, 10]);
       fd(20, 4, 201);
       assert.deepEqual(owner([200, 201, 999]), [20, 20, 10]);
-      // Past FULL_SCAN_MS it starts over.
+      // A process that owned sockets exited: it starts over (pid 20 holds 999 now).
       fd(20, 3, 999);
       fs.rmSync(path.join(proc, "10"), { recursive: true });
-      cache.since -= OwnerCache.FULL_SCAN_MS + 1;
       assert.deepEqual(owner([999, 201]), [20, 20]);
+      // Past FULL_SCAN_MS it starts over: a socket passed on to a process that still runs is seen there.
+      fs.mkdirSync(path.join(proc, "5", "fd"), { recursive: true });
+      fs.writeFileSync(path.join(proc, "5", "comm"), "p5\n");
+      fs.rmSync(path.join(proc, "20", "fd", "4"));
+      fd(5, 7, 201);
+      assert.deepEqual(owner([999, 201]), [20, 20], "within FULL_SCAN_MS the cached owner stays");
+      cache.since -= OwnerCache.FULL_SCAN_MS + 1;
+      assert.deepEqual(owner([999, 201]), [20, 5]);
     } finally {
       fs.rmSync(proc, { recursive: true, force: true });
     }

@@ -65,6 +65,27 @@ describe("readProcFile", () => {
     }
   });
 
+  it("without the thread, hands over whole lines: every piece but the last ends with a newline", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-proc-"));
+    try {
+      const file = path.join(dir, "tcp");
+      // Lines of many lengths (one longer than a piece), and a last line without its newline.
+      const lines: string[] = [];
+      for (let i = 0; i < 20000; i++) lines.push(`${i}: ${"x".repeat((i * 37) % 200)}`);
+      lines.splice(777, 0, "y".repeat(70000));
+      const text = lines.join("\n") + "\nlast";
+      fs.writeFileSync(file, text);
+      const pieces: string[] = [];
+      assert.equal(readProcFile(file, (bytes) => void pieces.push(Buffer.from(bytes).toString("latin1")), false), true);
+      assert.equal(pieces.join(""), text);
+      assert.ok(pieces.length > 2);
+      for (const p of pieces.slice(0, -1)) assert.ok(p.endsWith("\n") || p.length === 1 << 16, `a piece of ${p.length} bytes ends mid-line`);
+      assert.equal(pieces.filter((p) => !p.endsWith("\n")).length, 2, "only a piece inside the long line and the last piece end mid-line");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("returns false for a file that is not there", () => {
     assert.equal(readProcFile("/proc/net/no-such-table", () => assert.fail("no bytes")), false);
   });

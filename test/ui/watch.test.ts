@@ -14,7 +14,7 @@ import { seriesDigest, summarizeMoment } from "../../src/engine/mod.ts";
 import { Recording, tick as addTick } from "../../src/cli/watch.ts";
 import { INTERVAL_STEPS, Ticker } from "../../src/cli/ticks.ts";
 import { SeriesBuilder } from "../../src/model/series.ts";
-import { type LiveCapture, readSeries, renderSnapshotFile, snapshotFromCapture } from "../../src/sources/mod.ts";
+import { type LiveCapture, type RawCapture, readSeries, renderSnapshotFile, snapshotFromCapture } from "../../src/sources/mod.ts";
 import { ruleLoadOptions } from "../../src/sources/rule_files.ts";
 import { sessionEngine } from "../../src/ui/engine.ts";
 import { sessionFileFor, writeExport } from "../../src/ui/run.tsx";
@@ -30,6 +30,16 @@ function captures(name: string): LiveCapture[] {
     const [date, ...rest] = p.split("\n");
     return { capture: { platform: "linux", host: "lab", kernel: "6.1", time: date.trim() }, sources: [{ path: "ss -tan", text: rest.join("\n") }], owners: new Map() };
   });
+}
+
+/** A capture's sources as the bytes a live read keeps. */
+function rawOf(c: LiveCapture): RawCapture {
+  // In two pieces, cut inside the text, as a live read hands them on.
+  const pieces = (t: string) => {
+    const b = new TextEncoder().encode(t), cut = b.length >> 1;
+    return [b.subarray(0, cut), b.subarray(cut)];
+  };
+  return { ...c, sources: c.sources.map((s) => ({ path: s.path, pieces: pieces(s.text) })) };
 }
 
 const engine = await sessionEngine(ruleLoadOptions({ ruleDirs: [], disabled: [], userRules: false }));
@@ -49,7 +59,7 @@ function feed(name: string) {
       const c = caps[Math.min(n, caps.length - 1)];
       const at = Date.parse(caps[0].capture.time) + n * 3000;
       n++;
-      recording.add(renderSnapshotFile(c, "test"));
+      recording.add(rawOf(c));
       const snap = addTick(builder, snapshotFromCapture(c), at);
       const findings = await engine.diagnose(snap, {});
       const t: WatchTick = { n, at, snap, findings, before, digest: seriesDigest(snap) };
@@ -104,6 +114,33 @@ async function watching(name: string, over: Partial<WatchAppProps> = {}, every =
   return { r, f, ticker, ticks, frame, until, press, ends, done };
 }
 
+describe("watch recording", () => {
+  it("keeps the bytes read and writes each tick as the snapshot file tcpdoc record writes", () => {
+    const caps = captures("series-close-wait-growing").slice(0, 3);
+    const rec = new Recording(Infinity, 300, "test");
+    for (const c of caps) rec.add(rawOf(c));
+    assert.equal(rec.text(), caps.map((c) => renderSnapshotFile(c, "test")).join(""));
+    assert.equal(rec.ticks, 3);
+  });
+
+  it("drops the oldest ticks past its byte budget or its tick count, never the newest", () => {
+    const caps = captures("series-close-wait-growing");
+    const size = (c: LiveCapture) => c.sources.reduce((n, s) => n + new TextEncoder().encode(s.text).length, 0);
+    const byBytes = new Recording(size(caps[0]) + size(caps[1]), 300, "test");
+    for (const c of caps.slice(0, 4)) byBytes.add(rawOf(c));
+    assert.ok(byBytes.ticks <= 2 && byBytes.ticks >= 1, `${byBytes.ticks} ticks kept`);
+    assert.equal(byBytes.dropped, 4 - byBytes.ticks);
+    assert.ok(byBytes.text().endsWith(renderSnapshotFile(caps[3], "test")));
+    const tiny = new Recording(1, 300, "test");
+    tiny.add(rawOf(caps[0]));
+    assert.equal(tiny.ticks, 1, "one tick is kept even over the budget");
+    const byCount = new Recording(Infinity, 2, "test");
+    for (const c of caps.slice(0, 5)) byCount.add(rawOf(c));
+    assert.equal(byCount.ticks, 2);
+    assert.equal(byCount.dropped, 3);
+  });
+});
+
 describe("watch screen", () => {
   it("shows states with sparklines and growth, the groups with what came and went, the findings; fits 80 columns", async () => {
     const w = await watching("series-close-wait-growing", {}, 40, 8);
@@ -143,6 +180,25 @@ describe("watch screen", () => {
     await wait();
     assert.match(plain(app.lastFrame()), new RegExp(`Local ports \\+${came.length}/-${went.length}`));
     app.unmount();
+  });
+
+  it("+N/-M count only the keys the filter keeps", async () => {
+    const f = feed("series-churn-flat");
+    let t!: WatchTick;
+    for (let i = 0; i < 3; i++) t = await f.next();
+    const prev = t.snap.series!.moments.at(-2)!.sockets!.groups["local-port"]!;
+    const cur = t.snap.series!.moments.at(-1)!.sockets!.groups["local-port"]!;
+    const came = [...cur.keys()].filter((k) => !prev.has(k)), went = [...prev.keys()].filter((k) => !cur.has(k));
+    // A filter that keeps one key that came (if any) and drops the rest.
+    const keep = came[0] ?? went[0];
+    assert.ok(keep !== undefined && came.length + went.length > 1, "the churning recording changes more than one local port");
+    const ports = groupViews(t.snap.series, keep).find((v) => v.by === "local-port")!;
+    const kept = (k: string) => k.toLowerCase().includes(keep.toLowerCase());
+    assert.equal(ports.appeared, came.filter(kept).length);
+    assert.equal(ports.vanished, went.filter(kept).length);
+    assert.ok(ports.appeared + ports.vanished < came.length + went.length);
+    const none = groupViews(t.snap.series, "no-such-key").find((v) => v.by === "local-port")!;
+    assert.deepEqual([none.appeared, none.vanished, none.rows.length], [0, 0, 0]);
   });
 
   it("space and p pause and resume the sampling: no tick is taken while paused", async () => {
@@ -257,6 +313,45 @@ describe("watch screen", () => {
       await w.press("e", "\r");
       await w.until(/exists: give another name/);
       await w.press("\x1b");
+    } finally {
+      await w.done();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("answers given in a walkthrough opened from the watch stay for the next one and go into the export", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-watch-"));
+    const file = path.join(dir, "a.tcpdoc");
+    let md = "";
+    const w = await watching("series-close-wait-growing", {
+      exportWatch: (_p, markdown) => ((md = markdown), { files: [file] }),
+      exportPath: file,
+      size: { columns: 80, rows: 60 },
+    });
+    try {
+      await w.until(/close-wait-leak/);
+      w.ticker.pause(true);
+      await w.press("\r");
+      // The walkthrough's first item is its first open question, selected.
+      await w.until(/› +\? /);
+      await w.press("\r");
+      await w.until(/› yes/);
+      await w.press("y");
+      await w.until(/\[yes\]/);
+      await w.press("\x1b");
+      await w.until(/Findings \(/);
+      // Opened again, the walkthrough shows the answer given the first time.
+      await w.press("\r");
+      await w.until(/\[yes\]/);
+      await w.press("\x1b");
+      await w.until(/Findings \(/);
+      await w.press("e");
+      await w.until(/Export the watched series/);
+      await w.press("\r");
+      await w.until(/saved/);
+      assert.match(md, /### Answers/);
+      assert.match(md, /\(`close-wait-[a-z-]+`\) \| yes \| `close-wait-leak` \| confirmed/);
+      assert.doesNotMatch(md, /No question was answered/);
     } finally {
       await w.done();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -11,7 +11,7 @@ import { GROUP_KEYS_KEPT, type GroupCounts, type Moment, type MomentSockets, typ
 import type { Snapshot } from "../../model/snapshot.ts";
 import { NONE } from "../../model/socket_table.ts";
 import { STATES } from "../../model/states.ts";
-import { stateMask, TableScan } from "./_scan.ts";
+import { KeyCounter, stateMask, TableScan, topSlots } from "./_scan.ts";
 
 /** Where a moment is in a snapshot: an input's rows, counts and counters (see src/ingest/series.ts `Piece`). */
 export interface MomentPart {
@@ -43,7 +43,11 @@ function addrBits(snap: Snapshot, id: number): number {
   return h >>> 0;
 }
 
-/** A socket's identity as a 52-bit number: its 4-tuple, and its inode where known. */
+/** A state id fits in the low bits of a sort key (identity * STATE_SLOTS + state). */
+const STATE_SLOTS = 16;
+if (NSTATES > STATE_SLOTS) throw new Error("state ids outgrew the identity sort key");
+
+/** A socket's identity as a 48-bit number: its 4-tuple, and its inode where known. */
 function identity(la: number, lp: number, ra: number, rp: number, inode: number): number {
   let hi = Math.imul(la ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(rp + 1, 0xc2b2ae35);
   let lo = Math.imul(ra ^ 0x27d4eb2f, 0x165667b1) ^ Math.imul(lp + 1, 0x9e3779b1);
@@ -53,28 +57,38 @@ function identity(la: number, lp: number, ra: number, rp: number, inode: number)
   }
   hi = Math.imul(hi ^ (hi >>> 15), 0x2c1b3c6d) ^ lo;
   lo = Math.imul(lo ^ (lo >>> 13), 0x297a2d39) ^ hi;
-  return (hi & 0xfffff) * 4294967296 + (lo >>> 0);
+  return (hi & 0xffff) * 4294967296 + (lo >>> 0);
 }
 
-/** Counts by state per numeric key, with the first row of each key (for its text). */
-class Counts {
-  readonly map = new Map<number, { counts: Int32Array; first: number; total: number }>();
-  add(key: number, state: number, row: number): void {
-    let e = this.map.get(key);
-    if (!e) this.map.set(key, e = { counts: new Int32Array(NSTATES), first: row, total: 0 });
-    e.counts[state]++;
-    e.total++;
+/**
+ * Sockets grouped by one key: a KeyCounter slot per row as the rows are
+ * counted, then counts by state for the biggest keys only (no allocation
+ * per key: a watch of 100k client sockets has as many ports and peers).
+ */
+class Grouping {
+  readonly keys: KeyCounter;
+  readonly slotOf: Int32Array;
+  constructor(rows: number, dense = 0) {
+    this.keys = new KeyCounter(dense);
+    this.slotOf = new Int32Array(rows).fill(-1);
   }
-  /** The biggest keys as text. */
-  top(text: (row: number) => string): GroupCounts {
-    const all = [...this.map.values()].sort((a, b) => b.total - a.total);
-    const out: GroupCounts = new Map();
-    for (const e of all.slice(0, GROUP_KEYS_KEPT)) {
-      const k = text(e.first);
-      const cur = out.get(k);
-      if (cur) for (let s = 0; s < NSTATES; s++) cur[s] += e.counts[s];
-      else out.set(k, e.counts);
+  /** The biggest keys as text (keys of the same text added up), each with its counts by state; `states[k]` is row k's state. */
+  top(states: Uint8Array, text: (row: number) => string): GroupCounts {
+    const c = this.keys, best = topSlots(c.size, GROUP_KEYS_KEPT, c.counts);
+    const rank = new Int32Array(c.size).fill(-1);
+    const counts = best.map((s, j) => (rank[s] = j, new Int32Array(NSTATES)));
+    const slotOf = this.slotOf;
+    for (let k = 0; k < slotOf.length; k++) {
+      const s = slotOf[k];
+      if (s >= 0 && rank[s] >= 0) counts[rank[s]][states[k]]++;
     }
+    const out: GroupCounts = new Map();
+    best.forEach((s, j) => {
+      const k = text(c.first[s]);
+      const cur = out.get(k);
+      if (cur) for (let st = 0; st < NSTATES; st++) cur[st] += counts[j][st];
+      else out.set(k, counts[j]);
+    });
     return out;
   }
 }
@@ -106,9 +120,12 @@ export function summarizeMoment(part: MomentPart, context?: Snapshot): Pick<Mome
   const scan = new TableScan(snap);
   const rangeFrom = snap.sysctls.has("net.ipv4.ip_local_port_range") || !context ? scan.portRange() : new TableScan(context).portRange();
   const states = new Array<number>(NSTATES).fill(0);
-  const keys = new Float64Array(rows), stateOf = new Uint8Array(rows);
-  const byProcess = new Counts(), byPort = new Counts(), byHost = new Counts(), byDest = new Counts();
-  const byEphemeral = new Map<number, Counts>();
+  // identity * STATE_SLOTS + state (below 2^52, exact in a double): sorted as plain numbers, the states travel along.
+  const keys = new Float64Array(rows);
+  const byProcess = new Grouping(rows), byPort = new Grouping(rows, 65537), byHost = new Grouping(rows), byDest = new Grouping(rows);
+  // Client sockets by (source address, destination).
+  const byEphemeral = new Grouping(rows);
+  const stateOf = t.state.subarray(part.rowFrom, part.rowTo);
   const listening = new Uint8Array(65537);
   const LISTEN = STATES.indexOf("LISTEN") + 1;
   for (let i = part.rowFrom; i < part.rowTo; i++) if (t.state[i] === LISTEN && t.localPort[i] !== NONE) listening[t.localPort[i] + 1] = 1;
@@ -121,54 +138,46 @@ export function summarizeMoment(part: MomentPart, context?: Snapshot): Pick<Mome
     return b;
   };
   for (let i = part.rowFrom, k = 0; i < part.rowTo; i++, k++) {
-    const st = t.state[i], lp = t.localPort[i], rp = t.remotePort[i], pid = t.pid[i];
+    const st = t.state[i], lp = t.localPort[i], rp = t.remotePort[i], pid = t.pid[i], ra = t.remoteAddr[i];
     states[st]++;
-    keys[k] = identity(addr(t.localAddr[i]), lp, addr(t.remoteAddr[i]), rp, t.inode[i]);
-    stateOf[k] = st;
+    keys[k] = identity(addr(t.localAddr[i]), lp, addr(ra), rp, t.inode[i]) * STATE_SLOTS + st;
     if (pid !== NONE) {
       anyOwner = true;
       owned.set(pid, (owned.get(pid) ?? 0) + 1);
-      byProcess.add(pid, st, i);
-    } else byProcess.add(-1 - t.program[i], st, i);
+      byProcess.slotOf[k] = byProcess.keys.addTuple(pid, 0, 0, i, 0);
+    } else byProcess.slotOf[k] = byProcess.keys.addTuple(-1 - t.program[i], 0, 0, i, 0);
     if (ORPHAN_STATES[st] && pid === NONE) orphans++;
-    byPort.add(lp, st, i);
-    byHost.add(t.remoteAddr[i], st, i);
-    byDest.add(t.remoteAddr[i] * 65537 + rp + 1, st, i);
+    byPort.slotOf[k] = byPort.keys.add(lp, i, 0);
+    byHost.slotOf[k] = byHost.keys.addTuple(ra, 0, 0, i, 0);
+    byDest.slotOf[k] = byDest.keys.addTuple(ra, rp, 0, i, 0);
     if (CONNECTED[st] && lp >= rangeFrom.low && lp <= rangeFrom.high && !listening[lp + 1]) {
-      let c = byEphemeral.get(t.localAddr[i]);
-      if (!c) byEphemeral.set(t.localAddr[i], c = new Counts());
-      c.add(t.remoteAddr[i] * 65537 + rp + 1, st, i);
+      byEphemeral.slotOf[k] = byEphemeral.keys.addTuple(t.localAddr[i], ra, rp, i, 0);
     }
   }
   for (let s = 0; s < NSTATES; s++) states[s] += tallies[s] ?? 0;
-  // Sort the identities, their states alongside (the series compares sorted lists).
-  // A typed index array sorts in half the time of an array of numbers (a watch does this every tick).
-  const order = new Uint32Array(rows);
-  for (let k = 0; k < rows; k++) order[k] = k;
-  order.sort((a, b) => keys[a] - keys[b]);
-  const sortedKeys = new Float64Array(rows), sortedStates = new Uint8Array(rows);
+  // Sorted by identity (the series compares sorted lists). A typed array's own sort, without a
+  // comparator, is several times faster than sorting an index (a watch does this every tick).
+  keys.sort();
+  const sortedStates = new Uint8Array(rows);
   for (let k = 0; k < rows; k++) {
-    sortedKeys[k] = keys[order[k]];
-    sortedStates[k] = stateOf[order[k]];
+    const st = keys[k] % STATE_SLOTS;
+    sortedStates[k] = st;
+    keys[k] -= st;
   }
   const text = (by: "process" | "local-port" | "remote-host" | "destination" | "source-destination") => (row: number) => scan.keyText(by, row);
-  // Per source address, then per destination: one list of (source, destination) groups.
-  const eph = new Counts();
-  let n = 0;
-  for (const c of byEphemeral.values()) for (const e of c.map.values()) eph.map.set(n++, e);
   const groups: Partial<Record<SeriesGroupBy, GroupCounts>> = {
-    process: byProcess.top(text("process")),
-    "local-port": byPort.top(text("local-port")),
-    "remote-host": byHost.top(text("remote-host")),
-    destination: byDest.top(text("destination")),
-    ephemeral: eph.top(text("source-destination")),
+    process: byProcess.top(stateOf, text("process")),
+    "local-port": byPort.top(stateOf, text("local-port")),
+    "remote-host": byHost.top(stateOf, text("remote-host")),
+    destination: byDest.top(stateOf, text("destination")),
+    ephemeral: byEphemeral.top(stateOf, text("source-destination")),
   };
   const sockets: MomentSockets = {
     states,
     total: rows + tallied,
     rows: true,
     groups,
-    identities: { keys: sortedKeys, states: sortedStates },
+    identities: { keys, states: sortedStates },
   };
   if (anyOwner) {
     sockets.ownedByPid = owned;

@@ -229,22 +229,25 @@ export class KeyCounter {
     const n = Math.max(64, expected);
     this.counts = new Int32Array(n), this.extra = new Int32Array(n), this.first = new Int32Array(n);
   }
-  /** Counts socket i under `key`; `extra` (0 or 1) adds to its extra count. */
-  add(key: number, i: number, extra: number): void {
+  /** Counts socket i under `key`; `extra` (0 or 1) adds to its extra count. Returns the key's slot. */
+  add(key: number, i: number, extra: number): number {
     const d = this.#direct;
     if (d !== undefined && key >= -1 && key < d.length - 1) {
       let s = d[key + 1] - 1;
       if (s < 0) d[key + 1] = (s = this.#slot(i)) + 1;
       this.counts[s]++;
       this.extra[s] += extra;
-    } else this.addTuple(key, 0, 0, i, extra);
+      return s;
+    }
+    return this.addTuple(key, 0, 0, i, extra);
   }
-  /** Counts socket i under the key (a, b, c). */
-  addTuple(a: number, b: number, c: number, i: number, extra: number): void {
+  /** Counts socket i under the key (a, b, c). Returns the key's slot. */
+  addTuple(a: number, b: number, c: number, i: number, extra: number): number {
     const s = this.#hashed.idOf(a, b, c, this.size);
     if (s === this.size) this.#slot(i);
     this.counts[s]++;
     this.extra[s] += extra;
+    return s;
   }
   // The loops below count the sockets list[from..to), TIME_WAIT ones as
   // extra; one per column type, so that each stays monomorphic.

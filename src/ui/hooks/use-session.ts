@@ -41,6 +41,8 @@ export interface SessionInit {
   answers?: Record<string, string>;
   /** Runs probes; absent, no check can run. */
   runCheck?: RunCheckFn;
+  /** Answers recorded and steps done in an earlier session over the same watch, carried on. */
+  resume?: { answers: readonly AnswerRecord[]; done: ReadonlySet<string> };
 }
 
 /** The session state and its actions. */
@@ -70,8 +72,8 @@ export function useSession(init: SessionInit): Session {
   const [ruled, setRuled] = useState<Map<string, Finding>>(new Map());
   const [answerMap, setAnswerMap] = useState<Record<string, string>>(init.answers ?? {});
   const answersRef = useRef(answerMap);
-  const [answers, setAnswers] = useState<AnswerRecord[]>([]);
-  const [done, setDone] = useState<Set<string>>(new Set());
+  const [answers, setAnswers] = useState<AnswerRecord[]>(() => [...init.resume?.answers ?? []]);
+  const [done, setDone] = useState<Set<string>>(() => new Set(init.resume?.done));
   const [runs, setRuns] = useState<CheckRun[]>([]);
   const [busy, setBusy] = useState<string | undefined>();
   const [status, setStatus] = useState<Status | undefined>();
