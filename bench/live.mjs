@@ -2,6 +2,7 @@
 //
 //   node bench/live.mjs make SOCKETS READYFILE   # opens the sockets, writes READYFILE, waits
 //   node bench/live.mjs time REPS                # times ss -tan[p] and tcpdoc [--no-owners], prints JSON
+//   node bench/live.mjs watch REPS               # the share of a core `tcpdoc watch` takes, prints JSON
 
 import { fork, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -128,11 +129,73 @@ function time(reps) {
   process.stdout.write(JSON.stringify({ sockets: countSockets(), ...res }) + "\n");
 }
 
+/**
+ * Ticks of the watch runs: the cost of watching is the CPU of ticks 7..16
+ * (a 16-tick run's less a 6-tick run's, over the wall time between), when
+ * the JIT has warmed up as in any watch that lasts; the cost from the start
+ * (ticks 2..16 against a 1-tick run) is given beside it.
+ */
+const WATCH_RUNS = [1, 6, 16];
+const WATCH_EVERY = "2s";
+
+/**
+ * One `tcpdoc watch` run of `ticks` ticks: with --json (stdout a pipe), or
+ * its screen on an 80x24 pseudo-terminal (`script`, keys never pressed), in
+ * this namespace or the idle one. CPU seconds (user + system) and wall from
+ * /usr/bin/time around node itself.
+ */
+function watchOnce(screen, idle, ticks) {
+  const bin = path.join(ROOT, "bin", "tcpdoc.js");
+  const timeFile = path.join(os.tmpdir(), `tcpdoc-watch-time-${process.pid}`);
+  const node = ["/usr/bin/time", "-f", "%e %U %S %M", "-o", timeFile, process.execPath, bin, "watch", "--interval", WATCH_EVERY, "--count", String(ticks)];
+  const inNs = idle ? ["ip", "netns", "exec", process.env.TCPDOC_IDLE_NS, ...node] : node;
+  const quoted = inNs.map((a) => `'${a}'`).join(" ");
+  const r = screen
+    ? spawnSync("script", ["-qfec", `stty rows 24 cols 80; exec ${quoted}`, "/dev/null"], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" })
+    : spawnSync(inNs[0], [...inNs.slice(1), "--json"], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`watch (${screen ? "screen" : "json"}${idle ? ", idle" : ""}) exited ${r.status}: ${r.stderr}`);
+  const [wall, user, sys, rss] = fs.readFileSync(timeFile, "utf8").trim().split("\n").pop().split(" ").map(Number);
+  fs.rmSync(timeFile, { force: true });
+  return { wall, cpu: user + sys, user, sys, rss };
+}
+
+/**
+ * The share of one core `tcpdoc watch` takes while it watches: for --json
+ * and the screen, here and in the idle namespace, the median over `reps` of
+ * the CPU (user + system) of the ticks between two runs over the wall time
+ * between them, with the peak RSS of the longest run.
+ */
+function watchCost(reps) {
+  const res = {};
+  const [one, warm, long] = WATCH_RUNS;
+  const share = (a, b) => (b.cpu - a.cpu) / (b.wall - a.wall);
+  for (const screen of [false, true]) {
+    for (const idle of [true, false]) {
+      const key = `${screen ? "screen" : "json"}${idle ? "Idle" : ""}`;
+      const steady = [], fromStart = [], user = [], sys = [];
+      let rss = 0;
+      for (let i = 0; i < reps; i++) {
+        const r1 = watchOnce(screen, idle, one), r6 = watchOnce(screen, idle, warm), r16 = watchOnce(screen, idle, long);
+        steady.push(share(r6, r16));
+        fromStart.push(share(r1, r16));
+        user.push((r16.user - r6.user) / (long - warm));
+        sys.push((r16.sys - r6.sys) / (long - warm));
+        rss = Math.max(rss, r16.rss);
+      }
+      res[key] = { share: median(steady), shares: steady, fromStart: median(fromStart), userPerTick: median(user), sysPerTick: median(sys), rss };
+      const pct = (xs) => xs.map((x) => (100 * x).toFixed(1) + "%").join(", ");
+      process.stderr.write(`[watch] ${key}: ${pct(steady)} of a core (ticks ${warm + 1}-${long}); ${pct(fromStart)} from the start\n`);
+    }
+  }
+  process.stdout.write(JSON.stringify({ sockets: countSockets(), every: WATCH_EVERY, runs: WATCH_RUNS, ...res }) + "\n");
+}
+
 const [mode, a, b] = process.argv.slice(2);
 if (mode === "make") await make(Number(a), b);
 else if (mode === "worker") await worker(Number(a), Number(b));
 else if (mode === "time") time(Number(a ?? 5));
+else if (mode === "watch") watchCost(Number(a ?? 2));
 else {
-  process.stderr.write("usage: node bench/live.mjs make SOCKETS READYFILE | time REPS\n");
+  process.stderr.write("usage: node bench/live.mjs make SOCKETS READYFILE | time REPS | watch REPS\n");
   process.exit(2);
 }

@@ -6,9 +6,14 @@
 # (sockets mapped to processes) against `ss -tanp | wc -l`.
 #
 #   sudo bench/live.sh [SOCKETS=100000] [REPS=5]   -> JSON on the last stdout line
+#
+# With a third argument `watch`, the cost of `tcpdoc watch` instead: the
+# share of one core it takes every 2 s among those sockets, against a second
+# namespace with none (bench/live.mjs watch).
 set -euo pipefail
 N=${1:-100000}
 REPS=${2:-5}
+MODE=${3:-time}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 NS=tcpdoc-bench-$$
 READY=$(mktemp -u /tmp/tcpdoc-bench-ready.XXXXXX)
@@ -17,6 +22,7 @@ MAKER=""
 cleanup() {
   if [ -n "$MAKER" ]; then kill "$MAKER" 2>/dev/null || true; wait "$MAKER" 2>/dev/null || true; fi
   ip netns del "$NS" 2>/dev/null || true
+  ip netns del "$NS-idle" 2>/dev/null || true
   rm -f "$READY"
 }
 trap cleanup EXIT
@@ -42,4 +48,10 @@ for _ in $(seq 1 240); do
   sleep 0.5
 done
 [ -s "$READY" ] || { echo "sockets not ready in 120 s" >&2; exit 1; }
-nsx node "$ROOT/bench/live.mjs" time "$REPS"
+if [ "$MODE" = watch ]; then
+  ip netns add "$NS-idle"
+  ip -n "$NS-idle" link set lo up
+  TCPDOC_IDLE_NS="$NS-idle" nsx node "$ROOT/bench/live.mjs" watch "$REPS"
+else
+  nsx node "$ROOT/bench/live.mjs" time "$REPS"
+fi

@@ -9,7 +9,8 @@
 // pipeline, peak RSS; also under Deno on the sources), startup (a small real
 // dump vs `node -e 0`), imports (what the installed command loads), live
 // (100k real sockets in a throwaway network namespace: `--no-owners` vs
-// `ss -tan | wc -l`, with owners vs `ss -tanp | wc -l`),
+// `ss -tan | wc -l`, with owners vs `ss -tanp | wc -l`), watch (the share
+// of a core `tcpdoc watch` takes among those sockets every 2 s),
 // rules (1,000 generated user rules through --rules DIR).
 
 import { spawnSync } from "node:child_process";
@@ -40,11 +41,13 @@ const SHAPE_LIST = String(opt("shapes", Object.keys(SHAPES).join(","))).split(",
 for (const s of SHAPE_LIST) if (!SHAPES[s]) throw new Error(`--shapes: no shape "${s}" (${Object.keys(SHAPES).join(", ")})`);
 /** Where generated dumps are kept between runs (they are regenerated when missing); default: a temporary directory. */
 const DATA = opt("data", undefined);
-const ONLY = opt("only", "dumps,startup,imports,live,rules").split(",");
+const ONLY = opt("only", "dumps,startup,imports,live,watch,rules").split(",");
 const WRITE = argv.includes("--write");
 const NO_BUILD = argv.includes("--no-build");
 const NO_DENO = argv.includes("--no-deno");
 const LIVE_SOCKETS = Number(opt("live-sockets", 100000));
+/** Repetitions of the watch-cost runs (each about 50 s of watching per mode). */
+const WATCH_REPS = Number(opt("watch-reps", 2));
 /**
  * Another built tcpdoc tree (its bin/tcpdoc.js and dist/), timed beside this
  * one in the same interleaved runs: before and after on the same machine
@@ -408,6 +411,50 @@ function live(out) {
   );
 }
 
+/** The share of one core `tcpdoc watch` takes among LIVE_SOCKETS real sockets every 2 s (issue 14: under 25%). */
+function watch(out) {
+  const script = path.join(ROOT, "bench", "live.sh");
+  const title = `### Watch cost: ${LIVE_SOCKETS.toLocaleString("en")} real sockets every 2 s`;
+  if (process.getuid?.() !== 0 || !spawnSync("sh", ["-c", "command -v ip && command -v script"]).stdout.length) {
+    out.push(title, "", "Pending: needs root, iproute2 (`ip netns`) and `script` (util-linux).", "");
+    return;
+  }
+  log(`watch: ${LIVE_SOCKETS} real sockets in a network namespace, --json and the screen, ${WATCH_REPS} rep(s)`);
+  const r = spawnSync("bash", [script, String(LIVE_SOCKETS), String(WATCH_REPS), "watch"], {
+    cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 1_800_000,
+  });
+  if (r.status !== 0) {
+    out.push(title, "", `Failed: bench/live.sh exited ${r.status}.`, "");
+    return;
+  }
+  const res = JSON.parse(r.stdout.trim().split("\n").pop());
+  const pct = (x) => `${(100 * x).toFixed(1)}%`;
+  for (const [k, name] of [["json", "`--json`"], ["screen", "the screen"]]) {
+    verdict(`\`tcpdoc watch\` (${name}) on ${res.sockets.toLocaleString("en")} sockets every 2 s: under 25% of one core`, `${pct(res[k].share)} (idle namespace ${pct(res[k + "Idle"].share)})`, res[k].share < 0.25);
+  }
+  const row = (name, x) =>
+    `| ${name} | ${pct(x.share)} | ${pct(x.fromStart)} | ${(1000 * x.userPerTick).toFixed(0)} | ${(1000 * x.sysPerTick).toFixed(0)} | ${mb(x.rss)} |`;
+  out.push(
+    title,
+    "",
+    "`bench/live.sh N REPS watch`: the sockets of the live benchmark in one namespace, a second namespace with none " +
+      "(idle); `node bin/tcpdoc.js watch --interval 2s --count K` under `/usr/bin/time`, with `--json` (stdout a pipe) " +
+      "and as the screen on an 80x24 pseudo-terminal (`script`), K = 1, 6 and 16. The share of one core is the CPU " +
+      "(user + system) of ticks 7-16 over their wall time (a 16-tick run less a 6-tick run: the JIT has warmed up, " +
+      "as in any watch that lasts); from the start: ticks 2-16 against a 1-tick run.",
+    "",
+    "| run | share of one core (ticks 7-16) | from the start (ticks 2-16) | user ms a tick | system ms a tick | peak RSS MB |",
+    "|---|---:|---:|---:|---:|---:|",
+    row("`--json`, idle namespace", res.jsonIdle),
+    row(`\`--json\`, ${res.sockets.toLocaleString("en")} sockets`, res.json),
+    row("screen, idle namespace", res.screenIdle),
+    row(`screen, ${res.sockets.toLocaleString("en")} sockets`, res.screen),
+    "",
+    `Medians of ${WATCH_REPS} run(s) of each.`,
+    "",
+  );
+}
+
 function rules(tmp, out) {
   const status = fs.existsSync(path.join(ROOT, ".engine-status")) ? fs.readFileSync(path.join(ROOT, ".engine-status"), "utf8").trim() : "";
   if (!fs.existsSync(path.join(ROOT, "src", "engine", "diagnose.ts"))) {
@@ -481,6 +528,7 @@ try {
   if (ONLY.includes("startup")) startup(out);
   if (ONLY.includes("imports")) imports(out);
   if (ONLY.includes("live")) live(out);
+  if (ONLY.includes("watch")) watch(out);
   if (ONLY.includes("rules")) rules(tmp, out);
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
