@@ -327,10 +327,10 @@ describe("watch screen", () => {
       exportWatch: (_p, markdown) => ((md = markdown), { files: [file] }),
       exportPath: file,
       size: { columns: 80, rows: 60 },
-    });
+    }, 40, 1);
     try {
+      // One tick: no series yet, so the walkthrough asks whether the count grows, first.
       await w.until(/close-wait-leak/);
-      w.ticker.pause(true);
       await w.press("\r");
       // The walkthrough's first item is its first open question, selected.
       await w.until(/› +\? /);
