@@ -69,6 +69,16 @@ export function cleanLine(line: string): string {
 }
 
 /**
+ * Reads whole UTF-8 lines in place (see {@link LineDecoder.pushBlocks}). A
+ * method, not a closure made per input: V8 keeps one function's compiled
+ * code from input to input, and drops a closure's with the input (a watch
+ * reads new inputs every tick).
+ */
+export interface BlockReader {
+  readBlock(bytes: Uint8Array, start: number, end: number): void;
+}
+
+/**
  * Splits a stream of byte chunks into lines, decoding as it goes. Only the
  * current chunk and a partial last line are held at any time.
  */
@@ -127,7 +137,7 @@ export class LineDecoder {
 
   /**
    * As {@link pushRanges}, but UTF-8 input whose lines are whole in the
-   * chunk comes to `onBlock(bytes, start, end)` undecoded: `bytes[start,
+   * chunk comes to `blocks.readBlock(bytes, start, end)` undecoded: `bytes[start,
    * end)` is one or more whole lines, the last ending in LF, valid only
    * during the call (a fast row reader reads them in place; the caller
    * decodes what it does not read). Other text comes line by line to
@@ -135,7 +145,7 @@ export class LineDecoder {
    */
   pushBlocks(
     chunk: Uint8Array,
-    onBlock: ((bytes: Uint8Array, start: number, end: number) => void) | undefined,
+    blocks: BlockReader | undefined,
     onRange: (text: string, start: number, end: number) => void,
   ): void {
     if (this.#first) {
@@ -180,8 +190,8 @@ export class LineDecoder {
       if (cut !== -1) {
         if (cut + 1 < bytes.length) this.#tail = bytes.slice(cut + 1);
         const lines = bytes.subarray(0, cut + 1);
-        if (onBlock !== undefined && !this.#pending) {
-          onBlock(lines, 0, lines.length);
+        if (blocks !== undefined && !this.#pending) {
+          blocks.readBlock(lines, 0, lines.length);
           return;
         }
         const whole = this.#pending
@@ -239,12 +249,12 @@ export class LineDecoder {
 
   /** Flushes what is held, whole lines as blocks (see {@link pushBlocks}), and the last line as a range. */
   endBlocks(
-    onBlock: ((bytes: Uint8Array, start: number, end: number) => void) | undefined,
+    blocks: BlockReader | undefined,
     onRange: (text: string, start: number, end: number) => void,
   ): void {
     if (this.#head !== undefined) {
       this.#ending = true;
-      this.pushBlocks(new Uint8Array(0), onBlock, onRange);
+      this.pushBlocks(new Uint8Array(0), blocks, onRange);
     }
     if (this.#tail !== undefined) {
       this.#rest = this.#carry(this.#rest + this.#decoder!.decode(this.#tail, { stream: true }));

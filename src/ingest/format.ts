@@ -99,16 +99,22 @@ export interface ParseContext {
 
 /**
  * A fast reader for the rows big dumps are made of, on the input's bytes
- * (UTF-8): reads the line that starts at `b[start]`, which ends at the first
- * LF from there or at `end`, in place into `out` (strings interned in
- * `pool`), and returns where it ends (the index of its LF, or `end`); or
- * returns -1 to leave the line to the careful parser. It must read a row
- * exactly as the format's `parse` would read the line decoded (same fields,
- * same side effects) or decline, so it declines any byte that decoding and
- * cleaning could change where it reads (beyond ASCII, control characters);
- * each format's tests check that on real, mutated and generated rows.
+ * (UTF-8). `read` reads the line that starts at `b[start]`, which ends at
+ * the first LF from there or at `end`, in place into `out` (strings
+ * interned in `pool`), and returns where it ends (the index of its LF, or
+ * `end`); or returns -1 to leave the line to the careful parser. It must
+ * read a row exactly as the format's `parse` would read the line decoded
+ * (same fields, same side effects) or decline, so it declines any byte that
+ * decoding and cleaning could change where it reads (beyond ASCII, control
+ * characters); each format's tests check that on real, mutated and
+ * generated rows. A class's method, its scratch state in the instance: one
+ * function for every input, whose compiled code V8 keeps from one input to
+ * the next (a closure made per input loses it: a watch reads new inputs
+ * every tick).
  */
-export type RowReader = (b: Uint8Array, start: number, end: number, pool: StringPool, out: PlainRow, ctx: ParseContext) => number;
+export interface RowReader {
+  read(b: Uint8Array, start: number, end: number, pool: StringPool, out: PlainRow, ctx: ParseContext): number;
+}
 
 /**
  * One input format: everything tcpdoc knows about it, in one module. The

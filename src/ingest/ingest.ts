@@ -24,7 +24,7 @@ import { NONE, plainRow, type SocketRow } from "../model/socket_table.ts";
 import { stateName, STATES, UNKNOWN_STATE } from "../model/states.ts";
 import type { CommandReading } from "./command_line.ts";
 import { resolveCounts } from "./combine.ts";
-import { cleanLine, LineDecoder } from "./decode.ts";
+import { type BlockReader, cleanLine, LineDecoder } from "./decode.ts";
 import { type Format, type Line, MAX_LINE, MAX_MANY_LINE, type ParseContext, type RowReader, type Sink } from "./format.ts";
 import { nameTime } from "./moment.ts";
 import { REGISTRY, type Registry } from "./registry.ts";
@@ -112,7 +112,7 @@ class RowProbe implements Sink {
 }
 
 /** Feeds one input into a snapshot. Call push() per chunk, then end(). */
-export class Ingestor implements Sink {
+export class Ingestor implements Sink, BlockReader {
   report: InputReport;
   #snap: Snapshot;
   readonly #formats: readonly Format[];
@@ -157,41 +157,6 @@ export class Ingestor implements Sink {
   #prev: { text: string; number: number; kind: LineKind; unknownRow: boolean } | undefined;
   #onRange = (text: string, start: number, end: number) => {
     this.#line(text.slice(start, end));
-  };
-  /**
-   * Whole UTF-8 lines as bytes: the sticky format's fast reader reads what
-   * it can in place; a line it declines is decoded, with the lines after
-   * it up to 64 KiB at a time (bigger pieces decode into strings that
-   * linger: bench/README.md), and goes the careful way, line by line.
-   */
-  #onBlock = (b: Uint8Array, start: number, end: number) => {
-    const row = this.#row, ctx = this.#ctx;
-    let p = start;
-    // The decoded text of b[from, to), once a line needed it; `ascii`: its offsets are the bytes'; `at`: the next line in it.
-    let text = "", from = 0, to = 0, ascii = false, at = 0;
-    while (p < end) {
-      const fast = this.#fast;
-      if (fast !== undefined && (p >= to || ascii)) {
-        const e = fast(b, p, end, this.#snap.sockets.strings, row, ctx);
-        if (e >= 0) {
-          this.#plain();
-          p = e + 1;
-          continue;
-        }
-      }
-      if (p >= to) {
-        to = end - p > PIECE ? b.lastIndexOf(10, p + PIECE - 1) + 1 : end;
-        if (to <= p) to = b.indexOf(10, p) + 1;
-        text = (this.#text ??= new TextDecoder("utf-8", { ignoreBOM: true })).decode(b.subarray(p, to));
-        from = p;
-        ascii = text.length === to - p;
-        at = 0;
-      } else if (ascii) at = p - from;
-      const nl = text.indexOf("\n", at);
-      this.#line(text.slice(at, nl));
-      at = nl + 1;
-      p = ascii ? from + at : b.indexOf(10, p) + 1;
-    }
   };
   /** Decodes the lines the fast readers leave (whole lines, no state carried between them). */
   #text: TextDecoder | undefined;
@@ -242,9 +207,46 @@ export class Ingestor implements Sink {
   /** Reads a chunk of bytes. */
   push(chunk: Uint8Array): void {
     if (this.#firstRow === -1) this.#firstRow = this.#snap.sockets.length;
-    this.#decoder.pushBlocks(chunk, this.#onBlock, this.#onRange);
+    this.#decoder.pushBlocks(chunk, this, this.#onRange);
     this.#pushed += chunk.length;
     if (this.#expected > 0) this.#reserve();
+  }
+
+  /**
+   * Whole UTF-8 lines as bytes (the decoder's {@link BlockReader}): the
+   * sticky format's fast reader reads what it can in place; a line it
+   * declines is decoded, with the lines after it up to 64 KiB at a time
+   * (bigger pieces decode into strings that linger: bench/README.md), and
+   * goes the careful way, line by line.
+   */
+  readBlock(b: Uint8Array, start: number, end: number): void {
+    const row = this.#row, ctx = this.#ctx;
+    let p = start;
+    // The decoded text of b[from, to), once a line needed it; `ascii`: its offsets are the bytes'; `at`: the next line in it.
+    let text = "", from = 0, to = 0, ascii = false, at = 0;
+    while (p < end) {
+      const fast = this.#fast;
+      if (fast !== undefined && (p >= to || ascii)) {
+        const e = fast.read(b, p, end, this.#snap.sockets.strings, row, ctx);
+        if (e >= 0) {
+          this.#plain();
+          p = e + 1;
+          continue;
+        }
+      }
+      if (p >= to) {
+        to = end - p > PIECE ? b.lastIndexOf(10, p + PIECE - 1) + 1 : end;
+        if (to <= p) to = b.indexOf(10, p) + 1;
+        text = (this.#text ??= new TextDecoder("utf-8", { ignoreBOM: true })).decode(b.subarray(p, to));
+        from = p;
+        ascii = text.length === to - p;
+        at = 0;
+      } else if (ascii) at = p - from;
+      const nl = text.indexOf("\n", at);
+      this.#line(text.slice(at, nl));
+      at = nl + 1;
+      p = ascii ? from + at : b.indexOf(10, p) + 1;
+    }
   }
 
   /**
@@ -311,7 +313,7 @@ export class Ingestor implements Sink {
 
   /** Finishes the input and returns its report. */
   end(): InputReport {
-    this.#decoder.endBlocks(this.#onBlock, this.#onRange);
+    this.#decoder.endBlocks(this, this.#onRange);
     this.#countFastRows();
     return this.#close(this.report);
   }

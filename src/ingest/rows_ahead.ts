@@ -63,7 +63,7 @@ export class RowsAheadReader {
     const n = bytes.lastIndexOf(10) + 1;
     let s = 0;
     while (s < n) {
-      const e = read(bytes, s, n, pool, row, ctx);
+      const e = read.read(bytes, s, n, pool, row, ctx);
       // A queue too big for the columns is kept aside by the table: left to the main reader.
       if (e < 0 || row.recvQ >= QUEUE_CLAMPED || row.sendQ >= QUEUE_CLAMPED) {
         this.#stopped = true;

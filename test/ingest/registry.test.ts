@@ -50,6 +50,17 @@ describe("the registry", () => {
     assert.deepEqual(ids, REGISTRY.listed.map((f) => f.format));
   });
 
+  it("gives each input its own fast reader, all of a format's sharing one read function", () => {
+    const fast = REGISTRY.formats.filter((f) => f.rows);
+    assert.deepEqual(fast.map((f) => f.format).sort(), ["netstat-linux", "proc-net-tcp", "ss"]);
+    for (const f of fast) {
+      const a = f.rows!(), b = f.rows!();
+      assert.notEqual(a, b, f.format);
+      // A closure per input would lose its compiled code with the input (a watch reads new inputs every tick).
+      assert.equal(a.read, b.read, f.format);
+    }
+  });
+
   it("offers a line to the frame formats first and to the fallback last", () => {
     const order = REGISTRY.formats.map((f) => f.format);
     assert.deepEqual(order.slice(0, 2), ["tcpdoc-snapshot", "shell"]);

@@ -5,7 +5,7 @@
 
 import type { LineKind } from "../../model/snapshot.ts";
 import { familyOf } from "../../model/address.ts";
-import { NONE, type SocketRow } from "../../model/socket_table.ts";
+import { NONE, type PlainRow, type SocketRow, type StringPool } from "../../model/socket_table.ts";
 import { stateId, type StateName, UNKNOWN_STATE } from "../../model/states.ts";
 import { socketRow, splitColonPort } from "../endpoint.ts";
 import { type Format, type Line, MAX_LINE, type ParseContext, type RowReader, type Sink } from "../format.ts";
@@ -211,13 +211,14 @@ const TAIL = 12;
  * -p and -o add after the state (user and inode, PID/Program name, timer),
  * read as the parser reads them.
  */
-function rows(): RowReader {
-  const f = new RowFields();
+class NetstatRows implements RowReader {
+  readonly #f = new RowFields();
   // Where the words after the state start and end.
-  const tail = new Int32Array(2 * TAIL);
-  let words: StateMatcher | undefined;
-  return (b, start, end, pool, out, ctx) => {
-    words ??= ctx.states.matcher();
+  readonly #tail = new Int32Array(2 * TAIL);
+  #words: StateMatcher | undefined;
+
+  read(b: Uint8Array, start: number, end: number, pool: StringPool, out: PlainRow, ctx: ParseContext): number {
+    const f = this.#f, tail = this.#tail, words = this.#words ??= ctx.states.matcher();
     // "tcp" or "tcp6", then the queues and endpoints.
     let i = start;
     if (end - i < 5 || b[i] !== 116 || b[i + 1] !== 99 || b[i + 2] !== 112) return -1;
@@ -309,7 +310,7 @@ function rows(): RowReader {
     if (user >= 0) out.user = pool.internBytes(b, ts(0), te(0));
     if (timer >= 0) out.timer = pool.internBytes(b, ts(timer), te(timer + 1));
     return lineEnd;
-  };
+  }
 }
 
 function indexOfByte(b: Uint8Array, c: number, a: number, e: number): number {
@@ -324,5 +325,5 @@ export const netstatLinux: Format = {
   states: STATE_WORDS,
   commands: ["netstat", "busybox", "toybox"],
   parse,
-  rows,
+  rows: () => new NetstatRows(),
 };

@@ -11,7 +11,7 @@
 import { formatV4, formatV6, MAPPED_PREFIX } from "../../model/address.ts";
 import { formatKernelTimer, packKernelTimer } from "../../model/kernel_timer.ts";
 import type { LineKind } from "../../model/snapshot.ts";
-import { NONE, type SocketRow, type StringPool } from "../../model/socket_table.ts";
+import { NONE, type PlainRow, type SocketRow, type StringPool } from "../../model/socket_table.ts";
 import { stateId, UNKNOWN_STATE } from "../../model/states.ts";
 import { type Format, type Line, MAX_LINE, type ParseContext, parserState, type RowReader, type Sink } from "../format.ts";
 import {
@@ -290,14 +290,18 @@ function skipToken(b: Uint8Array, i: number, end: number): number {
  * them (its first ten fields; the rest of the line is padding and kernel
  * internals).
  */
-function rows(): RowReader {
-  const r = new ProcBytes();
+class ProcRows implements RowReader {
+  readonly #r = new ProcBytes();
   // The uid column repeats from row to row: keep the last one's text and id.
-  let lastUser = "", lastUserId = 0, lastPool: StringPool | undefined;
-  return (b, start, end, pool, out) => {
-    if (pool !== lastPool) {
-      lastPool = pool;
-      lastUser = "";
+  #lastUser = "";
+  #lastUserId = 0;
+  #lastPool: StringPool | undefined;
+
+  read(b: Uint8Array, start: number, end: number, pool: StringPool, out: PlainRow): number {
+    const r = this.#r;
+    if (pool !== this.#lastPool) {
+      this.#lastPool = pool;
+      this.#lastUser = "";
     }
     let i = start;
     while (i < end && b[i] === 32) i++;
@@ -347,19 +351,20 @@ function rows(): RowReader {
     out.sendQ = state === LISTEN ? NONE : tx;
     out.pid = NONE;
     out.program = 0;
+    const lastUser = this.#lastUser;
     let same = ue - ua === lastUser.length;
     for (let k = 0; same && k < ue - ua; k++) same = b[ua + k] === lastUser.charCodeAt(k);
     if (!same) {
-      lastUserId = pool.internBytes(b, ua, ue);
-      lastUser = pool.str(lastUserId);
+      this.#lastUserId = pool.internBytes(b, ua, ue);
+      this.#lastUser = pool.str(this.#lastUserId);
     }
-    out.user = lastUserId;
+    out.user = this.#lastUserId;
     out.inode = inode;
     // A timer by value (no string); one past what is kept so, as text.
     const packed = packKernelTimer(tr, when);
     out.timer = packed !== -1 ? pool.internTimer(packed) : timerText(tr, when) === "" ? 0 : pool.intern(timerText(tr, when));
     return e;
-  };
+  }
 }
 
 export const procNetTcp: Format = {
@@ -368,5 +373,5 @@ export const procNetTcp: Format = {
   platform: "linux",
   commands: ["cat"],
   parse,
-  rows,
+  rows: () => new ProcRows(),
 };

@@ -5,7 +5,7 @@
  */
 
 import type { LineKind } from "../../model/snapshot.ts";
-import { NONE, type SocketRow } from "../../model/socket_table.ts";
+import { NONE, type PlainRow, type SocketRow, type StringPool } from "../../model/socket_table.ts";
 import { stateId, type StateName, UNKNOWN_STATE } from "../../model/states.ts";
 import { socketRow, splitColonPort } from "../endpoint.ts";
 import { type Format, type Line, MAX_LINE, type ParseContext, type RowReader, type Sink } from "../format.ts";
@@ -205,11 +205,12 @@ const USERS_OPEN = 'users:(("';
  * them (the first process named). No Netid column; anything else after the
  * peer (-e, -o, -i) is left to the parser.
  */
-function rows(): RowReader {
-  const f = new RowFields();
-  let words: StateMatcher | undefined;
-  return (b, start, end, pool, out, ctx) => {
-    words ??= ctx.states.matcher((w) => STATE_IDS.has(w));
+class SsRows implements RowReader {
+  readonly #f = new RowFields();
+  #words: StateMatcher | undefined;
+
+  read(b: Uint8Array, start: number, end: number, pool: StringPool, out: PlainRow, ctx: ParseContext): number {
+    const f = this.#f, words = this.#words ??= ctx.states.matcher((w) => STATE_IDS.has(w));
     let i = wordEndBytes(b, start, end);
     if (i <= start) return -1;
     const state = words.stateBytes(b, start, i);
@@ -264,7 +265,7 @@ function rows(): RowReader {
     if (na >= 0) out.program = pool.internBytes(b, na, ne);
     seen(ctx);
     return e;
-  };
+  }
 }
 
 export const ss: Format = {
@@ -274,5 +275,5 @@ export const ss: Format = {
   states: STATE_WORDS,
   commands: ["ss"],
   parse,
-  rows,
+  rows: () => new SsRows(),
 };
