@@ -14,6 +14,7 @@ import * as os from "node:os";
 import process from "node:process";
 import { applyOwners, finishSnapshot, Ingestor, type LiveCapture, type SocketOwner, sniffEncoding, snapshotFromCapture } from "../ingest/mod.ts";
 import { emptySnapshot, type Snapshot } from "../model/snapshot.ts";
+import { NONE } from "../model/socket_table.ts";
 import { inert } from "../text/inert.ts";
 import { CommandError, runCommandSync, systemProgram } from "./command.ts";
 import { InputError } from "./input_error.ts";
@@ -40,27 +41,40 @@ export interface LiveOptions {
 }
 
 /**
- * What the owner scan saw, for the next scan of a watch: per process, its
- * fds that were sockets and their inodes. A cached fd is trusted while its
- * inode is still in the table (an fd number closed and reused drops its old
- * inode from the table, and is read again); fds that were no socket are read
- * again each time (one of them may be a socket now). A table with no socket
- * the last scan did not look for is not scanned at all: a socket keeps its
- * process. The scan starts over when a process it found owning sockets has
- * exited (a child may hold them now), and every FULL_SCAN_MS for the rare
- * socket passed on to another process that still runs (at 100k sockets a
- * scan reads 100k fd links, some 0.6 s of CPU: every 30 s that was a tenth
- * of what watching costs).
+ * What the owner scan saw, for the next read of a watch: the table it was
+ * for (see {@link findOwners}) and, per process, its fds that were sockets
+ * and their inodes. A table with no socket that scan did not see is not
+ * scanned at all: a socket keeps its process. A cached fd is trusted while
+ * its inode is still in the table (an fd number closed and reused drops its
+ * old inode from the table, and is read again); fds that were no socket are
+ * read again each scan (one of them may be a socket now). It starts over
+ * when a process it found owning sockets has exited (a child may hold them
+ * now), and every FULL_SCAN_MS for the rare socket passed on to another
+ * process that still runs (at 100k sockets a scan reads 100k fd links, some
+ * 0.6 s of CPU: every 30 s that was a tenth of what watching costs).
  */
 export class OwnerCache {
   static readonly FULL_SCAN_MS = 300_000;
   byPid = new Map<number, Map<string, number>>();
   since = 0;
-  /** The last scan's result, and the inodes it found no owner for. */
+  /** The last scan's result (its owners pruned to the sockets of the last table read). */
   last: { owners: Map<number, SocketOwner>; processes: number; unreadable: number } | undefined;
-  missing = new Set<number>();
+  /** The table the last scan was for. */
+  seen: SeenTable | undefined;
   /** The processes the last scan found owning sockets. */
   ownerPids: number[] = [];
+}
+
+/**
+ * A table as the owner scan saw it: the inodes of its sockets in its order,
+ * where each one is, and its owner (an index in `owners`, one per process;
+ * -1 for none found).
+ */
+interface SeenTable {
+  inode: Float64Array;
+  at: Map<number, number>;
+  owner: Int32Array;
+  owners: SocketOwner[];
 }
 
 /** /proc files read on Linux, in this order. */
@@ -141,15 +155,115 @@ function anyExited(owners: readonly number[], pids: readonly number[]): boolean 
   return owners.some((p) => !now.has(p));
 }
 
-/** How many of `wanted` are in `missing`, when each of them is in `owners` or `missing`; else -1 (a scan is needed). */
-function knownUnowned(wanted: Set<number>, owners: Map<number, SocketOwner>, missing: Set<number>): number {
-  let n = 0;
-  for (const i of wanted) {
-    if (owners.has(i)) continue;
-    if (!missing.has(i)) return -1;
-    n++;
+/** The processes in `proc`, sorted; undefined when it cannot be listed (a permission error is thrown). */
+function processIds(proc: string): number[] | undefined {
+  try {
+    return fs.readdirSync(proc).filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b);
+  } catch (e) {
+    if (isDenied(e)) throw permissionError(proc, e);
+    return undefined;
   }
-  return n;
+}
+
+/** Forgets what the cache saw when FULL_SCAN_MS have passed or a process it found owning sockets has exited. */
+function expire(cache: OwnerCache, pids: readonly number[]): void {
+  if (Date.now() - cache.since <= OwnerCache.FULL_SCAN_MS && !anyExited(cache.ownerPids, pids)) return;
+  cache.byPid.clear();
+  cache.last = undefined;
+  cache.seen = undefined;
+  cache.since = Date.now();
+}
+
+/** The table `owners` were found for, as {@link OwnerCache.seen} keeps it. */
+function seenTable(snap: Snapshot, owners: ReadonlyMap<number, SocketOwner>): SeenTable {
+  const t = snap.sockets, col = t.inode;
+  const inode = new Float64Array(t.length), owner = new Int32Array(t.length);
+  const at = new Map<number, number>(), list: SocketOwner[] = [], byPid = new Map<number, number>();
+  let n = 0;
+  for (let i = 0; i < t.length; i++) {
+    const ino = col[i];
+    if (!(ino > 0) || at.has(ino)) continue;
+    const o = owners.get(ino);
+    let k = -1;
+    if (o) {
+      k = byPid.get(o.pid) ?? -1;
+      if (k < 0) byPid.set(o.pid, k = list.push(o) - 1);
+    }
+    at.set(ino, n);
+    inode[n] = ino;
+    owner[n++] = k;
+  }
+  return { inode: inode.subarray(0, n), at, owner: owner.subarray(0, n), owners: list };
+}
+
+/**
+ * Applies the owners `seen` found when the table holds no socket it did not
+ * see, in one pass in the table's order (read again, /proc lists its sockets
+ * in the same order, so a row is mostly checked against one number);
+ * returns the owners of the table's sockets and how many have none, or
+ * undefined with nothing applied (the table's rows, read from /proc, carry
+ * no owner before this).
+ */
+function applySeen(snap: Snapshot, seen: SeenTable, last: Map<number, SocketOwner>): { owners: Map<number, SocketOwner>; unowned: number } | undefined {
+  const t = snap.sockets, col = t.inode, n = seen.inode.length;
+  const program = new Int32Array(seen.owners.length).fill(-1), here = new Uint8Array(n);
+  let j = 0, owned = 0, unowned = 0;
+  for (let i = 0; i < t.length; i++) {
+    const ino = col[i];
+    if (!(ino > 0)) continue;
+    if (j >= n || seen.inode[j] !== ino) {
+      const at = seen.at.get(ino);
+      if (at === undefined) {
+        for (let r = 0; r < i; r++) t.pid[r] = NONE, t.program[r] = 0;
+        return undefined;
+      }
+      j = at;
+    }
+    here[j] = 1;
+    const k = seen.owner[j++];
+    if (k < 0) {
+      unowned++;
+      continue;
+    }
+    const o = seen.owners[k];
+    t.pid[i] = o.pid;
+    // A process's name is interned once, not once per socket it holds.
+    if (o.comm) t.program[i] = program[k] >= 0 ? program[k] : program[k] = t.strings.intern(o.comm);
+    owned++;
+  }
+  if (owned === last.size) return { owners: last, unowned };
+  // Sockets have closed since: the owners of those still here.
+  const owners = new Map<number, SocketOwner>();
+  for (let k = 0; k < n; k++) if (here[k] && seen.owner[k] >= 0) owners.set(seen.inode[k], seen.owners[seen.owner[k]]);
+  return { owners, unowned };
+}
+
+/**
+ * Finds the process of each socket in the table (from /proc/PID/fd) and
+ * applies it (pid and program). With a cache whose last scan saw every
+ * socket the table holds, from that scan, with no scan; otherwise by a scan
+ * ({@link scanOwners}).
+ */
+export function findOwners(snap: Snapshot, proc = "/proc", cache?: OwnerCache): {
+  owners: Map<number, SocketOwner>;
+  processes: number;
+  unreadable: number;
+  unowned: number;
+} {
+  const pids = cache ? processIds(proc) : undefined;
+  if (cache && pids) expire(cache, pids);
+  if (cache?.seen && cache.last) {
+    const found = applySeen(snap, cache.seen, cache.last.owners);
+    if (found) {
+      cache.last.owners = found.owners;
+      return { owners: found.owners, processes: cache.last.processes, unreadable: cache.last.unreadable, unowned: found.unowned };
+    }
+  }
+  const inodes = socketInodes(snap);
+  const scan = scanOwners(inodes, proc, cache, pids);
+  applyOwners(snap, scan.owners);
+  if (cache) cache.seen = seenTable(snap, scan.owners);
+  return { ...scan, unowned: inodes.size - scan.owners.size };
 }
 
 /**
@@ -158,41 +272,16 @@ function knownUnowned(wanted: Set<number>, owners: Map<number, SocketOwner>, mis
  * itself anything: the name is kept inert). Processes whose fds cannot be
  * read (EACCES: another user's, without root) are counted and skipped.
  */
-export function scanOwners(wanted: Set<number>, proc = "/proc", cache?: OwnerCache): {
+export function scanOwners(wanted: Set<number>, proc = "/proc", cache?: OwnerCache, pids = wanted.size ? processIds(proc) : undefined): {
   owners: Map<number, SocketOwner>;
   processes: number;
   unreadable: number;
 } {
   const owners = new Map<number, SocketOwner>();
   let processes = 0, unreadableFds = 0;
-  if (wanted.size === 0) return { owners, processes, unreadable: unreadableFds };
-  let pids: number[];
-  try {
-    pids = fs.readdirSync(proc).filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b);
-  } catch (e) {
-    if (isDenied(e)) throw permissionError(proc, e);
-    return { owners, processes, unreadable: unreadableFds };
-  }
+  if (wanted.size === 0 || !pids) return { owners, processes, unreadable: unreadableFds };
   const found = new Map<number, number[]>();
-  if (cache && (Date.now() - cache.since > OwnerCache.FULL_SCAN_MS || anyExited(cache.ownerPids, pids))) {
-    cache.byPid.clear();
-    cache.last = undefined;
-    cache.missing.clear();
-    cache.since = Date.now();
-  }
-  const last = cache?.last;
-  const unowned = last ? knownUnowned(wanted, last.owners, cache!.missing) : -1;
-  if (last && unowned >= 0) {
-    // The last scan's map serves as it is when it holds just these inodes (no socket closed since).
-    if (last.owners.size !== wanted.size - unowned) {
-      for (const i of wanted) {
-        const o = last.owners.get(i);
-        if (o) owners.set(i, o);
-      }
-      last.owners = owners;
-    }
-    return { owners: last.owners, processes: last.processes, unreadable: last.unreadable };
-  }
+  if (cache) expire(cache, pids);
   const seen = cache ? new Map<number, Map<string, number>>() : undefined;
   for (const pid of pids) {
     if (owners.size === wanted.size) break;
@@ -232,7 +321,6 @@ export function scanOwners(wanted: Set<number>, proc = "/proc", cache?: OwnerCac
   if (cache && seen) {
     cache.byPid = seen;
     cache.last = { owners, processes, unreadable: unreadableFds };
-    cache.missing = new Set([...wanted].filter((i) => !owners.has(i)));
     cache.ownerPids = [...found.keys()];
   }
   for (const [pid, inodes] of found) {
@@ -308,11 +396,9 @@ function readLinux(c: RawCapture, snap: Snapshot, owners: boolean, keep: boolean
   const sysctls = new TextEncoder().encode(lines.join("\n") + "\n");
   source("/proc/sys", (push) => (push(sysctls), true));
   if (owners) {
-    const inodes = socketInodes(snap);
-    const scan = scanOwners(inodes, "/proc", cache);
-    c.owners = scan.owners;
-    c.capture.ownerScan = { processes: scan.processes, unreadable: scan.unreadable, unowned: inodes.size - scan.owners.size };
-    applyOwners(snap, c.owners);
+    const found = findOwners(snap, "/proc", cache);
+    c.owners = found.owners;
+    c.capture.ownerScan = { processes: found.processes, unreadable: found.unreadable, unowned: found.unowned };
   }
   c.capture.host = inert(readText("/proc/sys/kernel/hostname")?.trim() ?? "");
   c.capture.kernel = inert(readText("/proc/sys/kernel/osrelease")?.trim() ?? "");

@@ -12,10 +12,10 @@ import process from "node:process";
 import { after, before, describe, it } from "node:test";
 import { main } from "../../src/cli/main.ts";
 import { snapshotFromTexts } from "../../src/ingest/mod.ts";
-import type { Snapshot } from "../../src/model/snapshot.ts";
-import type { Socket } from "../../src/model/socket_table.ts";
+import { emptySnapshot, type Snapshot } from "../../src/model/snapshot.ts";
+import { NONE, plainRow, type Socket } from "../../src/model/socket_table.ts";
 import { summarize } from "../../src/report/analysis.ts";
-import { OwnerCache, scanOwners } from "../../src/sources/live.ts";
+import { findOwners, OwnerCache, scanOwners } from "../../src/sources/live.ts";
 import { captureLive, liveSnapshot, renderSnapshotFile, snapshotFromCapture } from "../../src/sources/mod.ts";
 
 const linux = process.platform === "linux" && fs.existsSync("/proc/net/tcp");
@@ -260,7 +260,7 @@ describe("owner scan", () => {
       fs.rmSync(proc, { recursive: true, force: true });
     }
   });
-  it("with a cache (watch): known sockets keep their process unscanned, new ones are found, a reused fd is read again", () => {
+  it("with a cache (watch): a cached fd is trusted while its socket is wanted, new ones are found, a reused fd is read again", () => {
     const proc = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-fakeproc-"));
     const fd = (pid: number, n: number, inode: number) => {
       fs.rmSync(path.join(proc, String(pid), "fd", String(n)), { force: true });
@@ -290,14 +290,70 @@ describe("owner scan", () => {
       fd(20, 3, 999);
       fs.rmSync(path.join(proc, "10"), { recursive: true });
       assert.deepEqual(owner([999, 201]), [20, 20]);
+    } finally {
+      fs.rmSync(proc, { recursive: true, force: true });
+    }
+  });
+  it("with a cache (watch), a table of sockets the last scan saw is not scanned: its owners applied in one pass, in any order", () => {
+    const proc = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-fakeproc-"));
+    const fd = (pid: number, n: number, inode: number) => fs.symlinkSync(`socket:[${inode}]`, path.join(proc, String(pid), "fd", String(n)));
+    const table = (inodes: number[]) => {
+      const snap = emptySnapshot(true), row = plainRow();
+      for (const inode of inodes) {
+        row.inode = inode;
+        snap.sockets.addPlain(row, 0, 0);
+      }
+      return snap;
+    };
+    const owners = (snap: Snapshot) =>
+      Array.from({ length: snap.sockets.length }, (_, i) => {
+        const t = snap.sockets;
+        return t.pid[i] === NONE ? null : `${t.pid[i]} ${t.strings.str(t.program[i])}`;
+      });
+    try {
+      for (const pid of [10, 20]) {
+        fs.mkdirSync(path.join(proc, String(pid), "fd"), { recursive: true });
+        fs.writeFileSync(path.join(proc, String(pid), "comm"), `p${pid}\n`);
+      }
+      fd(10, 3, 100);
+      fd(10, 4, 101);
+      fd(20, 3, 200);
+      const cache = new OwnerCache();
+      let snap = table([100, 200, 300, 101]);
+      let found = findOwners(snap, proc, cache);
+      assert.deepEqual(owners(snap), ["10 p10", "20 p20", null, "10 p10"]);
+      assert.equal(found.unowned, 1);
+      // /proc changes, but the table holds the same sockets (in another order): not scanned.
+      fs.rmSync(path.join(proc, "20", "fd", "3"));
+      snap = table([101, 300, 200, 100]);
+      found = findOwners(snap, proc, cache);
+      assert.deepEqual(owners(snap), ["10 p10", null, "20 p20", "10 p10"]);
+      assert.deepEqual([...found.owners.keys()].sort(), [100, 101, 200]);
+      // Sockets closed: the owners are those still there.
+      snap = table([300, 200]);
+      found = findOwners(snap, proc, cache);
+      assert.deepEqual(owners(snap), [null, "20 p20"]);
+      assert.deepEqual([...found.owners.keys()], [200]);
+      // A socket it did not see: scanned, and what the pass had applied before it is taken back (200 has no process now).
+      fd(20, 5, 400);
+      snap = table([200, 400, 100]);
+      found = findOwners(snap, proc, cache);
+      assert.deepEqual(owners(snap), [null, "20 p20", "10 p10"]);
+      assert.equal(found.unowned, 1);
       // Past FULL_SCAN_MS it starts over: a socket passed on to a process that still runs is seen there.
       fs.mkdirSync(path.join(proc, "5", "fd"), { recursive: true });
       fs.writeFileSync(path.join(proc, "5", "comm"), "p5\n");
-      fs.rmSync(path.join(proc, "20", "fd", "4"));
-      fd(5, 7, 201);
-      assert.deepEqual(owner([999, 201]), [20, 20], "within FULL_SCAN_MS the cached owner stays");
+      fs.rmSync(path.join(proc, "20", "fd", "5"));
+      fd(5, 7, 400);
+      findOwners(snap = table([200, 400, 100]), proc, cache);
+      assert.deepEqual(owners(snap), [null, "20 p20", "10 p10"], "within FULL_SCAN_MS the owner found stays");
       cache.since -= OwnerCache.FULL_SCAN_MS + 1;
-      assert.deepEqual(owner([999, 201]), [20, 5]);
+      findOwners(snap = table([200, 400, 100]), proc, cache);
+      assert.deepEqual(owners(snap), [null, "5 p5", "10 p10"]);
+      // So does it when a process that owned sockets exits (pid 10 held 100).
+      fs.rmSync(path.join(proc, "10"), { recursive: true });
+      findOwners(snap = table([400, 100]), proc, cache);
+      assert.deepEqual(owners(snap), ["5 p5", null]);
     } finally {
       fs.rmSync(proc, { recursive: true, force: true });
     }
