@@ -53,8 +53,6 @@ export interface MomentSockets {
    * moment has been compared with it.
    */
   identities?: { keys: Float64Array; states: Uint8Array };
-  /** Sockets per process holding them, by pid (rows with a pid only). */
-  ownedByPid?: Map<number, number>;
   /** Orphan-state sockets (FIN_WAIT_1, CLOSING, LAST_ACK) without an owner, when owners are known. */
   orphans?: number;
 }

@@ -129,12 +129,14 @@ export function summarizeMoment(part: MomentPart, context?: Snapshot): Pick<Mome
   const listening = new Uint8Array(65537);
   const LISTEN = STATES.indexOf("LISTEN") + 1;
   for (let i = part.rowFrom; i < part.rowTo; i++) if (t.state[i] === LISTEN && t.localPort[i] !== NONE) listening[t.localPort[i] + 1] = 1;
-  const owned = new Map<number, number>();
   let anyOwner = false, orphans = 0;
-  const bits = new Map<number, number>();
+  // An IPv4 address is its own bits (read from the pool); others are hashed once each.
+  const pool = t.strings, hashed = new Map<number, number>();
   const addr = (id: number) => {
-    let b = bits.get(id);
-    if (b === undefined) bits.set(id, b = addrBits(snap, id));
+    const q = pool.quad(id);
+    if (q >= 0) return q;
+    let b = hashed.get(id);
+    if (b === undefined) hashed.set(id, b = addrBits(snap, id));
     return b;
   };
   for (let i = part.rowFrom, k = 0; i < part.rowTo; i++, k++) {
@@ -143,7 +145,6 @@ export function summarizeMoment(part: MomentPart, context?: Snapshot): Pick<Mome
     keys[k] = identity(addr(t.localAddr[i]), lp, addr(ra), rp, t.inode[i]) * STATE_SLOTS + st;
     if (pid !== NONE) {
       anyOwner = true;
-      owned.set(pid, (owned.get(pid) ?? 0) + 1);
       byProcess.slotOf[k] = byProcess.keys.addTuple(pid, 0, 0, i, 0);
     } else byProcess.slotOf[k] = byProcess.keys.addTuple(-1 - t.program[i], 0, 0, i, 0);
     if (ORPHAN_STATES[st] && pid === NONE) orphans++;
@@ -179,10 +180,8 @@ export function summarizeMoment(part: MomentPart, context?: Snapshot): Pick<Mome
     groups,
     identities: { keys, states: sortedStates },
   };
-  if (anyOwner) {
-    sockets.ownedByPid = owned;
-    sockets.orphans = orphans;
-  }
+  // Orphans are told by having no process only when processes are known.
+  if (anyOwner) sockets.orphans = orphans;
   out.sockets = sockets;
   return out;
 }
