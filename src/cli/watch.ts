@@ -89,6 +89,8 @@ export async function watchCommand(ctx: Context): Promise<number> {
   const owners = !flags.noOwners;
   // Each tick reads again only the fds the last one had not seen (at 100k sockets the full scan is most of a tick).
   const ownerCache = new OwnerCache();
+  // The last tick's socket count: the next table is sized for it.
+  let rows = 0;
 
   const analyze = async (snap: Snapshot, given: Record<string, string>) => {
     const diagnosis = await new Diagnoser(snap, rules).run(given);
@@ -98,7 +100,8 @@ export async function watchCommand(ctx: Context): Promise<number> {
 
   const jsonLines = () =>
     ticker.run(async (_i, started) => {
-      const snap = tick(builder, liveSnapshot({ owners, ownerCache, thread: false }), started);
+      const snap = tick(builder, liveSnapshot({ owners, ownerCache, thread: false, rows }), started);
+      rows = snap.sockets.length;
       const { digest, a } = await analyze(snap, answers);
       const { points: _points, ...series } = digest ?? {};
       process.stdout.write(JSON.stringify({
@@ -127,7 +130,8 @@ export async function watchCommand(ctx: Context): Promise<number> {
     stop: () => ticker.stop(),
     run: (show) =>
       ticker.run(async (i, started) => {
-        const { snap, capture } = liveSnapshotAndCapture({ owners, ownerCache, thread: false });
+        const { snap, capture } = liveSnapshotAndCapture({ owners, ownerCache, thread: false, rows });
+        rows = snap.sockets.length;
         recording.add(capture);
         tick(builder, snap, started);
         const { digest, a } = await analyze(snap, answers);

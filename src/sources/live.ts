@@ -38,6 +38,12 @@ export interface LiveOptions {
    * than the latency it saves is worth there.
    */
   thread?: boolean;
+  /**
+   * About how many sockets there are, when known (a watch passes the last
+   * read's count): the table is sized for them once instead of doubling as
+   * it fills.
+   */
+  rows?: number;
 }
 
 /**
@@ -428,6 +434,13 @@ function captureCommand(c: LiveCapture): void {
   } catch { /* --allow-sys not given: leave them out */ }
 }
 
+/** An empty live snapshot, its table sized for `options.rows` sockets and a little more. */
+function liveTable(options: LiveOptions): Snapshot {
+  const snap = emptySnapshot(true);
+  if (options.rows) snap.sockets.reserve(options.rows + (options.rows >> 4) + 64);
+  return snap;
+}
+
 /**
  * Reads this machine's state once into both a snapshot and the bytes read
  * (for `tcpdoc watch`, which analyzes each tick and keeps what it saw for
@@ -440,7 +453,7 @@ export function liveSnapshotAndCapture(options: LiveOptions = {}): { snap: Snaps
     const capture = { ...text, sources: text.sources.map((s) => ({ path: s.path, pieces: [encoder.encode(s.text)] })) };
     return { snap: snapshotFromCapture(text), capture };
   }
-  const snap = emptySnapshot(true);
+  const snap = liveTable(options);
   const c = newCapture(platform);
   readLinux(c, snap, options.owners ?? true, true, options.ownerCache, options.thread);
   snap.capture = c.capture;
@@ -473,7 +486,7 @@ export function captureLive(options: LiveOptions = {}): LiveCapture {
 export function liveSnapshot(options: LiveOptions = {}): Snapshot {
   const platform = options.platform ?? process.platform;
   if (platform !== "linux") return snapshotFromCapture(captureLive(options));
-  const snap = emptySnapshot(true);
+  const snap = liveTable(options);
   const c = newCapture(platform);
   readLinux(c, snap, options.owners ?? true, false, options.ownerCache, options.thread);
   snap.capture = c.capture;
