@@ -39,21 +39,29 @@ export async function realSession(over: Partial<AppProps> & { ruleDirs?: string[
     ...props,
   }));
   await tick();
+  return { ...r, snap, findings, ...driver(r), ends };
+}
+
+/**
+ * Drives a rendered app: `frame` reads the last frame without colour,
+ * `until` waits up to `ms` for a frame to match, `press` writes each
+ * string as one read, with a pause after.
+ */
+export function driver(r: { lastFrame(): string | undefined; stdin: { write(data: string): unknown } }, ms = 3000) {
   const frame = () => plain(r.lastFrame());
-  const until = async (re: RegExp, ms = 3000): Promise<string> => {
-    const end = Date.now() + ms;
+  const until = async (re: RegExp, within = ms): Promise<string> => {
+    const end = Date.now() + within;
     while (!re.test(frame())) {
       if (Date.now() > end) assert.fail(`no frame matched ${re}; last frame:\n${frame()}`);
       await tick(20);
     }
     return frame();
   };
-  /** Writes each string as one read, with a pause after. */
   const press = async (...keys: string[]) => {
     for (const k of keys) {
       r.stdin.write(k);
       await tick();
     }
   };
-  return { ...r, snap, findings, frame, until, press, ends };
+  return { frame, until, press };
 }

@@ -20,7 +20,7 @@ import { sessionEngine } from "../../src/ui/engine.ts";
 import { sessionFileFor, writeExport } from "../../src/ui/run.tsx";
 import { WATCH_KEYS, WatchApp, type WatchAppProps } from "../../src/ui/watch_app.tsx";
 import { groupViews, type WatchTick } from "../../src/ui/watch_model.ts";
-import { plain, ROOT, tick as wait } from "./_harness.ts";
+import { driver, plain, ROOT, tick as wait } from "./_harness.ts";
 
 /** The recording's moments: each `ss -tan` after its date line, as a live capture of that time. */
 function captures(name: string): LiveCapture[] {
@@ -91,21 +91,7 @@ async function watching(name: string, over: Partial<WatchAppProps> = {}, every =
     ticks.push(t);
     r.rerender(createElement(WatchApp, props(t)));
   });
-  const frame = () => plain(r.lastFrame());
-  const until = async (re: RegExp, ms = 5000): Promise<string> => {
-    const end = Date.now() + ms;
-    while (!re.test(frame())) {
-      if (Date.now() > end) assert.fail(`no frame matched ${re}; last frame:\n${frame()}`);
-      await wait(20);
-    }
-    return frame();
-  };
-  const press = async (...keys: string[]) => {
-    for (const k of keys) {
-      r.stdin.write(k);
-      await wait();
-    }
-  };
+  const { frame, until, press } = driver(r, 5000);
   const done = async () => {
     ticker.stop();
     await running;
