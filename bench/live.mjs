@@ -4,7 +4,7 @@
 //   node bench/live.mjs time REPS                # times ss -tan[p] and tcpdoc [--no-owners], prints JSON
 //   node bench/live.mjs watch REPS               # the share of a core `tcpdoc watch` takes, prints JSON
 
-import { fork, spawnSync } from "node:child_process";
+import { fork, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
@@ -130,71 +130,126 @@ function time(reps) {
 }
 
 /**
- * Ticks of the watch runs: the cost of watching is the CPU of ticks 7..16
- * (a 16-tick run's less a 6-tick run's, over the wall time between), when
- * the JIT has warmed up as in any watch that lasts; the cost from the start
- * (ticks 2..16 against a 1-tick run) is given beside it.
+ * A watch run: `WATCH_TICKS` ticks every `WATCH_EVERY`; its cost is the CPU
+ * the process takes (all its threads, from /proc/PID/stat) over the wall
+ * time from WINDOW[0] to WINDOW[1] seconds after it starts: ten whole ticks
+ * after the JIT has warmed up (by tick 6), as in any watch that lasts, read
+ * from the one process (the difference of two runs, used before, added the
+ * runs' own spread). The cost from the start is the whole run's, from
+ * /usr/bin/time.
  */
-const WATCH_RUNS = [1, 6, 16];
+const WATCH_TICKS = 20;
 const WATCH_EVERY = "2s";
+const WINDOW = [12.5, 32.5];
+
+const sleep = (s) => new Promise((res) => setTimeout(res, s * 1000));
+
+/** The first node process under `pid` (itself included) whose command line has `text`, or 0. */
+function descendant(pid, text) {
+  const parent = new Map();
+  for (const d of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
+      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch { /* gone meanwhile */ }
+  }
+  const under = (p) => {
+    for (let q = p; q > 1; q = parent.get(q) ?? 0) if (q === pid) return true;
+    return false;
+  };
+  for (const p of parent.keys()) {
+    if (!under(p)) continue;
+    try {
+      const argv = fs.readFileSync(`/proc/${p}/cmdline`, "utf8").split("\0");
+      if (argv[0] === process.execPath && argv.some((a) => a.includes(text))) return p;
+    } catch { /* gone meanwhile */ }
+  }
+  return 0;
+}
+
+/** User and system seconds a process has taken so far (all its threads). */
+function cpuOf(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const hz = 100; // USER_HZ on Linux
+  return { user: Number(f[11]) / hz, sys: Number(f[12]) / hz };
+}
 
 /**
- * One `tcpdoc watch` run of `ticks` ticks: with --json (stdout a pipe), or
- * its screen on an 80x24 pseudo-terminal (`script`, keys never pressed), in
- * this namespace or the idle one. CPU seconds (user + system) and wall from
- * /usr/bin/time around node itself.
+ * One `tcpdoc watch` run: with --json (stdout a pipe), or its screen on an
+ * 80x24 pseudo-terminal (`script`, keys never pressed), in this namespace or
+ * the idle one. The CPU over the window (see WINDOW) and the whole run's
+ * from /usr/bin/time around node itself.
  */
-function watchOnce(screen, idle, ticks) {
+async function watchOnce(screen, idle) {
   const bin = path.join(ROOT, "bin", "tcpdoc.js");
   const timeFile = path.join(os.tmpdir(), `tcpdoc-watch-time-${process.pid}`);
-  const node = ["/usr/bin/time", "-f", "%e %U %S %M", "-o", timeFile, process.execPath, bin, "watch", "--interval", WATCH_EVERY, "--count", String(ticks)];
+  const node = ["/usr/bin/time", "-f", "%e %U %S %M", "-o", timeFile, process.execPath, bin, "watch", "--interval", WATCH_EVERY, "--count", String(WATCH_TICKS)];
   const inNs = idle ? ["ip", "netns", "exec", process.env.TCPDOC_IDLE_NS, ...node] : node;
   const quoted = inNs.map((a) => `'${a}'`).join(" ");
-  const r = screen
-    ? spawnSync("script", ["-qfec", `stty rows 24 cols 80; exec ${quoted}`, "/dev/null"], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" })
-    : spawnSync(inNs[0], [...inNs.slice(1), "--json"], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`watch (${screen ? "screen" : "json"}${idle ? ", idle" : ""}) exited ${r.status}: ${r.stderr}`);
+  const child = screen
+    ? spawn("script", ["-qfec", `stty rows 24 cols 80; exec ${quoted}`, "/dev/null"], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] })
+    : spawn(inNs[0], [...inNs.slice(1), "--json"], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d) => stderr += d);
+  const done = new Promise((res) => child.on("exit", (code) => res(code)));
+  const started = Date.now();
+  const at = (s) => sleep(Math.max(0, s - (Date.now() - started) / 1000));
+  await at(WINDOW[0] / 2);
+  const pid = descendant(child.pid, "tcpdoc.js");
+  if (!pid) throw new Error(`watch (${screen ? "screen" : "json"}${idle ? ", idle" : ""}): its node process was not found`);
+  await at(WINDOW[0]);
+  const a = cpuOf(pid), t0 = Date.now();
+  await at(WINDOW[1]);
+  const b = cpuOf(pid), t1 = Date.now();
+  const code = await done;
+  if (code !== 0) throw new Error(`watch (${screen ? "screen" : "json"}${idle ? ", idle" : ""}) exited ${code}: ${stderr}`);
   const [wall, user, sys, rss] = fs.readFileSync(timeFile, "utf8").trim().split("\n").pop().split(" ").map(Number);
   fs.rmSync(timeFile, { force: true });
-  return { wall, cpu: user + sys, user, sys, rss };
+  const span = (t1 - t0) / 1000, ticks = span / Number.parseFloat(WATCH_EVERY);
+  return {
+    share: (b.user - a.user + b.sys - a.sys) / span,
+    fromStart: (user + sys) / wall,
+    userPerTick: (b.user - a.user) / ticks,
+    sysPerTick: (b.sys - a.sys) / ticks,
+    rss,
+  };
 }
 
 /**
  * The share of one core `tcpdoc watch` takes while it watches: for --json
- * and the screen, here and in the idle namespace, the median over `reps` of
- * the CPU (user + system) of the ticks between two runs over the wall time
- * between them, with the peak RSS of the longest run.
+ * and the screen, here and in the idle namespace, the median over `reps`
+ * runs of each (see watchOnce), with the peak RSS of all of them.
  */
-function watchCost(reps) {
+async function watchCost(reps) {
   const res = {};
-  const [one, warm, long] = WATCH_RUNS;
-  const share = (a, b) => (b.cpu - a.cpu) / (b.wall - a.wall);
   for (const screen of [false, true]) {
     for (const idle of [true, false]) {
       const key = `${screen ? "screen" : "json"}${idle ? "Idle" : ""}`;
-      const steady = [], fromStart = [], user = [], sys = [];
-      let rss = 0;
-      for (let i = 0; i < reps; i++) {
-        const r1 = watchOnce(screen, idle, one), r6 = watchOnce(screen, idle, warm), r16 = watchOnce(screen, idle, long);
-        steady.push(share(r6, r16));
-        fromStart.push(share(r1, r16));
-        user.push((r16.user - r6.user) / (long - warm));
-        sys.push((r16.sys - r6.sys) / (long - warm));
-        rss = Math.max(rss, r16.rss);
-      }
-      res[key] = { share: median(steady), shares: steady, fromStart: median(fromStart), userPerTick: median(user), sysPerTick: median(sys), rss };
+      const runs = [];
+      for (let i = 0; i < reps; i++) runs.push(await watchOnce(screen, idle));
+      const of = (k) => median(runs.map((r) => r[k]));
+      res[key] = {
+        share: of("share"),
+        shares: runs.map((r) => r.share),
+        fromStart: of("fromStart"),
+        userPerTick: of("userPerTick"),
+        sysPerTick: of("sysPerTick"),
+        rss: Math.max(...runs.map((r) => r.rss)),
+      };
       const pct = (xs) => xs.map((x) => (100 * x).toFixed(1) + "%").join(", ");
-      process.stderr.write(`[watch] ${key}: ${pct(steady)} of a core (ticks ${warm + 1}-${long}); ${pct(fromStart)} from the start\n`);
+      process.stderr.write(`[watch] ${key}: ${pct(res[key].shares)} of a core (${WINDOW[0]}-${WINDOW[1]} s of each run); ${pct(runs.map((r) => r.fromStart))} from the start\n`);
     }
   }
-  process.stdout.write(JSON.stringify({ sockets: countSockets(), every: WATCH_EVERY, runs: WATCH_RUNS, ...res }) + "\n");
+  process.stdout.write(JSON.stringify({ sockets: countSockets(), every: WATCH_EVERY, ticks: WATCH_TICKS, window: WINDOW, ...res }) + "\n");
 }
 
 const [mode, a, b] = process.argv.slice(2);
 if (mode === "make") await make(Number(a), b);
 else if (mode === "worker") await worker(Number(a), Number(b));
 else if (mode === "time") time(Number(a ?? 5));
-else if (mode === "watch") watchCost(Number(a ?? 2));
+else if (mode === "watch") await watchCost(Number(a ?? 2));
 else {
   process.stderr.write("usage: node bench/live.mjs make SOCKETS READYFILE | time REPS | watch REPS\n");
   process.exit(2);

@@ -46,8 +46,8 @@ const WRITE = argv.includes("--write");
 const NO_BUILD = argv.includes("--no-build");
 const NO_DENO = argv.includes("--no-deno");
 const LIVE_SOCKETS = Number(opt("live-sockets", 100000));
-/** Repetitions of the watch-cost runs (each about 50 s of watching per mode). */
-const WATCH_REPS = Number(opt("watch-reps", 2));
+/** Repetitions of the watch-cost runs (each 40 s of watching, per mode and namespace). */
+const WATCH_REPS = Number(opt("watch-reps", 3));
 /**
  * Another built tcpdoc tree (its bin/tcpdoc.js and dist/), timed beside this
  * one in the same interleaved runs: before and after on the same machine
@@ -438,12 +438,12 @@ function watch(out) {
     title,
     "",
     "`bench/live.sh N REPS watch`: the sockets of the live benchmark in one namespace, a second namespace with none " +
-      "(idle); `node bin/tcpdoc.js watch --interval 2s --count K` under `/usr/bin/time`, with `--json` (stdout a pipe) " +
-      "and as the screen on an 80x24 pseudo-terminal (`script`), K = 1, 6 and 16. The share of one core is the CPU " +
-      "(user + system) of ticks 7-16 over their wall time (a 16-tick run less a 6-tick run: the JIT has warmed up, " +
-      "as in any watch that lasts); from the start: ticks 2-16 against a 1-tick run.",
+      "(idle); `node bin/tcpdoc.js watch --interval 2s --count 20` under `/usr/bin/time`, with `--json` (stdout a pipe) " +
+      "and as the screen on an 80x24 pseudo-terminal (`script`). The share of one core is the CPU (user + system, all " +
+      "threads, from /proc/PID/stat) the process takes from 12.5 to 32.5 s after it starts, ten ticks after the JIT " +
+      "has warmed up, as in any watch that lasts; from the start: the whole run's CPU over its wall time.",
     "",
-    "| run | share of one core (ticks 7-16) | from the start (ticks 2-16) | user ms a tick | system ms a tick | peak RSS MB |",
+    "| run | share of one core (10 ticks, warm) | from the start (20 ticks) | user ms a tick | system ms a tick | peak RSS MB |",
     "|---|---:|---:|---:|---:|---:|",
     row("`--json`, idle namespace", res.jsonIdle),
     row(`\`--json\`, ${res.sockets.toLocaleString("en")} sockets`, res.json),
