@@ -16,6 +16,7 @@ import type { RuleException } from "../rule.ts";
 
 export const LISTEN = stateId("LISTEN");
 export const TIME_WAIT = stateId("TIME_WAIT");
+export const CLOSE_WAIT = stateId("CLOSE_WAIT");
 
 /** Keys sockets can be grouped by (the `group` fact's `by`). */
 export const GROUP_BY = [

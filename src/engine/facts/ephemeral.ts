@@ -2,7 +2,7 @@
 
 import { STATES } from "../../model/states.ts";
 import { platformFacts } from "../platforms.ts";
-import { CONNECTED, GROUP_LABELS, round4, stateMask, TIME_WAIT, topSlots, withoutFirst } from "./_scan.ts";
+import { CLOSE_WAIT, CONNECTED, GROUP_LABELS, round4, stateMask, TIME_WAIT, topSlots, withoutFirst } from "./_scan.ts";
 import type { Fact } from "./fact.ts";
 import { stepsText } from "./fact.ts";
 
@@ -17,10 +17,50 @@ const WORDS: Readonly<Record<string, string>> = {
 /** The states whose sockets hold an ephemeral port. */
 const COUNTED = stateMask([...CONNECTED]);
 
-/** "440 CLOSE_WAIT, 40 TIME_WAIT and 20 ESTABLISHED": the states holding ports, most first. */
-function statesWords(by: Record<string, number>): string {
-  const parts = Object.entries(by).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]).map(([s, n]) => `${n} ${s}`);
-  return parts.length <= 1 ? parts.join("") : `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
+/** "440 CLOSE_WAIT, 40 TIME_WAIT and 20 ESTABLISHED": the states holding ports (`seen` by state id), most first. */
+function statesWords(seen: Float64Array): string {
+  const parts: string[] = [], counts: number[] = [];
+  STATES.forEach((name, id) => {
+    if (seen[id + 1] > 0) parts.push(name), counts.push(seen[id + 1]);
+  });
+  // sort is stable: a tie keeps the states' order
+  const order = parts.map((_, k) => k).sort((a, b) => counts[b] - counts[a]).map((k) => `${counts[k]} ${parts[k]}`);
+  return order.length <= 1 ? order.join("") : `${order.slice(0, -1).join(", ")} and ${order[order.length - 1]}`;
+}
+
+/** `seen` (by state id) as an object of the states present, in the states' order. */
+function statesObject(seen: Float64Array): Record<string, number> {
+  const by: Record<string, number> = {};
+  STATES.forEach((name, id) => {
+    if (seen[id + 1] > 0) by[name] = seen[id + 1];
+  });
+  return by;
+}
+
+/**
+ * Counts the client sockets in [low, high] by group (`of`): `counts`,
+ * TIME_WAIT ones in `extra`, each group's first row in `first`, the rows
+ * in `list`; returns how many. Its own function: a watch runs this loop
+ * once a tick, and V8 keeps a small loop's code where it would compile a
+ * whole fact again.
+ */
+function countInRange(of: Int32Array, lport: Int32Array, st: Uint8Array, low: number, high: number, ex: Uint8Array | null, list: Int32Array, counts: Int32Array, extra: Int32Array, first: Int32Array): number {
+  let total = 0;
+  for (let i = 0; i < of.length; i++) {
+    const g = of[i], p = lport[i];
+    if (g < 0 || p < low || p > high || (ex !== null && ex[i] !== 0)) continue;
+    list[total++] = i;
+    if (counts[g]++ === 0) first[g] = i;
+    if (st[i] === TIME_WAIT) extra[g]++;
+  }
+  return total;
+}
+
+/** The states of the rows in `list[0, total)` whose group is `group`. */
+function statesOfGroup(of: Int32Array, st: Uint8Array, list: Int32Array, total: number, group: number): Float64Array {
+  const seen = new Float64Array(STATES.length + 1);
+  for (let k = 0; k < total; k++) if (of[list[k]] === group) seen[st[list[k]]]++;
+  return seen;
 }
 
 export const ephemeral: Fact = {
@@ -69,27 +109,14 @@ export const ephemeral: Fact = {
     const t = scan.t, st = t.state;
     // the client sockets' groups (hashed once per snapshot), counted for those in the range
     const { of, size } = scan.clientGroups();
-    const list = scan.scratchList(), lport = t.localPort, low = range.low, high = range.high;
-    const counts = new Int32Array(size), extra = new Int32Array(size), first = new Int32Array(size).fill(-1);
-    let total = 0, distinct = 0;
-    for (let i = 0; i < t.length; i++) {
-      const g = of[i], p = lport[i];
-      if (g < 0 || p < low || p > high || (ex && ex[i])) continue;
-      list[total++] = i;
-      if (counts[g]++ === 0) first[g] = i, distinct++;
-      if (st[i] === TIME_WAIT) extra[g]++;
-    }
+    const list = scan.scratchList(), counts = new Int32Array(size), extra = new Int32Array(size), first = new Int32Array(size).fill(-1);
+    const total = countInRange(of, t.localPort, st, range.low, range.high, ex, list, counts, extra, first);
+    let distinct = 0;
+    for (let g = 0; g < size; g++) if (counts[g] > 0) distinct++;
     // the five biggest, biggest first; ties: the group first seen among those counted
     const best = topSlots(size, 5, counts, first);
     // the busiest group's sockets by state, for the words
-    const byState: Record<string, number> = {};
-    if (best.length) {
-      const top = best[0], seen = new Float64Array(STATES.length + 1);
-      for (let k = 0; k < total; k++) if (of[list[k]] === top) seen[st[list[k]]]++;
-      STATES.forEach((name, id) => {
-        if (seen[id + 1] > 0) byState[name] = seen[id + 1];
-      });
-    }
+    const seen = best.length ? statesOfGroup(of, st, list, total, best[0]) : new Float64Array(STATES.length + 1);
     const groups = best.map((g) => {
       const i = first[g];
       return {
@@ -104,9 +131,9 @@ export const ephemeral: Fact = {
     const top = groups[0]
       ? {
         ...withoutFirst(groups[0]),
-        states: byState,
-        statesText: statesWords(byState),
-        closeWaitShare: round4((byState.CLOSE_WAIT ?? 0) / groups[0].count),
+        states: statesObject(seen),
+        statesText: statesWords(seen),
+        closeWaitShare: round4(seen[CLOSE_WAIT] / groups[0].count),
         destination: scan.keyText("destination", groups[0].first),
       }
       : { key: null, count: 0, share: 0, timeWait: 0, timeWaitShare: 0, states: {}, statesText: "", closeWaitShare: 0, destination: null };
