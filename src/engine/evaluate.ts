@@ -4,7 +4,7 @@
  * unknown value is neither true nor false.
  */
 
-import { Engine } from "json-rules-engine";
+import { Almanac, Engine } from "json-rules-engine";
 import type { ConditionResult } from "../model/finding.ts";
 import { refWords } from "./describe.ts";
 import type { FactContext } from "./facts/context.ts";
@@ -179,6 +179,41 @@ function leavesOf(n: TraceNode, truth: Truth): LeafResult[] {
   return n.children.flatMap((c) => leavesOf(c, truth));
 }
 
+/** One evaluation of a rule: the facts its engine's fact callbacks read, carried by the run's almanac. */
+class Evaluation extends Almanac {
+  constructor(readonly ctx: FactContext, readonly answers: Record<string, unknown>) {
+    super({ allowUndefinedFacts: false, pathResolver: resolvePath });
+  }
+}
+
+/** Each rule's engine, made once per set of named conditions (a watch evaluates every rule each tick). */
+const engines = new WeakMap<Rule, { conditions: ReadonlyMap<string, Conditions>; engine: Engine }>();
+
+/**
+ * The rule's engine: its operators, named conditions, rule and the fact
+ * callbacks, which read the evaluation from the run's almanac. Made once:
+ * an engine made per evaluation made some 25 closures per rule each time,
+ * and V8 compiled their code again every tick of a watch.
+ */
+function engineFor(rule: Rule, conditions: ReadonlyMap<string, Conditions>): Engine {
+  const kept = engines.get(rule);
+  if (kept && kept.conditions === conditions) return kept.engine;
+  const engine = new Engine([], { allowUndefinedFacts: false, allowUndefinedConditions: false, pathResolver: resolvePath });
+  // A list read from a fact may be unknown (null): the comparison is then read as unknown, never a crash.
+  engine.addOperator("in", (a: unknown, b: unknown) => Array.isArray(b) && b.includes(a));
+  engine.addOperator("notIn", (a: unknown, b: unknown) => Array.isArray(b) && !b.includes(a));
+  for (const [name, c] of conditions) engine.setCondition(name, c as never);
+  for (const f of FACTS) {
+    engine.addFact(f.spec.id, (params: Record<string, unknown>, almanac: Almanac) => {
+      const e = almanac as Evaluation;
+      return e.ctx.get(f.spec.id, params ?? {}, rule.exceptions, e.answers).value;
+    }, { cache: true });
+  }
+  engine.addRule({ conditions: rule.conditions as never, event: { type: rule.id }, name: rule.id });
+  engines.set(rule, { conditions, engine });
+  return engine;
+}
+
 /** Evaluates one rule. `conditions` are the named conditions. */
 export async function evaluateRule(
   rule: Rule,
@@ -186,16 +221,7 @@ export async function evaluateRule(
   conditions: ReadonlyMap<string, Conditions>,
   answers: Record<string, unknown>,
 ): Promise<RuleOutcome> {
-  const engine = new Engine([], { allowUndefinedFacts: false, allowUndefinedConditions: false, pathResolver: resolvePath });
-  // A list read from a fact may be unknown (null): the comparison is then read as unknown, never a crash.
-  engine.addOperator("in", (a: unknown, b: unknown) => Array.isArray(b) && b.includes(a));
-  engine.addOperator("notIn", (a: unknown, b: unknown) => Array.isArray(b) && !b.includes(a));
-  for (const [name, c] of conditions) engine.setCondition(name, c as never);
-  for (const f of FACTS) {
-    engine.addFact(f.spec.id, (params: Record<string, unknown>) => ctx.get(f.spec.id, params ?? {}, rule.exceptions, answers).value, { cache: true });
-  }
-  engine.addRule({ conditions: rule.conditions as never, event: { type: rule.id }, name: rule.id });
-  const res = await engine.run();
+  const res = await engineFor(rule, conditions).run({}, { almanac: new Evaluation(ctx, answers) });
   const rr = res.results[0] ?? res.failureResults[0];
   const leaves: LeafResult[] = [];
   const k = readResults(rr.conditions, leaves, ctx, rule, answers);
