@@ -195,9 +195,36 @@ function parse(line: Line, ctx: ParseContext, sink: Sink): LineKind | undefined 
   return "socket";
 }
 
-/** The value of a hex digit byte (either case), or -1. */
-function hexDigit(c: number): number {
-  return c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1;
+/** Hex digit values by byte (either case); -1 for any other byte. */
+const HEX = new Int8Array(256).fill(-1);
+for (let d = 0; d < 16; d++) HEX["0123456789ABCDEF".charCodeAt(d)] = HEX["0123456789abcdef".charCodeAt(d)] = d;
+
+/** The `n` (at most 8) hex digits at `i` as an unsigned number; -1 when a byte is not one. */
+function hexFixed(b: Uint8Array, i: number, n: number): number {
+  let v = 0, bad = 0;
+  for (let k = i; k < i + n; k++) {
+    const d = HEX[b[k]];
+    bad |= d;
+    v = v * 16 + d;
+  }
+  return bad < 0 ? -1 : v;
+}
+
+/** Sets `a` from the words of an address of `n` (8 or 32) hex digits, as readHexAddress reads its text. */
+function setAddress(a: HexAddress, n: number, w: Int32Array): void {
+  if (n === 8) {
+    a.isQuad = true;
+    a.quad = swap(w[0]);
+    a.mapped = false;
+  } else if (w[0] === 0 && w[1] === 0 && w[2] === (0xffff0000 | 0)) {
+    a.isQuad = true;
+    a.quad = swap(w[3]);
+    a.mapped = true;
+  } else {
+    a.isQuad = false;
+    a.mapped = false;
+    a.v6[0] = swap(w[0]), a.v6[1] = swap(w[1]), a.v6[2] = swap(w[2]), a.v6[3] = swap(w[3]);
+  }
 }
 
 /** Reads the fields of one /proc row from its bytes in one pass, as ProcRow reads them from its text. One per reader. */
@@ -206,10 +233,66 @@ class ProcBytes {
   readonly remote = new HexAddress();
   localPort = 0;
   remotePort = 0;
+  st = 0;
+  tx = 0;
+  rx = 0;
+  tr = 0;
+  when = 0;
   /** The value of the hex field hex() read last. */
   value = 0;
   /** The address's words as endpoint() reads them. */
   readonly #w = new Int32Array(4);
+
+  /**
+   * Reads local_address to tr:tm->when at `i` into the fields, as the
+   * kernel prints them: fixed widths (%08X, %04X, %02X; an IPv6 address as
+   * four %08X) and one space or colon between. The index of the space after
+   * tm->when; -1 for any other layout (fields() reads those).
+   */
+  fixed(b: Uint8Array, i: number, end: number): number {
+    // an IPv6 row's addresses are 24 digits longer each
+    const d = b[i + 8] === 58 ? 0 : 24, e = d + d;
+    if (i + 61 + e > end) return -1;
+    if (b[i + 8 + d] !== 58 || b[i + 13 + d] !== 32 || b[i + 22 + e] !== 58 || b[i + 27 + e] !== 32 || b[i + 30 + e] !== 32) return -1;
+    if (b[i + 39 + e] !== 58 || b[i + 48 + e] !== 32 || b[i + 51 + e] !== 58 || b[i + 60 + e] !== 32) return -1;
+    if (!this.#address(b, i, d, this.local) || !this.#address(b, i + 14 + d, d, this.remote)) return -1;
+    const lp = hexFixed(b, i + 9 + d, 4), rp = hexFixed(b, i + 23 + e, 4), st = hexFixed(b, i + 28 + e, 2);
+    const tx = hexFixed(b, i + 31 + e, 8), rx = hexFixed(b, i + 40 + e, 8), tr = hexFixed(b, i + 49 + e, 2), when = hexFixed(b, i + 52 + e, 8);
+    if ((lp | rp | st | tr) < 0 || tx < 0 || rx < 0 || when < 0) return -1;
+    this.localPort = lp, this.remotePort = rp, this.st = st, this.tx = tx, this.rx = rx, this.tr = tr, this.when = when;
+    return i + 60 + e;
+  }
+
+  /** An address of 8 (`d` 0) or 32 (`d` 24) hex digits at `i` into `a`; false if a byte is not a digit. */
+  #address(b: Uint8Array, i: number, d: number, a: HexAddress): boolean {
+    const w = this.#w;
+    for (let k = 0; k <= d; k += 8) {
+      const v = hexFixed(b, i + k, 8);
+      if (v < 0) return false;
+      w[k >> 3] = v | 0;
+    }
+    setAddress(a, d + 8, w);
+    return true;
+  }
+
+  /** Reads the same fields as fixed() with any widths the parser takes; the index after tm->when, or -1. */
+  fields(b: Uint8Array, i: number, end: number): number {
+    if ((i = this.endpoint(b, i, end, this.local)) < 0) return -1;
+    this.localPort = this.value;
+    if ((i = spacesAfterBytes(b, i, end)) < 0 || (i = this.endpoint(b, i, end, this.remote)) < 0) return -1;
+    this.remotePort = this.value;
+    if ((i = spacesAfterBytes(b, i, end)) < 0 || (i = this.hex(b, i, end, 32)) < 0) return -1;
+    this.st = this.value;
+    if ((i = spacesAfterBytes(b, i, end)) < 0 || (i = this.hex(b, i, end, 58)) < 0) return -1;
+    this.tx = this.value;
+    if ((i = this.hex(b, i + 1, end, 32)) < 0) return -1;
+    this.rx = this.value;
+    if ((i = spacesAfterBytes(b, i, end)) < 0 || (i = this.hex(b, i, end, 58)) < 0) return -1;
+    this.tr = this.value;
+    if ((i = this.hex(b, i + 1, end, 32)) < 0) return -1;
+    this.when = this.value;
+    return i;
+  }
 
   /**
    * Reads 1 to 13 hex digits at `i` (as hexValue) into `value`, ending at
@@ -219,7 +302,7 @@ class ProcBytes {
     let v = 0;
     const from = i;
     for (; i < end; i++) {
-      const d = hexDigit(b[i]);
+      const d = HEX[b[i]];
       if (d < 0) break;
       v = v * 16 + d;
     }
@@ -230,14 +313,14 @@ class ProcBytes {
 
   /**
    * Reads `ADDRESS:PORT` at `i` (8 or 32 hex digits, a colon, a port of 1
-   * to 13 hex digits up to 65535) into `a` and `port`, as readHexAddress
+   * to 13 hex digits up to 65535) into `a` and `value`, as readHexAddress
    * and hexValue read them; the index of the space after it, or -1.
    */
   endpoint(b: Uint8Array, i: number, end: number, a: HexAddress): number {
     const w = this.#w, from = i;
     let v = 0;
     for (; i < end; i++) {
-      const d = hexDigit(b[i]);
+      const d = HEX[b[i]];
       if (d < 0) break;
       v = (v << 4) | d;
       const n = i - from + 1;
@@ -249,19 +332,7 @@ class ProcBytes {
     }
     const n = i - from;
     if ((n !== 8 && n !== 32) || i >= end || b[i] !== 58) return -1;
-    if (n === 8) {
-      a.isQuad = true;
-      a.quad = swap(w[0]);
-      a.mapped = false;
-    } else if (w[0] === 0 && w[1] === 0 && w[2] === (0xffff0000 | 0)) {
-      a.isQuad = true;
-      a.quad = swap(w[3]);
-      a.mapped = true;
-    } else {
-      a.isQuad = false;
-      a.mapped = false;
-      a.v6[0] = swap(w[0]), a.v6[1] = swap(w[1]), a.v6[2] = swap(w[2]), a.v6[3] = swap(w[3]);
-    }
+    setAddress(a, n, w);
     i = this.hex(b, i + 1, end, 32);
     return i < 0 || this.value > 65535 ? -1 : i;
   }
@@ -309,23 +380,13 @@ class ProcRows implements RowReader {
     const e0 = digitsEndBytes(b, i, end);
     if (e0 === i || e0 - i > 15 || e0 >= end || b[e0] !== 58) return -1;
     // local_address, rem_address, st, tx_queue:rx_queue, tr:tm->when
-    if ((i = spacesAfterBytes(b, e0 + 1, end)) < 0 || (i = r.endpoint(b, i, end, r.local)) < 0) return -1;
+    if ((i = spacesAfterBytes(b, e0 + 1, end)) < 0) return -1;
+    const f = r.fixed(b, i, end);
+    if ((i = f >= 0 ? f : r.fields(b, i, end)) < 0) return -1;
     const family = r.local.isQuad && !r.local.mapped ? 4 : 6;
-    const lport = r.value;
-    if ((i = spacesAfterBytes(b, i, end)) < 0 || (i = r.endpoint(b, i, end, r.remote)) < 0) return -1;
-    const rport = r.value;
-    if ((i = spacesAfterBytes(b, i, end)) < 0 || (i = r.hex(b, i, end, 32)) < 0) return -1;
-    const st = r.value;
+    const lport = r.localPort, rport = r.remotePort, st = r.st, tx = r.tx, rx = r.rx, tr = r.tr, when = r.when;
     if (!(st > 0 && st < STATE_BY_CODE.length)) return -1;
     const state = STATE_BY_CODE[st];
-    if ((i = spacesAfterBytes(b, i, end)) < 0 || (i = r.hex(b, i, end, 58)) < 0) return -1;
-    const tx = r.value;
-    if ((i = r.hex(b, i + 1, end, 32)) < 0) return -1;
-    const rx = r.value;
-    if ((i = spacesAfterBytes(b, i, end)) < 0 || (i = r.hex(b, i, end, 58)) < 0) return -1;
-    const tr = r.value;
-    if ((i = r.hex(b, i + 1, end, 32)) < 0) return -1;
-    const when = r.value;
     // retrnsmt, uid, timeout
     if ((i = skipToken(b, i, end)) < 0) return -1;
     const ua = spacesAfterBytes(b, i, end);
