@@ -50,29 +50,61 @@ const SAR_RATES: Readonly<Record<string, string>> = {
   "sar.isegerr/s": "TcpInErrs",
 };
 
+/**
+ * One counter's samples as read in order, without keeping them: a watch
+ * computes the rates every tick over all the moments it keeps (300), each
+ * carrying some hundreds of counters.
+ */
+class Samples {
+  n = 0;
+  firstAt = 0;
+  lastAt = 0;
+  last = 0;
+  /** The sample before the last. */
+  prevAt = 0;
+  prev = 0;
+  /** Increases summed (after a reset, the value itself: counted from 0 again). */
+  delta = 0;
+  resets = 0;
+  /** The values summed (sar's rates). */
+  sum = 0;
+
+  add(at: number, v: number): void {
+    if (this.n === 0) this.firstAt = at;
+    else {
+      const d = v - this.last;
+      if (d < 0) {
+        this.resets++;
+        this.delta += v;
+      } else this.delta += d;
+    }
+    this.prevAt = this.lastAt, this.prev = this.last;
+    this.lastAt = at, this.last = v;
+    this.sum += v;
+    this.n++;
+  }
+}
+
+/** Each name's samples over the moments' `counters` (or their `rates`). */
+function samplesOf(series: Series, which: "counters" | "rates"): Map<string, Samples> {
+  const out = new Map<string, Samples>();
+  for (const m of series.moments) {
+    for (const [name, v] of m[which]) {
+      let s = out.get(name);
+      if (!s) out.set(name, s = new Samples());
+      s.add(m.at, v);
+    }
+  }
+  return out;
+}
+
 /** The rates the snapshot's series gives, by counter name (and sar's rate columns under their own names). */
 export function ratesOf(series: Series): Record<string, Rate> {
-  const samples = new Map<string, { at: number; v: number }[]>();
-  for (const m of series.moments) {
-    for (const [name, v] of m.counters) {
-      let list = samples.get(name);
-      if (!list) samples.set(name, list = []);
-      list.push({ at: m.at, v });
-    }
-  }
   const out: Record<string, Rate> = {};
-  for (const [name, list] of samples) out[name] = rateOf(list);
+  for (const [name, s] of samplesOf(series, "counters")) out[name] = rateOf(s);
   // sar's own rates: their mean over the rows, for counters no snapshot carries.
-  const sar = new Map<string, { at: number; v: number }[]>();
-  for (const m of series.moments) {
-    for (const [name, v] of m.rates) {
-      let list = sar.get(name);
-      if (!list) sar.set(name, list = []);
-      list.push({ at: m.at, v });
-    }
-  }
-  for (const [name, list] of sar) {
-    const r = meanRate(list);
+  for (const [name, s] of samplesOf(series, "rates")) {
+    const r = meanRate(s);
     out[name] = r;
     const nstat = SAR_RATES[name];
     if (nstat && (!out[nstat] || out[nstat].samples < 2)) out[nstat] = r;
@@ -80,20 +112,13 @@ export function ratesOf(series: Series): Record<string, Rate> {
   return out;
 }
 
-function rateOf(list: { at: number; v: number }[]): Rate {
-  const n = list.length;
+function rateOf(s: Samples): Rate {
+  const n = s.n;
   if (n < 2) return unknownRate(n);
-  let delta = 0, resets = 0;
-  for (let i = 1; i < n; i++) {
-    const d = list[i].v - list[i - 1].v;
-    if (d < 0) {
-      resets++;
-      delta += list[i].v;
-    } else delta += d;
-  }
-  const seconds = (list[n - 1].at - list[0].at) / 1000;
-  const lastStep = (list[n - 1].at - list[n - 2].at) / 1000;
-  const lastDelta = list[n - 1].v >= list[n - 2].v ? list[n - 1].v - list[n - 2].v : list[n - 1].v;
+  const delta = s.delta;
+  const seconds = (s.lastAt - s.firstAt) / 1000;
+  const lastStep = (s.lastAt - s.prevAt) / 1000;
+  const lastDelta = s.last >= s.prev ? s.last - s.prev : s.last;
   const perSecond = seconds > 0 ? delta / seconds : null;
   return {
     samples: n,
@@ -102,7 +127,7 @@ function rateOf(list: { at: number; v: number }[]): Rate {
     perSecond: perSecond === null ? null : round4(perSecond),
     perMinute: perSecond === null ? null : round2(perSecond * 60),
     lastPerSecond: lastStep > 0 ? round4(lastDelta / lastStep) : null,
-    resets,
+    resets: s.resets,
     rising: delta > 0,
     flat: delta === 0,
     recent: delta,
@@ -110,17 +135,17 @@ function rateOf(list: { at: number; v: number }[]): Rate {
 }
 
 /** A rate stated per second at each sample (sar): the mean of the samples. */
-function meanRate(list: { at: number; v: number }[]): Rate {
-  const n = list.length;
-  const mean = list.reduce((a, x) => a + x.v, 0) / n;
-  const seconds = n > 1 ? (list[n - 1].at - list[0].at) / 1000 : 0;
+function meanRate(s: Samples): Rate {
+  const n = s.n;
+  const mean = s.sum / n;
+  const seconds = n > 1 ? (s.lastAt - s.firstAt) / 1000 : 0;
   return {
     samples: n,
     seconds: round2(seconds),
     delta: n > 1 ? Math.round(mean * seconds) : null,
     perSecond: round4(mean),
     perMinute: round2(mean * 60),
-    lastPerSecond: round4(list[n - 1].v),
+    lastPerSecond: round4(s.last),
     resets: 0,
     rising: mean > 0,
     flat: n > 1 && mean === 0,

@@ -33,6 +33,10 @@ describe("rates", () => {
   it("a counter that went down was reset and counts from 0 again", () => {
     const r = ratesOf(series([100, 160, 20, 50])).TcpExtListenOverflows;
     assert.deepEqual([r.resets, r.delta, r.perSecond], [1, 60 + 20 + 30, 3.6667]);
+    // the last step: 20 -> 50 over 10 s
+    assert.equal((r as R & { lastPerSecond: number }).lastPerSecond, 3);
+    // a reset at the last step counts the value itself
+    assert.equal((ratesOf(series([100, 160, 20])).TcpExtListenOverflows as R & { lastPerSecond: number }).lastPerSecond, 2);
   });
   it("sar's own per-second columns count as their counters (retrans/s as TcpRetransSegs)", () => {
     const v = get(seriesFacts(lab("series-accept-queue-overflow", "sar-n-ETCP.txt")), "rates").value as Record<string, R>;
