@@ -20,7 +20,7 @@ import {
   type TallyHow,
   UNPARSED_KEEP,
 } from "../model/snapshot.ts";
-import { NONE, plainRow, type SocketRow } from "../model/socket_table.ts";
+import { NONE, plainRow, type SocketRow, type SocketTable } from "../model/socket_table.ts";
 import { stateName, STATES, UNKNOWN_STATE } from "../model/states.ts";
 import type { CommandReading } from "./command_line.ts";
 import { resolveCounts } from "./combine.ts";
@@ -109,6 +109,38 @@ class RowProbe implements Sink {
   moment(): void {}
   elided(): void {}
   platform(): void {}
+}
+
+/** No port guessed (ports are 0 to 65535, NONE is -1). */
+const NO_GUESS = -2;
+
+/**
+ * Counts the rows of input `index` from row `first` on: by state into
+ * `all`; by segment (a row is in the last segment whose `from` line is at
+ * or before its line), by state into `bySeg` (segment k's at k * states),
+ * how many into `segCount`, and in `guessSeen` whether one has the
+ * segment's port `guess` as its local or remote port. Its own function over
+ * typed arrays: it runs over every row of each input (each tick of a watch).
+ */
+function countRows(
+  t: SocketTable, first: number, index: number, from: Float64Array, guess: Int32Array,
+  all: Int32Array, bySeg: Int32Array, segCount: Int32Array, guessSeen: Uint8Array,
+): void {
+  const input = t.input, line = t.line, state = t.state, lport = t.localPort, rport = t.remotePort, nsegs = from.length, n = all.length;
+  let k = 0, g = nsegs ? guess[0] : NO_GUESS;
+  for (let i = first; i < t.length; i++) {
+    if (input[i] !== index) continue;
+    const st = state[i];
+    all[st]++;
+    if (nsegs === 0) continue;
+    if (k + 1 < nsegs && from[k + 1] <= line[i]) {
+      while (k + 1 < nsegs && from[k + 1] <= line[i]) k++;
+      g = guess[k];
+    }
+    bySeg[k * n + st]++;
+    segCount[k]++;
+    if (g !== NO_GUESS && (lport[i] === g || rport[i] === g)) guessSeen[k] = 1;
+  }
 }
 
 /** Feeds one input into a snapshot. Call push() per chunk, then end(). */
@@ -345,22 +377,14 @@ export class Ingestor implements Sink, BlockReader {
   #finishSegments(): void {
     const t = this.#snap.sockets, r = this.report, segs = this.#segments;
     const first = this.#firstRow < 0 ? t.length : this.#firstRow;
-    const rowsByState = new Array<number>(STATES.length + 1).fill(0);
-    const segRows = segs.map(() => new Array<number>(STATES.length + 1).fill(0));
-    const portSeen = segs.map(() => new Set<number>());
-    let k = 0;
-    for (let i = first; i < t.length; i++) {
-      if (t.input[i] !== this.#index) continue;
-      const line = t.line[i];
-      while (k + 1 < segs.length && segs[k + 1].from <= line) k++;
-      rowsByState[t.state[i]]++;
-      if (segs.length) {
-        segRows[k][t.state[i]]++;
-        segs[k].rows++;
-        const guess = segs[k].command?.portGuess;
-        if (guess !== undefined && (t.localPort[i] === guess || t.remotePort[i] === guess)) portSeen[k].add(guess);
-      }
-    }
+    const n = STATES.length + 1, nsegs = segs.length;
+    const from = new Float64Array(nsegs), guess = new Int32Array(nsegs);
+    for (let s = 0; s < nsegs; s++) from[s] = segs[s].from, guess[s] = segs[s].command?.portGuess ?? NO_GUESS;
+    const all = new Int32Array(n), bySeg = new Int32Array(nsegs * n), segCount = new Int32Array(nsegs), guessSeen = new Uint8Array(nsegs);
+    countRows(t, first, this.#index, from, guess, all, bySeg, segCount, guessSeen);
+    for (let s = 0; s < nsegs; s++) segs[s].rows += segCount[s];
+    const rowsByState = Array.from(all);
+    const segRows = segs.map((_, s) => Array.from(bySeg.subarray(s * n, s * n + n)));
     const rows = rowsByState.reduce((a, b) => a + b, 0);
     // Counts of a state above the rows of it shown: those rows are a part.
     // The kernel's own gauges are no count of the table's rows: CurrEstab counts CLOSE_WAIT too, sockstat's
@@ -397,7 +421,7 @@ export class Ingestor implements Sink, BlockReader {
       } else allStates = false;
       let ports = c?.ports;
       // A bare number grepped for was a port only if the rows show it as one (else it was a pid or a count).
-      if (ports && c?.portGuess !== undefined && !portSeen[s].has(c.portGuess)) ports = ports.filter((p) => p !== c.portGuess);
+      if (ports && c?.portGuess !== undefined && !guessSeen[s]) ports = ports.filter((p) => p !== c.portGuess);
       if (ports && ports.length) {
         limitedPorts ??= new Set();
         for (const x of ports) limitedPorts.add(x);
