@@ -35,8 +35,54 @@ export interface MomentSource {
   holds: ("sockets" | "tallies" | "counters")[];
 }
 
-/** Counts by state id (index 0: state unknown), one Int32Array per key. */
-export type GroupCounts = Map<string, Int32Array>;
+/** Counts by state id (index 0: state unknown), an Int32Array per key. */
+export type GroupCounts = ReadonlyMap<string, Int32Array>;
+
+/**
+ * A moment's group counts kept flat: the keys, and one Int32Array of
+ * `width` counts per key; a key's counts are a view made when asked for.
+ * A watch keeps 300 moments of five groupings of up to 256 keys: an array
+ * per key made some 400,000 objects the collector walked on every pass.
+ */
+export class GroupTable implements GroupCounts {
+  readonly #keys: readonly string[];
+  readonly #slot: ReadonlyMap<string, number>;
+  readonly #counts: Int32Array;
+  readonly #width: number;
+
+  /** `slot`: each key's index in `keys`; `counts`: slot k's counts at k * width. */
+  constructor(keys: readonly string[], slot: ReadonlyMap<string, number>, counts: Int32Array, width: number) {
+    this.#keys = keys, this.#slot = slot, this.#counts = counts, this.#width = width;
+  }
+  get size(): number {
+    return this.#keys.length;
+  }
+  get(key: string): Int32Array | undefined {
+    const s = this.#slot.get(key);
+    return s === undefined ? undefined : this.#at(s);
+  }
+  has(key: string): boolean {
+    return this.#slot.has(key);
+  }
+  keys(): MapIterator<string> {
+    return this.#keys.values();
+  }
+  *values(): MapIterator<Int32Array> {
+    for (let s = 0; s < this.#keys.length; s++) yield this.#at(s);
+  }
+  *entries(): MapIterator<[string, Int32Array]> {
+    for (let s = 0; s < this.#keys.length; s++) yield [this.#keys[s], this.#at(s)];
+  }
+  [Symbol.iterator](): MapIterator<[string, Int32Array]> {
+    return this.entries();
+  }
+  forEach(f: (value: Int32Array, key: string, map: GroupCounts) => void): void {
+    for (let s = 0; s < this.#keys.length; s++) f(this.#at(s), this.#keys[s], this);
+  }
+  #at(s: number): Int32Array {
+    return this.#counts.subarray(s * this.#width, s * this.#width + this.#width);
+  }
+}
 
 /** What one moment's socket table says, for the time facts. */
 export interface MomentSockets {

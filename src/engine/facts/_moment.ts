@@ -7,7 +7,7 @@
  * `summarizeMoment`.
  */
 
-import { GROUP_KEYS_KEPT, type GroupCounts, type Moment, type MomentSockets, type SeriesGroupBy } from "../../model/series.ts";
+import { GROUP_KEYS_KEPT, type GroupCounts, GroupTable, type Moment, type MomentSockets, type SeriesGroupBy } from "../../model/series.ts";
 import type { Snapshot } from "../../model/snapshot.ts";
 import { NONE } from "../../model/socket_table.ts";
 import { STATES } from "../../model/states.ts";
@@ -76,21 +76,28 @@ class Grouping {
   top(states: Uint8Array, text: (row: number) => string): GroupCounts {
     const c = this.keys, best = topSlots(c.size, GROUP_KEYS_KEPT, c.counts);
     const rank = new Int32Array(c.size).fill(-1);
-    const counts = best.map((s, j) => (rank[s] = j, new Int32Array(NSTATES)));
-    const slotOf = this.slotOf;
-    for (let k = 0; k < slotOf.length; k++) {
-      const s = slotOf[k];
-      if (s >= 0 && rank[s] >= 0) counts[rank[s]][states[k]]++;
+    for (let j = 0; j < best.length; j++) rank[best[j]] = j;
+    const byRank = countRanks(this.slotOf, rank, states, best.length);
+    // keys of the same text (an address as two ids) share a slot
+    const keys: string[] = [], slot = new Map<string, number>(), counts = new Int32Array(best.length * NSTATES);
+    for (let j = 0; j < best.length; j++) {
+      const k = text(c.first[best[j]]);
+      let s = slot.get(k);
+      if (s === undefined) slot.set(k, s = keys.length), keys.push(k);
+      for (let st = 0; st < NSTATES; st++) counts[s * NSTATES + st] += byRank[j * NSTATES + st];
     }
-    const out: GroupCounts = new Map();
-    best.forEach((s, j) => {
-      const k = text(c.first[s]);
-      const cur = out.get(k);
-      if (cur) for (let st = 0; st < NSTATES; st++) cur[st] += counts[j][st];
-      else out.set(k, counts[j]);
-    });
-    return out;
+    return new GroupTable(keys, slot, counts.slice(0, keys.length * NSTATES), NSTATES);
   }
+}
+
+/** Counts by state (rank * NSTATES + state) the rows whose slot has a rank. */
+function countRanks(slotOf: Int32Array, rank: Int32Array, states: Uint8Array, ranks: number): Int32Array {
+  const out = new Int32Array(ranks * NSTATES);
+  for (let k = 0; k < slotOf.length; k++) {
+    const s = slotOf[k];
+    if (s >= 0 && rank[s] >= 0) out[rank[s] * NSTATES + states[k]]++;
+  }
+  return out;
 }
 
 /**
