@@ -88,12 +88,16 @@ class Samples {
 /** Each name's samples over the moments' `counters` (or their `rates`). */
 function samplesOf(series: Series, which: "counters" | "rates"): Map<string, Samples> {
   const out = new Map<string, Samples>();
+  let at = 0;
+  // forEach, not for-of: no [name, value] array per entry (300 moments of some hundreds of counters a tick)
+  const add = (v: number, name: string) => {
+    let s = out.get(name);
+    if (!s) out.set(name, s = new Samples());
+    s.add(at, v);
+  };
   for (const m of series.moments) {
-    for (const [name, v] of m[which]) {
-      let s = out.get(name);
-      if (!s) out.set(name, s = new Samples());
-      s.add(m.at, v);
-    }
+    at = m.at;
+    m[which].forEach(add);
   }
   return out;
 }
