@@ -82,6 +82,24 @@ function ssCounts(): Record<string, number> {
   return out;
 }
 
+/**
+ * A fake /proc for the owner scan: processes `pids` with a comm of "p<pid>"
+ * and an fd directory each; `fd(pid, n, inode)` makes (or makes again) fd n
+ * a socket link.
+ */
+function fakeProc(pids: number[]): { proc: string; fd: (pid: number, n: number, inode: number) => void } {
+  const proc = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-fakeproc-"));
+  for (const pid of pids) {
+    fs.mkdirSync(path.join(proc, String(pid), "fd"), { recursive: true });
+    fs.writeFileSync(path.join(proc, String(pid), "comm"), `p${pid}\n`);
+  }
+  const fd = (pid: number, n: number, inode: number) => {
+    fs.rmSync(path.join(proc, String(pid), "fd", String(n)), { force: true });
+    fs.symlinkSync(`socket:[${inode}]`, path.join(proc, String(pid), "fd", String(n)));
+  };
+  return { proc, fd };
+}
+
 describe("live snapshot", { skip: linux ? false : "needs Linux /proc" }, () => {
   const servers: net.Server[] = [];
   const clients: net.Socket[] = [];
@@ -261,16 +279,8 @@ describe("owner scan", () => {
     }
   });
   it("with a cache (watch): a cached fd is trusted while its socket is wanted, new ones are found, a reused fd is read again", () => {
-    const proc = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-fakeproc-"));
-    const fd = (pid: number, n: number, inode: number) => {
-      fs.rmSync(path.join(proc, String(pid), "fd", String(n)), { force: true });
-      fs.symlinkSync(`socket:[${inode}]`, path.join(proc, String(pid), "fd", String(n)));
-    };
+    const { proc, fd } = fakeProc([10, 20]);
     try {
-      for (const pid of [10, 20]) {
-        fs.mkdirSync(path.join(proc, String(pid), "fd"), { recursive: true });
-        fs.writeFileSync(path.join(proc, String(pid), "comm"), `p${pid}\n`);
-      }
       fd(10, 3, 100);
       fd(20, 3, 200);
       const cache = new OwnerCache();
@@ -295,8 +305,7 @@ describe("owner scan", () => {
     }
   });
   it("with a cache (watch), a table of sockets the last scan saw is not scanned: its owners applied in one pass, in any order", () => {
-    const proc = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-fakeproc-"));
-    const fd = (pid: number, n: number, inode: number) => fs.symlinkSync(`socket:[${inode}]`, path.join(proc, String(pid), "fd", String(n)));
+    const { proc, fd } = fakeProc([10, 20]);
     const table = (inodes: number[]) => {
       const snap = emptySnapshot(true), row = plainRow();
       for (const inode of inodes) {
@@ -311,10 +320,6 @@ describe("owner scan", () => {
         return t.pid[i] === NONE ? null : `${t.pid[i]} ${t.strings.str(t.program[i])}`;
       });
     try {
-      for (const pid of [10, 20]) {
-        fs.mkdirSync(path.join(proc, String(pid), "fd"), { recursive: true });
-        fs.writeFileSync(path.join(proc, String(pid), "comm"), `p${pid}\n`);
-      }
       fd(10, 3, 100);
       fd(10, 4, 101);
       fd(20, 3, 200);
