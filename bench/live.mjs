@@ -12,6 +12,8 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
+/** How long the sockets stay open at most. */
+const LIFETIME_MS = 1_800_000;
 /** Open files per process stay under this (the hard limit here may be as low as 20,000). */
 const FDS_PER_WORKER = 16000;
 
@@ -39,8 +41,9 @@ async function make(total, ready) {
   const n = countSockets();
   fs.writeFileSync(ready, `${n}\n`);
   process.stderr.write(`[live] ${n} sockets open in ${workers} workers (${per} connections each)\n`);
-  // Bounded: never outlive a forgotten benchmark by more than ten minutes.
-  setTimeout(() => process.kill(process.pid, "SIGTERM"), 600_000);
+  // Bounded: never outlive a forgotten benchmark by more than half an hour (the watch
+  // section, with its full-series runs, takes some 20 minutes; run.mjs gives live.sh 30).
+  setTimeout(() => process.kill(process.pid, "SIGTERM"), LIFETIME_MS);
 }
 
 async function worker(connections, port) {
@@ -66,7 +69,7 @@ async function worker(connections, port) {
   for (let i = 0; i < clients.length; i += 10) clients[i].end();
   await new Promise((res) => setTimeout(res, 300));
   process.send("ready");
-  setTimeout(() => process.exit(0), 600_000);
+  setTimeout(() => process.exit(0), LIFETIME_MS);
 }
 
 function countSockets() {
