@@ -93,8 +93,10 @@ export async function watchCommand(ctx: Context): Promise<number> {
   let rows = 0;
 
   const analyze = async (snap: Snapshot, given: Record<string, string>) => {
-    const diagnosis = await new Diagnoser(snap, rules).run(given);
-    const digest = seriesDigest(snap);
+    const diagnoser = new Diagnoser(snap, rules);
+    const diagnosis = await diagnoser.run(given);
+    // The digest reads the facts the rules computed (trend, persistence, rates, exhaustion) rather than computing them again.
+    const digest = seriesDigest(snap, diagnoser.facts);
     return { digest, a: analysisOf(snap, diagnosis, provenanceOf(snap, VERSION, ctx.argv), flags.minSeverity, { series: digest }) };
   };
 
