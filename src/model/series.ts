@@ -64,6 +64,16 @@ export class GroupTable implements GroupCounts {
   has(key: string): boolean {
     return this.#slot.has(key);
   }
+  /** A key's count in one state, or in all (0 for a key not kept), without a view. */
+  count(key: string, state?: number): number {
+    const s = this.#slot.get(key);
+    if (s === undefined) return 0;
+    const from = s * this.#width;
+    if (state !== undefined) return this.#counts[from + state];
+    let n = 0;
+    for (let i = from; i < from + this.#width; i++) n += this.#counts[i];
+    return n;
+  }
   keys(): MapIterator<string> {
     return this.#keys.values();
   }
@@ -79,9 +89,44 @@ export class GroupTable implements GroupCounts {
   forEach(f: (value: Int32Array, key: string, map: GroupCounts) => void): void {
     for (let s = 0; s < this.#keys.length; s++) f(this.#at(s), this.#keys[s], this);
   }
+  /**
+   * The same counts keyed by `before`'s strings where it has the key (a
+   * series then holds one string per key, not one per moment), and by its
+   * very keys and slots, with the counts in its order, when the keys are
+   * the same: a watch keeps 300 moments of five groupings.
+   */
+  sharing(before: GroupTable): GroupTable {
+    const keys = this.#keys, w = this.#width, slot = before.#slot;
+    if (keys.length === before.#keys.length) {
+      const counts = new Int32Array(this.#counts.length);
+      let s = 0;
+      for (; s < keys.length; s++) {
+        const b = slot.get(keys[s]);
+        if (b === undefined) break;
+        for (let i = 0; i < w; i++) counts[b * w + i] = this.#counts[s * w + i];
+      }
+      if (s === keys.length) return new GroupTable(before.#keys, slot, counts, w);
+    }
+    const shared = keys.map((k) => {
+      const b = slot.get(k);
+      return b === undefined ? k : before.#keys[b];
+    });
+    return new GroupTable(shared, new Map(shared.map((k, i) => [k, i])), this.#counts, w);
+  }
   #at(s: number): Int32Array {
     return this.#counts.subarray(s * this.#width, s * this.#width + this.#width);
   }
+}
+
+/** A key's count in one state (or in all) of a moment's groups, 0 when the key is not kept. */
+export function groupCount(groups: GroupCounts | undefined, key: string, state?: number): number {
+  if (groups instanceof GroupTable) return groups.count(key, state);
+  const c = groups?.get(key);
+  if (!c) return 0;
+  if (state !== undefined) return c[state];
+  let n = 0;
+  for (let i = 0; i < c.length; i++) n += c[i];
+  return n;
 }
 
 /** What one moment's socket table says, for the time facts. */
@@ -91,7 +136,7 @@ export interface MomentSockets {
   total: number;
   /** True when counted from socket rows (groups and identities known); false for counts only (histograms). */
   rows: boolean;
-  /** Biggest keys per grouping, with their counts by state (rows only). */
+  /** Biggest keys per grouping (in no set order), with their counts by state (rows only). */
   groups: Partial<Record<SeriesGroupBy, GroupCounts>>;
   /**
    * Each socket's identity (4-tuple, plus inode where known) as a number,
@@ -239,6 +284,8 @@ export class SeriesBuilder {
   #prev: Seen | undefined;
   #first: Seen | undefined;
   #last: MomentSockets | undefined;
+  /** The groups of the last moment with socket rows: the next one shares their keys. */
+  #groups: MomentSockets["groups"] | undefined;
   /** At most this many moments are kept (watch); the oldest go first. */
   readonly #keep: number;
 
@@ -249,6 +296,16 @@ export class SeriesBuilder {
 
   add(m: Moment): void {
     const s = m.sockets;
+    if (s?.rows) {
+      const before = this.#groups;
+      if (before) {
+        for (const by of SERIES_GROUPS) {
+          const g = s.groups[by], b = before[by];
+          if (g instanceof GroupTable && b instanceof GroupTable) s.groups[by] = g.sharing(b);
+        }
+      }
+      this.#groups = s.groups;
+    }
     if (s?.identities) {
       m.persistence = this.#compare(m.at, s);
       // The builder keeps what it needs of them; the moment before gives its table up (the newest keeps it, as read).

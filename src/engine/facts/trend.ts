@@ -1,6 +1,6 @@
 /** `trend`: how a state's count (or each group's) went over the series: slope, growth, rising or not. */
 
-import { SERIES_GROUPS, type SeriesGroupBy } from "../../model/series.ts";
+import { groupCount, SERIES_GROUPS, type SeriesGroupBy } from "../../model/series.ts";
 import { stateId, STATES } from "../../model/states.ts";
 import { stateList } from "./_scan.ts";
 import { courseOf, type Course, ONE_SNAPSHOT, pointsOf, round2, seriesOf } from "./_time.ts";
@@ -105,8 +105,11 @@ export const trend: Fact = {
     const courses: GroupCourse[] = [];
     for (const key of keys) {
       const ps = withRows.map((m) => {
-        const c = m.sockets!.groups[by]?.get(key);
-        return { t: (m.at - t0) / 1000, y: c ? sum(c, which) : 0 };
+        const g = m.sockets!.groups[by];
+        let y = 0;
+        if (!which) y = groupCount(g, key);
+        else for (const id of which) y += groupCount(g, key, id);
+        return { t: (m.at - t0) / 1000, y };
       });
       if (ps.every((p) => p.y === 0)) continue;
       courses.push({ key, ...courseOf(ps) });
