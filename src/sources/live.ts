@@ -61,7 +61,8 @@ export interface LiveOptions {
  */
 export class OwnerCache {
   static readonly FULL_SCAN_MS = 300_000;
-  byPid = new Map<number, Map<string, number>>();
+  /** Per process, the inode behind each fd (by fd number) at the last scan. */
+  byPid = new Map<number, Map<number, number>>();
   since = 0;
   /** The last scan's result (its owners pruned to the sockets of the last table read). */
   last: { owners: Map<number, SocketOwner>; processes: number; unreadable: number } | undefined;
@@ -286,9 +287,10 @@ export function scanOwners(wanted: Set<number>, proc = "/proc", cache?: OwnerCac
   const owners = new Map<number, SocketOwner>();
   let processes = 0, unreadableFds = 0;
   if (wanted.size === 0 || !pids) return { owners, processes, unreadable: unreadableFds };
-  const found = new Map<number, number[]>();
+  // One owner per process, shared by its sockets (a watch keeps them between scans: 100k sockets, a few processes).
+  const found = new Map<number, SocketOwner>();
   if (cache) expire(cache, pids);
-  const seen = cache ? new Map<number, Map<string, number>>() : undefined;
+  const seen = cache ? new Map<number, Map<number, number>>() : undefined;
   for (const pid of pids) {
     if (owners.size === wanted.size) break;
     processes++;
@@ -302,10 +304,11 @@ export function scanOwners(wanted: Set<number>, proc = "/proc", cache?: OwnerCac
       continue;
     }
     const before = cache?.byPid.get(pid);
-    const now = seen && new Map<string, number>();
+    const now = seen && new Map<number, number>();
     if (now) seen!.set(pid, now);
     for (const fd of fds) {
-      let inode = before?.get(fd);
+      const n = Number(fd);
+      let inode = before?.get(n);
       if (inode === undefined || !wanted.has(inode)) {
         let link: string;
         try {
@@ -316,12 +319,11 @@ export function scanOwners(wanted: Set<number>, proc = "/proc", cache?: OwnerCac
         if (!link.startsWith("socket:[")) continue;
         inode = Number(link.slice(8, -1));
       }
-      now?.set(fd, inode);
+      now?.set(n, inode);
       if (!wanted.has(inode) || owners.has(inode)) continue;
-      owners.set(inode, { pid, comm: "" });
-      const list = found.get(pid);
-      if (list) list.push(inode);
-      else found.set(pid, [inode]);
+      let owner = found.get(pid);
+      if (!owner) found.set(pid, owner = { pid, comm: "" });
+      owners.set(inode, owner);
     }
   }
   if (cache && seen) {
@@ -329,10 +331,7 @@ export function scanOwners(wanted: Set<number>, proc = "/proc", cache?: OwnerCac
     cache.last = { owners, processes, unreadable: unreadableFds };
     cache.ownerPids = [...found.keys()];
   }
-  for (const [pid, inodes] of found) {
-    const comm = inert(readText(`${proc}/${pid}/comm`)?.replace(/\n$/, "") ?? "");
-    for (const i of inodes) owners.get(i)!.comm = comm;
-  }
+  for (const [pid, owner] of found) owner.comm = inert(readText(`${proc}/${pid}/comm`)?.replace(/\n$/, "") ?? "");
   return { owners, processes, unreadable: unreadableFds };
 }
 
