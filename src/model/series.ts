@@ -118,17 +118,6 @@ export class GroupTable implements GroupCounts {
   }
 }
 
-/** A key's count in one state (or in all) of a moment's groups, 0 when the key is not kept. */
-export function groupCount(groups: GroupCounts | undefined, key: string, state?: number): number {
-  if (groups instanceof GroupTable) return groups.count(key, state);
-  const c = groups?.get(key);
-  if (!c) return 0;
-  if (state !== undefined) return c[state];
-  let n = 0;
-  for (let i = 0; i < c.length; i++) n += c[i];
-  return n;
-}
-
 /** What one moment's socket table says, for the time facts. */
 export interface MomentSockets {
   /** Counts by state id, index 0 the sockets whose state is unknown. */
@@ -137,7 +126,7 @@ export interface MomentSockets {
   /** True when counted from socket rows (groups and identities known); false for counts only (histograms). */
   rows: boolean;
   /** Biggest keys per grouping (in no set order), with their counts by state (rows only). */
-  groups: Partial<Record<SeriesGroupBy, GroupCounts>>;
+  groups: Partial<Record<SeriesGroupBy, GroupTable>>;
   /**
    * Each socket's identity (4-tuple, plus inode where known) as a number,
    * sorted, with its state id beside it; rows only. Freed once the next
@@ -301,7 +290,7 @@ export class SeriesBuilder {
       if (before) {
         for (const by of SERIES_GROUPS) {
           const g = s.groups[by], b = before[by];
-          if (g instanceof GroupTable && b instanceof GroupTable) s.groups[by] = g.sharing(b);
+          if (g && b) s.groups[by] = g.sharing(b);
         }
       }
       this.#groups = s.groups;

@@ -7,7 +7,7 @@
  * `summarizeMoment`.
  */
 
-import { GROUP_KEYS_KEPT, type GroupCounts, GroupTable, type Moment, type MomentSockets, type SeriesGroupBy } from "../../model/series.ts";
+import { GROUP_KEYS_KEPT, GroupTable, type Moment, type MomentSockets, type SeriesGroupBy } from "../../model/series.ts";
 import type { Snapshot } from "../../model/snapshot.ts";
 import { NONE } from "../../model/socket_table.ts";
 import { STATES } from "../../model/states.ts";
@@ -73,7 +73,7 @@ class Grouping {
     this.slotOf = new Int32Array(rows).fill(-1);
   }
   /** The biggest keys as text (keys of the same text added up), each with its counts by state; `states[k]` is row k's state. */
-  top(states: Uint8Array, text: (row: number) => string): GroupCounts {
+  top(states: Uint8Array, text: (row: number) => string): GroupTable {
     const c = this.keys, best = topSlots(c.size, GROUP_KEYS_KEPT, c.counts);
     const rank = new Int32Array(c.size).fill(-1);
     for (let j = 0; j < best.length; j++) rank[best[j]] = j;
@@ -173,7 +173,7 @@ export function summarizeMoment(part: MomentPart, context?: Snapshot): Pick<Mome
     keys[k] -= st;
   }
   const text = (by: "process" | "local-port" | "remote-host" | "destination" | "source-destination") => (row: number) => scan.keyText(by, row);
-  const groups: Partial<Record<SeriesGroupBy, GroupCounts>> = {
+  const groups: Partial<Record<SeriesGroupBy, GroupTable>> = {
     process: byProcess.top(stateOf, text("process")),
     "local-port": byPort.top(stateOf, text("local-port")),
     "remote-host": byHost.top(stateOf, text("remote-host")),

@@ -5,7 +5,7 @@
  * sockets a process holds against its open-file limit.
  */
 
-import { groupCount, momentTime, type Moment, type Series } from "../../model/series.ts";
+import { momentTime, type Moment, type Series } from "../../model/series.ts";
 import { stateId } from "../../model/states.ts";
 import { intOf, round4 } from "./_scan.ts";
 import { fit, ONE_SNAPSHOT, type Point, pointsOf, round2, seriesOf } from "./_time.ts";
@@ -111,7 +111,7 @@ function sysctlInt(scan: Parameters<Fact["compute"]>[0]["scan"], key: string): n
 /** Count of one group over the moments with socket rows (0 where a moment does not list it); `state` counts that state only. */
 function groupPoints(series: Series, moments: Moment[], by: "ephemeral" | "process", key: string, state?: number): Point[] {
   const t0 = series.moments[0].at;
-  return moments.map((m) => ({ t: (m.at - t0) / 1000, y: groupCount(m.sockets!.groups[by], key, state) }));
+  return moments.map((m) => ({ t: (m.at - t0) / 1000, y: m.sockets!.groups[by]?.count(key, state) ?? 0 }));
 }
 
 /** The budget among groups that runs out first (reached, else the soonest ETA, else the biggest). */

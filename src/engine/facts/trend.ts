@@ -1,6 +1,6 @@
 /** `trend`: how a state's count (or each group's) went over the series: slope, growth, rising or not. */
 
-import { groupCount, SERIES_GROUPS, type SeriesGroupBy } from "../../model/series.ts";
+import { SERIES_GROUPS, type SeriesGroupBy } from "../../model/series.ts";
 import { stateId, STATES } from "../../model/states.ts";
 import { stateList } from "./_scan.ts";
 import { courseOf, type Course, ONE_SNAPSHOT, pointsOf, round2, seriesOf } from "./_time.ts";
@@ -106,9 +106,7 @@ export const trend: Fact = {
     for (const key of keys) {
       const ps = withRows.map((m) => {
         const g = m.sockets!.groups[by];
-        let y = 0;
-        if (!which) y = groupCount(g, key);
-        else for (const id of which) y += groupCount(g, key, id);
+        const y = !g ? 0 : which ? which.reduce((n, id) => n + g.count(key, id), 0) : g.count(key);
         return { t: (m.at - t0) / 1000, y };
       });
       if (ps.every((p) => p.y === 0)) continue;
