@@ -183,6 +183,11 @@ export class StringPool {
     }
   }
 
+  /** The /proc timer code (model/kernel_timer.ts) of an id kept as a timer by value, or -1. */
+  timerCode(id: number): number {
+    return this.#kinds[id] === TIMER ? this.#values[id] & 7 : -1;
+  }
+
   /** The value of an id that is a dotted quad (0 to 2^32-1), or -1. */
   quad(id: number): number {
     return this.#kinds[id] === V4 ? this.#values[id] >>> 0 : -1;

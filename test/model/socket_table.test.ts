@@ -67,6 +67,19 @@ describe("StringPool, /proc timers by value", () => {
       { numRuns: RUNS },
     );
   });
+  it("timerCode() names the code of a timer kept by value, and nothing for text", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(timerText, fc.string({ maxLength: 12 })), { maxLength: 50 }), (xs) => {
+        const pool = new StringPool();
+        for (const x of xs) {
+          const id = pool.intern(x), packed = parseKernelTimer(x), code = pool.timerCode(id);
+          if (packed === -1) assert.equal(code, -1, x);
+          else assert.equal(formatKernelTimer(code, packed >>> 3), x);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
   it("packs equal texts equal: code 5 (zero-window probe) shows as keepalive, like code 2", () => {
     assert.equal(packKernelTimer(5, 7184), packKernelTimer(2, 7184));
     assert.equal(formatKernelTimer(2, 7184), "keepalive (71.84s)");

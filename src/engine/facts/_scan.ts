@@ -7,6 +7,7 @@
  * FactContext.scan and the grouping keys through registry.ts.
  */
 
+import { KERNEL_TIMERS } from "../../model/kernel_timer.ts";
 import type { Snapshot } from "../../model/snapshot.ts";
 import { NONE, type SocketTable } from "../../model/socket_table.ts";
 import { STATES, type StateName, stateId } from "../../model/states.ts";
@@ -542,6 +543,9 @@ export function timerKind(text: string): number {
   }
 }
 
+/** The kind of each /proc timer code's name (model/kernel_timer.ts). */
+const KIND_BY_CODE = KERNEL_TIMERS.map(timerKind);
+
 /**
  * What several facts read from one snapshot's socket table, each computed
  * once on first use: sockets by state, ports with a listener, exception
@@ -814,7 +818,9 @@ export class TableScan {
       const id = timer[i];
       if (id === 0 || done[id] === 1) continue;
       done[id] = 1;
-      out[id] = timerKind(pool.str(id));
+      // a timer kept by value is its code's name and the time left: no text to make
+      const code = pool.timerCode(id);
+      out[id] = code >= 0 ? KIND_BY_CODE[code] : timerKind(pool.str(id));
     }
     return this.#timerKinds = out;
   }
