@@ -31,6 +31,9 @@ export const WATCH_KEPT = 300;
  */
 export const RECORDING_BYTES = 64 * 1024 * 1024;
 
+/** The room of a reused recording piece: the most a /proc read hands on at a time (src/sources/proc_file.ts). */
+const ROOM = 1 << 16;
+
 /** One moment of this machine, summarized and added to the series; returns the snapshot carrying it. */
 export function tick(builder: SeriesBuilder, snap: Snapshot, at = Date.now()): Snapshot {
   const part = { snapshot: snap, input: -1, rowFrom: 0, rowTo: snap.sockets.length, tallies: snap.tallies };
@@ -48,14 +51,34 @@ export class Recording {
   #ticks: RawCapture[] = [];
   #bytes = 0;
   #dropped = 0;
+  /** Room of the pieces of dropped ticks, ROOM bytes each, for the next ticks' copies. */
+  readonly #free: ArrayBuffer[] = [];
   constructor(readonly budget = RECORDING_BYTES, readonly kept = WATCH_KEPT, readonly version = VERSION) {}
+
+  /**
+   * A copy of a piece read, for the next tick added: a piece of more than
+   * half of ROOM goes into the room of a dropped tick's piece when there is
+   * one, so a full recording takes no new memory each tick (at 100k sockets
+   * some 15 MB, which the collector would otherwise reclaim every tick).
+   */
+  readonly copy = (bytes: Uint8Array): Uint8Array => {
+    if (bytes.length <= ROOM / 2 || bytes.length > ROOM) return bytes.slice();
+    const out = new Uint8Array(this.#free.pop() ?? new ArrayBuffer(ROOM), 0, bytes.length);
+    out.set(bytes);
+    return out;
+  };
 
   add(tick: RawCapture): void {
     this.#ticks.push(tick);
     this.#bytes += sizeOf(tick);
+    // Room is kept for as many pieces as this tick took: a host whose table shrank frees the rest.
+    const rooms = (c: RawCapture) => c.sources.flatMap((s) => s.pieces.filter((p) => p.buffer.byteLength === ROOM && p.byteOffset === 0));
+    const need = rooms(tick).length;
     while (this.#ticks.length > 1 && (this.#bytes > this.budget || this.#ticks.length > this.kept)) {
-      this.#bytes -= sizeOf(this.#ticks.shift()!);
+      const old = this.#ticks.shift()!;
+      this.#bytes -= sizeOf(old);
       this.#dropped++;
+      for (const p of rooms(old)) if (this.#free.length < need) this.#free.push(p.buffer as ArrayBuffer);
     }
   }
   /** The recording: snapshot files one after the other, as `tcpdoc record` appends them. */
@@ -132,7 +155,7 @@ export async function watchCommand(ctx: Context): Promise<number> {
     stop: () => ticker.stop(),
     run: (show) =>
       ticker.run(async (i, started) => {
-        const { snap, capture } = liveSnapshotAndCapture({ owners, ownerCache, thread: false, rows });
+        const { snap, capture } = liveSnapshotAndCapture({ owners, ownerCache, thread: false, rows, copy: recording.copy });
         rows = snap.sockets.length;
         recording.add(capture);
         tick(builder, snap, started);

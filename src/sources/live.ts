@@ -44,6 +44,12 @@ export interface LiveOptions {
    * it fills.
    */
   rows?: number;
+  /**
+   * Where the bytes kept of each read go (liveSnapshotAndCapture): a copy
+   * of the piece, which the read reuses after the call. Default: a new one
+   * (a watch passes its recording's, which reuses the room of dropped ticks).
+   */
+  copy?: (bytes: Uint8Array) => Uint8Array;
 }
 
 /**
@@ -369,10 +375,10 @@ export function captureText(raw: RawCapture): LiveCapture {
  * read (inputs named "live:<path>"), then the kernel settings, then, unless
  * `owners` is false, the owner scan over the inodes the parsed socket tables
  * hold, applied to the table. Records in `c` the owners, the scan's figures,
- * host and kernel, and in `keep`, when given, each source's bytes (for a
- * snapshot file).
+ * host and kernel, and, when `keep` is given, each source's bytes as it
+ * copies them (for a snapshot file).
  */
-function readLinux(c: RawCapture, snap: Snapshot, owners: boolean, keep: boolean, cache?: OwnerCache, thread = true): void {
+function readLinux(c: RawCapture, snap: Snapshot, owners: boolean, keep: false | ((bytes: Uint8Array) => Uint8Array), cache?: OwnerCache, thread = true): void {
   const source = (path: string, read: (push: (bytes: Uint8Array) => void) => boolean): boolean => {
     let ing: Ingestor | undefined;
     const pieces: Uint8Array[] = [];
@@ -380,7 +386,7 @@ function readLinux(c: RawCapture, snap: Snapshot, owners: boolean, keep: boolean
       ing ??= new Ingestor(snap, `live:${path}`);
       ing.push(bytes);
       // The pieces a read hands on are reused after the call: copied.
-      if (keep) pieces.push(bytes.slice());
+      if (keep) pieces.push(keep(bytes));
     });
     if (!ok) return false;
     // An empty file is an input too (with no lines).
@@ -408,6 +414,8 @@ function readLinux(c: RawCapture, snap: Snapshot, owners: boolean, keep: boolean
   c.capture.host = inert(readText("/proc/sys/kernel/hostname")?.trim() ?? "");
   c.capture.kernel = inert(readText("/proc/sys/kernel/osrelease")?.trim() ?? "");
 }
+
+const newCopy = (bytes: Uint8Array) => bytes.slice();
 
 /** Runs the system's netstat (by its absolute path) and keeps its output as the capture's one source. */
 function captureCommand(c: LiveCapture): void {
@@ -454,7 +462,7 @@ export function liveSnapshotAndCapture(options: LiveOptions = {}): { snap: Snaps
   }
   const snap = liveTable(options);
   const c = newCapture(platform);
-  readLinux(c, snap, options.owners ?? true, true, options.ownerCache, options.thread);
+  readLinux(c, snap, options.owners ?? true, options.copy ?? newCopy, options.ownerCache, options.thread);
   snap.capture = c.capture;
   finishSnapshot(snap);
   return { snap, capture: c };
@@ -473,7 +481,7 @@ export function captureLive(options: LiveOptions = {}): LiveCapture {
     captureCommand(text);
     return text;
   }
-  readLinux(c, emptySnapshot(true), options.owners ?? true, true);
+  readLinux(c, emptySnapshot(true), options.owners ?? true, newCopy);
   return captureText(c);
 }
 

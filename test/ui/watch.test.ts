@@ -127,6 +127,33 @@ describe("watch recording", () => {
   });
 });
 
+describe("watch recording's room", () => {
+  it("copies big pieces into the room of dropped ticks, and the ticks kept read back as they were", () => {
+    const rec = new Recording(Infinity, 2, "test");
+    const caps = captures("series-close-wait-growing").slice(0, 5);
+    const enc = new TextEncoder();
+    const raws: RawCapture[] = [];
+    for (const [k, c] of caps.entries()) {
+      // one source of some 40 KB per tick, its bytes different each tick, handed on in a buffer the read reuses
+      const text = `tick ${k}\n`.repeat(5000), read = new Uint8Array(1 << 16);
+      read.set(enc.encode(text));
+      const raw: RawCapture = { ...c, sources: [{ path: "/proc/net/tcp", pieces: [rec.copy(read.subarray(0, text.length))] }] };
+      read.fill(0);
+      rec.add(raw);
+      raws.push(raw);
+    }
+    const room = (k: number) => raws[k].sources[0].pieces[0].buffer;
+    assert.equal(room(3), room(0), "tick 4 is copied into tick 1's room");
+    assert.equal(room(4), room(1));
+    assert.notEqual(room(2), room(0));
+    const expected = raws.slice(3).map((r) => renderSnapshotFile({ ...r, sources: [{ path: "/proc/net/tcp", text: new TextDecoder().decode(r.sources[0].pieces[0]) }] }, "test"));
+    assert.equal(rec.text(), expected.join(""));
+    assert.ok(rec.text().includes("tick 4\n") && !rec.text().includes("tick 1\n"));
+    const small = rec.copy(enc.encode("x\n"));
+    assert.equal(small.buffer.byteLength, 2, "a small piece is copied to its size");
+  });
+});
+
 describe("watch screen", () => {
   it("shows states with sparklines and growth, the groups with what came and went, the findings; fits 80 columns", async () => {
     const w = await watching("series-close-wait-growing", {}, 40, 8);
