@@ -47,6 +47,33 @@ describe("merging inputs of one moment", () => {
       assert.equal(snap.sockets.length, 5);
     });
   });
+  it("merges a listener whose peer ss prints as *:* and /proc as port 0, the biggest input's row included", () => {
+    // ss lists more rows: its rows are the ones looked up in the others' (sharedTuples).
+    const proc = (local: string, remote: string, st: string, inode: number) =>
+      `   0: ${local} ${remote} ${st} 00000000:00000000 00:00000000 00000000     0        0 ${inode} 1 0000000000000000 100 0 0 10 0`;
+    withFiles({
+      "ss.txt": [
+        "State Recv-Q Send-Q Local Address:Port Peer Address:Port",
+        "LISTEN 0 128 0.0.0.0:22 *:*",
+        "ESTAB 0 0 10.0.0.1:22 10.1.2.3:50000",
+        "ESTAB 0 0 10.0.0.1:22 10.1.2.4:50001",
+        "ESTAB 0 0 10.0.0.1:22 10.1.2.5:50002",
+        "",
+      ].join("\n"),
+      "tcp": [
+        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
+        // 0.0.0.0:22 listening; 10.0.0.1:22 from 10.1.2.5:50002 and from 10.1.2.9:50002
+        proc("00000000:0016", "00000000:0000", "0A", 1001),
+        proc("0100000A:0016", "0502010A:C352", "01", 1002),
+        proc("0100000A:0016", "0902010A:C352", "01", 1003),
+        "",
+      ].join("\n"),
+    }, (paths) => {
+      const snap = readInputs(paths);
+      assert.equal(snap.merged, 2);
+      assert.equal(snap.sockets.length, 5);
+    });
+  });
   it("keeps /proc/net/tcp's and tcp6's wildcard listeners on one port apart: two inodes, two sockets", () => {
     const row = (addr: string, inode: number) => `   0: ${addr}:0016 ${addr}:0000 0A 00000000:00000000 00:00000000 00000000     0        0 ${inode} 1 0000000000000000 100 0 0 10 0`;
     withFiles({
