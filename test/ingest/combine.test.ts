@@ -21,6 +21,11 @@ function withFiles(files: Record<string, string>, f: (paths: string[]) => void):
   }
 }
 
+/** A /proc/net/tcp row as the kernel prints it (tcp_ipv4.c get_tcp4_sock), and the file's header. */
+const procRow = (local: string, remote: string, st: string, inode: number) =>
+  `   0: ${local} ${remote} ${st} 00000000:00000000 00:00000000 00000000     0        0 ${inode} 1 0000000000000000 100 0 0 10 0`;
+const PROC_HEADER = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode";
+
 describe("merging inputs of one moment", () => {
   it("merges one socket spelled ::ffff:, bracketed or plain by ss and netstat, and only those", () => {
     withFiles({
@@ -49,8 +54,6 @@ describe("merging inputs of one moment", () => {
   });
   it("merges a listener whose peer ss prints as *:* and /proc as port 0, the biggest input's row included", () => {
     // ss lists more rows: its rows are the ones looked up in the others' (sharedTuples).
-    const proc = (local: string, remote: string, st: string, inode: number) =>
-      `   0: ${local} ${remote} ${st} 00000000:00000000 00:00000000 00000000     0        0 ${inode} 1 0000000000000000 100 0 0 10 0`;
     withFiles({
       "ss.txt": [
         "State Recv-Q Send-Q Local Address:Port Peer Address:Port",
@@ -61,11 +64,11 @@ describe("merging inputs of one moment", () => {
         "",
       ].join("\n"),
       "tcp": [
-        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
+        PROC_HEADER,
         // 0.0.0.0:22 listening; 10.0.0.1:22 from 10.1.2.5:50002 and from 10.1.2.9:50002
-        proc("00000000:0016", "00000000:0000", "0A", 1001),
-        proc("0100000A:0016", "0502010A:C352", "01", 1002),
-        proc("0100000A:0016", "0902010A:C352", "01", 1003),
+        procRow("00000000:0016", "00000000:0000", "0A", 1001),
+        procRow("0100000A:0016", "0502010A:C352", "01", 1002),
+        procRow("0100000A:0016", "0902010A:C352", "01", 1003),
         "",
       ].join("\n"),
     }, (paths) => {
@@ -75,9 +78,9 @@ describe("merging inputs of one moment", () => {
     });
   });
   it("keeps /proc/net/tcp's and tcp6's wildcard listeners on one port apart: two inodes, two sockets", () => {
-    const row = (addr: string, inode: number) => `   0: ${addr}:0016 ${addr}:0000 0A 00000000:00000000 00:00000000 00000000     0        0 ${inode} 1 0000000000000000 100 0 0 10 0`;
+    const row = (addr: string, inode: number) => procRow(`${addr}:0016`, `${addr}:0000`, "0A", inode);
     withFiles({
-      "tcp": ["  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode", row("00000000", 1001), ""].join("\n"),
+      "tcp": [PROC_HEADER, row("00000000", 1001), ""].join("\n"),
       "tcp6": [
         "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
         row("0".repeat(32), 1002),
