@@ -12,7 +12,9 @@
  * is merged with a row of the same 4-tuple in any state. Rows within one
  * input are never merged (SO_REUSEPORT listeners are equal and distinct),
  * nor are inputs that hold a series (several `date`-stamped tables) or
- * inputs of other moments: they are a series, not one table.
+ * inputs of other moments: they are a series, not one table; nor are
+ * /proc/net/tcp and /proc/net/tcp6 of one moment (the kernel lists an
+ * AF_INET socket in the one, an AF_INET6 socket in the other).
  *
  * Counts. A count without rows (a histogram, `| wc -l`, Group-Object,
  * per-host counts, `ss -s`, sockstat) is another view of the same table:
@@ -29,6 +31,7 @@ import type { CountGroup, InputReport, Platform, Snapshot } from "../model/snaps
 import { parseV4 } from "../model/address.ts";
 import { NONE, type SocketTable } from "../model/socket_table.ts";
 import { STATES, UNKNOWN_STATE } from "../model/states.ts";
+import { procNetTcp } from "./formats/proc_net_tcp.ts";
 import { secondsBetween } from "./moment.ts";
 
 /** Inputs whose capture times are this close are one moment (a script that runs ss, then netstat, then cat). */
@@ -221,10 +224,15 @@ function mergeSameMoment(snap: Snapshot): void {
   // ones): no socket is in two of its inputs, so there is nothing to merge.
   if (snap.live || snap.inputs.length < 2 || t.length === 0) return;
   const perInput = new Array<number>(snap.inputs.length).fill(0);
-  for (let i = 0; i < t.length; i++) perInput[t.input[i]]++;
+  // The address families of each input's rows: 1 IPv4, 2 IPv6 (IPv4-mapped included), 4 not known.
+  const families = new Uint8Array(snap.inputs.length);
+  for (let i = 0; i < t.length; i++) {
+    perInput[t.input[i]]++;
+    families[t.input[i]] |= t.family[i] === 4 ? 1 : t.family[i] === 6 ? 2 : 4;
+  }
   const withRows = perInput.flatMap((n, i) => (n > 0 ? [i] : []));
   if (withRows.length < 2) return;
-  const clusters = moments(snap, withRows);
+  const clusters = moments(snap, withRows).filter((c) => !kernelTables(snap, c, families));
   if (clusters.length === 0) return;
   const clusterOf = new Int32Array(snap.inputs.length).fill(-1);
   clusters.forEach((c, k) => c.forEach((i) => (clusterOf[i] = k)));
@@ -295,6 +303,24 @@ function mergeSameMoment(snap: Snapshot): void {
   if (dropped === 0) return;
   t.retain(keep);
   snap.merged += dropped;
+}
+
+/**
+ * True when the inputs are the kernel's own socket tables, /proc/net/tcp
+ * and tcp6, no two of one address family: the kernel lists an AF_INET
+ * socket in the first and an AF_INET6 one (IPv4-mapped peers included) in
+ * the second, each once, so no row of one is a row of another (a live read
+ * skips the merging for the same reason).
+ */
+function kernelTables(snap: Snapshot, inputs: number[], families: Uint8Array): boolean {
+  let seen = 0;
+  for (const i of inputs) {
+    const formats = snap.inputs[i].formats, f = families[i];
+    if (Object.keys(formats).some((k) => k !== procNetTcp.format && formats[k] > 0)) return false;
+    if ((f !== 1 && f !== 2) || (seen & f) !== 0) return false;
+    seen |= f;
+  }
+  return true;
 }
 
 /** Canonical address number: a dotted quad's 32 bits; the wildcard; others from WILD + 1 on. */

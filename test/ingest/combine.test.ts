@@ -77,6 +77,28 @@ describe("merging inputs of one moment", () => {
       assert.equal(snap.sockets.length, 5);
     });
   });
+  it("never merges /proc/net/tcp with tcp6: the kernel lists each socket in one of them", () => {
+    // The same 4-tuple in both, TIME-WAIT with no inode: as ss and netstat rows these would be one socket.
+    const tcp6 = (local: string, remote: string) => procRow(`0000000000000000FFFF0000${local}`, `0000000000000000FFFF0000${remote}`, "06", 0);
+    const files = {
+      "tcp": [PROC_HEADER, procRow("0100000A:01BB", "0302010A:C350", "06", 0), ""].join("\n"),
+      "tcp6": [PROC_HEADER, tcp6("0100000A:01BB", "0302010A:C350"), ""].join("\n"),
+    };
+    withFiles(files, (paths) => {
+      const snap = readInputs(paths);
+      assert.equal(snap.sockets.length, 2);
+      assert.equal(snap.merged, 0);
+    });
+    // The same two rows as ss prints them are merged (one socket, two spellings).
+    withFiles({
+      "tcp": files.tcp,
+      "ss.txt": ["State Recv-Q Send-Q Local Address:Port Peer Address:Port", "TIME-WAIT 0 0 [::ffff:10.0.0.1]:443 [::ffff:10.1.2.3]:50000", ""].join("\n"),
+    }, (paths) => {
+      const snap = readInputs(paths);
+      assert.equal(snap.merged, 1);
+      assert.equal(snap.sockets.length, 1);
+    });
+  });
   it("keeps /proc/net/tcp's and tcp6's wildcard listeners on one port apart: two inodes, two sockets", () => {
     const row = (addr: string, inode: number) => procRow(`${addr}:0016`, `${addr}:0000`, "0A", inode);
     withFiles({
