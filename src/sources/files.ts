@@ -279,13 +279,12 @@ export function readInput(path: string, ing: Ingestor, progress: Progress | unde
 }
 
 /**
- * Reads every path ("-" is stdin) into one snapshot. Throws InputError for
- * an input that cannot be read or is larger than the limit, or when no
- * input holds a line tcpdoc understands.
+ * For each path, the bytes of the regular files after it (stdin, pipes and
+ * what cannot be stat'ed count 0): read into one table, the first input's
+ * room is made for them too (Ingestor.expectBytes), so the columns are not
+ * copied when the next file of the capture (/proc/net/tcp6 after tcp) comes.
  */
-export function readInputs(paths: string[], progress?: Progress, options: ReadOptions = {}): Snapshot {
-  const snap = options.into ?? emptySnapshot();
-  // The sizes of the regular files still to come, for the table's room (Ingestor.expectBytes).
+export function bytesAfter(paths: readonly string[]): number[] {
   const sizes = paths.map((p) => {
     if (p === "-") return 0;
     try {
@@ -296,10 +295,20 @@ export function readInputs(paths: string[], progress?: Progress, options: ReadOp
     }
   });
   let after = sizes.reduce((a, b) => a + b, 0);
+  return sizes.map((n) => after -= n);
+}
+
+/**
+ * Reads every path ("-" is stdin) into one snapshot. Throws InputError for
+ * an input that cannot be read or is larger than the limit, or when no
+ * input holds a line tcpdoc understands.
+ */
+export function readInputs(paths: string[], progress?: Progress, options: ReadOptions = {}): Snapshot {
+  const snap = options.into ?? emptySnapshot();
+  const after = bytesAfter(paths);
   for (const [k, path] of paths.entries()) {
-    after -= sizes[k];
     const ing = new Ingestor(snap, path);
-    readInput(path, ing, progress, options, undefined, after);
+    readInput(path, ing, progress, options, undefined, after[k]);
     ing.end();
   }
   finishSnapshot(snap);

@@ -26,7 +26,7 @@ import { finishSnapshot, Ingestor, inputTallies, REGISTRY } from "../ingest/mod.
 import { MarkObserver, MomentSplitter, type Piece, planSeries } from "../ingest/series.ts";
 import { buildSeries, type Moment, type MomentSource } from "../model/series.ts";
 import { emptySnapshot, type InputReport, LINE_KINDS, type Snapshot, TALLIES_KEEP, UNPARSED_KEEP } from "../model/snapshot.ts";
-import { assertUnderstood, type Progress, readInput, type ReadOptions, stdinCopy, STDIN_KEPT } from "./files.ts";
+import { assertUnderstood, bytesAfter, type Progress, readInput, type ReadOptions, stdinCopy, STDIN_KEPT } from "./files.ts";
 import { InputError } from "./input_error.ts";
 
 /**
@@ -46,10 +46,11 @@ export function readSeries(paths: string[], summarize: Summarize, progress?: Pro
   const stdin = paths.includes("-") && !options.into ? stdinCopy() : undefined;
   const first = options.into ?? emptySnapshot();
   const seen = [];
-  for (const path of paths) {
+  const after = bytesAfter(paths);
+  for (const [k, path] of paths.entries()) {
     const obs = options.into ? undefined : new MarkObserver(path);
     const ing = new Ingestor(first, path, REGISTRY, obs);
-    readInput(path, ing, progress, options, stdin);
+    readInput(path, ing, progress, options, stdin, after[k]);
     const r = ing.end();
     if (obs) seen.push({ marks: obs.done(r), lines: r.lines });
   }

@@ -7,7 +7,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import process from "node:process";
 import { after, describe, it } from "node:test";
-import { DEFAULT_MAX_INPUT, InputError, readInputs } from "../../src/sources/mod.ts";
+import { summarizeMoment } from "../../src/engine/mod.ts";
+import { SocketTable } from "../../src/model/socket_table.ts";
+import { DEFAULT_MAX_INPUT, InputError, readInputs, readSeries } from "../../src/sources/mod.ts";
 
 const ROOT = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "..", "..");
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-files-"));
@@ -72,6 +74,37 @@ describe("pipes", () => {
     writer.kill();
     assert.equal(snap.sockets.length, 3);
   });
+});
+
+describe("the socket table's room", () => {
+  // Two files of one capture, each over the MiB after which the first is sized
+  // for what is left: 40,000 rows (the second file's ports differ, so none merge).
+  const rows = (port: number) => Array.from({ length: 20_000 }, (_, i) => ROW.replace("5000", String(port + i % 30_000)).replace("8080", String(port))).join("");
+  const a = path.join(TMP, "room-a.txt"), b = path.join(TMP, "room-b.txt");
+  fs.writeFileSync(a, rows(10_000));
+  fs.writeFileSync(b, rows(40_000));
+
+  /** The sizes the table was asked to make room for while `read` ran. */
+  function reserved(read: () => unknown): number[] {
+    const original = SocketTable.prototype.reserve, asked: number[] = [];
+    SocketTable.prototype.reserve = function (n: number) {
+      asked.push(n);
+      return original.call(this, n);
+    };
+    try {
+      read();
+    } finally {
+      SocketTable.prototype.reserve = original;
+    }
+    return asked;
+  }
+
+  for (const [name, read] of [["readInputs", () => readInputs([a, b])], ["readSeries (the CLI's)", () => readSeries([a, b], summarizeMoment)]] as const) {
+    it(`is made once for every file to come (${name}), not grown again when the second file comes`, () => {
+      const asked = reserved(read);
+      assert.ok(asked.length >= 1 && asked[0] >= 40_000, `asked for ${asked.join(", ")}`);
+    });
+  }
 });
 
 /** CPU seconds (user + system) a process has used, from /proc/PID/stat. */
