@@ -41,21 +41,33 @@ describe("cleanLine()", () => {
 });
 
 describe("LineDecoder", () => {
-  /** Lines as ranges, from the bytes pushed in the given piece sizes. */
-  function lines(bytes: Uint8Array, sizes: number[]): { encoding: string; lines: string[] } {
+  /**
+   * Lines as ranges, from the bytes pushed in the given piece sizes; with
+   * `blocks`, whole UTF-8 lines come as bytes (pushBlocks), decoded during
+   * the call and the bytes then overwritten, as their validity ends there.
+   */
+  function lines(bytes: Uint8Array, sizes: number[], blocks = false): { encoding: string; lines: string[] } {
     const d = new LineDecoder();
     const out: string[] = [];
     const on = (t: string, a: number, b: number) => out.push(t.slice(a, b));
+    const reader = {
+      readBlock(b: Uint8Array, start: number, end: number) {
+        out.push(...new TextDecoder().decode(b.subarray(start, end - 1)).split("\n"));
+        b.fill(0x42, start, end);
+      },
+    };
     let i = 0, k = 0;
     while (i < bytes.length) {
       const n = Math.max(1, sizes.length ? sizes[k++ % sizes.length] : bytes.length);
       // A reused buffer, as readFd reuses its own: the decoder must copy what it keeps.
       const buf = new Uint8Array(bytes.subarray(i, i + n));
-      d.pushRanges(buf, on);
+      if (blocks) d.pushBlocks(buf, reader, on);
+      else d.pushRanges(buf, on);
       buf.fill(0x41);
       i += n;
     }
-    d.endRanges(on);
+    if (blocks) d.endBlocks(reader, on);
+    else d.endRanges(on);
     return { encoding: d.encoding, lines: out };
   }
 
@@ -77,6 +89,7 @@ describe("LineDecoder", () => {
         const cut = lines(bytes, sizes);
         assert.equal(cut.encoding, whole.encoding);
         assert.deepEqual(cut.lines, whole.lines);
+        assert.deepEqual(lines(bytes, sizes, true).lines, whole.lines);
         // A final newline ends the last line; it does not start an empty one.
         const want = t.length ? t.split("\n") : [];
         if (t.endsWith("\n")) want.pop();
@@ -84,6 +97,23 @@ describe("LineDecoder", () => {
       }),
       { numRuns: RUNS * 3 },
     );
+  });
+
+  it("pushBlocks() joins pieces cut inside a line in one buffer, reused from piece to piece", () => {
+    // A /proc table read on by a helper thread comes in 64 KiB pieces cut anywhere.
+    const text = SAMPLE_LINES.slice(0, 100).join("\n").repeat(50) + "\n", bytes = new TextEncoder().encode(text);
+    const d = new LineDecoder(), buffers = new Set<ArrayBufferLike>(), out: string[] = [];
+    const reader = {
+      readBlock(b: Uint8Array, start: number, end: number) {
+        buffers.add(b.buffer);
+        out.push(new TextDecoder().decode(b.subarray(start, end)));
+      },
+    };
+    let pieces = 0;
+    for (let i = 0; i < bytes.length; i += 4099, pieces++) d.pushBlocks(new Uint8Array(bytes.subarray(i, i + 4099)), reader, () => assert.fail("no line by range"));
+    d.endBlocks(reader, () => assert.fail("no line by range"));
+    assert.equal(out.join(""), text);
+    assert.ok(pieces > 100 && buffers.size <= 5, `${buffers.size} buffers for ${pieces} pieces`);
   });
 
   it("pushRanges() carries a line longer than 1 MiB across 64 KiB chunks", () => {
