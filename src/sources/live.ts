@@ -41,7 +41,7 @@ export interface LiveOptions {
   /**
    * About how many sockets there are, when known (a watch passes the last
    * read's count): the table is sized for them once instead of doubling as
-   * it fills.
+   * it fills. Default: what /proc/net/sockstat counts.
    */
   rows?: number;
   /**
@@ -90,15 +90,30 @@ interface SeenTable {
   owners: SocketOwner[];
 }
 
-/** /proc files read on Linux, in this order. */
+/**
+ * /proc files read on Linux, in this order: the socket counts first, so the
+ * table is sized once for the rows the socket tables are about to give
+ * (see {@link expectedRows}).
+ */
 const PROC_FILES = [
+  "/proc/net/sockstat",
+  "/proc/net/sockstat6",
   "/proc/net/tcp",
   "/proc/net/tcp6",
   "/proc/net/netstat",
   "/proc/net/snmp",
-  "/proc/net/sockstat",
-  "/proc/net/sockstat6",
 ];
+
+/**
+ * About how many rows /proc/net/tcp and tcp6 hold, from the sockstat
+ * counters already read: TCP sockets of each family ("inuse") and those in
+ * TIME-WAIT ("tw", both families), 0 when they are not known. Pending
+ * connections (SYN-RECV) are not counted; the table grows for them.
+ */
+function expectedRows(snap: Snapshot): number {
+  const n = (name: string) => snap.counters.get(name)?.value ?? 0;
+  return n("sockstat.tcp.inuse") + n("sockstat.tcp6.inuse") + n("sockstat.tcp.tw");
+}
 
 /** Kernel settings read on Linux (from /proc/sys). */
 const LIVE_SYSCTLS = [
@@ -378,7 +393,8 @@ export function captureText(raw: RawCapture): LiveCapture {
  * host and kernel, and, when `keep` is given, each source's bytes as it
  * copies them (for a snapshot file).
  */
-function readLinux(c: RawCapture, snap: Snapshot, owners: boolean, keep: false | ((bytes: Uint8Array) => Uint8Array), cache?: OwnerCache, thread = true): void {
+function readLinux(c: RawCapture, snap: Snapshot, owners: boolean, keep: false | ((bytes: Uint8Array) => Uint8Array), options: LiveOptions): void {
+  const { ownerCache: cache, thread = true, rows } = options;
   const source = (path: string, read: (push: (bytes: Uint8Array) => void) => boolean): boolean => {
     let ing: Ingestor | undefined;
     const pieces: Uint8Array[] = [];
@@ -396,6 +412,7 @@ function readLinux(c: RawCapture, snap: Snapshot, owners: boolean, keep: false |
   };
   let any = false;
   for (const path of PROC_FILES) {
+    if (path === "/proc/net/tcp") reserveRows(snap, rows ?? expectedRows(snap));
     if (source(path, (push) => readProcFile(path, push, thread))) any = true;
   }
   if (!any) throw new InputError("LIVE_UNREADABLE", "live:/proc/net", "cannot read /proc/net/tcp: is /proc mounted?");
@@ -441,11 +458,9 @@ function captureCommand(c: LiveCapture): void {
   } catch { /* --allow-sys not given: leave them out */ }
 }
 
-/** An empty live snapshot, its table sized for `options.rows` sockets and a little more. */
-function liveTable(options: LiveOptions): Snapshot {
-  const snap = emptySnapshot(true);
-  if (options.rows) snap.sockets.reserve(options.rows + (options.rows >> 4) + 64);
-  return snap;
+/** Sizes the table for about `rows` sockets and a little more (the count moves while it is read). */
+function reserveRows(snap: Snapshot, rows: number): void {
+  if (rows > 0) snap.sockets.reserve(snap.sockets.length + rows + (rows >> 4) + 64);
 }
 
 /**
@@ -460,9 +475,9 @@ export function liveSnapshotAndCapture(options: LiveOptions = {}): { snap: Snaps
     const capture = { ...text, sources: text.sources.map((s) => ({ path: s.path, pieces: [encoder.encode(s.text)] })) };
     return { snap: snapshotFromCapture(text), capture };
   }
-  const snap = liveTable(options);
+  const snap = emptySnapshot(true);
   const c = newCapture(platform);
-  readLinux(c, snap, options.owners ?? true, options.copy ?? newCopy, options.ownerCache, options.thread);
+  readLinux(c, snap, options.owners ?? true, options.copy ?? newCopy, options);
   snap.capture = c.capture;
   finishSnapshot(snap);
   return { snap, capture: c };
@@ -481,7 +496,7 @@ export function captureLive(options: LiveOptions = {}): LiveCapture {
     captureCommand(text);
     return text;
   }
-  readLinux(c, emptySnapshot(true), options.owners ?? true, newCopy);
+  readLinux(c, emptySnapshot(true), options.owners ?? true, newCopy, options);
   return captureText(c);
 }
 
@@ -493,9 +508,9 @@ export function captureLive(options: LiveOptions = {}): LiveCapture {
 export function liveSnapshot(options: LiveOptions = {}): Snapshot {
   const platform = options.platform ?? process.platform;
   if (platform !== "linux") return snapshotFromCapture(captureLive(options));
-  const snap = liveTable(options);
+  const snap = emptySnapshot(true);
   const c = newCapture(platform);
-  readLinux(c, snap, options.owners ?? true, false, options.ownerCache, options.thread);
+  readLinux(c, snap, options.owners ?? true, false, options);
   snap.capture = c.capture;
   finishSnapshot(snap);
   return snap;

@@ -8,8 +8,8 @@ import * as path from "node:path";
 import process from "node:process";
 import { after, describe, it } from "node:test";
 import { summarizeMoment } from "../../src/engine/mod.ts";
-import { SocketTable } from "../../src/model/socket_table.ts";
 import { DEFAULT_MAX_INPUT, InputError, readInputs, readSeries } from "../../src/sources/mod.ts";
+import { reserved } from "./_room.ts";
 
 const ROOT = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "..", "..");
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-files-"));
@@ -84,24 +84,9 @@ describe("the socket table's room", () => {
   fs.writeFileSync(a, rows(10_000));
   fs.writeFileSync(b, rows(40_000));
 
-  /** The sizes the table was asked to make room for while `read` ran. */
-  function reserved(read: () => unknown): number[] {
-    const original = SocketTable.prototype.reserve, asked: number[] = [];
-    SocketTable.prototype.reserve = function (n: number) {
-      asked.push(n);
-      return original.call(this, n);
-    };
-    try {
-      read();
-    } finally {
-      SocketTable.prototype.reserve = original;
-    }
-    return asked;
-  }
-
   for (const [name, read] of [["readInputs", () => readInputs([a, b])], ["readSeries (the CLI's)", () => readSeries([a, b], summarizeMoment)]] as const) {
     it(`is made once for every file to come (${name}), not grown again when the second file comes`, () => {
-      const asked = reserved(read);
+      const { asked } = reserved(read);
       assert.ok(asked.length >= 1 && asked[0] >= 40_000, `asked for ${asked.join(", ")}`);
     });
   }

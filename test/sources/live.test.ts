@@ -17,6 +17,7 @@ import { NONE, plainRow, type Socket } from "../../src/model/socket_table.ts";
 import { summarize } from "../../src/report/analysis.ts";
 import { findOwners, OwnerCache, scanOwners } from "../../src/sources/live.ts";
 import { captureLive, liveSnapshot, renderSnapshotFile, snapshotFromCapture } from "../../src/sources/mod.ts";
+import { reserved } from "./_room.ts";
 
 const linux = process.platform === "linux" && fs.existsSync("/proc/net/tcp");
 
@@ -181,6 +182,14 @@ describe("live snapshot", { skip: linux ? false : "needs Linux /proc" }, () => {
     assert.equal(capture.capture.ownerScan, undefined);
     assert.equal(capture.owners.size, 0);
     assert.ok(!renderSnapshotFile(capture).includes("# owner-scan"));
+  });
+
+  it("sizes its table once, from /proc/net/sockstat's counts, before the socket tables' rows come", () => {
+    const { result: snap, asked } = reserved(() => liveSnapshot({ owners: false }));
+    const n = (name: string) => snap.counters.get(name)?.value ?? 0;
+    const counted = n("sockstat.tcp.inuse") + n("sockstat.tcp6.inuse") + n("sockstat.tcp.tw");
+    assert.ok(snap.counters.has("sockstat.tcp.inuse"));
+    assert.ok(asked.length >= 1 && asked[0] >= counted, `asked for ${asked.join(", ")}; sockstat counts ${counted}`);
   });
 
   it("names its inputs live:/proc/... and reads every line", () => {
