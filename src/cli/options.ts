@@ -124,9 +124,9 @@ export const OPTIONS: OptionTable<Flags> = {
   prometheusRules: { kind: "boolean", help: "rules export: write the rule catalogue as Prometheus alerting rules" },
   manifest: { kind: "boolean", help: "rules export: a PrometheusRule manifest (kube-prometheus) instead of a rules file" },
   runbookUrl: { kind: "value", value: "URL", complete: "none", help: "rules export: each alert's runbook_url, {rule} replaced by the rule id (default: the command 'tcpdoc explain RULE-ID')" },
-  interval: { kind: "value", value: "TIME", complete: "none", help: "record: time between two snapshots, e.g. 5s, 500ms or 1m (default 5s)" },
-  count: { kind: "value", value: "N", complete: "none", help: "record: take N snapshots, then stop" },
-  for: { kind: "value", value: "TIME", complete: "none", help: "record: keep recording for TIME, e.g. 10m" },
+  interval: { kind: "value", value: "TIME", complete: "none", help: "record and watch: time between two snapshots, e.g. 5s, 500ms or 1m (default: 5s for record, 2s for watch)" },
+  count: { kind: "value", value: "N", complete: "none", help: "record and watch: take N snapshots, then stop" },
+  for: { kind: "value", value: "TIME", complete: "none", help: "record and watch: stop after TIME, e.g. 10m" },
   answer: { kind: "list", value: "Q=A", complete: "none", help: "answer a rule's question up front, e.g. --answer app-restarted=yes" },
   error: {
     kind: "value", value: "TEXT", complete: "none",
