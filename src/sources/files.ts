@@ -179,9 +179,9 @@ function give(r: Reading, piece: Uint8Array): void {
 /**
  * Reads a big regular file on two threads: the main thread reads the first
  * MiB (the format and row density), hands the second half to a helper,
- * reads the first half, takes over the helper's rows when it ends the first
- * half with the same fast reader, and reads on from where the helper stopped.
- * Whenever something does not fit, it reads on alone.
+ * reads the first half, asks the helper to stop, takes over its rows when it
+ * ends the first half with the same fast reader, and reads on from where the
+ * helper stopped. Whenever something does not fit, it reads on alone.
  */
 function readSplit(r: Reading, size: number, options: ReadOptions): void {
   const inline = options._inline;
@@ -203,8 +203,10 @@ function readSplit(r: Reading, size: number, options: ReadOptions): void {
       pos = readFd({ ...r, progress: progress && ((p, done, total) => progress(p, done + runner.done(), total)) }, pos, split);
       // Rows read ahead are what this thread would have read from the split
       // on only when it gets there at a line start with the same fast reader.
+      // The helper, started later, is then asked to stop after its block:
+      // this thread reads on from where it stopped rather than wait for it.
       const ahead = pos === split && r.ing.atLineStart() && r.ing.fastFormat() === format
-        ? runner.result(10_000 + 4 * (performance.now() - t0), progress && ((bytes) => progress(r.path, split + bytes, size)))
+        ? runner.result(10_000 + 4 * (performance.now() - t0), progress && ((bytes) => progress(r.path, split + bytes, size)), true)
         : undefined;
       if (ahead) {
         r.ing.adopt(ahead);

@@ -26,15 +26,17 @@ const READ = 1 << 20;
 
 /**
  * Reads job.path from job.start on, as long as every line is a plain row of
- * job.format; `read` hears how many bytes it has read so far (the progress line).
+ * job.format; `read` hears how many bytes it has read so far (the progress
+ * line). It stops early, after the block it is reading (1 MiB), once `stop`
+ * says so.
  */
-export function readAhead(job: ReadAheadJob, read?: (bytes: number) => void): RowsAhead {
+export function readAhead(job: ReadAheadJob, read?: (bytes: number) => void, stop?: () => boolean): RowsAhead {
   const reader = new RowsAheadReader(job.format, job.reserve);
   if (reader.stopped) return reader.result(job.start);
   const buf = new Uint8Array(READ);
   const fd = fs.openSync(job.path, "r");
   try {
-    for (let pos = job.start; pos < job.end && !reader.stopped;) {
+    for (let pos = job.start; pos < job.end && !reader.stopped && !stop?.();) {
       const n = fs.readSync(fd, buf, 0, Math.min(READ, job.end - pos), pos);
       if (n === 0) break;
       const used = reader.push(buf.subarray(0, n));
@@ -56,9 +58,11 @@ export interface ReadAheadRunner {
   /**
    * What was read ahead, waiting at most `ms`; undefined when it failed or
    * took longer. While it waits, `tick` hears the bytes read ahead so far,
-   * about ten times a second.
+   * about ten times a second. With `stop`, the helper is first asked to stop
+   * after the block it is reading: its rows then end before the job's end
+   * (`stoppedAt`), and the caller reads the rest.
    */
-  result(ms: number, tick?: (bytes: number) => void): RowsAhead | undefined;
+  result(ms: number, tick?: (bytes: number) => void, stop?: boolean): RowsAhead | undefined;
   close(): void;
 }
 
@@ -69,7 +73,7 @@ const TICK_MS = 100;
 export class ReadAheadThread implements ReadAheadRunner {
   readonly #worker: Worker;
   readonly #port: MessagePort;
-  /** [0]: 0 while reading, 1 when the result is posted, 2 when the module could not load; [1]: KiB read. */
+  /** [0]: 0 while reading, 1 when the result is posted, 2 when the module could not load; [1]: KiB read; [2]: 1 asks it to stop. */
   readonly #flag: Int32Array;
 
   private constructor(worker: Worker, port: MessagePort, flag: Int32Array) {
@@ -83,7 +87,7 @@ export class ReadAheadThread implements ReadAheadRunner {
     const url = new URL(import.meta.url.endsWith(".ts") ? "./read_ahead_worker.ts" : "./read-ahead-worker.js", import.meta.url);
     if (!fs.existsSync(url)) return undefined;
     const { port1, port2 } = new MessageChannel();
-    const flag = new Int32Array(new SharedArrayBuffer(8));
+    const flag = new Int32Array(new SharedArrayBuffer(12));
     // The module is loaded by import(); the flag goes to 2 when it cannot
     // load. Under Node the TypeScript sources (tests) need tsx's hooks,
     // which a worker does not inherit.
@@ -105,7 +109,8 @@ export class ReadAheadThread implements ReadAheadRunner {
     return Atomics.load(this.#flag, 1) * 1024;
   }
 
-  result(ms: number, tick?: (bytes: number) => void): RowsAhead | undefined {
+  result(ms: number, tick?: (bytes: number) => void, stop = false): RowsAhead | undefined {
+    if (stop) Atomics.store(this.#flag, 2, 1);
     const end = performance.now() + ms;
     for (let left = ms; ; left = end - performance.now()) {
       if (left <= 0) return undefined;
@@ -133,8 +138,10 @@ export class InlineReadAhead implements ReadAheadRunner {
   done(): number {
     return this.#done;
   }
-  result(_ms: number, tick?: (bytes: number) => void): RowsAhead | undefined {
-    return this.#job && readAhead(this.#job, (bytes) => tick?.((this.#done = bytes)));
+  /** Asked to stop, it reads one block (1 MiB), as a helper asked while reading its first block would. */
+  result(_ms: number, tick?: (bytes: number) => void, stop = false): RowsAhead | undefined {
+    let blocks = 0;
+    return this.#job && readAhead(this.#job, (bytes) => tick?.((this.#done = bytes)), stop ? () => ++blocks > 1 : undefined);
   }
   close(): void {}
 }

@@ -1,6 +1,7 @@
 /**
  * Thread entry of the read-ahead helper (read_ahead.ts): takes one job, posts
- * what it read, raises the flag (flag[0]); flag[1] is the KiB read so far.
+ * what it read, raises the flag (flag[0]); flag[1] is the KiB read so far;
+ * flag[2] set to 1 asks it to stop early.
  */
 
 import { type MessagePort, workerData } from "node:worker_threads";
@@ -9,7 +10,7 @@ import { readAhead, type ReadAheadJob } from "./read_ahead.ts";
 const { port, flag } = workerData as { port: MessagePort; flag: Int32Array };
 port.once("message", (job: ReadAheadJob) => {
   try {
-    const r = readAhead(job, (bytes) => Atomics.store(flag, 1, Math.floor(bytes / 1024)));
+    const r = readAhead(job, (bytes) => Atomics.store(flag, 1, Math.floor(bytes / 1024)), () => Atomics.load(flag, 2) === 1);
     const s = r.strings;
     port.postMessage(r, [...Object.values(r.columns), s.kinds, s.values, s.v6].map((a) => a.buffer as ArrayBuffer));
   } catch (e) {

@@ -71,6 +71,20 @@ describe("read-ahead gives the snapshot that one thread gives", () => {
     );
   });
 
+  it("asked to stop, ends after its block, and the main thread reads the rest to the same snapshot", () => {
+    // 3 MiB of real rows: the helper reads one 1 MiB block, then stops.
+    const rows = NETSTAT.split("\n").slice(2).filter(Boolean).join("\n") + "\n";
+    let text = NETSTAT;
+    while (text.length < 3 << 20) text += rows;
+    const f = write(text), size = fs.statSync(f).size, start = NETSTAT.length;
+    let blocks = 0;
+    const r = readAhead({ path: f, start, end: size, format: "netstat-linux", reserve: 0 }, undefined, () => ++blocks > 1);
+    const block = Buffer.from(text).subarray(start, start + (1 << 20));
+    assert.equal(r.stoppedAt, start + block.lastIndexOf(10) + 1, "stops at the end of the last whole line of its block");
+    assert.equal(r.count, block.subarray(0, block.lastIndexOf(10)).toString().split("\n").length);
+    assert.deepEqual(dump(readInputs([f], undefined, { readAheadFrom: 0, _inline: { probe: 1 << 16, at: 1 << 20 } })), alone(f));
+  });
+
   it("reads rows up to the first line its fast path declines, and says where that is", () => {
     const head = NETSTAT.split("\n").slice(0, 2).join("\n") + "\n";
     const rows = NETSTAT.split("\n").slice(2, 12).join("\n") + "\n";
