@@ -86,9 +86,10 @@ export interface SocketRow {
   timer?: string;
 }
 
-function grow<T extends Int32Array | Uint8Array | Float64Array | Uint32Array | Uint16Array>(a: T, n: number): T {
+/** A column of `n` rows holding `a`'s first `used` (the rest zero, untouched: see SocketTable). */
+function grow<T extends Int32Array | Uint8Array | Float64Array | Uint32Array | Uint16Array>(a: T, n: number, used: number): T {
   const b = new (a.constructor as new (n: number) => T)(n);
-  b.set(a);
+  b.set(a.subarray(0, used));
   return b;
 }
 
@@ -98,7 +99,14 @@ export type PlainColumns = Pick<
   "state" | "family" | "localAddr" | "localPort" | "remoteAddr" | "remotePort" | "recvQ" | "sendQ" | "pid" | "program" | "user" | "inode" | "timer"
 >;
 
-/** Sockets stored by column. */
+/**
+ * Sockets stored by column. The columns whose empty value is 0 (program,
+ * user, timer) are written only with something else: a new column is zero
+ * (its memory untouched until written, and on this machine a first touch
+ * costs: bench/README.md, "Page faults"), so a dump that names no process,
+ * user or timer costs them no memory. Rows past `length` stay zero there
+ * (see retain()).
+ */
 export class SocketTable {
   length = 0;
   #cap: number;
@@ -149,21 +157,22 @@ export class SocketTable {
   }
 
   #grow(n = this.#cap * 2): void {
-    this.state = grow(this.state, n);
-    this.family = grow(this.family, n);
-    this.localAddr = grow(this.localAddr, n);
-    this.remoteAddr = grow(this.remoteAddr, n);
-    this.localPort = grow(this.localPort, n);
-    this.remotePort = grow(this.remotePort, n);
-    this.recvQ = grow(this.recvQ, n);
-    this.sendQ = grow(this.sendQ, n);
-    this.pid = grow(this.pid, n);
-    this.program = grow(this.program, n);
-    this.user = grow(this.user, n);
-    this.inode = grow(this.inode, n);
-    this.timer = grow(this.timer, n);
-    this.input = grow(this.input, n);
-    this.line = grow(this.line, n);
+    const used = this.length;
+    this.state = grow(this.state, n, used);
+    this.family = grow(this.family, n, used);
+    this.localAddr = grow(this.localAddr, n, used);
+    this.remoteAddr = grow(this.remoteAddr, n, used);
+    this.localPort = grow(this.localPort, n, used);
+    this.remotePort = grow(this.remotePort, n, used);
+    this.recvQ = grow(this.recvQ, n, used);
+    this.sendQ = grow(this.sendQ, n, used);
+    this.pid = grow(this.pid, n, used);
+    this.program = grow(this.program, n, used);
+    this.user = grow(this.user, n, used);
+    this.inode = grow(this.inode, n, used);
+    this.timer = grow(this.timer, n, used);
+    this.input = grow(this.input, n, used);
+    this.line = grow(this.line, n, used);
     this.#cap = n;
   }
 
@@ -180,10 +189,10 @@ export class SocketTable {
     this.remotePort[i] = row.remotePort;
     this.#queues(i, row.recvQ, row.sendQ);
     this.pid[i] = row.pid ?? NONE;
-    this.program[i] = row.program ? s.intern(row.program) : 0;
-    this.user[i] = row.user ? s.intern(row.user) : 0;
+    if (row.program) this.program[i] = s.intern(row.program);
+    if (row.user) this.user[i] = s.intern(row.user);
     this.inode[i] = row.inode ?? NONE;
-    this.timer[i] = row.timer ? s.intern(row.timer) : 0;
+    if (row.timer) this.timer[i] = s.intern(row.timer);
     this.input[i] = input;
     this.line[i] = line;
     return i;
@@ -214,10 +223,10 @@ export class SocketTable {
     this.recvQ[i] = recvQ < QUEUE_CLAMPED ? recvQ : this.#clamp(this.#bigRecvQ, i, recvQ);
     this.sendQ[i] = sendQ < QUEUE_CLAMPED ? sendQ : this.#clamp(this.#bigSendQ, i, sendQ);
     this.pid[i] = row.pid;
-    this.program[i] = row.program;
-    this.user[i] = row.user;
+    if (row.program !== 0) this.program[i] = row.program;
+    if (row.user !== 0) this.user[i] = row.user;
     this.inode[i] = row.inode;
-    this.timer[i] = row.timer;
+    if (row.timer !== 0) this.timer[i] = row.timer;
     this.input[i] = input;
     this.line[i] = line;
     return i;
@@ -247,9 +256,10 @@ export class SocketTable {
       const i = o + k;
       this.localAddr[i] = remap[src.localAddr[k]];
       this.remoteAddr[i] = remap[src.remoteAddr[k]];
-      this.program[i] = remap[src.program[k]];
-      this.user[i] = remap[src.user[k]];
-      this.timer[i] = remap[src.timer[k]];
+      const program = src.program[k], user = src.user[k], timer = src.timer[k];
+      if (program !== 0) this.program[i] = remap[program];
+      if (user !== 0) this.user[i] = remap[user];
+      if (timer !== 0) this.timer[i] = remap[timer];
       this.line[i] = firstLine + k;
     }
     this.length = end;
@@ -288,6 +298,10 @@ export class SocketTable {
       if (s !== undefined) this.#bigSendQ.set(o, s);
       o++;
     }
+    // Rows past the end are zero in the columns written only when not (see the class).
+    this.program.fill(0, o, this.length);
+    this.user.fill(0, o, this.length);
+    this.timer.fill(0, o, this.length);
     this.length = o;
   }
 

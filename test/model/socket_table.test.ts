@@ -105,3 +105,39 @@ describe("SocketTable queue columns", () => {
     assert.deepEqual([t.get(i).recvQ, t.get(i).sendQ], [4294967296, 7]);
   });
 });
+
+describe("SocketTable columns written only when not empty (program, user, timer)", () => {
+  const row = (extra: { program?: string; user?: string; timer?: string }) => ({
+    family: 4 as const, state: 1, localAddress: "10.0.0.1", localPort: 80, remoteAddress: "10.0.0.2", remotePort: 1, recvQ: 0, sendQ: 0, ...extra,
+  });
+
+  it("leave no value of a dropped row to the row that takes its place", () => {
+    // Rows by every path (add, addPlain, appendPlain), some dropped by retain(), then new rows in their places.
+    const t = new SocketTable(2);
+    for (let k = 0; k < 6; k++) t.add(row({ program: `p${k}`, user: `u${k}`, timer: "keepalive (1.00/0/0)" }), 0, k);
+    t.retain(new Uint8Array([1, 0, 1, 0, 0, 0]));
+    assert.equal(t.length, 2);
+    t.add(row({}), 0, 10);
+    t.addPlain(plainRow(), 0, 11);
+    const src = new SocketTable(4);
+    src.addPlain(plainRow(), 0, 1);
+    t.appendPlain(src, 1, new Uint32Array(src.strings.size), 0, 12);
+    assert.deepEqual([0, 1].map((i) => t.get(i).program), ["p0", "p2"]);
+    for (const i of [2, 3, 4]) {
+      const s = t.get(i);
+      assert.deepEqual([s.program, s.user, s.timer, t.program[i], t.user[i], t.timer[i]], [undefined, undefined, undefined, 0, 0, 0], `row ${i}`);
+    }
+  });
+
+  it("keep what is given, through a growth of the table", () => {
+    const t = new SocketTable(1);
+    t.add(row({ program: "nginx", user: "www" }), 0, 1);
+    t.add(row({ timer: "keepalive (1.00/0/0)" }), 0, 2);
+    t.add(row({}), 0, 3);
+    assert.deepEqual([0, 1, 2].map((i) => [t.get(i).program, t.get(i).user, t.get(i).timer]), [
+      ["nginx", "www", undefined],
+      [undefined, undefined, "keepalive (1.00/0/0)"],
+      [undefined, undefined, undefined],
+    ]);
+  });
+});
