@@ -101,11 +101,11 @@ export type PlainColumns = Pick<
 
 /**
  * Sockets stored by column. The columns whose empty value is 0 (program,
- * user, timer) are written only with something else: a new column is zero
- * (its memory untouched until written, and on this machine a first touch
- * costs: bench/README.md, "Page faults"), so a dump that names no process,
- * user or timer costs them no memory. Rows past `length` stay zero there
- * (see retain()).
+ * user, timer) are written only with something else: a new column is zero,
+ * its pages untouched until written (each first touch is a page fault:
+ * bench/README.md, "Page faults"), so a dump that names no process, user
+ * or timer costs them no memory. Rows past `length` stay zero there (see
+ * retain()).
  */
 export class SocketTable {
   length = 0;
