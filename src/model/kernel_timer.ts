@@ -26,9 +26,14 @@ export function packKernelTimer(code: number, ticks: number): number {
   return ticks * 8 + KERNEL_TIMERS.indexOf(KERNEL_TIMERS[code]);
 }
 
+/** The code of a packed timer (an index in KERNEL_TIMERS). */
+export function packedKernelTimerCode(packed: number): number {
+  return packed & 7;
+}
+
 /** The text of a packed timer. */
 export function packedKernelTimerText(packed: number): string {
-  return formatKernelTimer(packed & 7, packed >>> 3);
+  return formatKernelTimer(packedKernelTimerCode(packed), packed >>> 3);
 }
 
 /** The packed timer whose text is exactly `s` (as formatKernelTimer writes it), or -1. */

@@ -14,7 +14,7 @@
 import {
   familyOf, formatV4, formatV6, MAPPED_PREFIX, parseMapped, parseMappedBytes, parseV4, parseV4Bytes, readV6, readV6Bytes,
 } from "./address.ts";
-import { packedKernelTimerText, parseKernelTimer } from "./kernel_timer.ts";
+import { packedKernelTimerCode, packedKernelTimerText, parseKernelTimer } from "./kernel_timer.ts";
 
 /** What an id stands for (StringPool kinds). */
 const TEXT = 0, V4 = 1, MAPPED = 2, V6 = 3, TIMER = 4;
@@ -185,7 +185,7 @@ export class StringPool {
 
   /** The /proc timer code (model/kernel_timer.ts) of an id kept as a timer by value, or -1. */
   timerCode(id: number): number {
-    return this.#kinds[id] === TIMER ? this.#values[id] & 7 : -1;
+    return this.#kinds[id] === TIMER ? packedKernelTimerCode(this.#values[id]) : -1;
   }
 
   /** The value of an id that is a dotted quad (0 to 2^32-1), or -1. */
