@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import { binaryOffset, finishSnapshot, Ingestor, whyNotUnderstood } from "../ingest/mod.ts";
 import { emptySnapshot, type Snapshot } from "../model/snapshot.ts";
 import { InputError } from "./input_error.ts";
-import { InlineReadAhead, type ReadAheadRunner, ReadAheadThread } from "./read_ahead.ts";
+import { freeRows, InlineReadAhead, type ReadAheadRunner, ReadAheadThread } from "./read_ahead.ts";
 
 // Read 1 MiB at a time (fewer system calls), but hand the ingestor pieces of
 // whole lines of up to 64 KiB: the fast row readers read them in place, and
@@ -210,6 +210,7 @@ function readSplit(r: Reading, size: number, options: ReadOptions): void {
         : undefined;
       if (ahead) {
         r.ing.adopt(ahead);
+        freeRows(ahead);
         pos = ahead.stoppedAt;
         r.progress?.(r.path, pos, size);
       }

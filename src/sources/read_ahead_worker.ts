@@ -5,14 +5,13 @@
  */
 
 import { type MessagePort, workerData } from "node:worker_threads";
-import { readAhead, type ReadAheadJob } from "./read_ahead.ts";
+import { readAhead, type ReadAheadJob, rowsBuffers } from "./read_ahead.ts";
 
 const { port, flag } = workerData as { port: MessagePort; flag: Int32Array };
 port.once("message", (job: ReadAheadJob) => {
   try {
     const r = readAhead(job, (bytes) => Atomics.store(flag, 1, Math.floor(bytes / 1024)), () => Atomics.load(flag, 2) === 1);
-    const s = r.strings;
-    port.postMessage(r, [...Object.values(r.columns), s.kinds, s.values, s.v6].map((a) => a.buffer as ArrayBuffer));
+    port.postMessage(r, rowsBuffers(r));
   } catch (e) {
     port.postMessage({ error: e instanceof Error ? e.message : String(e) });
   } finally {

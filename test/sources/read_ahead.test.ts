@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
 import type { Snapshot } from "../../src/model/snapshot.ts";
-import { readAhead, ReadAheadThread } from "../../src/sources/read_ahead.ts";
+import { freeRows, readAhead, ReadAheadThread, rowsBuffers } from "../../src/sources/read_ahead.ts";
 import { readInputs } from "../../src/sources/mod.ts";
 
 const ROOT = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "..", "..");
@@ -83,6 +83,17 @@ describe("read-ahead gives the snapshot that one thread gives", () => {
     assert.equal(r.stoppedAt, start + block.lastIndexOf(10) + 1, "stops at the end of the last whole line of its block");
     assert.equal(r.count, block.subarray(0, block.lastIndexOf(10)).toString().split("\n").length);
     assert.deepEqual(dump(readInputs([f], undefined, { readAheadFrom: 0, _inline: { probe: 1 << 16, at: 1 << 20 } })), alone(f));
+  });
+
+  it("lets go of the rows' memory at once when they are freed (after adoption)", () => {
+    const rows = NETSTAT.split("\n").slice(2).filter(Boolean).join("\n") + "\n";
+    const f = write(NETSTAT + rows.repeat(50));
+    const r = readAhead({ path: f, start: NETSTAT.length, end: fs.statSync(f).size, format: "netstat-linux", reserve: 0 });
+    const buffers = rowsBuffers(r);
+    assert.ok(r.count > 0 && buffers.length >= 13, "every column and the pool's arrays");
+    assert.ok(buffers.every((b) => b.byteLength > 0));
+    freeRows(r);
+    assert.deepEqual(buffers.map((b) => b.byteLength), buffers.map(() => 0), "each buffer detached: its memory freed, not left to a collection");
   });
 
   it("reads rows up to the first line its fast path declines, and says where that is", () => {
