@@ -77,6 +77,53 @@ export const MIN_FULL_BLOCK = 64;
 export const CONNECTED = ["ESTABLISHED", "SYN_SENT", "TIME_WAIT", "FIN_WAIT_1", "FIN_WAIT_2", "CLOSING", "LAST_ACK", "CLOSE_WAIT"] as const;
 
 /**
+ * Int32 arrays lent and given back. The facts over one table count into
+ * arrays as long as the table or its key space, one fact after another: a
+ * new array each time costs a page fault per 4 KiB it touches (about 15 µs
+ * on the bench machine, bench/README.md) and stays as garbage until a
+ * collection, so the peak grew with every fact. An array lent again is
+ * zeroed first. Arrays under MIN_KEPT elements are not kept: the
+ * allocator recycles those cheaply.
+ */
+export class Scratch {
+  static readonly MIN_KEPT = 1 << 14;
+  readonly #free: Int32Array[] = [];
+  readonly #keep: boolean;
+
+  /** `keep` false: every array is new and nothing given back is kept (see FRESH). */
+  constructor(keep = true) {
+    this.#keep = keep;
+  }
+
+  /** A zeroed array of `n` elements: the smallest kept one that fits (a view of its first `n`), else a new one. */
+  take(n: number): Int32Array {
+    const free = this.#free;
+    if (n < Scratch.MIN_KEPT || free.length === 0) return new Int32Array(n);
+    let best = -1;
+    for (let j = 0; j < free.length; j++) {
+      if (free[j].length >= n && (best === -1 || free[j].length < free[best].length)) best = j;
+    }
+    if (best === -1) return new Int32Array(n);
+    const a = free[best];
+    free[best] = free[free.length - 1];
+    free.pop();
+    const v = a.length === n ? a : a.subarray(0, n);
+    v.fill(0);
+    return v;
+  }
+
+  /** Gives back an array from take(); the caller must not use it again. */
+  give(a: Int32Array): void {
+    // (a small array's .buffer is not read: V8 would have to move it off the heap)
+    if (!this.#keep || a.length < Scratch.MIN_KEPT) return;
+    this.#free.push(a.length * 4 === a.buffer.byteLength ? a : new Int32Array(a.buffer));
+  }
+}
+
+/** A Scratch that keeps nothing: each take() is a new array. */
+const FRESH = new Scratch(false);
+
+/**
  * A map from keys of three int32s to dense ids, in first-seen order: open
  * addressing over one Int32Array holding per slot the key and id + 1 (0 =
  * empty) side by side, so a probe touches one cache line. Integer-only
@@ -85,13 +132,20 @@ export const CONNECTED = ["ESTABLISHED", "SYN_SENT", "TIME_WAIT", "FIN_WAIT_1", 
 class TupleIds {
   #t: Int32Array;
   #mask: number;
+  readonly #scratch: Scratch;
   size = 0;
 
-  constructor(expected = 0) {
+  constructor(expected = 0, scratch = FRESH) {
     let n = 64;
     while (n < expected * 2) n *= 2;
-    this.#t = new Int32Array(n * 4);
+    this.#scratch = scratch;
+    this.#t = scratch.take(n * 4);
     this.#mask = n - 1;
+  }
+
+  /** Gives the table back to the scratch it came from; the ids are gone. */
+  release(): void {
+    this.#scratch.give(this.#t);
   }
 
   static #hash(a: number, b: number, c: number): number {
@@ -128,7 +182,7 @@ class TupleIds {
   }
 
   #grow(): void {
-    const old = this.#t, n = (this.#mask + 1) * 2, mask = n - 1, t = new Int32Array(n * 4);
+    const old = this.#t, n = (this.#mask + 1) * 2, mask = n - 1, t = this.#scratch.take(n * 4);
     for (let j = 0; j < old.length; j += 4) {
       if (old[j + 3] === 0) continue;
       let h = TupleIds.#hash(old[j], old[j + 1], old[j + 2]) & mask;
@@ -137,6 +191,7 @@ class TupleIds {
       t[k] = old[j], t[k + 1] = old[j + 1], t[k + 2] = old[j + 2], t[k + 3] = old[j + 3];
     }
     this.#t = t, this.#mask = mask;
+    this.#scratch.give(old);
   }
 }
 
@@ -150,10 +205,12 @@ export class PeerIndex {
   readonly #ids: TupleIds;
   readonly #sock: Int32Array;
   readonly #count: Int32Array;
-  constructor(t: SocketTable, list: Int32Array, from: number, to: number) {
-    this.#ids = new TupleIds(to - from);
-    this.#sock = new Int32Array(Math.max(1, to - from));
-    this.#count = new Int32Array(Math.max(1, to - from));
+  readonly #scratch: Scratch;
+  constructor(t: SocketTable, list: Int32Array, from: number, to: number, scratch = FRESH) {
+    this.#scratch = scratch;
+    this.#ids = new TupleIds(to - from, scratch);
+    this.#sock = scratch.take(Math.max(1, to - from));
+    this.#count = scratch.take(Math.max(1, to - from));
     let n = 0;
     for (let k = from; k < to; k++) {
       const i = list[k];
@@ -184,6 +241,11 @@ export class PeerIndex {
   peerOf(t: SocketTable, i: number): number {
     const id = this.peerId(t, i);
     return id === -1 ? -1 : this.#sock[id];
+  }
+  /** Gives its arrays back to the scratch; the index is not to be used after. */
+  release(): void {
+    this.#ids.release();
+    this.#scratch.give(this.#sock), this.#scratch.give(this.#count);
   }
 }
 
@@ -219,17 +281,26 @@ export function topSlots(size: number, n: number, counts: Int32Array, order?: In
 export class KeyCounter {
   readonly #direct: Int32Array | undefined;
   readonly #hashed: TupleIds;
+  readonly #scratch: Scratch;
   counts: Int32Array;
   extra: Int32Array;
   first: Int32Array;
   size = 0;
-  /** `expected`: how many keys to make room for up front. */
-  constructor(dense = 0, expected = 0) {
+  /** `expected`: how many keys to make room for up front; `scratch`: where its arrays come from and go back to (release). */
+  constructor(dense = 0, expected = 0, scratch = FRESH) {
     // every field set here, the same way: one object shape for every counter, so the loops stay optimized
-    this.#direct = dense > 0 ? new Int32Array(dense) : undefined;
-    this.#hashed = new TupleIds(expected);
+    this.#scratch = scratch;
+    this.#direct = dense > 0 ? scratch.take(dense) : undefined;
+    this.#hashed = new TupleIds(expected, scratch);
     const n = Math.max(64, expected);
-    this.counts = new Int32Array(n), this.extra = new Int32Array(n), this.first = new Int32Array(n);
+    this.counts = scratch.take(n), this.extra = scratch.take(n), this.first = scratch.take(n);
+  }
+  /** Gives every array back to the scratch; the counter and its arrays are not to be used after. */
+  release(): void {
+    const s = this.#scratch;
+    if (this.#direct !== undefined) s.give(this.#direct);
+    this.#hashed.release();
+    s.give(this.counts), s.give(this.extra), s.give(this.first);
   }
   /** Counts socket i under `key`; `extra` (0 or 1) adds to its extra count. Returns the key's slot. */
   add(key: number, i: number, extra: number): number {
@@ -296,9 +367,10 @@ export class KeyCounter {
   #slot(i: number): number {
     const s = this.size++;
     if (s === this.counts.length) {
-      const n = s * 2;
-      const c = new Int32Array(n), e = new Int32Array(n), f = new Int32Array(n);
+      const n = s * 2, from = this.#scratch;
+      const c = from.take(n), e = from.take(n), f = from.take(n);
       c.set(this.counts), e.set(this.extra), f.set(this.first);
+      from.give(this.counts), from.give(this.extra), from.give(this.first);
       this.counts = c, this.extra = e, this.first = f;
     }
     this.first[s] = i;
@@ -569,6 +641,8 @@ export class TableScan {
   #platform: PlatformGuess | undefined;
   #timerKinds: Uint8Array | undefined;
   #clientGroups: { of: Int32Array; size: number } | undefined;
+  /** Where the facts' counters over this table take their arrays from and give them back to. */
+  readonly scratch = new Scratch();
 
   constructor(snap: Snapshot) {
     this.snap = snap;
@@ -764,14 +838,15 @@ export class TableScan {
    */
   fullBlock(): { low: number; high: number; key: string } | undefined {
     const t = this.t, lport = t.localPort, { of, size } = this.clientGroups();
-    const counts = new Int32Array(size);
+    const counts = this.scratch.take(size);
     let n = 0;
     for (let i = 0; i < t.length; i++) if (of[i] >= 0) counts[of[i]]++, n++;
-    if (n < MIN_FULL_BLOCK) return undefined;
     // the busiest destination; ties: the first seen (ids are in table order)
     let top = 0;
     for (let g = 1; g < size; g++) if (counts[g] > counts[top]) top = g;
-    if (counts[top] < MIN_FULL_BLOCK) return undefined;
+    const most = size > 0 ? counts[top] : 0;
+    this.scratch.give(counts);
+    if (n < MIN_FULL_BLOCK || most < MIN_FULL_BLOCK) return undefined;
     const used = new Uint8Array(65536);
     let low = 65536, high = -1, distinct = 0, f = -1;
     for (let i = 0; i < t.length; i++) {
@@ -804,7 +879,7 @@ export class TableScan {
     // group again at every doubling (a quarter of the time with 250,000 groups).
     let clients = 0;
     for (let i = 0; i < t.length; i++) if (client(i)) clients++;
-    const ids = new TupleIds(clients), of = new Int32Array(t.length).fill(-1);
+    const ids = new TupleIds(clients, this.scratch), of = this.scratch.take(t.length).fill(-1);
     let n = 0;
     for (let i = 0; i < t.length; i++) {
       if (!client(i)) continue;
@@ -812,6 +887,7 @@ export class TableScan {
       if (id === n) n++;
       of[i] = id;
     }
+    ids.release();
     return this.#clientGroups = { of, size: n };
   }
 

@@ -109,7 +109,8 @@ export const ephemeral: Fact = {
     const t = scan.t, st = t.state;
     // the client sockets' groups (hashed once per snapshot), counted for those in the range
     const { of, size } = scan.clientGroups();
-    const list = scan.scratchList(), counts = new Int32Array(size), extra = new Int32Array(size), first = new Int32Array(size).fill(-1);
+    const list = scan.scratchList(), scratch = scan.scratch;
+    const counts = scratch.take(size), extra = scratch.take(size), first = scratch.take(size).fill(-1);
     const total = countInRange(of, t.localPort, st, range.low, range.high, ex, list, counts, extra, first);
     let distinct = 0;
     for (let g = 0; g < size; g++) if (counts[g] > 0) distinct++;
@@ -128,6 +129,7 @@ export const ephemeral: Fact = {
         first: i,
       };
     });
+    scratch.give(counts), scratch.give(extra), scratch.give(first);
     const top = groups[0]
       ? {
         ...withoutFirst(groups[0]),

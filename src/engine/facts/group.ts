@@ -101,48 +101,53 @@ function countGroups(scan: TableScan, s: Selection, mask: Uint8Array | null): Pa
   const dense = by === "local-port" || by === "remote-port" ? 65537
     : by === "local-address" || by === "remote-host" ? t.strings.size + 1
     : 0;
-  // hashed keys: room for one group per socket up front (up to 2^16; a grown table is copied at each doubling)
-  const kc = new KeyCounter(dense, dense ? 0 : Math.min(total, 1 << 16));
-  let withProcess = 0;
-  switch (by) {
-    case "local-port": kc.countByPort(list, from, to, t.localPort, st); break;
-    case "remote-port": kc.countByPort(list, from, to, t.remotePort, st); break;
-    case "local-address": kc.countByString(list, from, to, t.localAddr, st); break;
-    case "remote-host": kc.countByString(list, from, to, t.remoteAddr, st); break;
-    case "remote-subnet": kc.countByMapped(list, from, to, t.remoteAddr, scan.subnetsOf(list, from, to), st); break;
-    case "local-endpoint": kc.countByTuple(list, from, to, t.localAddr, t.localPort, t.localAddr, st); break;
-    case "remote-endpoint":
-    case "destination": kc.countByTuple(list, from, to, t.remoteAddr, t.remotePort, t.remoteAddr, st); break;
-    case "process": withProcess = kc.countByProcess(list, from, to, t.pid, t.program, st); break;
-    case "service":
-      for (let k = from; k < to; k++) {
-        const i = list[k];
-        if (scan.serverSide(i)) kc.addTuple(-2, t.localPort[i], 0, i, st[i] === TIME_WAIT ? 1 : 0);
-        else kc.addTuple(t.remoteAddr[i], t.remotePort[i], -3, i, st[i] === TIME_WAIT ? 1 : 0);
-      }
-      break;
-    case "source-destination": kc.countByTuple(list, from, to, t.remoteAddr, t.remotePort, t.localAddr, st); break;
+  // hashed keys: room for one group per socket up front (up to 2^16; a grown table is copied at each
+  // doubling); the arrays go back to the scan's scratch for the next pass (see Scratch)
+  const kc = new KeyCounter(dense, dense ? 0 : Math.min(total, 1 << 16), scan.scratch);
+  try {
+    let withProcess = 0;
+    switch (by) {
+      case "local-port": kc.countByPort(list, from, to, t.localPort, st); break;
+      case "remote-port": kc.countByPort(list, from, to, t.remotePort, st); break;
+      case "local-address": kc.countByString(list, from, to, t.localAddr, st); break;
+      case "remote-host": kc.countByString(list, from, to, t.remoteAddr, st); break;
+      case "remote-subnet": kc.countByMapped(list, from, to, t.remoteAddr, scan.subnetsOf(list, from, to), st); break;
+      case "local-endpoint": kc.countByTuple(list, from, to, t.localAddr, t.localPort, t.localAddr, st); break;
+      case "remote-endpoint":
+      case "destination": kc.countByTuple(list, from, to, t.remoteAddr, t.remotePort, t.remoteAddr, st); break;
+      case "process": withProcess = kc.countByProcess(list, from, to, t.pid, t.program, st); break;
+      case "service":
+        for (let k = from; k < to; k++) {
+          const i = list[k];
+          if (scan.serverSide(i)) kc.addTuple(-2, t.localPort[i], 0, i, st[i] === TIME_WAIT ? 1 : 0);
+          else kc.addTuple(t.remoteAddr[i], t.remotePort[i], -3, i, st[i] === TIME_WAIT ? 1 : 0);
+        }
+        break;
+      case "source-destination": kc.countByTuple(list, from, to, t.remoteAddr, t.remotePort, t.localAddr, st); break;
+    }
+    let tallied = 0;
+    for (let id = 0; id < wanted.length; id++) if (wanted[id]) tallied += scan.snap.tallies[id] ?? 0;
+    if (total === 0 && tallied > 0) return { why: "those sockets are known only by count (a state histogram), not one by one" };
+    if (q && total === 0) {
+      // nothing kept: unknown when the sockets the other filters keep carry no such figure
+      const r = scan.select(wanted, mask, undefined, s.listener, s.localPort);
+      if (r.to > r.from && !anyKnown(r.list, r.from, r.to, q)) return { why: "those sockets carry no Recv-Q/Send-Q figures" };
+    }
+    if (by === "process" && total > 0 && withProcess === 0) return { why: scan.noProcessWhy() };
+    // sockets that name no process are counted in the total but are no group of their own
+    const named = (x: number) => by !== "process" || t.pid[kc.first[x]] !== NONE || t.program[kc.first[x]] !== 0;
+    const slots = kc.top(MAX_TOP + 1).filter(named).slice(0, MAX_TOP);
+    return {
+      total,
+      tallied,
+      distinct: kc.size,
+      counts: Int32Array.from(slots, (x) => kc.counts[x]),
+      extra: Int32Array.from(slots, (x) => kc.extra[x]),
+      first: Int32Array.from(slots, (x) => kc.first[x]),
+    };
+  } finally {
+    kc.release();
   }
-  let tallied = 0;
-  for (let id = 0; id < wanted.length; id++) if (wanted[id]) tallied += scan.snap.tallies[id] ?? 0;
-  if (total === 0 && tallied > 0) return { why: "those sockets are known only by count (a state histogram), not one by one" };
-  if (q && total === 0) {
-    // nothing kept: unknown when the sockets the other filters keep carry no such figure
-    const r = scan.select(wanted, mask, undefined, s.listener, s.localPort);
-    if (r.to > r.from && !anyKnown(r.list, r.from, r.to, q)) return { why: "those sockets carry no Recv-Q/Send-Q figures" };
-  }
-  if (by === "process" && total > 0 && withProcess === 0) return { why: scan.noProcessWhy() };
-  // sockets that name no process are counted in the total but are no group of their own
-  const named = (x: number) => by !== "process" || t.pid[kc.first[x]] !== NONE || t.program[kc.first[x]] !== 0;
-  const slots = kc.top(MAX_TOP + 1).filter(named).slice(0, MAX_TOP);
-  return {
-    total,
-    tallied,
-    distinct: kc.size,
-    counts: Int32Array.from(slots, (x) => kc.counts[x]),
-    extra: Int32Array.from(slots, (x) => kc.extra[x]),
-    first: Int32Array.from(slots, (x) => kc.first[x]),
-  };
 }
 
 function statesText(s: unknown): string {

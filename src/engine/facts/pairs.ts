@@ -61,18 +61,19 @@ function compute(scan: TableScan, p: Params, mask: Uint8Array | null): FactValue
     const kept = new Int32Array(peers.to - peers.from);
     let n = 0;
     for (let k = peers.from; k < peers.to; k++) if (mineLocal[t.remoteAddr[peers.list[k]]] === 1) kept[n++] = peers.list[k];
-    const index = new PeerIndex(t, kept, 0, n);
+    const index = new PeerIndex(t, kept, 0, n, scan.scratch);
     for (let k = 0; k < list.length; k++) {
       const i = list[k], j = index.peerOf(t, i);
       if (j === -1) continue;
       if (first === -1) first = i;
       tally(j, 1);
     }
+    index.release();
   } else {
     // Fewer sockets of `state` than peers (a few SYN_RECV among a million
     // ESTABLISHED): index those, and let each peer look up its other end.
     // The same figures: each tuple's first peer in table order, as above.
-    const index = new PeerIndex(t, list, 0, list.length);
+    const index = new PeerIndex(t, list, 0, list.length, scan.scratch);
     const seen = new Uint8Array(index.size);
     let firstId = index.size;
     for (let k = peers.from; k < peers.to; k++) {
@@ -85,6 +86,7 @@ function compute(scan: TableScan, p: Params, mask: Uint8Array | null): FactValue
       tally(j, index.count(id));
     }
     if (firstId < index.size) first = index.socket(firstId);
+    index.release();
   }
   const of = (n: number) => (paired ? round4(n / paired) : 0);
   const value: PairValue = {
