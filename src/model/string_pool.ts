@@ -30,19 +30,35 @@ export interface PoolExport {
 }
 
 /**
+ * The home slot of a 32-bit key in a table of 2^(32 - shift) slots: the top
+ * bits of its product with 2^32/phi (Fibonacci hashing), which depend on
+ * every bit of the key. The low bits of that product depend only on the
+ * key's low bits, so peers alike there (10.X.Y.1, a gateway in every
+ * subnet) would share a few homes and probe long runs. From the top bits,
+ * a key's home in a table twice the size is 2h or 2h+1.
+ */
+export function home(key: number, shift: number): number {
+  return Math.imul(key, 0x9e3779b1) >>> shift;
+}
+
+/** Slots in a table's first array; its shift is 32 - log2 of it. */
+const FIRST_SLOTS = 1024, FIRST_SHIFT = 22;
+
+/**
  * An open-addressing table from an int32 key to an id: slot k holds the key
  * at 2k and the id at 2k+1, side by side so a probe touches one cache line;
  * id 0 marks an empty slot. It doubles when three slots in four are taken:
  * a smaller table misses the cache less (bench/README.md).
  */
 class QuadIds {
-  t = new Int32Array(2048);
+  t = new Int32Array(2 * FIRST_SLOTS);
+  shift = FIRST_SHIFT;
   count = 0;
 
   /** The slot of `key`: where it is, or the empty slot where it goes. */
   slot(key: number): number {
     const t = this.t, mask = (t.length >> 1) - 1;
-    let h = (Math.imul(key, 0x9e3779b1) >>> 0) & mask;
+    let h = home(key, this.shift);
     while (t[2 * h + 1] !== 0 && t[2 * h] !== key) h = (h + 1) & mask;
     return h;
   }
@@ -55,11 +71,11 @@ class QuadIds {
   }
 
   #grow(): void {
-    const old = this.t;
+    const old = this.t, shift = --this.shift;
     const t = new Int32Array(old.length * 2), mask = (t.length >> 1) - 1;
     for (let k = 0; k < old.length; k += 2) {
       if (old[k + 1] === 0) continue;
-      let h = (Math.imul(old[k], 0x9e3779b1) >>> 0) & mask;
+      let h = home(old[k], shift);
       while (t[2 * h + 1] !== 0) h = (h + 1) & mask;
       t[2 * h] = old[k];
       t[2 * h + 1] = old[k + 1];
@@ -74,11 +90,12 @@ class QuadIds {
  */
 class HashIds {
   t = new Int32Array(256);
+  shift = 25;
   count = 0;
 
   /** The first slot to probe for hash `h`. */
   first(h: number): number {
-    return (Math.imul(h, 0x9e3779b1) >>> 0) & ((this.t.length >> 1) - 1);
+    return home(h, this.shift);
   }
 
   next(k: number): number {
@@ -90,7 +107,9 @@ class HashIds {
     this.t[2 * k + 1] = id;
     if (++this.count * 4 > this.t.length) {
       const old = this.t;
-      const t = this.t = new Int32Array(old.length * 2);
+      this.t = new Int32Array(old.length * 2);
+      this.shift--;
+      const t = this.t;
       for (let j = 0; j < old.length; j += 2) {
         if (old[j + 1] === 0) continue;
         let s = this.first(old[j]);

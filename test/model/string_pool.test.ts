@@ -1,0 +1,43 @@
+/** The address table's home slots (model/string_pool.ts): every bit of an address counts. */
+
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { home, StringPool } from "../../src/model/string_pool.ts";
+import { formatV4 } from "../../src/model/address.ts";
+
+/** 10.X.Y.1 for every X and Y: one gateway address per subnet, alike in their low bits. */
+function gateways(): number[] {
+  const keys: number[] = [];
+  for (let x = 0; x < 256; x++) for (let y = 0; y < 256; y++) keys.push(((10 << 24) | (x << 16) | (y << 8) | 1) | 0);
+  return keys;
+}
+
+describe("home()", () => {
+  it("spreads addresses that differ only above their low bits over the whole table", () => {
+    // the table the pool keeps for 65,536 keys has 131,072 slots; from the low bits of the product
+    // they would share 4 homes of the first 1,024 slots and 512 of 131,072 (random homes: about 51,600)
+    for (const [shift, least] of [[22, 1000], [15, 45_000]]) {
+      const slots = 2 ** (32 - shift), homes = new Set(gateways().map((k) => home(k, shift)));
+      assert.ok(homes.size >= least, `${homes.size} homes of ${slots}`);
+      for (const h of homes) assert.ok(h >= 0 && h < slots);
+    }
+  });
+
+  it("puts a key's home in a table twice the size at 2h or 2h+1", () => {
+    for (const k of gateways().slice(0, 4096)) {
+      const h = home(k, 22), h2 = home(k, 21);
+      assert.ok(h2 === 2 * h || h2 === 2 * h + 1);
+    }
+  });
+});
+
+describe("StringPool: an address table grown many times", () => {
+  it("keeps one id per address and finds each again", () => {
+    const pool = new StringPool(), keys = gateways(), ids = keys.map((k) => pool.intern(formatV4(k >>> 0)));
+    assert.equal(new Set(ids).size, keys.length);
+    keys.forEach((k, i) => {
+      assert.equal(pool.intern(formatV4(k >>> 0)), ids[i]);
+      assert.equal(pool.str(ids[i]), formatV4(k >>> 0));
+    });
+  });
+});
