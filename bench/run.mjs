@@ -190,6 +190,7 @@ function caseFiles(c, tmp) {
   const files = shapeFiles(c.shape, base);
   if (!DATA || !files.every((f) => fs.existsSync(f))) {
     const t0 = Date.now();
+    fs.mkdirSync(dir, { recursive: true });
     SHAPES[c.shape].write(base, c.n, 42, { uniquePeers: c.unique, crlf: c.crlf });
     log(`generated ${files.join(", ")} in ${Date.now() - t0} ms`);
   }
