@@ -41,8 +41,10 @@ export function home(key: number, shift: number): number {
   return Math.imul(key, 0x9e3779b1) >>> shift;
 }
 
-/** Slots in a table's first array; its shift is 32 - log2 of it. */
-const FIRST_SLOTS = 1024, FIRST_SHIFT = 22;
+/** The shift that makes {@link home} give a slot of a table of `slots` slots (a power of two). */
+function shiftFor(slots: number): number {
+  return Math.clz32(slots) + 1;
+}
 
 /**
  * An open-addressing table from an int32 key to an id: slot k holds the key
@@ -51,8 +53,8 @@ const FIRST_SLOTS = 1024, FIRST_SHIFT = 22;
  * a smaller table misses the cache less (bench/README.md).
  */
 class QuadIds {
-  t = new Int32Array(2 * FIRST_SLOTS);
-  shift = FIRST_SHIFT;
+  t = new Int32Array(2 * 1024);
+  shift = shiftFor(1024);
   count = 0;
 
   /** The slot of `key`: where it is, or the empty slot where it goes. */
@@ -89,8 +91,8 @@ class QuadIds {
  * pool compares: slot k holds the hash at 2k and the id at 2k+1 (0: empty).
  */
 class HashIds {
-  t = new Int32Array(256);
-  shift = 25;
+  t = new Int32Array(2 * 128);
+  shift = shiftFor(128);
   count = 0;
 
   /** The first slot to probe for hash `h`. */
@@ -107,9 +109,8 @@ class HashIds {
     this.t[2 * k + 1] = id;
     if (++this.count * 4 > this.t.length) {
       const old = this.t;
-      this.t = new Int32Array(old.length * 2);
+      const t = this.t = new Int32Array(old.length * 2);
       this.shift--;
-      const t = this.t;
       for (let j = 0; j < old.length; j += 2) {
         if (old[j + 1] === 0) continue;
         let s = this.first(old[j]);
