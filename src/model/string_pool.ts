@@ -53,14 +53,13 @@ function shiftFor(slots: number): number {
  * a smaller table misses the cache less (bench/README.md).
  */
 class QuadIds {
-  t = new Int32Array(2 * 1024);
-  shift = shiftFor(1024);
+  t = new Int32Array(2048);
   count = 0;
 
   /** The slot of `key`: where it is, or the empty slot where it goes. */
   slot(key: number): number {
     const t = this.t, mask = (t.length >> 1) - 1;
-    let h = home(key, this.shift);
+    let h = home(key, shiftFor(mask + 1));
     while (t[2 * h + 1] !== 0 && t[2 * h] !== key) h = (h + 1) & mask;
     return h;
   }
@@ -73,8 +72,8 @@ class QuadIds {
   }
 
   #grow(): void {
-    const old = this.t, shift = --this.shift;
-    const t = new Int32Array(old.length * 2), mask = (t.length >> 1) - 1;
+    const old = this.t;
+    const t = new Int32Array(old.length * 2), mask = (t.length >> 1) - 1, shift = shiftFor(mask + 1);
     for (let k = 0; k < old.length; k += 2) {
       if (old[k + 1] === 0) continue;
       let h = home(old[k], shift);
@@ -91,13 +90,12 @@ class QuadIds {
  * pool compares: slot k holds the hash at 2k and the id at 2k+1 (0: empty).
  */
 class HashIds {
-  t = new Int32Array(2 * 128);
-  shift = shiftFor(128);
+  t = new Int32Array(256);
   count = 0;
 
   /** The first slot to probe for hash `h`. */
   first(h: number): number {
-    return home(h, this.shift);
+    return home(h, shiftFor(this.t.length >> 1));
   }
 
   next(k: number): number {
@@ -110,7 +108,6 @@ class HashIds {
     if (++this.count * 4 > this.t.length) {
       const old = this.t;
       const t = this.t = new Int32Array(old.length * 2);
-      this.shift--;
       for (let j = 0; j < old.length; j += 2) {
         if (old[j + 1] === 0) continue;
         let s = this.first(old[j]);

@@ -8,7 +8,7 @@ import { formatV4 } from "../../src/model/address.ts";
 /** 10.X.Y.1 for every X and Y: one gateway address per subnet, alike in their low bits. */
 function gateways(): number[] {
   const keys: number[] = [];
-  for (let x = 0; x < 256; x++) for (let y = 0; y < 256; y++) keys.push(((10 << 24) | (x << 16) | (y << 8) | 1) | 0);
+  for (let x = 0; x < 256; x++) for (let y = 0; y < 256; y++) keys.push((10 << 24) | (x << 16) | (y << 8) | 1);
   return keys;
 }
 
