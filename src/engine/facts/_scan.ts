@@ -128,24 +128,38 @@ const FRESH = new Scratch(false);
  * addressing over one Int32Array holding per slot the key and id + 1 (0 =
  * empty) side by side, so a probe touches one cache line. Integer-only
  * hashing: no Float64 keys, no boxing.
+ *
+ * When the first key is a string id (an address: 0 to `front` - 1), the
+ * first tuple seen with each such key is kept in a table indexed by it and
+ * found there without hashing; only the other tuples with that key are
+ * hashed. Most peers' sockets share one tuple (a client's sockets toward a
+ * service), and ids come in table order, so that table is read almost in
+ * order where a hash table of a million tuples is read at random.
  */
-class TupleIds {
+export class TupleIds {
   #t: Int32Array;
   #mask: number;
+  /** Tuples in the hash table (the others are in #front). */
+  #hashed = 0;
+  /** Per first key a: at 3a the id + 1 of the first tuple with it (0: none yet), at 3a+1 and 3a+2 its b and c. */
+  readonly #front: Int32Array | undefined;
   readonly #scratch: Scratch;
   size = 0;
 
-  constructor(expected = 0, scratch = FRESH) {
+  /** `expected`: tuples to make room for in the hash table; `front`: first keys 0 to front - 1 are string ids (see above). */
+  constructor(expected = 0, scratch = FRESH, front = 0) {
     let n = 64;
     while (n < expected * 2) n *= 2;
     this.#scratch = scratch;
     this.#t = scratch.take(n * 4);
     this.#mask = n - 1;
+    this.#front = front > 0 ? scratch.take(3 * front) : undefined;
   }
 
   /** Gives the table back to the scratch it came from; the ids are gone. */
   release(): void {
     this.#scratch.give(this.#t);
+    if (this.#front !== undefined) this.#scratch.give(this.#front);
   }
 
   static #hash(a: number, b: number, c: number): number {
@@ -158,6 +172,16 @@ class TupleIds {
   /** The id of (a, b, c) (each taken as int32); a new key gets `fresh` (check the result against it). */
   idOf(a: number, b: number, c: number, fresh: number): number {
     a |= 0, b |= 0, c |= 0;
+    const f = this.#front;
+    if (f !== undefined && a >= 0 && 3 * a < f.length) {
+      const k = 3 * a, e = f[k];
+      if (e === 0) {
+        f[k] = fresh + 1, f[k + 1] = b, f[k + 2] = c;
+        this.size++;
+        return fresh;
+      }
+      if (f[k + 1] === b && f[k + 2] === c) return e - 1;
+    }
     const t = this.#t, mask = this.#mask;
     let h = TupleIds.#hash(a, b, c) & mask, k = h << 2;
     for (let e = t[k + 3]; e !== 0; e = t[k + 3]) {
@@ -165,13 +189,21 @@ class TupleIds {
       h = (h + 1) & mask, k = h << 2;
     }
     t[k] = a, t[k + 1] = b, t[k + 2] = c, t[k + 3] = fresh + 1;
-    if (++this.size * 2 > mask) this.#grow();
+    this.size++;
+    if (++this.#hashed * 2 > mask) this.#grow();
     return fresh;
   }
 
   /** The id of (a, b, c), or -1 when it was never added. */
   find(a: number, b: number, c: number): number {
     a |= 0, b |= 0, c |= 0;
+    const f = this.#front;
+    if (f !== undefined && a >= 0 && 3 * a < f.length) {
+      const k = 3 * a, e = f[k];
+      // no tuple with this first key at all: it would be here
+      if (e === 0) return -1;
+      if (f[k + 1] === b && f[k + 2] === c) return e - 1;
+    }
     const t = this.#t, mask = this.#mask;
     let h = TupleIds.#hash(a, b, c) & mask, k = h << 2;
     for (let e = t[k + 3]; e !== 0; e = t[k + 3]) {
@@ -875,11 +907,9 @@ export class TableScan {
       const p = lport[i];
       return p !== NONE && CONNECTED_MASK[st[i]] === 1 && lp[p + 1] === 0;
     };
-    // Sized for every client socket at once: growing from small rehashed each
-    // group again at every doubling (a quarter of the time with 250,000 groups).
-    let clients = 0;
-    for (let i = 0; i < t.length; i++) if (client(i)) clients++;
-    const ids = new TupleIds(clients, this.scratch), of = this.scratch.take(t.length).fill(-1);
+    // Keyed by the destination's address first: each destination's first
+    // tuple is found without hashing (see TupleIds), the others hashed.
+    const ids = new TupleIds(0, this.scratch, t.strings.size), of = this.scratch.take(t.length).fill(-1);
     let n = 0;
     for (let i = 0; i < t.length; i++) {
       if (!client(i)) continue;
