@@ -418,9 +418,24 @@ export class KeyCounter {
 // sockets of list[from..to) it keeps, in order, and returns how many; `out`
 // may be `list` when `from` is 0.
 
+/**
+ * Keeps the sockets 0..n-1 in a wanted state (wanted[s]: 0 or 1). Without
+ * a branch: every index is written and the wanted ones kept, since states
+ * come in no order a branch could guess (half the time of `if`).
+ */
 function keepStates(st: Uint8Array, n: number, wanted: Uint8Array, out: Int32Array): number {
   let m = 0;
-  for (let i = 0; i < n; i++) if (wanted[st[i]]) out[m++] = i;
+  for (let i = 0; i < n; i++) {
+    out[m] = i;
+    m += wanted[st[i]];
+  }
+  return m;
+}
+
+/** Keeps the sockets 0..n-1 in a wanted state with a positive queue figure: one pass, the queue test first (few pass it). */
+function keepStatesQueued(st: Uint8Array, n: number, wanted: Uint8Array, q: Int32Array, out: Int32Array): number {
+  let m = 0;
+  for (let i = 0; i < n; i++) if (q[i] > 0 && wanted[st[i]] === 1) out[m++] = i;
   return m;
 }
 
@@ -1095,8 +1110,9 @@ export class TableScan {
   /**
    * The sockets in the wanted states that pass the filters, in table order,
    * as list[from..to). One state (the usual case) reads its run of
-   * stateIndex(); each filter then keeps a shorter list in the scratch
-   * buffer, the queue test first (it keeps few sockets).
+   * stateIndex(), several states one pass over the table; each filter then
+   * keeps a shorter list in the scratch buffer, the queue test first (it
+   * keeps few sockets; with several states, in the same pass).
    */
   select(
     wanted: Uint8Array, ex: Uint8Array | null, q: Int32Array | undefined,
@@ -1107,12 +1123,12 @@ export class TableScan {
     if (only >= 0) {
       const idx = this.stateIndex();
       list = idx.order, from = idx.start[only], to = idx.start[only + 1];
+      if (q) to = keepQueued(list, from, to, this.scratchList(), q), list = this.scratchList(), from = 0;
     } else {
       list = this.scratchList();
-      to = keepStates(t.state, t.length, wanted, list);
+      to = q ? keepStatesQueued(t.state, t.length, wanted, q, list) : keepStates(t.state, t.length, wanted, list);
     }
     const out = this.scratchList();
-    if (q) to = keepQueued(list, from, to, out, q), list = out, from = 0;
     if (ex) to = keepIncluded(list, from, to, out, ex), list = out, from = 0;
     if (listener) to = keepListened(list, from, to, out, t.localPort, this.listenPorts(), listener === "present"), list = out, from = 0;
     if (portFilter) {
