@@ -130,19 +130,22 @@ const FRESH = new Scratch(false);
  * hashing: no Float64 keys, no boxing.
  *
  * When the first key is a string id (an address: 0 to `front` - 1), the
- * first tuple seen with each such key is kept in a table indexed by it and
- * found there without hashing; only the other tuples with that key are
- * hashed. Most peers' sockets share one tuple (a client's sockets toward a
+ * id of the first tuple seen with each such key is kept in a table indexed
+ * by it (that tuple's other keys in tables by id) and found there without
+ * hashing; only the other tuples with that key are hashed. Most peers' sockets share one tuple (a client's sockets toward a
  * service), and ids come in table order, so that table is read almost in
  * order where a hash table of a million tuples is read at random.
  */
 export class TupleIds {
   #t: Int32Array;
   #mask: number;
-  /** Tuples in the hash table (the others are in #front). */
+  /** Tuples in the hash table (the others are found through #front). */
   #hashed = 0;
-  /** Per first key a: at 3a the id + 1 of the first tuple with it (0: none yet), at 3a+1 and 3a+2 its b and c. */
+  /** Per first key a: the id + 1 of the first tuple seen with it (0: none yet). */
   readonly #front: Int32Array | undefined;
+  /** The b and c of each id given through #front. */
+  #fb: Int32Array;
+  #fc: Int32Array;
   readonly #scratch: Scratch;
   size = 0;
 
@@ -153,13 +156,17 @@ export class TupleIds {
     this.#scratch = scratch;
     this.#t = scratch.take(n * 4);
     this.#mask = n - 1;
-    this.#front = front > 0 ? scratch.take(3 * front) : undefined;
+    this.#front = front > 0 ? scratch.take(front) : undefined;
+    this.#fb = scratch.take(front > 0 ? 1024 : 0);
+    this.#fc = scratch.take(front > 0 ? 1024 : 0);
   }
 
   /** Gives the table back to the scratch it came from; the ids are gone. */
   release(): void {
-    this.#scratch.give(this.#t);
-    if (this.#front !== undefined) this.#scratch.give(this.#front);
+    const s = this.#scratch;
+    s.give(this.#t);
+    if (this.#front !== undefined) s.give(this.#front);
+    s.give(this.#fb), s.give(this.#fc);
   }
 
   static #hash(a: number, b: number, c: number): number {
@@ -173,14 +180,16 @@ export class TupleIds {
   idOf(a: number, b: number, c: number, fresh: number): number {
     a |= 0, b |= 0, c |= 0;
     const f = this.#front;
-    if (f !== undefined && a >= 0 && 3 * a < f.length) {
-      const k = 3 * a, e = f[k];
+    if (f !== undefined && a >= 0 && a < f.length) {
+      const e = f[a];
       if (e === 0) {
-        f[k] = fresh + 1, f[k + 1] = b, f[k + 2] = c;
+        f[a] = fresh + 1;
+        if (fresh >= this.#fb.length) this.#growFront(fresh);
+        this.#fb[fresh] = b, this.#fc[fresh] = c;
         this.size++;
         return fresh;
       }
-      if (f[k + 1] === b && f[k + 2] === c) return e - 1;
+      if (this.#fb[e - 1] === b && this.#fc[e - 1] === c) return e - 1;
     }
     const t = this.#t, mask = this.#mask;
     let h = TupleIds.#hash(a, b, c) & mask, k = h << 2;
@@ -198,11 +207,11 @@ export class TupleIds {
   find(a: number, b: number, c: number): number {
     a |= 0, b |= 0, c |= 0;
     const f = this.#front;
-    if (f !== undefined && a >= 0 && 3 * a < f.length) {
-      const k = 3 * a, e = f[k];
+    if (f !== undefined && a >= 0 && a < f.length) {
+      const e = f[a];
       // no tuple with this first key at all: it would be here
       if (e === 0) return -1;
-      if (f[k + 1] === b && f[k + 2] === c) return e - 1;
+      if (this.#fb[e - 1] === b && this.#fc[e - 1] === c) return e - 1;
     }
     const t = this.#t, mask = this.#mask;
     let h = TupleIds.#hash(a, b, c) & mask, k = h << 2;
@@ -211,6 +220,16 @@ export class TupleIds {
       h = (h + 1) & mask, k = h << 2;
     }
     return -1;
+  }
+
+  /** Room in #fb and #fc for id `id`. */
+  #growFront(id: number): void {
+    let n = this.#fb.length * 2;
+    while (n <= id) n *= 2;
+    const s = this.#scratch, fb = s.take(n), fc = s.take(n);
+    fb.set(this.#fb), fc.set(this.#fc);
+    s.give(this.#fb), s.give(this.#fc);
+    this.#fb = fb, this.#fc = fc;
   }
 
   #grow(): void {
@@ -923,8 +942,13 @@ export class TableScan {
       return p !== NONE && CONNECTED_MASK[st[i]] === 1 && lp[p + 1] === 0;
     };
     // Keyed by the destination's address first: each destination's first
-    // tuple is found without hashing (see TupleIds), the others hashed.
-    const ids = new TupleIds(0, this.scratch, t.strings.size), of = this.scratch.take(t.length).fill(-1);
+    // tuple is found without hashing (see TupleIds), the others hashed. The
+    // hash table is sized for every client socket at once (grown from small,
+    // it rehashed each tuple again at every doubling, and the scratch kept
+    // every size it went through); pages no tuple lands on are not touched.
+    let clients = 0;
+    for (let i = 0; i < t.length; i++) if (client(i)) clients++;
+    const ids = new TupleIds(clients, this.scratch, t.strings.size), of = this.scratch.take(t.length).fill(-1);
     let n = 0;
     for (let i = 0; i < t.length; i++) {
       if (!client(i)) continue;

@@ -53,6 +53,9 @@ describe("TupleIds", () => {
   it("with a front as long as a million first keys, numbers one tuple of each, and a second tuple of one apart", () => {
     const n = 1 << 20, ids = new TupleIds(0, new Scratch(), n);
     for (let a = 0; a < n; a++) assert.equal(ids.idOf(a, 80, 7, a), a);
+    // each found again, the last ones too (past the room the front's tables start with)
+    for (let a = 0; a < n; a += 997) assert.equal(ids.idOf(a, 80, 7, -1), a);
+    assert.equal(ids.find(n - 1, 80, 7), n - 1);
     // a second tuple for a first key goes to the hash table and gets its own id
     assert.equal(ids.idOf(5, 443, 7, n), n);
     assert.equal(ids.find(5, 80, 7), 5);
