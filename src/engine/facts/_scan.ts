@@ -149,16 +149,20 @@ export class TupleIds {
   readonly #scratch: Scratch;
   size = 0;
 
-  /** `expected`: tuples to make room for in the hash table; `front`: first keys 0 to front - 1 are string ids (see above). */
-  constructor(expected = 0, scratch = FRESH, front = 0) {
+  /**
+   * `expected`: tuples to make room for in the hash table; `front`: first
+   * keys 0 to front - 1 are string ids (see above); `ids`: about how many
+   * ids there will be (room for their keys in the front's tables).
+   */
+  constructor(expected = 0, scratch = FRESH, front = 0, ids = 1024) {
     let n = 64;
     while (n < expected * 2) n *= 2;
     this.#scratch = scratch;
     this.#t = scratch.take(n * 4);
     this.#mask = n - 1;
     this.#front = front > 0 ? scratch.take(front) : undefined;
-    this.#fb = scratch.take(front > 0 ? 1024 : 0);
-    this.#fc = scratch.take(front > 0 ? 1024 : 0);
+    this.#fb = scratch.take(front > 0 ? Math.max(1, ids) : 0);
+    this.#fc = scratch.take(front > 0 ? Math.max(1, ids) : 0);
   }
 
   /** Gives the table back to the scratch it came from; the ids are gone. */
@@ -942,13 +946,20 @@ export class TableScan {
       return p !== NONE && CONNECTED_MASK[st[i]] === 1 && lp[p + 1] === 0;
     };
     // Keyed by the destination's address first: each destination's first
-    // tuple is found without hashing (see TupleIds), the others hashed. The
-    // hash table is sized for every client socket at once (grown from small,
-    // it rehashed each tuple again at every doubling, and the scratch kept
-    // every size it went through); pages no tuple lands on are not touched.
-    let clients = 0;
-    for (let i = 0; i < t.length; i++) if (client(i)) clients++;
-    const ids = new TupleIds(clients, this.scratch, t.strings.size), of = this.scratch.take(t.length).fill(-1);
+    // tuple is found without hashing (see TupleIds), the others hashed. Only
+    // the client sockets past the first toward each destination can reach
+    // the hash table: it is sized for them at once (grown from small, it
+    // rehashed each tuple again at every doubling, and the scratch kept
+    // every size it went through).
+    let clients = 0, destinations = 0;
+    const seen = this.scratch.take(t.strings.size);
+    for (let i = 0; i < t.length; i++) {
+      if (!client(i)) continue;
+      clients++;
+      if (seen[ra[i]] === 0) seen[ra[i]] = 1, destinations++;
+    }
+    this.scratch.give(seen);
+    const ids = new TupleIds(clients - destinations, this.scratch, t.strings.size, clients), of = this.scratch.take(t.length).fill(-1);
     let n = 0;
     for (let i = 0; i < t.length; i++) {
       if (!client(i)) continue;
