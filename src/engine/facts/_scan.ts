@@ -132,9 +132,11 @@ const FRESH = new Scratch(false);
  * When the first key is a string id (an address: 0 to `front` - 1), the
  * id of the first tuple seen with each such key is kept in a table indexed
  * by it (that tuple's other keys in tables by id) and found there without
- * hashing; only the other tuples with that key are hashed. Most peers' sockets share one tuple (a client's sockets toward a
- * service), and ids come in table order, so that table is read almost in
- * order where a hash table of a million tuples is read at random.
+ * hashing; only the other tuples with that key are hashed. Where most
+ * first keys come with one tuple (a host's sockets toward each of many
+ * peers), most tuples are found there; and string ids come in table order,
+ * so that table is read almost in order where a hash table of a million
+ * tuples is read at random.
  */
 export class TupleIds {
   #t: Int32Array;
