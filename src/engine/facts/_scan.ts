@@ -561,18 +561,33 @@ function onlyState(wanted: Uint8Array): number {
   return only;
 }
 
+/**
+ * The subnet of an address as text: a dotted quad's /24 (an IPv4-mapped
+ * one's too), an IPv6 address's /64 (its first four groups, as written),
+ * anything else itself.
+ */
 function subnetOf(addr: string): string {
   const a = addr.startsWith("::ffff:") ? addr.slice(7) : addr;
   const v4 = /^(\d+\.\d+\.\d+)\.\d+$/.exec(a);
   if (v4) return `${v4[1]}.0/24`;
-  if (a.indexOf(":") !== -1) {
-    // expand enough of an IPv6 address to take its first four groups
-    const [head] = a.split("::");
-    const groups = head.split(":").filter(Boolean);
-    while (groups.length < 4) groups.push("0");
-    return `${groups.slice(0, 4).join(":")}::/64`;
+  // a name, or an IPv4-mapped address netstat cut short ("::ffff:10.5.25"): itself
+  if (a.indexOf(":") === -1) return a;
+  // the groups before "::", the zeros it stands for, the groups after it (a dotted quad ending them is two)
+  const gap = addr.indexOf("::");
+  const head = (gap === -1 ? addr : addr.slice(0, gap)).split(":").filter(Boolean);
+  if (gap !== -1 && head.length < 4) {
+    const tail = addr.slice(gap + 2).split(":").filter(Boolean);
+    const after = tail.length + (tail.length > 0 && tail[tail.length - 1].includes(".") ? 1 : 0);
+    for (let k = head.length + after; k < 8; k++) head.push("0");
+    head.push(...tail);
   }
-  return a;
+  while (head.length < 4) head.push("0");
+  return `${head.slice(0, 4).join(":")}::/64`;
+}
+
+/** subnetOf's /64 of an IPv6 address kept as its words (the pool writes groups in lowercase hex, no leading zeros). */
+function v6Subnet(w0: number, w1: number): string {
+  return `${(w0 >>> 16).toString(16)}:${(w0 & 0xffff).toString(16)}:${(w1 >>> 16).toString(16)}:${(w1 & 0xffff).toString(16)}::/64`;
 }
 
 /**
@@ -702,6 +717,8 @@ export class TableScan {
   readonly #stats = new Map<Uint8Array | null, StateStats>();
   readonly #subnetNames: string[] = [];
   readonly #subnetByName = new Map<string, number>();
+  /** An IPv6 address's four words, read from the pool. */
+  readonly #words = new Int32Array(4);
   #listenPorts: Uint8Array | undefined;
   #inputProcess: Uint8Array | undefined;
   #stateIndex: { order: Int32Array; start: Int32Array } | undefined;
@@ -1110,21 +1127,27 @@ export class TableScan {
     const keys = this.#subnetTable();
     if (keys[addrId] !== -1) return keys[addrId];
     // A dotted quad, or an IPv4-mapped ::ffff:a.b.c.d (its /24 too): no string made.
-    const quad = this.t.strings.v4(addrId);
+    const pool = this.t.strings, quad = pool.v4(addrId);
     if (quad >= 0) return keys[addrId] = quad >>> 8;
-    const addr = this.t.strings.str(addrId);
+    // An IPv6 address kept by value: its /64 from its words (an IPv4-mapped one written in hex, its /24).
+    const w = this.#words;
+    if (pool.v6(addrId, w)) return keys[addrId] = w[0] === 0 && w[1] === 0 && w[2] === 0xffff ? w[3] >>> 8 : this.#named(v6Subnet(w[0], w[1]));
+    const addr = pool.str(addrId);
     let key = v4Prefix(addr, addr.startsWith("::ffff:") ? 7 : 0);
     if (key === -1) {
       const name = subnetOf(addr);
       // an odd address can read like a /24's name ("10.0.0.0/24"): the same subnet
       key = name.endsWith(".0/24") ? v4Prefix(name, 0, name.length - 3) : -1;
-      if (key === -1) {
-        let id = this.#subnetByName.get(name);
-        if (id === undefined) this.#subnetByName.set(name, id = this.#subnetNames.push(name) - 1);
-        key = SUBNET_NAMED + id;
-      }
+      if (key === -1) key = this.#named(name);
     }
     return keys[addrId] = key;
+  }
+
+  /** The key of a subnet that is not a dotted quad's /24, by its name. */
+  #named(name: string): number {
+    let id = this.#subnetByName.get(name);
+    if (id === undefined) this.#subnetByName.set(name, id = this.#subnetNames.push(name) - 1);
+    return SUBNET_NAMED + id;
   }
 
   #subnetName(key: number): string {

@@ -46,6 +46,30 @@ describe("group", () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+  it("by remote subnet takes an IPv6 peer's /64 from all its groups, however the dump compresses them", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-group-"));
+    try {
+      const file = path.join(dir, "ss.txt");
+      fs.writeFileSync(file, [
+        "State Recv-Q Send-Q Local Address:Port Peer Address:Port",
+        // 2001:0:0:5:... three times: "::" before the fourth group, after it, and spelled out
+        "ESTAB 0 0 [2001:db8::1]:443 [2001::5:1:2:3:4]:50000",
+        "ESTAB 0 0 [2001:db8::1]:443 [2001:0:0:5::9]:50001",
+        "ESTAB 0 0 [2001:db8::1]:443 [2001:0:0:5:0:0:0:7]:50002",
+        // ::ffff: and 10.1.2.3 in hex, beside 10.1.2.9
+        "ESTAB 0 0 [2001:db8::1]:443 [::ffff:a01:203]:50003",
+        "ESTAB 0 0 10.0.0.1:443 10.1.2.9:50004",
+        "",
+      ].join("\n"));
+      const v = get(facts([file]), "group", { state: "ESTABLISHED", by: "remote-subnet" }).value as {
+        distinct: number; groups: { key: string; count: number }[];
+      };
+      assert.deepEqual(v.groups.map((g) => [g.key, g.count]), [["2001:0:0:5::/64", 3], ["10.1.2.0/24", 2]]);
+      assert.equal(v.distinct, 2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
   it("by process is unknown when the dump names no process", () => {
     const m = get(facts(lab("close-wait-leak", "ss-tan.txt")), "group", { state: "CLOSE_WAIT", by: "process" });
     assert.equal(m.value, null);

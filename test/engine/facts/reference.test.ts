@@ -17,6 +17,8 @@ const RUNS = Number(process.env.TCPDOC_PROPERTY_RUNS ?? 100);
 const ADDRS = [
   "10.0.0.1", "10.0.0.2", "10.0.1.7", "::ffff:10.0.0.3", "010.0.0.1", "10.0.0.300", "10.0.0.0/24", "10.0.0.00/24", "10.0.0.00",
   "2001:db8::1", "2001:db8:0:1::5", "fe80::1", "*", "", "0.0.0.0", "::", "192.168.1.1", "1.2.3.4", "1.2.3",
+  // IPv6 whose "::" ends before the fourth group, one spelled out, and ::ffff: with an IPv4 address in hex
+  "2001::5:1:2:3:4", "2001:0:0:5:0:0:0:7", "::ffff:a00:3",
 ];
 const PORTS = [NONE, 0, 22, 80, 443, 8080, 32768, 40000, 50000, 60999, 61000, 65535];
 const QUEUES = [NONE, 0, 1, 100];
@@ -82,12 +84,14 @@ function refSubnet(addr: string): string {
   const a = addr.startsWith("::ffff:") ? addr.slice(7) : addr;
   const v4 = /^(\d+\.\d+\.\d+)\.\d+$/.exec(a);
   if (v4) return `${v4[1]}.0/24`;
-  if (a.includes(":")) {
-    const groups = a.split("::")[0].split(":").filter(Boolean);
-    while (groups.length < 4) groups.push("0");
-    return `${groups.slice(0, 4).join(":")}::/64`;
-  }
-  return a;
+  if (!addr.includes(":")) return a;
+  // all eight groups (the addresses here are written in lowercase hex, no leading zeros)
+  const [head, tail] = addr.includes("::") ? addr.split("::") : [addr, ""];
+  const h = head.split(":").filter(Boolean), t = tail.split(":").filter(Boolean);
+  const g = [...h, ...Array(8 - h.length - t.length).fill("0"), ...t].map((x) => parseInt(x, 16));
+  // ::ffff: and an IPv4 address in hex: that address's /24
+  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return `${g[6] >> 8}.${g[6] & 255}.${g[7] >> 8}.0/24`;
+  return `${g.slice(0, 4).map((x) => x.toString(16)).join(":")}::/64`;
 }
 
 /** The sockets a row-by-row reading keeps, and what the facts need of them. */
