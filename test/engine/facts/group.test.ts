@@ -1,12 +1,19 @@
 // The group fact on real captures, its unknowns, and one pass shared by every request that differs only in `top`.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { Diagnoser, FactContext } from "../../../src/engine/mod.ts";
+import { snapshotFromTexts } from "../../../src/ingest/mod.ts";
 import { readInputs } from "../../../src/sources/mod.ts";
 import { builtinRules, expected, facts, get, lab, ROOT } from "../_helpers.ts";
+
+/** The ESTABLISHED sockets of these `ss -tan` rows grouped by remote subnet. */
+function subnets(rows: string[]) {
+  const text = ["State Recv-Q Send-Q Local Address:Port Peer Address:Port", ...rows, ""].join("\n");
+  return get(new FactContext(snapshotFromTexts([{ path: "ss.txt", text }])), "group", { state: "ESTABLISHED", by: "remote-subnet" }).value as {
+    distinct: number; top: { key: string; count: number }; groups: { key: string; count: number }[];
+  };
+}
 
 describe("group", () => {
   it("by local port finds the leaking server port", () => {
@@ -28,47 +35,25 @@ describe("group", () => {
     assert.deepEqual([subnet.distinct, subnet.top.key, subnet.top.count, hosts.distinct], [1, "127.0.2.0/24", 300, 8]);
   });
   it("by remote subnet puts an IPv4-mapped peer in its IPv4 /24", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-group-"));
-    try {
-      const file = path.join(dir, "ss.txt");
-      fs.writeFileSync(file, [
-        "State Recv-Q Send-Q Local Address:Port Peer Address:Port",
-        "ESTAB 0 0 10.0.0.1:443 10.1.2.3:50000",
-        "ESTAB 0 0 [::ffff:10.0.0.1]:443 [::ffff:10.1.2.4]:50001",
-        "ESTAB 0 0 [::ffff:10.0.0.1]:443 [::ffff:10.1.3.4]:50002",
-        "",
-      ].join("\n"));
-      const v = get(facts([file]), "group", { state: "ESTABLISHED", by: "remote-subnet" }).value as {
-        distinct: number; top: { key: string; count: number };
-      };
-      assert.deepEqual([v.distinct, v.top.key, v.top.count], [2, "10.1.2.0/24", 2]);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const v = subnets([
+      "ESTAB 0 0 10.0.0.1:443 10.1.2.3:50000",
+      "ESTAB 0 0 [::ffff:10.0.0.1]:443 [::ffff:10.1.2.4]:50001",
+      "ESTAB 0 0 [::ffff:10.0.0.1]:443 [::ffff:10.1.3.4]:50002",
+    ]);
+    assert.deepEqual([v.distinct, v.top.key, v.top.count], [2, "10.1.2.0/24", 2]);
   });
   it("by remote subnet takes an IPv6 peer's /64 from all its groups, however the dump compresses them", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-group-"));
-    try {
-      const file = path.join(dir, "ss.txt");
-      fs.writeFileSync(file, [
-        "State Recv-Q Send-Q Local Address:Port Peer Address:Port",
-        // 2001:0:0:5:... three times: "::" before the fourth group, after it, and spelled out
-        "ESTAB 0 0 [2001:db8::1]:443 [2001::5:1:2:3:4]:50000",
-        "ESTAB 0 0 [2001:db8::1]:443 [2001:0:0:5::9]:50001",
-        "ESTAB 0 0 [2001:db8::1]:443 [2001:0:0:5:0:0:0:7]:50002",
-        // ::ffff: and 10.1.2.3 in hex, beside 10.1.2.9
-        "ESTAB 0 0 [2001:db8::1]:443 [::ffff:a01:203]:50003",
-        "ESTAB 0 0 10.0.0.1:443 10.1.2.9:50004",
-        "",
-      ].join("\n"));
-      const v = get(facts([file]), "group", { state: "ESTABLISHED", by: "remote-subnet" }).value as {
-        distinct: number; groups: { key: string; count: number }[];
-      };
-      assert.deepEqual(v.groups.map((g) => [g.key, g.count]), [["2001:0:0:5::/64", 3], ["10.1.2.0/24", 2]]);
-      assert.equal(v.distinct, 2);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const v = subnets([
+      // 2001:0:0:5:... three times: "::" before the fourth group, after it, and spelled out
+      "ESTAB 0 0 [2001:db8::1]:443 [2001::5:1:2:3:4]:50000",
+      "ESTAB 0 0 [2001:db8::1]:443 [2001:0:0:5::9]:50001",
+      "ESTAB 0 0 [2001:db8::1]:443 [2001:0:0:5:0:0:0:7]:50002",
+      // ::ffff: and 10.1.2.3 in hex, beside 10.1.2.9
+      "ESTAB 0 0 [2001:db8::1]:443 [::ffff:a01:203]:50003",
+      "ESTAB 0 0 10.0.0.1:443 10.1.2.9:50004",
+    ]);
+    assert.deepEqual(v.groups.map((g) => [g.key, g.count]), [["2001:0:0:5::/64", 3], ["10.1.2.0/24", 2]]);
+    assert.equal(v.distinct, 2);
   });
   it("by process is unknown when the dump names no process", () => {
     const m = get(facts(lab("close-wait-leak", "ss-tan.txt")), "group", { state: "CLOSE_WAIT", by: "process" });
