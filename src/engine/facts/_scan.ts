@@ -1178,17 +1178,16 @@ export class TableScan {
     wanted: Uint8Array, ex: Uint8Array | null, q: Int32Array | undefined,
     listener: "present" | "absent" | undefined, portFilter: "ephemeral" | "non-ephemeral" | undefined,
   ): { list: Int32Array; from: number; to: number } {
-    const t = this.t, only = onlyState(wanted);
+    const t = this.t, only = onlyState(wanted), out = this.scratchList();
     let list: Int32Array, from = 0, to: number;
     if (only >= 0) {
       const idx = this.stateIndex();
       list = idx.order, from = idx.start[only], to = idx.start[only + 1];
-      if (q) to = keepQueued(list, from, to, this.scratchList(), q), list = this.scratchList(), from = 0;
+      if (q) to = keepQueued(list, from, to, out, q), list = out, from = 0;
     } else {
-      list = this.scratchList();
-      to = q ? keepStatesQueued(t.state, t.length, wanted, q, list) : keepStates(t.state, t.length, wanted, list);
+      list = out;
+      to = q ? keepStatesQueued(t.state, t.length, wanted, q, out) : keepStates(t.state, t.length, wanted, out);
     }
-    const out = this.scratchList();
     if (ex) to = keepIncluded(list, from, to, out, ex), list = out, from = 0;
     if (listener) to = keepListened(list, from, to, out, t.localPort, this.listenPorts(), listener === "present"), list = out, from = 0;
     if (portFilter) {
