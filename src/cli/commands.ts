@@ -5,24 +5,25 @@
  */
 
 import process from "node:process";
-import { analyzeCommand, sessionCommand } from "./analyze.ts";
 import type { CommandSpec, Context } from "./command.ts";
 import { completionScript, type Shell, SHELLS } from "./completion.ts";
 import { inert } from "../text/inert.ts";
 import { didYouMean, EXIT, UsageError } from "./errors.ts";
-import { explainCommand } from "./explain.ts";
-import { formatsCommand } from "./formats.ts";
 import { commandHelp, globalHelp, groupHelp } from "./help.ts";
 import type { FlagName } from "./options.ts";
-import { recordCommand } from "./record.ts";
-import { snapshotCommand } from "./snapshot.ts";
 import { helpWidth } from "./terminal.ts";
 import { VERSION } from "./version.ts";
-import { watchCommand } from "./watch.ts";
 
-async function exportRun(ctx: Context): Promise<number> {
-  return await (await import("./export.ts")).exportCommand(ctx);
-}
+// Each handler's code loads when its command runs: help, --version and
+// completion load none of it.
+const sessionRun = async (ctx: Context) => await (await import("./analyze.ts")).sessionCommand(ctx);
+const analyzeRun = async (ctx: Context) => await (await import("./analyze.ts")).analyzeCommand(ctx);
+const snapshotRun = async (ctx: Context) => (await import("./snapshot.ts")).snapshotCommand(ctx);
+const exportRun = async (ctx: Context) => await (await import("./export.ts")).exportCommand(ctx);
+const recordRun = async (ctx: Context) => await (await import("./record.ts")).recordCommand(ctx);
+const watchRun = async (ctx: Context) => await (await import("./watch.ts")).watchCommand(ctx);
+const explainRun = async (ctx: Context) => await (await import("./explain.ts")).explainCommand(ctx);
+const formatsRun = async (ctx: Context) => (await import("./formats.ts")).formatsCommand(ctx);
 
 /** What analyze and the bare command take. */
 const REPORT_OPTIONS: readonly FlagName[] = [
@@ -68,7 +69,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     arity: [0, Infinity],
     complete: "files",
     examples: ["tcpdoc samples/linux/close-wait-leak/ss-tanp.txt", "ss -tanp | tcpdoc -"],
-    run: sessionCommand,
+    run: sessionRun,
   },
   {
     name: "analyze",
@@ -89,7 +90,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       "tcpdoc analyze --live /var/log/app.log",
       "tcpdoc analyze --fleet samples/fleet",
     ],
-    run: analyzeCommand,
+    run: analyzeRun,
   },
   {
     name: "snapshot",
@@ -103,7 +104,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     arity: [0, 0],
     complete: "none",
     examples: ["tcpdoc snapshot -o web1.tcpdoc", "tcpdoc snapshot --redact -o issue.tcpdoc", "tcpdoc snapshot --label build=2.5.0 --label role=web -o web1.tcpdoc"],
-    run: snapshotCommand,
+    run: snapshotRun,
   },
   {
     name: "export",
@@ -132,7 +133,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     arity: [0, 0],
     complete: "none",
     examples: ["tcpdoc record --count 2 --interval 60s -o web1.tcpdoc", "tcpdoc record --interval 5s --for 10m -o web1.tcpdoc"],
-    run: recordCommand,
+    run: recordRun,
   },
   {
     name: "watch",
@@ -145,7 +146,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     arity: [0, 0],
     complete: "none",
     examples: ["tcpdoc watch", "tcpdoc watch --json --interval 5s --count 12 > watch.jsonl"],
-    run: watchCommand,
+    run: watchRun,
   },
   {
     name: "rules list",
@@ -225,7 +226,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     arity: [0, Infinity],
     complete: "states-and-rules",
     examples: ["tcpdoc explain close-wait", "tcpdoc explain time-wait-port-exhaustion", "tcpdoc explain close-wait-leak ss-tan.txt"],
-    run: explainCommand,
+    run: explainRun,
   },
   {
     name: "formats",
@@ -236,7 +237,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     arity: [0, 0],
     complete: "none",
     examples: ["tcpdoc formats"],
-    run: formatsCommand,
+    run: formatsRun,
   },
   {
     name: "help",
