@@ -18,6 +18,7 @@ import { renderText } from "../report/text.ts";
 import type { Context } from "./command.ts";
 import { inert } from "../text/inert.ts";
 import { EXIT, UsageError } from "./errors.ts";
+import { readsLive } from "./live_ahead.ts";
 import type { Flags } from "./options.ts";
 import { writeOutput } from "./output.ts";
 import { readWithProgress } from "./progress.ts";
@@ -59,7 +60,7 @@ export function parseSize(text: string, flag = "--max-input"): number {
 function readSnapshot(ctx: Context): Snapshot {
   const files = ctx.positionals;
   const max = ctx.flags.maxInput === undefined ? undefined : parseSize(ctx.flags.maxInput);
-  const live = ctx.flags.live || files.length === 0 ? liveSnapshot({ owners: !ctx.flags.noOwners }) : undefined;
+  const live = readsLive(ctx) ? liveSnapshot({ owners: !ctx.flags.noOwners }) : undefined;
   return files.length === 0 ? live! : readWithProgress(files, live, max);
 }
 

@@ -38,5 +38,11 @@ export interface CommandSpec {
   examples: readonly string[];
   /** False for commands no config key affects (help, completion): they read no config file. */
   config?: false;
+  /**
+   * Starts, before the handler's code loads, work that needs none of it
+   * (reading this machine's socket tables ahead); returns what stops that
+   * work if the handler left it unused.
+   */
+  early?(ctx: Context): (() => void) | undefined;
   run(ctx: Context): Promise<number> | number;
 }

@@ -10,12 +10,13 @@ import { completionScript, type Shell, SHELLS } from "./completion.ts";
 import { inert } from "../text/inert.ts";
 import { didYouMean, EXIT, UsageError } from "./errors.ts";
 import { commandHelp, globalHelp, groupHelp } from "./help.ts";
+import { readLiveAhead } from "./live_ahead.ts";
 import type { FlagName } from "./options.ts";
 import { helpWidth } from "./terminal.ts";
 import { VERSION } from "./version.ts";
 
-// Each handler's code loads when its command runs: help, --version and
-// completion load none of it.
+// Each handler's code loads when its command runs: the command line is
+// parsed (and this machine's tables start being read, see `early`) first.
 const sessionRun = async (ctx: Context) => await (await import("./analyze.ts")).sessionCommand(ctx);
 const analyzeRun = async (ctx: Context) => await (await import("./analyze.ts")).analyzeCommand(ctx);
 const snapshotRun = async (ctx: Context) => (await import("./snapshot.ts")).snapshotCommand(ctx);
@@ -69,6 +70,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     arity: [0, Infinity],
     complete: "files",
     examples: ["tcpdoc samples/linux/close-wait-leak/ss-tanp.txt", "ss -tanp | tcpdoc -"],
+    early: readLiveAhead,
     run: sessionRun,
   },
   {
@@ -90,6 +92,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       "tcpdoc analyze --live /var/log/app.log",
       "tcpdoc analyze --fleet samples/fleet",
     ],
+    early: readLiveAhead,
     run: analyzeRun,
   },
   {
@@ -104,6 +107,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     arity: [0, 0],
     complete: "none",
     examples: ["tcpdoc snapshot -o web1.tcpdoc", "tcpdoc snapshot --redact -o issue.tcpdoc", "tcpdoc snapshot --label build=2.5.0 --label role=web -o web1.tcpdoc"],
+    early: readLiveAhead,
     run: snapshotRun,
   },
   {
@@ -119,6 +123,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     arity: [0, Infinity],
     complete: "files",
     examples: ["tcpdoc export --prometheus -o /var/lib/node_exporter/textfile/tcpdoc.prom --force", "tcpdoc export --prometheus samples/linux/series-close-wait-growing/series-nstat.txt samples/linux/series-close-wait-growing/ss-tanp.txt"],
+    early: readLiveAhead,
     run: exportRun,
   },
   {

@@ -34,7 +34,12 @@ export async function main(argv: string[], env: Record<string, string | undefine
       env,
       configAnswers: config?.answers ?? {},
     };
-    return await command.run(ctx);
+    const stop = command.early?.(ctx);
+    try {
+      return await command.run(ctx);
+    } finally {
+      stop?.();
+    }
   } catch (e) {
     return reportError(e, (s) => process.stderr.write(s));
   }

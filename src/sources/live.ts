@@ -18,7 +18,7 @@ import { NONE } from "../model/socket_table.ts";
 import { inert } from "../text/inert.ts";
 import { CommandError, runCommandSync, systemProgram } from "./command.ts";
 import { InputError } from "./input_error.ts";
-import { isDenied, permissionError, readProcFile, unreadable } from "./proc_file.ts";
+import { isDenied, permissionError, readProcFile, SOCKET_TABLES, unreadable } from "./proc_file.ts";
 
 /** How a live snapshot is taken. */
 export interface LiveOptions {
@@ -98,8 +98,7 @@ interface SeenTable {
 const PROC_FILES = [
   "/proc/net/sockstat",
   "/proc/net/sockstat6",
-  "/proc/net/tcp",
-  "/proc/net/tcp6",
+  ...SOCKET_TABLES,
   "/proc/net/netstat",
   "/proc/net/snmp",
 ];

@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import type { Worker } from "node:worker_threads";
 import { InputError } from "./input_error.ts";
-import { startThread } from "./threads.ts";
+import { startThread, threadsHelp } from "./threads.ts";
 
 /** For a file that cannot be opened: undefined when it is absent or not ours to read; throws on Deno's sandbox and anything else. */
 export function unreadable(path: string, e: unknown): undefined {
@@ -20,6 +20,9 @@ export function unreadable(path: string, e: unknown): undefined {
 export function isDenied(e: unknown): boolean {
   return (e as Error)?.name === "NotCapable" || (e as Error)?.name === "PermissionDenied";
 }
+
+/** The socket tables of a live snapshot on Linux, read in this order. */
+export const SOCKET_TABLES: readonly string[] = ["/proc/net/tcp", "/proc/net/tcp6"];
 
 /** Pieces handed on at a time: at most 64 KiB, as files.ts hands files to the ingestor (see READ and CHUNK there). */
 const PIECE = 1 << 16;
@@ -52,9 +55,22 @@ function fill(fd: number, buf: Uint8Array, path: string): number {
  * formatting of the table (most of the time) overlaps the parsing here; the
  * bytes are the same; `thread` false reads on here (a watch, where the CPU
  * a thread's start costs each tick matters more than the tick's latency).
+ * A table read ahead ({@link readProcFilesAhead}) comes from there, once.
  * False when the file cannot be opened (absent, or not ours to read).
  */
 export function readProcFile(path: string, push: (bytes: Uint8Array) => void, thread = true): boolean {
+  const ahead = AHEAD.get(path);
+  if (ahead) {
+    AHEAD.delete(path);
+    try {
+      for (const piece of ahead.pieces) push(piece);
+      ahead.reader?.drain(push, path);
+    } finally {
+      ahead.reader?.close();
+      fs.closeSync(ahead.fd);
+    }
+    return true;
+  }
   let fd: number;
   try {
     fd = fs.openSync(path, "r");
@@ -95,6 +111,13 @@ export function readProcFile(path: string, push: (bytes: Uint8Array) => void, th
 /** Pieces the helper may read ahead of the parsing (2 MiB). */
 const SLOTS = 32;
 /**
+ * Pieces a table read ahead of tcpdoc's start may hold (16 MiB, some
+ * 100,000 sockets): the parsing begins only once the code has loaded. A
+ * bigger table waits for the parsing there. Memory never written to is not
+ * taken.
+ */
+const AHEAD_SLOTS = 256;
+/**
  * Control words: the helper has started; 1 read on / -1 stop; pieces
  * written; pieces consumed; the helper is done with the fd; then each
  * slot's length (-1: read error).
@@ -107,7 +130,7 @@ const STALL_MS = 30_000;
 const PROC_READER = `
 const { workerData: { fd, ring, ctl } } = require("node:worker_threads");
 const fs = require("node:fs");
-const c = new Int32Array(ctl), buf = new Uint8Array(ring), SLOTS = ${SLOTS}, PIECE = ${PIECE};
+const PIECE = ${PIECE}, c = new Int32Array(ctl), buf = new Uint8Array(ring), SLOTS = buf.length / PIECE;
 Atomics.store(c, ${READY}, 1);
 Atomics.wait(c, ${GO}, 0);
 for (let k = 0; Atomics.load(c, ${GO}) === 1; k++) {
@@ -137,11 +160,18 @@ class ProcReader {
     this.#worker = worker;
     this.#ring = ring;
     this.#ctl = ctl;
+    this.#slots = ring.byteLength / PIECE;
   }
 
-  /** Starts the thread, or returns undefined where it cannot help (see startThread); a failed thread shows as a stall in drain(). */
-  static start(fd: number): ProcReader | undefined {
-    const ring = new SharedArrayBuffer(SLOTS * PIECE), ctl = new Int32Array(new SharedArrayBuffer(4 * (LENGTHS + SLOTS)));
+  readonly #slots: number;
+
+  /**
+   * Starts the thread, or returns undefined where it cannot help (see
+   * startThread); a failed thread shows as a stall in drain(). It reads
+   * once told to (go, drain), from where the fd is then.
+   */
+  static start(fd: number, slots = SLOTS): ProcReader | undefined {
+    const ring = new SharedArrayBuffer(slots * PIECE), ctl = new Int32Array(new SharedArrayBuffer(4 * (LENGTHS + slots)));
     const worker = startThread(PROC_READER, { fd, ring, ctl: ctl.buffer });
     return worker && new ProcReader(worker, ring, ctl);
   }
@@ -151,18 +181,23 @@ class ProcReader {
     return Atomics.load(this.#ctl, READY) === 1;
   }
 
+  /** Tells the thread to read on (from where the fd is), into the ring, as soon as it runs. */
+  go(): void {
+    Atomics.store(this.#ctl, GO, 1);
+    Atomics.notify(this.#ctl, GO);
+  }
+
   /** Has the thread read the file to its end, handing each piece to `push` as it comes. */
   drain(push: (bytes: Uint8Array) => void, path: string): void {
     const c = this.#ctl;
-    Atomics.store(c, GO, 1);
-    Atomics.notify(c, GO);
+    this.go();
     for (let k = 0; ; k++) {
       for (let written; (written = Atomics.load(c, WRITTEN)) <= k;) {
         if (Atomics.wait(c, WRITTEN, written, STALL_MS) === "timed-out") throw new InputError("LIVE_UNREADABLE", `live:${path}`, "cannot read: the reading thread stopped");
       }
-      const n = c[LENGTHS + (k % SLOTS)];
+      const slot = k % this.#slots, n = c[LENGTHS + slot];
       if (n < 0) throw new InputError("LIVE_UNREADABLE", `live:${path}`, "cannot read");
-      if (n > 0) push(new Uint8Array(this.#ring, (k % SLOTS) * PIECE, n));
+      if (n > 0) push(new Uint8Array(this.#ring, slot * PIECE, n));
       Atomics.store(c, CONSUMED, k + 1);
       Atomics.notify(c, CONSUMED);
       if (n < PIECE) return;
@@ -184,6 +219,79 @@ class ProcReader {
     if (reading) Atomics.wait(c, DONE, 0, 1000);
     void this.#worker.terminate();
   }
+}
+
+/** A table being read ahead: the pieces read here, then its helper's (none when the pieces hold it all). */
+interface Ahead {
+  fd: number;
+  pieces: Uint8Array[];
+  reader: ProcReader | undefined;
+}
+
+/** Tables being read ahead, by path: readProcFile takes them from here. */
+const AHEAD = new Map<string, Ahead>();
+
+/**
+ * Starts reading these /proc tables to their end now, for a readProcFile
+ * of the same path to come: the kernel formats them while the code that
+ * parses them loads. Each is read by a helper thread of its own; the first
+ * is read here until its helper runs (a thread takes some tens of
+ * milliseconds to start), the others from their start by their helpers.
+ * A table that cannot be opened or read, or where a helper cannot help, is
+ * left to readProcFile. Returns what stops the reads not taken by then.
+ */
+export function readProcFilesAhead(paths: readonly string[]): () => void {
+  let first = true;
+  for (const path of threadsHelp() ? paths : []) {
+    if (AHEAD.has(path)) continue;
+    let fd: number;
+    try {
+      fd = fs.openSync(path, "r");
+    } catch {
+      continue;
+    }
+    const reader = ProcReader.start(fd, AHEAD_SLOTS);
+    if (!reader) {
+      fs.closeSync(fd);
+      continue;
+    }
+    const ahead: Ahead = { fd, pieces: [], reader };
+    AHEAD.set(path, ahead);
+    if (!first) {
+      reader.go();
+      continue;
+    }
+    first = false;
+    try {
+      // at most what the helper's ring holds, should the helper be slow to start
+      while (!reader.ready() && ahead.pieces.length < AHEAD_SLOTS) {
+        const piece = new Uint8Array(PIECE), n = fill(fd, piece, path);
+        if (n > 0) ahead.pieces.push(piece.subarray(0, n));
+        if (n < PIECE) {
+          // all of it: the helper has nothing to read
+          reader.close();
+          ahead.reader = undefined;
+          break;
+        }
+      }
+      ahead.reader?.go();
+    } catch {
+      // readProcFile reads it again, and says what went wrong
+      drop(path);
+    }
+  }
+  return () => {
+    for (const path of paths) drop(path);
+  };
+}
+
+/** Stops reading a table ahead. */
+function drop(path: string): void {
+  const ahead = AHEAD.get(path);
+  if (!ahead) return;
+  AHEAD.delete(path);
+  ahead.reader?.close();
+  fs.closeSync(ahead.fd);
 }
 
 /** Deno's refusal, as the one-line error that says which permission to give. */

@@ -4,14 +4,21 @@ import * as os from "node:os";
 import { type TransferListItem, Worker } from "node:worker_threads";
 
 /**
+ * False where a helper thread cannot help: with one core, or under Deno
+ * (its node:worker_threads worker runs only while the main thread waits).
+ */
+export function threadsHelp(): boolean {
+  return !("Deno" in globalThis) && os.availableParallelism() >= 2;
+}
+
+/**
  * Starts `code` (CommonJS, run with eval) on a helper thread that does not
- * keep the process alive, or returns undefined where a helper cannot help:
- * with one core, or under Deno (its node:worker_threads worker runs only
- * while the main thread waits). Errors on the thread are not reported here:
- * each caller learns of them through the memory it shares with the thread.
+ * keep the process alive, or returns undefined where a helper cannot help
+ * ({@link threadsHelp}). Errors on the thread are not reported here: each
+ * caller learns of them through the memory it shares with the thread.
  */
 export function startThread(code: string, workerData: unknown, transferList: TransferListItem[] = []): Worker | undefined {
-  if ("Deno" in globalThis || os.availableParallelism() < 2) return undefined;
+  if (!threadsHelp()) return undefined;
   try {
     const w = new Worker(code, { eval: true, workerData, transferList });
     w.unref();

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { readProcFile } from "../../src/sources/proc_file.ts";
+import { readProcFile, readProcFilesAhead } from "../../src/sources/proc_file.ts";
 
 describe("readProcFile", () => {
   /** Node with a second core reads on in a helper thread; Deno and one core read on this thread. */
@@ -88,5 +88,76 @@ describe("readProcFile", () => {
 
   it("returns false for a file that is not there", () => {
     assert.equal(readProcFile("/proc/net/no-such-table", () => assert.fail("no bytes")), false);
+  });
+});
+
+describe("readProcFilesAhead", () => {
+  const helper = !("Deno" in globalThis) && os.availableParallelism() >= 2;
+  /** Bytes that tell their offset and their file, so a piece out of order or from another file shows. */
+  const pattern = (n: number, seed: number) => {
+    const data = new Uint8Array(n), view = new DataView(data.buffer);
+    for (let i = 0; i + 4 <= n; i += 4) view.setUint32(i, (i + seed) >>> 0);
+    return data;
+  };
+  const readAll = (file: string) => {
+    const pieces: Uint8Array[] = [];
+    let fromHelper = 0;
+    const ok = readProcFile(file, (bytes) => {
+      assert.ok(bytes.length > 0 && bytes.length <= 1 << 16, `piece of ${bytes.length} bytes`);
+      if (bytes.buffer instanceof SharedArrayBuffer) fromHelper++;
+      pieces.push(bytes.slice());
+    });
+    return { ok, bytes: Buffer.concat(pieces), pieces: pieces.length, fromHelper };
+  };
+
+  it("reads each table from the fd it opened: every byte in order, the files removed meanwhile", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-proc-"));
+    try {
+      // The first is read here up to 16 MiB (until its helper runs), the rest by its helper; the others by
+      // their helpers alone: the second is bigger than a helper's ring (its helper waits for room), the
+      // third fits in one piece.
+      const files = [["tcp", (24 << 20) + 4321], ["tcp6", (20 << 20) + 77], ["small", 5000]].map(([name, size], k) => {
+        const file = path.join(dir, name as string), data = pattern(size as number, k << 28);
+        fs.writeFileSync(file, data);
+        return { file, data };
+      });
+      const stop = readProcFilesAhead(files.map((f) => f.file));
+      for (const f of files) fs.rmSync(f.file);
+      for (const [k, f] of files.entries()) {
+        const got = readAll(f.file);
+        if (!helper) {
+          // no helper, nothing read ahead: the file is gone
+          assert.equal(got.ok, false);
+          continue;
+        }
+        assert.equal(got.ok, true, f.file);
+        assert.ok(got.bytes.equals(Buffer.from(f.data)), `${f.file}: bytes differ`);
+        if (k === 0) assert.ok(got.fromHelper > 0 && got.fromHelper < got.pieces, `${f.file}: ${got.fromHelper} of ${got.pieces} pieces from its helper`);
+        else assert.equal(got.fromHelper, got.pieces, `${f.file}: read by its helper alone`);
+        // taken once: a second read opens the file, which is gone
+        assert.equal(readProcFile(f.file, () => {}), false);
+      }
+      stop();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("stops the reads not taken: the file is then read afresh", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-proc-"));
+    try {
+      const files = ["tcp", "tcp6"].map((name) => path.join(dir, name));
+      for (const [k, file] of files.entries()) fs.writeFileSync(file, pattern(3 << 20, k));
+      readProcFilesAhead(files)();
+      for (const [k, file] of files.entries()) {
+        const now = pattern(1 << 20, 99 + k);
+        fs.writeFileSync(file, now);
+        const got = readAll(file);
+        assert.equal(got.ok, true);
+        assert.ok(got.bytes.equals(Buffer.from(now)), `${file}: the bytes read ahead, not the file's`);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
