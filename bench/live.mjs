@@ -109,10 +109,15 @@ function time(reps) {
   const bin = path.join(ROOT, "bin", "tcpdoc.js");
   const commands = {
     ss: ["sh", ["-c", "ss -tan | wc -l"]],
+    // the kernel formatting the tables tcpdoc reads, and nothing else: a floor for any reader of /proc
+    cat: ["sh", ["-c", "cat /proc/net/tcp /proc/net/tcp6 | wc -l"]],
     live: [process.execPath, [bin, "analyze", "--json", "--no-owners"]],
     ssOwners: ["sh", ["-c", "ss -tanp | wc -l"]],
     liveOwners: [process.execPath, [bin, "analyze", "--json"]],
   };
+  // npm run bench -- --baseline DIR: that tree's snapshot without owners, in the same rounds
+  const base = process.env.TCPDOC_BASE_BIN;
+  if (base) commands.base = [process.execPath, [base, "analyze", "--json", "--no-owners"]];
   const res = {};
   for (const k of Object.keys(commands)) res[k] = { walls: [], rss: 0 };
   for (let i = 0; i < reps; i++) {
@@ -121,7 +126,8 @@ function time(reps) {
       if (r.status !== 0 && r.status !== 1) throw new Error(`${k} exited ${r.status}: ${r.stderr}`);
       res[k].walls.push(r.wall);
       res[k].rss = Math.max(res[k].rss, r.rss);
-      if (cmd === "sh") res[k].sockets = Number(r.stdout.trim()) - 1;
+      // less the header line (ss), or the two files' header lines (cat)
+      if (cmd === "sh") res[k].sockets = Number(r.stdout.trim()) - (k === "cat" ? 2 : 1);
       else res[k].sockets = JSON.parse(r.stdout).summary.sockets;
     }
   }
