@@ -4,7 +4,7 @@ import process from "node:process";
 import { readProcFilesAhead, SOCKET_TABLES } from "../sources/proc_file.ts";
 import type { Context } from "./command.ts";
 
-/** True when analyze (or the bare command) takes a live snapshot: no FILE, or --live; not a fleet. */
+/** True when a command that can read this machine (analyze, the bare command, snapshot, export) does: no FILE, or --live; not a fleet or --all-netns. */
 export function readsLive(ctx: Pick<Context, "flags" | "positionals">): boolean {
   const f = ctx.flags;
   return f.fleet === undefined && !f.allNetns && (f.live || ctx.positionals.length === 0);
