@@ -61,13 +61,11 @@ function fill(fd: number, buf: Uint8Array, path: string): number {
 export function readProcFile(path: string, push: (bytes: Uint8Array) => void, thread = true): boolean {
   const ahead = AHEAD.get(path);
   if (ahead) {
-    AHEAD.delete(path);
     try {
       for (const piece of ahead.pieces) push(piece);
       ahead.reader?.drain(push, path);
     } finally {
-      ahead.reader?.close();
-      fs.closeSync(ahead.fd);
+      drop(path);
     }
     return true;
   }
@@ -285,7 +283,7 @@ export function readProcFilesAhead(paths: readonly string[]): () => void {
   };
 }
 
-/** Stops reading a table ahead. */
+/** Stops reading a table ahead (taken or not) and closes its fd. */
 function drop(path: string): void {
   const ahead = AHEAD.get(path);
   if (!ahead) return;
