@@ -51,7 +51,7 @@ done
 if [ "$MODE" = watch ]; then
   ip netns add "$NS-idle"
   ip -n "$NS-idle" link set lo up
-  TCPDOC_IDLE_NS="$NS-idle" nsx node "$ROOT/bench/live.mjs" watch "$REPS"
+  TCPDOC_IDLE_NS="$NS-idle" nsx "${TCPDOC_BENCH_NODE:-node}" "$ROOT/bench/live.mjs" watch "$REPS"
 else
-  nsx node "$ROOT/bench/live.mjs" time "$REPS"
+  nsx "${TCPDOC_BENCH_NODE:-node}" "$ROOT/bench/live.mjs" time "$REPS"
 fi

@@ -4,6 +4,7 @@
 //   npm run bench -- --write            # ...and recorded in bench/README.md
 //   npm run bench -- --only dumps --reps 3 --sizes 100000
 //   npm run bench -- --only dumps --baseline ../main   # another built tree, timed in the same run
+//   npm run bench -- --only startup --node /opt/node24/bin/node   # tcpdoc and `node -e 0` on another Node
 //
 // Sections: dumps (analyze --json on generated netstat/ss dumps vs the awk
 // pipeline, peak RSS; also under Deno on the sources), startup (a small real
@@ -54,6 +55,19 @@ const WATCH_REPS = Number(opt("watch-reps", 3));
  * load, which a comparison across runs on a shared machine cannot give.
  */
 const BASELINE = opt("baseline", undefined);
+/** The Node binary that runs tcpdoc and `node -e 0` (default: the one running this script). */
+const NODE = path.resolve(opt("node", process.execPath));
+if (!fs.existsSync(NODE)) throw new Error(`--node: no ${NODE}`);
+/**
+ * Variables that change what every Node process does before its first line,
+ * removed from the environment of every timed command: with
+ * NODE_EXTRA_CA_CERTS set, Node 20 reads and parses that certificate file at
+ * each start (\`node -e 0\` 69 ms against 32 ms here), which made tcpdoc's
+ * start-up look smaller next to \`node -e 0\` than it is.
+ */
+const NODE_START_VARS = ["NODE_OPTIONS", "NODE_EXTRA_CA_CERTS"];
+const BENCH_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !NODE_START_VARS.includes(k)));
+const removedVars = NODE_START_VARS.filter((k) => process.env[k] !== undefined);
 const BASE_BIN = BASELINE && path.resolve(BASELINE, "bin", "tcpdoc.js");
 if (BASE_BIN && !fs.existsSync(BASE_BIN)) throw new Error(`--baseline: no ${BASE_BIN}`);
 
@@ -83,7 +97,7 @@ function run(cmd, args, { capture = false, env, input } = {}) {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(full[0], full[1], {
     cwd: ROOT,
-    env: { ...process.env, NO_COLOR: "1", ...env },
+    env: { ...BENCH_ENV, NO_COLOR: "1", ...env },
     stdio: [input === undefined ? "ignore" : "pipe", capture ? "pipe" : "ignore", "pipe"],
     input,
     maxBuffer: 1 << 30,
@@ -128,7 +142,7 @@ function machine() {
     cpu,
     memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
     kernel: `${os.type()} ${os.release()}`,
-    node: process.version,
+    node: NODE === process.execPath ? process.version : `${spawnSync(NODE, ["--version"], { encoding: "utf8" }).stdout.trim()} (${NODE})`,
     deno,
     awk: `${awk} (${process.env.LC_ALL || process.env.LANG || "no locale set"})`,
     sort,
@@ -205,13 +219,13 @@ function dumps(tmp, out) {
     const awk = `awk '{print $${SHAPES[c.shape].stateColumn}}' ${quoted} | sort | uniq -c`;
     // Correctness first: the same counts as the baseline, exactly.
     const base = sh(awk, { capture: true });
-    const mine = run(process.execPath, [BIN, "analyze", ...files, "--json"], { capture: true });
+    const mine = run(NODE, [BIN, "analyze", ...files, "--json"], { capture: true });
     checkCounts(mine.stdout, base.stdout, wordsOf(c.shape));
     const commands = {
       awk: () => sh(`${awk} > /dev/null`),
-      tcpdoc: () => run(process.execPath, [BIN, "analyze", ...files, "--json"]),
+      tcpdoc: () => run(NODE, [BIN, "analyze", ...files, "--json"]),
     };
-    if (BASE_BIN) commands.base = () => run(process.execPath, [BASE_BIN, "analyze", ...files, "--json"]);
+    if (BASE_BIN) commands.base = () => run(NODE, [BASE_BIN, "analyze", ...files, "--json"]);
     if (!NO_DENO && fs.existsSync(DENO)) {
       commands.deno = () => run(DENO, ["run", "--allow-read", "--allow-env", "--allow-sys", "src/cli/entry.ts", "analyze", ...files, "--json"]);
     }
@@ -289,11 +303,11 @@ function startup(out) {
   const reps = Math.max(REPS * 4, 20);
   log(`start-up on ${SMALL_DUMP} (${reps} reps)`);
   const commands = {
-    node0: () => run(process.execPath, ["-e", "0"]),
-    tcpdoc: () => run(process.execPath, [BIN, "analyze", small, "--json"]),
-    help: () => run(process.execPath, [BIN, "--help"]),
+    node0: () => run(NODE, ["-e", "0"]),
+    tcpdoc: () => run(NODE, [BIN, "analyze", small, "--json"]),
+    help: () => run(NODE, [BIN, "--help"]),
   };
-  if (BASE_BIN) commands.base = () => run(process.execPath, [BASE_BIN, "analyze", small, "--json"]);
+  if (BASE_BIN) commands.base = () => run(NODE, [BASE_BIN, "analyze", small, "--json"]);
   if (!NO_DENO && fs.existsSync(DENO)) {
     commands.deno = () => run(DENO, ["run", "--allow-read", "--allow-env", "--allow-sys", "src/cli/entry.ts", "analyze", small, "--json"]);
   }
@@ -379,7 +393,7 @@ function live(out) {
   const r = spawnSync("bash", [script, String(LIVE_SOCKETS), String(REPS)], {
     cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 600_000,
     // the baseline's live snapshot is timed in the same rounds (bench/live.mjs)
-    env: BASE_BIN ? { ...process.env, TCPDOC_BASE_BIN: BASE_BIN } : process.env,
+    env: { ...BENCH_ENV, TCPDOC_BENCH_NODE: NODE, ...(BASE_BIN ? { TCPDOC_BASE_BIN: BASE_BIN } : {}) },
   });
   if (r.status !== 0) {
     out.push("### Live snapshot", "", `Failed: bench/live.sh exited ${r.status}.`, "");
@@ -430,6 +444,7 @@ function watch(out) {
   log(`watch: ${LIVE_SOCKETS} real sockets in a network namespace, --json and the screen, ${WATCH_REPS} rep(s)`);
   const r = spawnSync("bash", [script, String(LIVE_SOCKETS), String(WATCH_REPS), "watch"], {
     cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 2_700_000,
+    env: { ...BENCH_ENV, TCPDOC_BENCH_NODE: NODE },
   });
   if (r.status !== 0) {
     out.push(title, "", `Failed: bench/live.sh exited ${r.status}.`, "");
@@ -493,13 +508,13 @@ function rules(tmp, out) {
   log(`rules validate: exit ${v.status}, ${v.stdout.trim().split("\n").pop()}`);
   log(`rules: CLI end to end (${REPS} reps)`);
   const r = race({
-    none: () => run(process.execPath, [BIN, "analyze", small, "--json", "--no-user-rules"]),
-    rules: () => run(process.execPath, [BIN, "analyze", small, "--json", "--no-user-rules", "--rules", dir]),
-    noneBig: () => run(process.execPath, [BIN, "analyze", big, "--json", "--no-user-rules"]),
-    rulesBig: () => run(process.execPath, [BIN, "analyze", big, "--json", "--no-user-rules", "--rules", dir]),
+    none: () => run(NODE, [BIN, "analyze", small, "--json", "--no-user-rules"]),
+    rules: () => run(NODE, [BIN, "analyze", small, "--json", "--no-user-rules", "--rules", dir]),
+    noneBig: () => run(NODE, [BIN, "analyze", big, "--json", "--no-user-rules"]),
+    rulesBig: () => run(NODE, [BIN, "analyze", big, "--json", "--no-user-rules", "--rules", dir]),
   });
   const split = (dump, d) => {
-    const x = spawnSync(process.execPath, [path.join(ROOT, "bench", "rules_eval.mjs"), dump, d, String(REPS)], { cwd: ROOT, encoding: "utf8" });
+    const x = spawnSync(NODE, [path.join(ROOT, "bench", "rules_eval.mjs"), dump, d, String(REPS)], { cwd: ROOT, encoding: "utf8", env: BENCH_ENV });
     return x.status === 0 ? JSON.parse(x.stdout.trim()) : undefined;
   };
   log("rules: in-process split (load vs evaluate)");
@@ -539,7 +554,8 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-bench-"));
 const m = machine();
 const out = [
   `Run ${m.date} on ${m.nproc} CPU(s) (${m.cpu}), ${m.memory} RAM, ${m.kernel}; Node ${m.node}, ${m.deno}; ` +
-    `baseline tools ${m.awk}, ${m.sort}.`,
+    `baseline tools ${m.awk}, ${m.sort}.` +
+    (removedVars.length ? ` Removed from every timed command's environment: ${removedVars.join(", ")}.` : ""),
   "",
 ];
 try {
