@@ -63,8 +63,9 @@ const result = await build({
   target: "node20",
   jsx: "automatic",
   logLevel: "warning",
-  // ink imports react-devtools-core only when DEV is set; keep it out of the bundle.
-  alias: { "react-devtools-core": "./scripts/devtools-stub.mjs" },
+  // ink imports react-devtools-core only when DEV is set, and json-rules-engine
+  // needs jsonpath-plus only without a pathResolver: keep both out of the bundle.
+  alias: { "react-devtools-core": "./scripts/devtools-stub.mjs", "jsonpath-plus": "./scripts/jsonpath-stub.mjs" },
   define: { "process.env.NODE_ENV": '"production"' },
   banner,
   plugins: [builtinRulesPlugin],
