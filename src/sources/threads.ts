@@ -4,8 +4,11 @@ import * as os from "node:os";
 import { type TransferListItem, Worker } from "node:worker_threads";
 
 /**
- * False where a helper thread cannot help: with one core, or under Deno
- * (its node:worker_threads worker runs only while the main thread waits).
+ * False where a helper thread cannot help: with one core, or under Deno.
+ * There (2.9.5) the helper runs beside this thread, but this thread reads
+ * slower meanwhile, and rows handed back through a node:worker_threads
+ * port take 0.7-1 s per 35 MB to arrive: 2.4 s against 1.65 s on one
+ * thread for a million `ss -tanp` rows (bench/README.md, session 14).
  */
 export function threadsHelp(): boolean {
   return !("Deno" in globalThis) && os.availableParallelism() >= 2;
