@@ -62,8 +62,8 @@ if (!fs.existsSync(NODE)) throw new Error(`--node: no ${NODE}`);
  * Variables that change what every Node process does before its first line,
  * removed from the environment of every timed command: with
  * NODE_EXTRA_CA_CERTS set, Node 20 reads and parses that certificate file at
- * each start (\`node -e 0\` 69 ms against 32 ms here), which made tcpdoc's
- * start-up look smaller next to \`node -e 0\` than it is.
+ * each start (`node -e 0` 69 ms against 32 ms here), which made tcpdoc's
+ * start-up look smaller next to `node -e 0` than it is.
  */
 const NODE_START_VARS = ["NODE_OPTIONS", "NODE_EXTRA_CA_CERTS"];
 const BENCH_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !NODE_START_VARS.includes(k)));
