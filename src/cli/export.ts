@@ -14,6 +14,7 @@ import { inert } from "../text/inert.ts";
 import { parseSize } from "./analyze.ts";
 import type { Context } from "./command.ts";
 import { EXIT, UsageError } from "./errors.ts";
+import { readsLive } from "./live_ahead.ts";
 import { writeOutput } from "./output.ts";
 import { readWithProgress } from "./progress.ts";
 import { checkedAnswers, evaluate, loadRules, withoutDisabled } from "./rule_set.ts";
@@ -61,7 +62,7 @@ export async function exportCommand(ctx: Context): Promise<number> {
   } else {
     const files = ctx.positionals;
     const max = flags.maxInput === undefined ? undefined : parseSize(flags.maxInput);
-    const snap = files.length === 0 ? liveSnapshot({ owners: !flags.noOwners }) : readWithProgress(files, undefined, max);
+    const snap = readsLive(ctx) ? liveSnapshot({ owners: !flags.noOwners }) : readWithProgress(files, undefined, max);
     targets = [{ labels: {}, snap, findings: (await evaluate(snap, set, answers)).findings, rates: ratesOf(files) }];
   }
   writeOutput(renderPrometheus(targets, top), flags.output, { force: flags.force, mode: 0o644, exitCode: EXIT.ok });

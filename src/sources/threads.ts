@@ -5,10 +5,12 @@ import { type TransferListItem, Worker } from "node:worker_threads";
 
 /**
  * False where a helper thread cannot help: with one core, or under Deno.
- * There (2.9.5) the helper runs beside this thread, but this thread reads
- * slower meanwhile, and rows handed back through a node:worker_threads
- * port take 0.7-1 s per 35 MB to arrive: 2.4 s against 1.65 s on one
- * thread for a million `ss -tanp` rows (bench/README.md, session 14).
+ * Measured there (2.9.5) for a big file's read-ahead: the helper runs
+ * beside this thread, but this thread reads slower meanwhile, and rows
+ * handed back through a node:worker_threads port take 0.7-1 s per 35 MB to
+ * arrive: 2.4 s against 1.65 s on one thread for a million `ss -tanp` rows
+ * (bench/README.md, session 14). The /proc and fleet helpers stay off
+ * under Deno too; they were not measured there.
  */
 export function threadsHelp(): boolean {
   return !("Deno" in globalThis) && os.availableParallelism() >= 2;

@@ -7,10 +7,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { readProcFile, readProcFilesAhead } from "../../src/sources/proc_file.ts";
+import { threadsHelp } from "../../src/sources/threads.ts";
 
 describe("readProcFile", () => {
   /** Node with a second core reads on in a helper thread; Deno and one core read on this thread. */
-  const helper = !("Deno" in globalThis) && os.availableParallelism() >= 2;
+  const helper = threadsHelp();
   const busy = (ms: number) => {
     for (const end = performance.now() + ms; performance.now() < end;);
   };
@@ -92,7 +93,7 @@ describe("readProcFile", () => {
 });
 
 describe("readProcFilesAhead", () => {
-  const helper = !("Deno" in globalThis) && os.availableParallelism() >= 2;
+  const helper = threadsHelp();
   /** Bytes that tell their offset and their file, so a piece out of order or from another file shows. */
   const pattern = (n: number, seed: number) => {
     const data = new Uint8Array(n), view = new DataView(data.buffer);
