@@ -1,0 +1,52 @@
+// What every bundle of tcpdoc's code shares: the installed command's
+// (scripts/build.mjs) and the benchmark's engine floor (bench/run.mjs).
+import { build } from "esbuild";
+import { isDeepStrictEqual } from "node:util";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+/** The package's root directory. */
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+/** Gives each ES module chunk a `require` for the CommonJS packages bundled into it. */
+export const BANNER = { js: "import { createRequire as __tcpdocRequire } from 'node:module'; const require = __tcpdocRequire(import.meta.url);" };
+
+/**
+ * ink imports react-devtools-core only when DEV is set, and json-rules-engine
+ * needs jsonpath-plus only without a pathResolver: keep both out of the bundle.
+ */
+export const ALIAS = { "react-devtools-core": "./scripts/devtools-stub.mjs", "jsonpath-plus": "./scripts/jsonpath-stub.mjs" };
+
+/**
+ * The built-in rules, validated by the engine's own code (bundled on the fly
+ * from the sources) and compiled to JSON text: the installed command then
+ * starts without parsing YAML. A rule that does not validate throws.
+ */
+export async function compileBuiltinRules() {
+  const tool = await build({
+    absWorkingDir: ROOT,
+    stdin: { contents: 'export { compileRuleDir } from "./src/engine/mod.ts"; export { ruleFiles } from "./src/sources/rule_files.ts";', resolveDir: ROOT, loader: "ts" },
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    write: false,
+    logLevel: "warning",
+    banner: BANNER,
+  });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-build-"));
+  try {
+    const file = path.join(tmp, "compile-rules.mjs");
+    fs.writeFileSync(file, tool.outputFiles[0].text);
+    const { compileRuleDir, ruleFiles } = await import(pathToFileURL(file).href);
+    const compiled = await compileRuleDir(path.join(ROOT, "rules"), ruleFiles);
+    const text = JSON.stringify(compiled);
+    // JSON must carry the rules exactly (no Infinity, NaN or undefined lost on the way)
+    if (!isDeepStrictEqual(JSON.parse(text), compiled)) throw new Error("built-in rules do not survive a JSON round trip");
+    return text;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
