@@ -316,8 +316,11 @@ export function topSlots(size: number, n: number, counts: Int32Array, order?: In
   const before = order
     ? (a: number, b: number) => counts[a] > counts[b] || (counts[a] === counts[b] && order[a] < order[b])
     : (a: number, b: number) => counts[a] > counts[b];
+  // Once n slots are kept, a slot below the smallest kept count cannot enter: one comparison passes
+  // it over (a table of ports or addresses is mostly such slots).
+  let floor = 1;
   for (let s = 0; s < size; s++) {
-    if (counts[s] === 0 || best.length === n && !before(s, best[n - 1])) continue;
+    if (counts[s] < floor || best.length === n && !before(s, best[n - 1])) continue;
     let j = best.length < n ? best.length : n - 1;
     if (best.length < n) best.push(s);
     while (j > 0 && before(s, best[j - 1])) {
@@ -325,6 +328,7 @@ export function topSlots(size: number, n: number, counts: Int32Array, order?: In
       j--;
     }
     best[j] = s;
+    if (best.length === n) floor = counts[best[n - 1]];
   }
   return best;
 }
@@ -1225,9 +1229,8 @@ export class TableScan {
     if (p === NONE) return false;
     if (this.listenPorts()[p + 1]) return true;
     const r = this.portRange(), q = t.remotePort[i];
-    const inRange = (x: number) => x >= r.low && x <= r.high;
-    if (inRange(p)) return false;
-    return q === NONE || inRange(q) || q > p;
+    if (p >= r.low && p <= r.high) return false;
+    return q === NONE || (q >= r.low && q <= r.high) || q > p;
   }
 
   /** The key of socket i under grouping `by`, as evidence shows it. */
