@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { ALIAS, BANNER } from "../scripts/bundle_config.mjs";
+import { BUNDLE_OPTIONS } from "../scripts/bundle_config.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const entry = `
@@ -38,18 +38,7 @@ process.stdout.write(JSON.stringify({ rules, findings, load: median(load), evalu
 
 const [dump, dir = "", reps = "5"] = process.argv.slice(2);
 const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-rules-eval-")), "entry.mjs");
-await build({
-  absWorkingDir: ROOT,
-  stdin: { contents: entry, resolveDir: ROOT, loader: "ts" },
-  outfile: out,
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  logLevel: "warning",
-  alias: ALIAS,
-  banner: BANNER,
-});
+await build({ ...BUNDLE_OPTIONS, stdin: { contents: entry, resolveDir: ROOT, loader: "ts" }, outfile: out });
 const r = spawnSync(process.execPath, [out, dump, dir, reps], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
 fs.rmSync(path.dirname(out), { recursive: true, force: true });
 process.stdout.write(r.stdout);

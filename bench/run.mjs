@@ -20,7 +20,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { ALIAS, BANNER, compileBuiltinRules } from "../scripts/bundle_config.mjs";
+import { BUNDLE_OPTIONS, compileBuiltinRules } from "../scripts/bundle_config.mjs";
 import { shapeFiles, SHAPES, writeNetstat } from "./gen.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -307,18 +307,7 @@ function dumps(tmp, out) {
 async function engineFloor(tmp) {
   const rules = path.join(tmp, "builtin-rules.json"), bundle = path.join(tmp, "engine-floor.mjs");
   fs.writeFileSync(rules, await compileBuiltinRules());
-  await build({
-    absWorkingDir: ROOT,
-    entryPoints: ["bench/engine_floor.mjs"],
-    outfile: bundle,
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    logLevel: "warning",
-    alias: ALIAS,
-    banner: BANNER,
-  });
+  await build({ ...BUNDLE_OPTIONS, entryPoints: ["bench/engine_floor.mjs"], outfile: bundle });
   return { rules, bundle, count: JSON.parse(fs.readFileSync(rules, "utf8")).rules.length };
 }
 

@@ -3,7 +3,7 @@
 import { build } from "esbuild";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ALIAS, BANNER, compileBuiltinRules, ROOT as root } from "./bundle_config.mjs";
+import { BUNDLE_OPTIONS, compileBuiltinRules, ROOT as root } from "./bundle_config.mjs";
 
 const compiledRules = await compileBuiltinRules();
 /** Replaces src/engine/builtin_rules.ts in the bundle with the compiled rules. */
@@ -18,19 +18,12 @@ const builtinRulesPlugin = {
 };
 
 const result = await build({
-  absWorkingDir: root,
+  ...BUNDLE_OPTIONS,
   entryPoints: { tcpdoc: "src/cli/entry.ts", "read-ahead-worker": "src/sources/read_ahead_worker.ts", "fleet-worker": "src/cli/fleet_worker.ts" },
   outdir: "dist",
-  bundle: true,
   splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
   jsx: "automatic",
-  logLevel: "warning",
-  alias: ALIAS,
   define: { "process.env.NODE_ENV": '"production"' },
-  banner: BANNER,
   plugins: [builtinRulesPlugin],
   metafile: true,
 });

@@ -19,6 +19,18 @@ export const BANNER = { js: "import { createRequire as __tcpdocRequire } from 'n
  */
 export const ALIAS = { "react-devtools-core": "./scripts/devtools-stub.mjs", "jsonpath-plus": "./scripts/jsonpath-stub.mjs" };
 
+/** The esbuild options of every bundle of tcpdoc's code, for Node 20 as ES modules. */
+export const BUNDLE_OPTIONS = {
+  absWorkingDir: ROOT,
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  logLevel: "warning",
+  alias: ALIAS,
+  banner: BANNER,
+};
+
 /**
  * The built-in rules, validated by the engine's own code (bundled on the fly
  * from the sources) and compiled to JSON text: the installed command then
@@ -26,15 +38,9 @@ export const ALIAS = { "react-devtools-core": "./scripts/devtools-stub.mjs", "js
  */
 export async function compileBuiltinRules() {
   const tool = await build({
-    absWorkingDir: ROOT,
+    ...BUNDLE_OPTIONS,
     stdin: { contents: 'export { compileRuleDir } from "./src/engine/mod.ts"; export { ruleFiles } from "./src/sources/rule_files.ts";', resolveDir: ROOT, loader: "ts" },
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
     write: false,
-    logLevel: "warning",
-    banner: BANNER,
   });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-build-"));
   try {
