@@ -1,5 +1,5 @@
 // What every bundle of tcpdoc's code shares: the installed command's
-// (scripts/build.mjs) and the benchmark's engine floor (bench/run.mjs).
+// (scripts/build.mjs) and the benchmark's (bench/run.mjs, bench/rules_eval.mjs).
 import { build } from "esbuild";
 import { isDeepStrictEqual } from "node:util";
 import * as fs from "node:fs";
