@@ -232,11 +232,14 @@ const AHEAD = new Map<string, Ahead>();
 /**
  * Starts reading these /proc tables to their end now, for a readProcFile
  * of the same path to come: the kernel formats them while the code that
- * parses them loads. Each is read by a helper thread of its own; the first
- * is read here until its helper runs (a thread takes some tens of
- * milliseconds to start), the others from their start by their helpers.
- * A table that cannot be opened or read, or where a helper cannot help, is
- * left to readProcFile. Returns what stops the reads not taken by then.
+ * parses them loads. Each table's first piece is read here: one that ends
+ * there (some 400 sockets) is read whole, since a helper thread takes
+ * longer to start (some tens of milliseconds, on a core the code loading
+ * here wants) than the kernel takes to format it. A longer table is read on
+ * by a helper thread of its own; the first of those is read on here too
+ * until its helper runs. A table that cannot be opened or read, or where a
+ * helper cannot help, is left to readProcFile. Returns what stops the reads
+ * not taken by then.
  */
 export function readProcFilesAhead(paths: readonly string[]): () => void {
   let first = true;
@@ -248,28 +251,26 @@ export function readProcFilesAhead(paths: readonly string[]): () => void {
     } catch {
       continue;
     }
-    const reader = ProcReader.start(fd, AHEAD_SLOTS);
-    if (!reader) {
-      fs.closeSync(fd);
-      continue;
-    }
-    const ahead: Ahead = { fd, pieces: [], reader };
+    const ahead: Ahead = { fd, pieces: [], reader: undefined };
     AHEAD.set(path, ahead);
-    if (!first) {
-      reader.go();
-      continue;
-    }
-    first = false;
     try {
-      // at most what the helper's ring holds, should the helper be slow to start
-      while (!reader.ready() && ahead.pieces.length < AHEAD_SLOTS) {
-        const piece = new Uint8Array(PIECE), n = fill(fd, piece, path);
-        if (n > 0) ahead.pieces.push(piece.subarray(0, n));
-        if (n < PIECE) {
-          // all of it: the helper has nothing to read
-          reader.close();
-          ahead.reader = undefined;
-          break;
+      if (readPieceAhead(ahead, path)) continue;
+      const reader = ProcReader.start(fd, AHEAD_SLOTS);
+      if (!reader) {
+        drop(path);
+        continue;
+      }
+      ahead.reader = reader;
+      if (first) {
+        first = false;
+        // at most what the helper's ring holds, should the helper be slow to start
+        while (!reader.ready() && ahead.pieces.length < AHEAD_SLOTS) {
+          if (readPieceAhead(ahead, path)) {
+            // all of it: the helper has nothing to read
+            reader.close();
+            ahead.reader = undefined;
+            break;
+          }
         }
       }
       ahead.reader?.go();
@@ -281,6 +282,13 @@ export function readProcFilesAhead(paths: readonly string[]): () => void {
   return () => {
     for (const path of paths) drop(path);
   };
+}
+
+/** Reads the next piece of a table read ahead into its pieces; true when the table ended in it. */
+function readPieceAhead(ahead: Ahead, path: string): boolean {
+  const piece = new Uint8Array(PIECE), n = fill(ahead.fd, piece, path);
+  if (n > 0) ahead.pieces.push(piece.subarray(0, n));
+  return n < PIECE;
 }
 
 /** Stops reading a table ahead (taken or not) and closes its fd. */
