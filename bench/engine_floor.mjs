@@ -6,29 +6,29 @@
 // start-up cannot go below while it evaluates these rules on this engine.
 // bench/run.mjs bundles it and times it beside `node -e 0`:
 //   node ENGINE_FLOOR_BUNDLE RULES_JSON
-// RULES_JSON is the compiled built-in rules (scripts/bundle_config.mjs).
+// RULES_JSON is the compiled built-in rules (scripts/bundle_config.mjs). The tree walker and the
+// path resolver are tcpdoc's own, the resolver the one it gives every engine.
 import { Almanac, Engine } from "json-rules-engine";
 import * as fs from "node:fs";
+import { PLAIN, walkCondition } from "../src/engine/language/conditions.ts";
+import { resolvePath } from "../src/engine/language/paths.ts";
 
 const compiled = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
 
-/** The ids of the facts some condition reads (a value may name a fact too). */
-function factsOf(node, out) {
-  if (!node || typeof node !== "object") return out;
-  if (typeof node.fact === "string") out.add(node.fact);
-  factsOf(node.value, out);
-  for (const list of [node.all, node.any]) if (Array.isArray(list)) for (const c of list) factsOf(c, out);
-  factsOf(node.not, out);
-  return out;
+/** Adds the ids of the facts a condition tree reads (a comparison's fact, a value read from a fact) to `out`. */
+function factsOf(tree, out) {
+  const noop = () => undefined;
+  walkCondition(tree, PLAIN, {
+    all: noop, any: noop, not: noop, ref: noop, bad: noop,
+    leaf: (n) => {
+      if (typeof n.fact === "string") out.add(n.fact);
+      if (n.value && typeof n.value === "object" && typeof n.value.fact === "string") out.add(n.value.fact);
+    },
+  });
 }
 
 // One value for every fact: its paths mostly resolve to nothing, as many of a healthy host's do.
 const VALUE = { total: 0, count: 0, share: 0, top: { key: null, count: 0, share: 0 }, keys: [], groups: [] };
-const resolvePath = (value, p) => {
-  let v = value;
-  for (const k of String(p).replace(/^\$\.?/, "").split(".").filter(Boolean)) v = v === null || v === undefined ? undefined : v[k];
-  return v;
-};
 
 const engine = new Engine([], { allowUndefinedFacts: false, allowUndefinedConditions: false, pathResolver: resolvePath });
 engine.addOperator("in", (a, b) => Array.isArray(b) && b.includes(a));
