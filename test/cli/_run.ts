@@ -4,22 +4,14 @@
 // user rules) unless the test gives one.
 import assert from "node:assert/strict";
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
+import { tempDir } from "../_temp.ts";
 
 export const ROOT = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "..", "..");
 export const BIN = path.join(ROOT, "bin", "tcpdoc.js");
 export const SAMPLE = "samples/linux/close-wait-leak/ss-tanp.txt";
 /** Node itself, also when the tests run under Deno (whose process.execPath is deno; its spawn of it is translated, a shell's is not). */
 export const NODE = "Deno" in globalThis ? "node" : process.execPath;
-
-/** A fresh temporary directory, removed when the process exits. */
-export function tempDir(name = "tcpdoc-cli-"): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), name));
-  process.on("exit", () => fs.rmSync(d, { recursive: true, force: true }));
-  return d;
-}
 
 const CONFIG_HOME = tempDir("tcpdoc-config-home-");
 

@@ -7,7 +7,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { FLAG_NAMES, flagName } from "../../src/cli/options.ts";
 import { VERSION } from "../../src/cli/version.ts";
-import { env, NODE, ROOT, SAMPLE, tcpdoc, tempDir, userError } from "./_run.ts";
+import { env, NODE, ROOT, SAMPLE, tcpdoc, userError } from "./_run.ts";
+import { tempDir } from "../_temp.ts";
 
 const DENO = path.join(ROOT, "node_modules", ".bin", "deno");
 const USER_RULES = path.join(ROOT, "test", "fixtures", "rules-user");

@@ -7,7 +7,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { configKeys, parseConfig } from "../../src/cli/config.ts";
 import { UsageError } from "../../src/cli/errors.ts";
-import { tcpdoc, tempDir, userError } from "./_run.ts";
+import { tcpdoc, userError } from "./_run.ts";
+import { tempDir } from "../_temp.ts";
 
 /** An XDG_CONFIG_HOME whose tcpdoc/config.yaml holds `text`. */
 function configHome(text: string): string {

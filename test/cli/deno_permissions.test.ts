@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { env, ROOT, SAMPLE, tempDir } from "./_run.ts";
+import { env, ROOT, SAMPLE } from "./_run.ts";
+import { tempDir } from "../_temp.ts";
 
 const DENO = path.join(ROOT, "node_modules", ".bin", "deno");
 const DOC = fs.readFileSync(path.join(ROOT, "docs", "deno-permissions.md"), "utf8");

@@ -4,9 +4,9 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { cliDocs } from "../../src/cli/docs.ts";
+import { tempDir } from "../_temp.ts";
 
 const ROOT = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "..", "..");
 const BIN = path.join(ROOT, "bin", "tcpdoc.js");
@@ -14,9 +14,8 @@ const NODE = "Deno" in globalThis ? "node" : process.execPath;
 const has = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
 
 // `tcpdoc` on PATH for the scripts' rule-id lookups.
-const SHIM = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-completion-"));
+const SHIM = tempDir("tcpdoc-completion-");
 fs.writeFileSync(path.join(SHIM, "tcpdoc"), `#!/bin/sh\nexec "${NODE}" "${BIN}" "$@"\n`, { mode: 0o755 });
-process.on("exit", () => fs.rmSync(SHIM, { recursive: true, force: true }));
 const ENV = { ...process.env, PATH: `${SHIM}:${process.env.PATH}`, XDG_CONFIG_HOME: path.join(SHIM, "config") };
 
 describe("generated documents", () => {

@@ -8,7 +8,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { denoPermission, errorLine, ioError } from "../../src/cli/errors.ts";
-import { BIN, env, ROOT, SAMPLE, tcpdoc, tempDir, userError } from "./_run.ts";
+import { BIN, env, ROOT, SAMPLE, tcpdoc, userError } from "./_run.ts";
+import { tempDir } from "../_temp.ts";
 
 const report = (file: string, ...more: string[]) => tcpdoc(["analyze", SAMPLE, "-o", file, ...more]);
 

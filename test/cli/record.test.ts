@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseTime, recordPlan } from "../../src/cli/ticks.ts";
-import { tcpdoc, tempDir, userError } from "./_run.ts";
+import { tcpdoc, userError } from "./_run.ts";
+import { tempDir } from "../_temp.ts";
 
 describe("record", () => {
   it("reads times as people write them", () => {

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Diagnoser, summarizeMoment } from "../../src/engine/mod.ts";
 import { readSeries } from "../../src/sources/mod.ts";
-import { tempDir } from "../cli/_run.ts";
+import { tempDir } from "../_temp.ts";
 import { builtinRules, lab } from "./_helpers.ts";
 
 async function fired(files: string[]): Promise<Map<string, string>> {

@@ -11,7 +11,8 @@ import { loadRules } from "../../src/cli/rule_set.ts";
 import type { Flags } from "../../src/cli/options.ts";
 import { analyzeFleet } from "../../src/fleet/evaluate.ts";
 import { openFleet } from "../../src/sources/fleet.ts";
-import { ROOT, tcpdoc, tempDir, userError } from "../cli/_run.ts";
+import { ROOT, tcpdoc, userError } from "../cli/_run.ts";
+import { tempDir } from "../_temp.ts";
 
 const FLEET = path.join(ROOT, "samples", "fleet");
 const expected = JSON.parse(fs.readFileSync(path.join(FLEET, "expected-fleet.json"), "utf8")) as {

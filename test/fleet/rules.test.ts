@@ -10,7 +10,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadFleetRuleSet } from "../../src/fleet/rules.ts";
 import { fleetRuleSources, ruleFiles } from "../../src/sources/rule_files.ts";
-import { ROOT, tcpdoc, tempDir, userError } from "../cli/_run.ts";
+import { ROOT, tcpdoc, userError } from "../cli/_run.ts";
+import { tempDir } from "../_temp.ts";
 
 const FLEET = path.join(ROOT, "samples", "fleet");
 const unix = process.platform !== "win32";

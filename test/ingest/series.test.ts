@@ -4,12 +4,12 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { summarizeMoment } from "../../src/engine/mod.ts";
 import { readTimeLine } from "../../src/ingest/series.ts";
 import { STATES } from "../../src/model/states.ts";
 import { readInputs, readSeries } from "../../src/sources/mod.ts";
+import { tempDir } from "../_temp.ts";
 
 const LAB = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "..", "..", "samples", "linux");
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -17,8 +17,7 @@ const count = (snap: ReturnType<typeof readSeries>, state: string) =>
   snap.series!.moments.map((m) => m.sockets?.states[STATES.indexOf(state as (typeof STATES)[number]) + 1] ?? null);
 
 function temp(name: string, text: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-series-"));
-  process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir("tcpdoc-series-");
   const f = path.join(dir, name);
   fs.writeFileSync(f, text);
   return f;

@@ -9,7 +9,8 @@ import * as path from "node:path";
 import { counterRates } from "../../src/ingest/counter_series.ts";
 import { snapshotFromTexts } from "../../src/ingest/mod.ts";
 import { labelValue, renderPrometheus } from "../../src/report/prometheus.ts";
-import { ROOT, tcpdoc, tempDir, userError } from "../cli/_run.ts";
+import { ROOT, tcpdoc, userError } from "../cli/_run.ts";
+import { tempDir } from "../_temp.ts";
 
 const PROMTOOL = spawnSync("promtool", ["--version"]).status === 0;
 const NO_PROMTOOL = PROMTOOL ? false : "promtool is not installed (apt-get install prometheus ships it)";

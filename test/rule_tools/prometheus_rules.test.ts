@@ -12,7 +12,8 @@ import { Diagnoser } from "../../src/engine/mod.ts";
 import { snapshotFromTexts } from "../../src/ingest/mod.ts";
 import { alertName } from "../../src/rule_tools/prometheus_rules.ts";
 import { renderPrometheus } from "../../src/report/prometheus.ts";
-import { ROOT, tcpdoc, tempDir, userError } from "../cli/_run.ts";
+import { ROOT, tcpdoc, userError } from "../cli/_run.ts";
+import { tempDir } from "../_temp.ts";
 
 const PROMTOOL = spawnSync("promtool", ["--version"]).status === 0;
 const NO_PROMTOOL = PROMTOOL ? false : "promtool is not installed (apt-get install prometheus ships it)";

@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { checkReport } from "../../scripts/fuzz_check.mjs";
-import { ROOT, SAMPLE, tcpdoc, tempDir } from "../cli/_run.ts";
+import { ROOT, SAMPLE, tcpdoc } from "../cli/_run.ts";
+import { tempDir } from "../_temp.ts";
 
 interface Input {
   path: string;

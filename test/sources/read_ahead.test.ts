@@ -4,17 +4,16 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
 import type { Snapshot } from "../../src/model/snapshot.ts";
 import { freeRows, readAhead, ReadAheadThread, rowsBuffers } from "../../src/sources/read_ahead.ts";
 import { readInputs } from "../../src/sources/mod.ts";
+import { tempDir } from "../_temp.ts";
 
 const ROOT = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "..", "..");
 const RUNS = Number(process.env.TCPDOC_PROPERTY_RUNS ?? 300);
-const TMP = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-read-ahead-"));
-process.on("exit", () => fs.rmSync(TMP, { recursive: true, force: true }));
+const TMP = tempDir("tcpdoc-read-ahead-");
 
 const sample = (p: string) => fs.readFileSync(path.join(ROOT, "samples/linux", p), "utf8");
 const NETSTAT = sample("close-wait-leak/netstat-nat.txt");

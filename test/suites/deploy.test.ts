@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { ROOT, tcpdoc, tempDir } from "../cli/_run.ts";
+import { ROOT, tcpdoc } from "../cli/_run.ts";
+import { tempDir } from "../_temp.ts";
 
 /** A schema: an object's allowed keys and their schemas, a list's item schema, or a scalar type. */
 type Schema = "string" | "number" | "boolean" | { object: Record<string, Schema>; required?: string[] } | { list: Schema } | { map: "string" };

@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { tempDir } from "../_temp.ts";
 
 const NODE = "Deno" in globalThis ? "node" : process.execPath;
 const ROOT = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "..", "..");
@@ -24,7 +25,7 @@ function tcpdoc(args: string[], timeout = 30_000) {
 }
 
 function dirWith(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-safety-"));
+  const dir = tempDir("tcpdoc-safety-");
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
   return dir;
 }
