@@ -8,7 +8,6 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
-import * as os from "node:os";
 import * as path from "node:path";
 import process from "node:process";
 import { planCheck, PROBES } from "../../src/checks/mod.ts";
@@ -17,8 +16,9 @@ import { runProbe } from "../../src/sources/probes.ts";
 import { realSession, sample, tick } from "../ui/_harness.ts";
 import { readInputs } from "../../src/sources/mod.ts";
 import { ruleLoadOptions } from "../../src/sources/rule_files.ts";
+import { tempDir } from "../_temp.ts";
 
-const TMP = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-hostile-"));
+const TMP = tempDir("tcpdoc-hostile-");
 const BIN = path.join(TMP, "bin");
 const RULES = path.join(TMP, "rules");
 const MARK = path.join(TMP, "ran.log");
@@ -120,7 +120,6 @@ before(() => {
 
 after(() => {
   process.env.PATH = savedPath;
-  fs.rmSync(TMP, { recursive: true, force: true });
 });
 
 function limits(): string {

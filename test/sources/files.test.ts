@@ -3,17 +3,16 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import process from "node:process";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { summarizeMoment } from "../../src/engine/mod.ts";
 import { DEFAULT_MAX_INPUT, InputError, readInputs, readSeries } from "../../src/sources/mod.ts";
+import { tempDir } from "../_temp.ts";
 import { reserved } from "./_room.ts";
 
 const ROOT = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "..", "..");
-const TMP = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-files-"));
-after(() => fs.rmSync(TMP, { recursive: true, force: true }));
+const TMP = tempDir("tcpdoc-files-");
 
 const ROW = "tcp        0      0 127.0.0.1:8080          127.0.0.1:5000          ESTABLISHED\n";
 const posix = process.platform !== "win32";
