@@ -248,6 +248,11 @@ export class StringPool {
     }
     const timer = parseKernelTimer(s);
     if (timer !== -1) return this.internTimer(timer);
+    return this.#internText(s);
+  }
+
+  /** Returns the id of `s` kept as text (not an address or a timer: the caller knows), adding it when new. */
+  #internText(s: string): number {
     const h = hashText(s, 0, s.length), t = this.#textIds;
     let k = t.first(h);
     for (let id = t.t[2 * k + 1]; id !== 0; id = t.t[2 * k + 1]) {
@@ -426,7 +431,8 @@ export class StringPool {
         case MAPPED: remap[id] = this.internMapped(v); break;
         case V6: remap[id] = this.internV6(v6[v], v6[v + 1], v6[v + 2], v6[v + 3]); break;
         case TIMER: remap[id] = this.internTimer(v); break;
-        default: remap[id] = this.intern(texts[v]);
+        // text there is text here: it was not read as an address or a timer
+        default: remap[id] = texts[v].length === 0 ? 0 : this.#internText(texts[v]);
       }
     }
     return remap;

@@ -41,3 +41,23 @@ describe("StringPool: an address table grown many times", () => {
     });
   });
 });
+
+describe("StringPool.internAll: another thread's pool taken over", () => {
+  it("keeps each kind, and text stays text even when it reads like an address or a timer", () => {
+    const b = (s: string) => new TextEncoder().encode(s);
+    const there = new StringPool();
+    // a program name that reads like a /proc timer, and a cut address: text where they were read
+    const odd = ["keepalive (7.20s)", "::ffff:192.168.17"].map((s) => there.internTextBytes(b(s), 0, s.length));
+    const v4 = there.intern("10.0.0.1"), v6 = there.intern("2001:db8::1"), timer = there.intern("timewait (0.50s)");
+    const here = new StringPool();
+    here.intern("192.0.2.9");
+    const remap = here.internAll(there.export());
+    for (const id of [...odd, v4, v6, timer]) assert.equal(here.str(remap[id]), there.str(id));
+    assert.equal(here.timerCode(remap[odd[0]]), -1, "text, not a timer");
+    assert.equal(here.family(remap[odd[1]]), there.family(odd[1]));
+    assert.notEqual(here.timerCode(remap[timer]), -1, "a timer stays a timer");
+    assert.equal(here.quad(remap[v4]), there.quad(v4));
+    // the ids are those this pool's own reading of the same bytes gives
+    assert.equal(here.internTextBytes(b("keepalive (7.20s)"), 0, 17), remap[odd[0]]);
+  });
+});
