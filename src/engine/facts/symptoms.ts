@@ -48,9 +48,9 @@ const BOOT_SECONDS = 300;
 
 /**
  * What the "address in use" lines say about the call that failed and who
- * made it. A connect() that fails so (Windows' connectex, Go's dial) found
- * no free local port toward its destination: port exhaustion, not a taken
- * listening port. A listen() from a runtime that sets SO_REUSEADDR on its
+ * made it. A connect() that fails so (Windows' connectex, gRPC's
+ * on_connect, Go's dial) found no free local port toward its destination:
+ * port exhaustion, not a taken listening port. A listen() from a runtime that sets SO_REUSEADDR on its
  * listeners (Node.js `listen EADDRINUSE`, Go's `listen tcp` on Unix) cannot
  * be held back by TIME_WAIT: another socket listens there. Windows does not
  * let TIME_WAIT block a listener either. Any other bind() may be held by
@@ -61,7 +61,8 @@ function addrInUse(s: Symptom | undefined): { connect: number; bind: number; reu
   for (const e of s?.examples ?? []) {
     const t = e.text;
     const windows = e.platform === "windows" || /only one usage of each socket address|WSAEADDRINUSE|\b10048\b/i.test(t);
-    if (/\bconnectex\b|\bconnect\(\)|\bconnect\b.*(?:in use|only one usage)|\bdial tcp\b/i.test(t)) {
+    // connect as a word or a part of a name (gRPC's `on_connect`, `tcp_connect`), not `disconnect` or `connected`
+    if (/\bconnectex\b|\bconnect\(\)|(?:\b|_)connect(?:\b|_).*(?:in use|only one usage)|\bdial tcp\b/i.test(t)) {
       out.connect++;
       continue;
     }
