@@ -50,11 +50,12 @@ const BOOT_SECONDS = 300;
  * What the "address in use" lines say about the call that failed and who
  * made it. A connect() that fails so (Windows' connectex, gRPC's
  * on_connect, Go's dial) found no free local port toward its destination:
- * port exhaustion, not a taken listening port. A listen() from a runtime that sets SO_REUSEADDR on its
- * listeners (Node.js `listen EADDRINUSE`, Go's `listen tcp` on Unix) cannot
- * be held back by TIME_WAIT: another socket listens there. Windows does not
- * let TIME_WAIT block a listener either. Any other bind() may be held by
- * the TIME_WAIT of an earlier run (socket(7), SO_REUSEADDR).
+ * port exhaustion, not a taken listening port. A listen() from a runtime
+ * that sets SO_REUSEADDR on its listeners (Node.js `listen EADDRINUSE`, Go's
+ * `listen tcp` on Unix) cannot be held back by TIME_WAIT: another socket
+ * listens there. Windows does not let TIME_WAIT block a listener either.
+ * Any other bind() may be held by the TIME_WAIT of an earlier run
+ * (socket(7), SO_REUSEADDR).
  */
 function addrInUse(s: Symptom | undefined): { connect: number; bind: number; reusing: number; windows: number; plain: number } {
   const out = { connect: 0, bind: 0, reusing: 0, windows: 0, plain: 0 };
