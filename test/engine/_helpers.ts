@@ -18,6 +18,9 @@ export const LAB = path.join(ROOT, "samples", "linux");
 /** Files of a lab scenario. */
 export const lab = (scenario: string, ...files: string[]) => files.map((f) => path.join(LAB, scenario, f));
 
+/** Files of a field corpus case (test/field/cases/): real pastes. */
+export const field = (id: string, ...files: string[]) => files.map((f) => path.join(ROOT, "test", "field", "cases", id, f));
+
 /** What the lab's awk oracle counted in a capture. */
 export const expected = (scenario: string, file: string) =>
   JSON.parse(fs.readFileSync(path.join(LAB, scenario, "expected.json"), "utf8"))[file] as { sockets: number; states: Record<string, number> };

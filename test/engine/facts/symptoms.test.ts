@@ -1,11 +1,7 @@
 // The symptoms fact: log lines by error kind; unknown without a log.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import * as path from "node:path";
-import { facts, get, lab, ROOT, why } from "../_helpers.ts";
-
-/** A file of a field corpus case (test/field/cases/). */
-const field = (c: string, f: string) => path.join(ROOT, "test", "field", "cases", c, f);
+import { facts, field, get, lab, why } from "../_helpers.ts";
 
 describe("symptoms", () => {
   it("counts the errors an application log names, and 0 for the others", () => {
@@ -20,7 +16,7 @@ describe("symptoms", () => {
     assert.match(why(c, "symptoms", "$.EADDRINUSE"), /no application log/);
   });
   it("tells a connect that found no free port from a bind, by the call the line names", () => {
-    const addrInUse = (file: string) => (get(facts([file]), "symptoms").value as { addrInUse: Record<string, number> }).addrInUse;
+    const addrInUse = (files: string[]) => (get(facts(files), "symptoms").value as { addrInUse: Record<string, number> }).addrInUse;
     // gRPC on Windows: "tcp_client_windows.c:106] on_connect error: Only one usage of each socket address ..."
     const grpc = addrInUse(field("ho-gh-grpc-windows-on-connect-10048-loop", "paste.txt"));
     assert.ok(grpc.connect > 0 && grpc.bind === 0, JSON.stringify(grpc));
