@@ -432,7 +432,7 @@ export class StringPool {
         case V6: remap[id] = this.internV6(v6[v], v6[v + 1], v6[v + 2], v6[v + 3]); break;
         case TIMER: remap[id] = this.internTimer(v); break;
         // kept as text there, as this thread's own reading of the same bytes keeps it
-        default: remap[id] = texts[v].length === 0 ? 0 : this.#internText(texts[v]);
+        default: remap[id] = this.#internText(texts[v]);
       }
     }
     return remap;
