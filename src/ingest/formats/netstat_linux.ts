@@ -267,11 +267,11 @@ class NetstatRows implements RowReader {
       n++;
     }
     const lineEnd = i < end && b[i] === 13 ? i + 1 : i;
-    const ts = (k: number) => tail[2 * k], te = (k: number) => tail[2 * k + 1];
+    // word k is b[tail[2k], tail[2k + 1]), read in place (closures to read it were allocated row after row)
     let k = 0, user = -1, pa = -1, pe = -1, timer = -1;
     // -e: User and Inode columns.
-    if (n >= 2 && digitsEndBytes(b, ts(1), te(1)) === te(1) && indexOfByte(b, 47, ts(0), te(0)) === -1 && !isTimer(b, ts(0), te(0))) {
-      const inode = digitsValueBytes(b, ts(1), te(1));
+    if (n >= 2 && digitsEndBytes(b, tail[2], tail[3]) === tail[3] && indexOfByte(b, 47, tail[0], tail[1]) === -1 && !isTimer(b, tail[0], tail[1])) {
+      const inode = digitsValueBytes(b, tail[2], tail[3]);
       if (inode < 0) return -1;
       user = 0;
       out.inode = inode;
@@ -279,26 +279,26 @@ class NetstatRows implements RowReader {
     }
     // -p: "PID/Program name" or "-"; the name may be several words (one space apart here, as the parser joins them).
     if (k < n) {
-      if (te(k) - ts(k) === 1 && b[ts(k)] === 45) k++;
+      if (tail[2 * k + 1] - tail[2 * k] === 1 && b[tail[2 * k]] === 45) k++;
       else {
-        const d = digitsEndBytes(b, ts(k), te(k));
-        if (d > ts(k) && d < te(k) && b[d] === 47) {
-          if (d - ts(k) > 9) return -1;
-          out.pid = digitsValueBytes(b, ts(k), d);
+        const d = digitsEndBytes(b, tail[2 * k], tail[2 * k + 1]);
+        if (d > tail[2 * k] && d < tail[2 * k + 1] && b[d] === 47) {
+          if (d - tail[2 * k] > 9) return -1;
+          out.pid = digitsValueBytes(b, tail[2 * k], d);
           pa = d + 1;
-          pe = te(k);
+          pe = tail[2 * k + 1];
           let j = k + 1;
-          for (; j < n && !isTimer(b, ts(j), te(j)); j++) {
-            if (ts(j) !== te(j - 1) + 1) return -1;
-            pe = te(j);
+          for (; j < n && !isTimer(b, tail[2 * j], tail[2 * j + 1]); j++) {
+            if (tail[2 * j] !== tail[2 * j - 1] + 1) return -1;
+            pe = tail[2 * j + 1];
           }
           k = j;
         }
       }
     }
     // -o: "keepalive (7184.01/0/0)".
-    if (k + 1 < n && isTimer(b, ts(k), te(k)) && b[ts(k + 1)] === 40) {
-      if (ts(k + 1) !== te(k) + 1) return -1;
+    if (k + 1 < n && isTimer(b, tail[2 * k], tail[2 * k + 1]) && b[tail[2 * k + 2]] === 40) {
+      if (tail[2 * k + 2] !== tail[2 * k + 1] + 1) return -1;
       timer = k;
     }
     if (lineEnd - start > MAX_LINE) return -1;
@@ -307,8 +307,8 @@ class NetstatRows implements RowReader {
     out.localAddr = f.localAddr;
     out.remoteAddr = f.remoteAddr;
     if (pa >= 0) out.program = pool.internBytes(b, pa, pe);
-    if (user >= 0) out.user = pool.internBytes(b, ts(0), te(0));
-    if (timer >= 0) out.timer = pool.internBytes(b, ts(timer), te(timer + 1));
+    if (user >= 0) out.user = pool.internBytes(b, tail[0], tail[1]);
+    if (timer >= 0) out.timer = pool.internBytes(b, tail[2 * timer], tail[2 * timer + 3]);
     return lineEnd;
   }
 }
