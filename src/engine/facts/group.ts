@@ -98,12 +98,13 @@ function countGroups(scan: TableScan, s: Selection, mask: Uint8Array | null): Pa
   const { list, from, to } = scan.select(wanted, mask, q, s.listener, s.localPort);
   const total = to - from;
   if (total > 0 && !isGroupBy(by)) return { why: `group: unknown "by" ${by}` };
-  const dense = by === "local-port" || by === "remote-port" ? 65537
+  // service: a server's side by its port (direct), a client's by the remote endpoint (hashed)
+  const dense = by === "local-port" || by === "remote-port" || by === "service" ? 65537
     : by === "local-address" || by === "remote-host" ? t.strings.size + 1
     : 0;
   // hashed keys: room for one group per socket up front (up to 2^16; a grown table is copied at each
   // doubling); the arrays go back to the scan's scratch for the next pass (see Scratch)
-  const kc = new KeyCounter(dense, dense ? 0 : Math.min(total, 1 << 16), scan.scratch);
+  const kc = new KeyCounter(dense, dense && by !== "service" ? 0 : Math.min(total, 1 << 16), scan.scratch);
   try {
     let withProcess = 0;
     switch (by) {
@@ -119,7 +120,7 @@ function countGroups(scan: TableScan, s: Selection, mask: Uint8Array | null): Pa
       case "service":
         for (let k = from; k < to; k++) {
           const i = list[k];
-          if (scan.serverSide(i)) kc.addTuple(-2, t.localPort[i], 0, i, st[i] === TIME_WAIT ? 1 : 0);
+          if (scan.serverSide(i)) kc.add(t.localPort[i], i, st[i] === TIME_WAIT ? 1 : 0);
           else kc.addTuple(t.remoteAddr[i], t.remotePort[i], -3, i, st[i] === TIME_WAIT ? 1 : 0);
         }
         break;
