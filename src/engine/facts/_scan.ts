@@ -733,7 +733,7 @@ export class TableScan {
   #coverage: Coverage | undefined;
   #platform: PlatformGuess | undefined;
   #timerKinds: Uint8Array | undefined;
-  #clientGroups: { of: Int32Array; size: number } | undefined;
+  #clientGroups: { rows: Int32Array; group: Int32Array; size: number } | undefined;
   /** Where the facts' counters over this table take their arrays from and give them back to. */
   readonly scratch = new Scratch();
 
@@ -930,22 +930,22 @@ export class TableScan {
    * MIN_FULL_BLOCK ports with no gap; undefined otherwise.
    */
   fullBlock(): { low: number; high: number; key: string } | undefined {
-    const t = this.t, lport = t.localPort, { of, size } = this.clientGroups();
+    const lport = this.t.localPort, { rows, group, size } = this.clientGroups(), n = rows.length;
+    if (n < MIN_FULL_BLOCK) return undefined;
     const counts = this.scratch.take(size);
-    let n = 0;
-    for (let i = 0; i < t.length; i++) if (of[i] >= 0) counts[of[i]]++, n++;
+    for (let k = 0; k < n; k++) counts[group[k]]++;
     // the busiest destination; ties: the first seen (ids are in table order)
     let top = 0;
     for (let g = 1; g < size; g++) if (counts[g] > counts[top]) top = g;
-    const most = size > 0 ? counts[top] : 0;
+    const most = counts[top];
     this.scratch.give(counts);
-    if (n < MIN_FULL_BLOCK || most < MIN_FULL_BLOCK) return undefined;
+    if (most < MIN_FULL_BLOCK) return undefined;
     const used = new Uint8Array(65536);
     let low = 65536, high = -1, distinct = 0, f = -1;
-    for (let i = 0; i < t.length; i++) {
-      if (of[i] !== top) continue;
-      const p = lport[i];
-      if (f === -1) f = i;
+    for (let k = 0; k < n; k++) {
+      if (group[k] !== top) continue;
+      const p = lport[rows[k]];
+      if (f === -1) f = rows[k];
       if (!used[p]) used[p] = 1, distinct++;
       if (p < low) low = p;
       if (p > high) high = p;
@@ -956,44 +956,44 @@ export class TableScan {
 
   /**
    * The client side of the table: sockets in a connected state on a local
-   * port no listener has, grouped by (destination, source address). `of[i]`
-   * is socket i's group (-1 for the other sockets); groups are numbered in
-   * table order of their first socket. Hashed once for every fact that
-   * counts client ports (the range's full block, ephemeral ports).
+   * port no listener has, grouped by (destination, source address). `rows`
+   * holds them in table order, `group[k]` the group of rows[k]; groups are
+   * numbered in table order of their first socket. Hashed once for every
+   * fact that counts client ports (the range's full block, ephemeral
+   * ports), which then pass over these rows, not the whole table.
    */
-  clientGroups(): { of: Int32Array; size: number } {
+  clientGroups(): { rows: Int32Array; group: Int32Array; size: number } {
     if (this.#clientGroups) return this.#clientGroups;
     const t = this.t, st = t.state, lp = this.listenPorts(), lport = t.localPort, ra = t.remoteAddr, rp = t.remotePort, la = t.localAddr;
-    const client = (i: number) => {
-      const p = lport[i];
-      return p !== NONE && CONNECTED_MASK[st[i]] === 1 && lp[p + 1] === 0;
-    };
     // Keyed by the destination's address first: each destination's first
     // tuple is found without hashing (see TupleIds), the others hashed. Only
     // the client sockets past the first toward each destination can reach
     // the hash table: it is sized for them at once (grown from small, it
     // rehashed each tuple again at every doubling, and the scratch kept
     // every size it went through).
-    let clients = 0, destinations = 0;
-    const seen = this.scratch.take(t.strings.size);
+    let destinations = 0;
+    // not scratchList(): select() may be passing over it when the port range is first asked for
+    const all = this.scratch.take(t.length), seen = this.scratch.take(t.strings.size);
+    let clients = 0;
     for (let i = 0; i < t.length; i++) {
-      if (!client(i)) continue;
-      clients++;
+      const p = lport[i];
+      if (p === NONE || CONNECTED_MASK[st[i]] !== 1 || lp[p + 1] !== 0) continue;
+      all[clients++] = i;
       if (seen[ra[i]] === 0) seen[ra[i]] = 1, destinations++;
     }
     this.scratch.give(seen);
-    const ids = new TupleIds(clients - destinations, this.scratch, t.strings.size, clients), of = this.scratch.take(t.length).fill(-1);
+    const rows = all.slice(0, clients), group = new Int32Array(clients);
+    this.scratch.give(all);
+    const ids = new TupleIds(clients - destinations, this.scratch, t.strings.size, clients);
     let n = 0;
-    for (let i = 0; i < t.length; i++) {
-      if (!client(i)) continue;
-      const id = ids.idOf(ra[i], rp[i], la[i], n);
+    for (let k = 0; k < clients; k++) {
+      const i = rows[k], id = ids.idOf(ra[i], rp[i], la[i], n);
       if (id === n) n++;
-      of[i] = id;
+      group[k] = id;
     }
     ids.release();
-    return this.#clientGroups = { of, size: n };
+    return this.#clientGroups = { rows, group, size: n };
   }
-
 
   /** Each socket's timer as a kind, by the timer text's string id: see TIMER_KINDS. */
   timerKinds(): Uint8Array {

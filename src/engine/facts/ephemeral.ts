@@ -38,28 +38,29 @@ function statesObject(seen: Float64Array): Record<string, number> {
 }
 
 /**
- * Counts the client sockets in [low, high] by group (`of`): `counts`,
- * TIME_WAIT ones in `extra`, each group's first row in `first`, the rows
- * in `list`; returns how many. Its own function: a watch runs this loop
- * once a tick, and V8 keeps a small loop's code where it would compile a
- * whole fact again.
+ * Counts the client sockets (`rows`, their groups in `group`) whose local
+ * port is in [low, high] by group: `counts`, TIME_WAIT ones in `extra`,
+ * each group's first row in `first`, the positions in `rows` of those
+ * counted in `list`; returns how many. Its own function: a watch runs this
+ * loop once a tick, and V8 keeps a small loop's code where it would
+ * compile a whole fact again.
  */
-function countInRange(of: Int32Array, lport: Int32Array, st: Uint8Array, low: number, high: number, ex: Uint8Array | null, list: Int32Array, counts: Int32Array, extra: Int32Array, first: Int32Array): number {
+function countInRange(rows: Int32Array, group: Int32Array, lport: Int32Array, st: Uint8Array, low: number, high: number, ex: Uint8Array | null, list: Int32Array, counts: Int32Array, extra: Int32Array, first: Int32Array): number {
   let total = 0;
-  for (let i = 0; i < of.length; i++) {
-    const g = of[i], p = lport[i];
-    if (g < 0 || p < low || p > high || (ex !== null && ex[i] !== 0)) continue;
-    list[total++] = i;
+  for (let k = 0; k < rows.length; k++) {
+    const i = rows[k], g = group[k], p = lport[i];
+    if (p < low || p > high || (ex !== null && ex[i] !== 0)) continue;
+    list[total++] = k;
     if (counts[g]++ === 0) first[g] = i;
     if (st[i] === TIME_WAIT) extra[g]++;
   }
   return total;
 }
 
-/** The states of the rows in `list[0, total)` whose group is `group`. */
-function statesOfGroup(of: Int32Array, st: Uint8Array, list: Int32Array, total: number, group: number): Float64Array {
+/** The states of the rows counted (positions in `rows`: `list[0, total)`) whose group is `g`. */
+function statesOfGroup(rows: Int32Array, group: Int32Array, st: Uint8Array, list: Int32Array, total: number, g: number): Float64Array {
   const seen = new Float64Array(STATES.length + 1);
-  for (let k = 0; k < total; k++) if (of[list[k]] === group) seen[st[list[k]]]++;
+  for (let k = 0; k < total; k++) if (group[list[k]] === g) seen[st[rows[list[k]]]]++;
   return seen;
 }
 
@@ -108,16 +109,16 @@ export const ephemeral: Fact = {
     const range = scan.portRange();
     const t = scan.t, st = t.state;
     // the client sockets' groups (hashed once per snapshot), counted for those in the range
-    const { of, size } = scan.clientGroups();
+    const { rows, group, size } = scan.clientGroups();
     const list = scan.scratchList(), scratch = scan.scratch;
     const counts = scratch.take(size), extra = scratch.take(size), first = scratch.take(size).fill(-1);
-    const total = countInRange(of, t.localPort, st, range.low, range.high, ex, list, counts, extra, first);
+    const total = countInRange(rows, group, t.localPort, st, range.low, range.high, ex, list, counts, extra, first);
     let distinct = 0;
     for (let g = 0; g < size; g++) if (counts[g] > 0) distinct++;
     // the five biggest, biggest first; ties: the group first seen among those counted
     const best = topSlots(size, 5, counts, first);
     // the busiest group's sockets by state, for the words
-    const seen = best.length ? statesOfGroup(of, st, list, total, best[0]) : new Float64Array(STATES.length + 1);
+    const seen = best.length ? statesOfGroup(rows, group, st, list, total, best[0]) : new Float64Array(STATES.length + 1);
     const groups = best.map((g) => {
       const i = first[g];
       return {
