@@ -965,16 +965,9 @@ export class TableScan {
   clientGroups(): { rows: Int32Array; group: Int32Array; size: number } {
     if (this.#clientGroups) return this.#clientGroups;
     const t = this.t, st = t.state, lp = this.listenPorts(), lport = t.localPort, ra = t.remoteAddr, rp = t.remotePort, la = t.localAddr;
-    // Keyed by the destination's address first: each destination's first
-    // tuple is found without hashing (see TupleIds), the others hashed. Only
-    // the client sockets past the first toward each destination can reach
-    // the hash table: it is sized for them at once (grown from small, it
-    // rehashed each tuple again at every doubling, and the scratch kept
-    // every size it went through).
-    let destinations = 0;
     // not scratchList(): select() may be passing over it when the port range is first asked for
     const all = this.scratch.take(t.length), seen = this.scratch.take(t.strings.size);
-    let clients = 0;
+    let clients = 0, destinations = 0;
     for (let i = 0; i < t.length; i++) {
       const p = lport[i];
       if (p === NONE || CONNECTED_MASK[st[i]] !== 1 || lp[p + 1] !== 0) continue;
@@ -984,6 +977,12 @@ export class TableScan {
     this.scratch.give(seen);
     const rows = all.slice(0, clients), group = new Int32Array(clients);
     this.scratch.give(all);
+    // Keyed by the destination's address first: each destination's first
+    // tuple is found without hashing (see TupleIds), the others hashed. Only
+    // the client sockets past the first toward each destination can reach
+    // the hash table: it is sized for them at once (grown from small, it
+    // rehashed each tuple again at every doubling, and the scratch kept
+    // every size it went through).
     const ids = new TupleIds(clients - destinations, this.scratch, t.strings.size, clients);
     let n = 0;
     for (let k = 0; k < clients; k++) {
