@@ -5,6 +5,7 @@ import { binaryOffset, finishSnapshot, Ingestor, whyNotUnderstood } from "../ing
 import { emptySnapshot, type Snapshot } from "../model/snapshot.ts";
 import { InputError } from "./input_error.ts";
 import { freeRows, InlineReadAhead, type ReadAheadRunner, ReadAheadThread } from "./read_ahead.ts";
+import { splitReadingHelps } from "./threads.ts";
 
 // Read 1 MiB at a time (fewer system calls), but hand the ingestor pieces of
 // whole lines of up to 64 KiB: the fast row readers read them in place, and
@@ -28,7 +29,7 @@ export interface ReadOptions {
    * InputError that says how to raise it.
    */
   maxInputBytes?: number;
-  /** Files of at least this many bytes are read on two threads (default 8 MiB; Infinity: never). */
+  /** Files of at least this many bytes are read on two threads (default 8 MiB where that helps, see splitReadingHelps; else Infinity: never). */
   readAheadFrom?: number;
   /**
    * Tests: read ahead on this thread, after the first part (the same result
@@ -40,7 +41,7 @@ export interface ReadOptions {
   into?: Snapshot;
 }
 
-/** Files this big or bigger are read on two threads when the machine has two cores. */
+/** Files this big or bigger are read on two threads on a machine with more than two cores. */
 const READ_AHEAD_FROM = 8 << 20;
 /** What the main thread reads before it knows the format and the row density. */
 const PROBE = 1 << 20;
@@ -258,7 +259,7 @@ function readFile(path: string, ing: Ingestor, progress: Progress | undefined, o
     if (regular && st.size > max) throw tooLarge(path, max);
     if (regular) ing.expectBytes(st.size, after);
     const r: Reading = { fd, ing, path, total: regular ? st.size : undefined, max, progress };
-    if (regular && st.size >= (options.readAheadFrom ?? READ_AHEAD_FROM)) readSplit(r, st.size, options);
+    if (regular && st.size >= (options.readAheadFrom ?? (splitReadingHelps() ? READ_AHEAD_FROM : Infinity))) readSplit(r, st.size, options);
     else readFd(r, regular ? 0 : null);
   } finally {
     fs.closeSync(fd);

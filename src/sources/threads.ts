@@ -17,6 +17,19 @@ export function threadsHelp(): boolean {
 }
 
 /**
+ * True where a big file may be read faster on two threads than on one:
+ * more than two cores, under Node. On two (a 2-vCPU VM, bench/README.md
+ * "One thread on two cores"), the parsing is bound by the memory both
+ * vCPUs share, and the helper takes the core V8's compiler and collector
+ * threads run on: one thread was as fast within noise on every shape
+ * measured, with a quarter less processor time and 6-17 MB less memory.
+ * More cores were not measured; there the helper reads as it did before.
+ */
+export function splitReadingHelps(cores = os.availableParallelism()): boolean {
+  return !("Deno" in globalThis) && cores > 2;
+}
+
+/**
  * Starts `code` (CommonJS, run with eval) on a helper thread that does not
  * keep the process alive, or returns undefined where a helper cannot help
  * ({@link threadsHelp}). Errors on the thread are not reported here: each

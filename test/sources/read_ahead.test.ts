@@ -9,6 +9,7 @@ import fc from "fast-check";
 import type { Snapshot } from "../../src/model/snapshot.ts";
 import { freeRows, readAhead, ReadAheadThread, rowsBuffers } from "../../src/sources/read_ahead.ts";
 import { readInputs } from "../../src/sources/mod.ts";
+import { splitReadingHelps } from "../../src/sources/threads.ts";
 import { tempDir } from "../_temp.ts";
 
 const ROOT = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "..", "..");
@@ -146,7 +147,18 @@ describe("read-ahead gives the snapshot that one thread gives", () => {
       let text = NETSTAT;
       while (text.length < (9 << 20)) text += rows;
       const f = write(text + "Active Internet connections (w/o servers)\n" + rows);
-      assert.deepEqual(dump(readInputs([f])), alone(f));
+      // the size from which a machine with more than two cores splits a file (src/sources/files.ts)
+      assert.deepEqual(dump(readInputs([f], undefined, { readAheadFrom: 8 << 20 })), alone(f));
     },
   );
+});
+
+describe("where a big file is read on two threads", () => {
+  it("only with more than two cores, and never under Deno", () => {
+    const node = !("Deno" in globalThis);
+    assert.equal(splitReadingHelps(1), false);
+    assert.equal(splitReadingHelps(2), false, "two vCPUs read a dump as fast on one thread (bench/README.md)");
+    assert.equal(splitReadingHelps(3), node);
+    assert.equal(splitReadingHelps(16), node);
+  });
 });
