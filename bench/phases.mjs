@@ -2,8 +2,8 @@
 // (as the CLI reads them: on two threads only where splitReadingHelps says
 // so; --one-thread: always on one), the facts and rules, the summary and
 // the JSON, each timed apart, with the main thread's CPU time beside the
-// wall time (less noisy on a shared machine). Bundles a small entry over the sources with esbuild, like
-// rules_eval.mjs.
+// wall time (less noisy on a shared machine). Bundles a small entry over
+// the sources with esbuild, like rules_eval.mjs.
 //
 //   node bench/phases.mjs [--one-thread] [--reps N] FILE...   -> one JSON line per rep
 
