@@ -42,7 +42,7 @@ export interface ReadOptions {
 }
 
 /** Files this big or bigger are read on two threads on a machine with more than two cores. */
-const READ_AHEAD_FROM = 8 << 20;
+export const READ_AHEAD_FROM = 8 << 20;
 /** What the main thread reads before it knows the format and the row density. */
 const PROBE = 1 << 20;
 /**

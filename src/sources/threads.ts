@@ -12,8 +12,8 @@ import { type TransferListItem, Worker } from "node:worker_threads";
  * (bench/README.md, session 14). The /proc and fleet helpers stay off
  * under Deno too; they were not measured there.
  */
-export function threadsHelp(): boolean {
-  return !("Deno" in globalThis) && os.availableParallelism() >= 2;
+export function threadsHelp(cores = os.availableParallelism()): boolean {
+  return !("Deno" in globalThis) && cores >= 2;
 }
 
 /**
@@ -26,7 +26,7 @@ export function threadsHelp(): boolean {
  * More cores were not measured; there the helper reads as it did before.
  */
 export function splitReadingHelps(cores = os.availableParallelism()): boolean {
-  return !("Deno" in globalThis) && cores > 2;
+  return threadsHelp(cores) && cores > 2;
 }
 
 /**

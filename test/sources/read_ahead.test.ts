@@ -9,6 +9,7 @@ import fc from "fast-check";
 import type { Snapshot } from "../../src/model/snapshot.ts";
 import { freeRows, readAhead, ReadAheadThread, rowsBuffers } from "../../src/sources/read_ahead.ts";
 import { readInputs } from "../../src/sources/mod.ts";
+import { READ_AHEAD_FROM } from "../../src/sources/files.ts";
 import { splitReadingHelps } from "../../src/sources/threads.ts";
 import { tempDir } from "../_temp.ts";
 
@@ -145,10 +146,10 @@ describe("read-ahead gives the snapshot that one thread gives", () => {
     () => {
       const rows = NETSTAT.split("\n").slice(2).filter(Boolean).join("\n") + "\n";
       let text = NETSTAT;
-      while (text.length < (9 << 20)) text += rows;
+      while (text.length < READ_AHEAD_FROM + (1 << 20)) text += rows;
       const f = write(text + "Active Internet connections (w/o servers)\n" + rows);
-      // the size from which a machine with more than two cores splits a file (src/sources/files.ts)
-      assert.deepEqual(dump(readInputs([f], undefined, { readAheadFrom: 8 << 20 })), alone(f));
+      // split at the size a machine with more than two cores splits at, whatever this one has
+      assert.deepEqual(dump(readInputs([f], undefined, { readAheadFrom: READ_AHEAD_FROM })), alone(f));
     },
   );
 });
