@@ -69,7 +69,8 @@ function lines(b, end, last) {
       if (!last) return i;
       e = end;
     }
-    // Field by field up to the column; the rest of the line is skipped.
+    // Field by field up to the column; the rest of the line is skipped. A line
+    // without that column counts as the empty word (awk prints an empty line).
     let f = 0;
     while (i < e) {
       while (i < e && (b[i] === 32 || b[i] === 9)) i++;
@@ -81,6 +82,7 @@ function lines(b, end, last) {
         break;
       }
     }
+    if (f < col) count(b, e, e);
     i = e + 1;
   }
   return end;

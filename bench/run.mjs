@@ -186,9 +186,21 @@ function checkCounts(json, awkOut, map) {
   }
 }
 
-/** Checks bench/dump_floor.mjs's `COUNT WORD` lines against the awk pipeline's, word for word. */
+/**
+ * Checks bench/dump_floor.mjs's `COUNT WORD` lines against the awk
+ * pipeline's, word for word: a word is what follows the count and one
+ * space, exactly (a CR at its end, or nothing: awk prints an empty line for
+ * a line without that column).
+ */
 function checkSameCounts(floorOut, awkOut) {
-  const counts = (text) => new Map(text.trim().split("\n").map((l) => l.trim().split(/\s+/)).map(([n, w]) => [w ?? "", Number(n)]));
+  const counts = (text) => {
+    const m = new Map();
+    for (const line of text.split("\n")) {
+      const r = /^ *(\d+) ([^\n]*)$/.exec(line);
+      if (r) m.set(r[2], (m.get(r[2]) ?? 0) + Number(r[1]));
+    }
+    return m;
+  };
   const want = counts(awkOut), got = counts(floorOut);
   for (const w of new Set([...want.keys(), ...got.keys()])) {
     if (want.get(w) !== got.get(w)) throw new Error(`dump_floor: "${w}" counted ${got.get(w)} times, awk says ${want.get(w)}`);
