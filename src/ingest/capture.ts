@@ -12,9 +12,10 @@ export function applyOwners(snap: Snapshot, owners: ReadonlyMap<number, SocketOw
   // A process's name is interned once, not once per socket it holds.
   const ids = new Map<string, number>();
   for (let i = 0; i < t.length; i++) {
-    const o = t.inode[i] > 0 ? owners.get(t.inode[i]) : undefined;
+    const ino = t.inodeOf(i);
+    const o = ino > 0 ? owners.get(ino) : undefined;
     if (!o) continue;
-    t.pid[i] = o.pid;
+    t.setPid(i, o.pid);
     if (!o.comm) continue;
     let id = ids.get(o.comm);
     if (id === undefined) ids.set(o.comm, id = t.strings.intern(o.comm));

@@ -421,7 +421,7 @@ function sharedTuples(t: SocketTable, clusterOf: Int32Array, k: number, canonica
  * [::]:22, two sockets whose addresses both read as the wildcard).
  */
 function sameSocket(t: SocketTable, a: number, b: number): boolean {
-  const pa = t.pid[a], pb = t.pid[b], ia = t.inode[a], ib = t.inode[b];
+  const pa = t.pidOf(a), pb = t.pidOf(b), ia = t.inodeOf(a), ib = t.inodeOf(b);
   return (pa === NONE || pb === NONE || pa === pb) && (ia === NONE || ib === NONE || ia === ib);
 }
 
@@ -431,17 +431,17 @@ function countMerged(r: InputReport): void {
 
 /** Row a carries more columns than row b (a process first). */
 function richer(t: Snapshot["sockets"], a: number, b: number): boolean {
-  const score = (i: number) => (t.pid[i] !== NONE ? 4 : 0) + (t.recvQ[i] !== NONE ? 2 : 0) + (t.timer[i] ? 1 : 0) + (t.inode[i] !== NONE ? 1 : 0);
+  const score = (i: number) => (t.pidPlusOne[i] !== 0 ? 4 : 0) + (t.recvQ[i] !== NONE ? 2 : 0) + (t.timer[i] ? 1 : 0) + (t.inodePlusOne[i] !== 0 ? 1 : 0);
   return score(a) > score(b);
 }
 
 /** Gives row `into` the columns it lacks from row `from` (the same socket, listed by another input). */
 function enrich(snap: Snapshot, into: number, from: number): void {
   const t = snap.sockets;
-  if (t.pid[into] === NONE && t.pid[from] !== NONE) t.pid[into] = t.pid[from];
+  if (t.pidPlusOne[into] === 0 && t.pidPlusOne[from] !== 0) t.pidPlusOne[into] = t.pidPlusOne[from];
   if (!t.program[into] && t.program[from]) t.program[into] = t.program[from];
   if (!t.user[into] && t.user[from]) t.user[into] = t.user[from];
-  if (t.inode[into] === NONE && t.inode[from] !== NONE) t.inode[into] = t.inode[from];
+  if (t.inodePlusOne[into] === 0 && t.inodePlusOne[from] !== 0) t.inodePlusOne[into] = t.inodePlusOne[from];
   if (!t.timer[into] && t.timer[from]) t.timer[into] = t.timer[from];
   if (t.recvQ[into] === NONE && t.recvQ[from] !== NONE || t.sendQ[into] === NONE && t.sendQ[from] !== NONE) {
     const a = t.get(into), b = t.get(from);

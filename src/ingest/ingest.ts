@@ -765,9 +765,9 @@ export class Ingestor implements Sink, BlockReader {
     if (i < 0) return false;
     const t = this.#snap.sockets;
     if (fields.timer) t.timer[i] = t.strings.intern(fields.timer);
-    if (fields.inode !== undefined) t.inode[i] = fields.inode;
+    if (fields.inode !== undefined) t.setInode(i, fields.inode);
     if (fields.user) t.user[i] = t.strings.intern(fields.user);
-    if (fields.pid !== undefined) t.pid[i] = fields.pid;
+    if (fields.pid !== undefined) t.setPid(i, fields.pid);
     if (fields.program) t.program[i] = t.strings.intern(fields.program);
     return true;
   }

@@ -84,7 +84,7 @@ export class RowsAheadReader {
       count: t.length,
       columns: {
         state: t.state, family: t.family, localAddr: t.localAddr, localPort: t.localPort, remoteAddr: t.remoteAddr,
-        remotePort: t.remotePort, recvQ: t.recvQ, sendQ: t.sendQ, pid: t.pid, program: t.program, user: t.user, inode: t.inode,
+        remotePort: t.remotePort, recvQ: t.recvQ, sendQ: t.sendQ, pidPlusOne: t.pidPlusOne, program: t.program, user: t.user, inodePlusOne: t.inodePlusOne,
         timer: t.timer,
       },
       strings: t.strings.export(),

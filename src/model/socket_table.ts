@@ -96,16 +96,16 @@ function grow<T extends Int32Array | Uint8Array | Float64Array | Uint32Array | U
 /** The columns of a SocketTable that plain rows fill (rows read on another thread travel as these). */
 export type PlainColumns = Pick<
   SocketTable,
-  "state" | "family" | "localAddr" | "localPort" | "remoteAddr" | "remotePort" | "recvQ" | "sendQ" | "pid" | "program" | "user" | "inode" | "timer"
+  "state" | "family" | "localAddr" | "localPort" | "remoteAddr" | "remotePort" | "recvQ" | "sendQ" | "pidPlusOne" | "program" | "user" | "inodePlusOne" | "timer"
 >;
 
 /**
  * Sockets stored by column. The columns whose empty value is 0 (program,
- * user, timer) are written only with something else: a new column is zero,
- * its pages untouched until written (each first touch is a page fault:
- * bench/README.md, "Page faults"), so a dump that names no process, user
- * or timer costs them no memory. Rows past `length` stay zero there (see
- * retain()).
+ * user, timer, and pid and inode, kept as the value + 1) are written only
+ * with something else: a new column is zero, its pages untouched until
+ * written (each first touch is a page fault: bench/README.md, "Page
+ * faults"), so a dump that names no process, user, inode or timer costs
+ * them no memory. Rows past `length` stay zero there (see retain()).
  */
 export class SocketTable {
   length = 0;
@@ -119,15 +119,24 @@ export class SocketTable {
   /** Queue figures; NONE when unknown, QUEUE_CLAMPED for one too big for the column (exact in get()). */
   recvQ: Int32Array;
   sendQ: Int32Array;
-  pid: Int32Array;
+  /** Each row's pid + 1; 0 when unknown (read with {@link pidOf}). */
+  pidPlusOne: Int32Array;
   program: Uint32Array;
   user: Uint32Array;
-  inode: Float64Array;
+  /** Each row's socket inode + 1; 0 when unknown (read with {@link inodeOf}). */
+  inodePlusOne: Float64Array;
   timer: Uint32Array;
   input: Uint16Array;
   line: Uint32Array;
   /** Interned addresses, program names, users and timers. */
   readonly strings = new StringPool();
+  /**
+   * Whether a row may have a pid, an inode: false while none was ever set,
+   * so a pass over every row can leave the column unread (reading a page
+   * never written costs a page fault too).
+   */
+  #anyPid = false;
+  #anyInode = false;
   /** Exact figures of the queues stored as QUEUE_CLAMPED, by row: rare, so kept aside. */
   readonly #bigRecvQ = new Map<number, number>();
   readonly #bigSendQ = new Map<number, number>();
@@ -142,10 +151,10 @@ export class SocketTable {
     this.remotePort = new Int32Array(capacity);
     this.recvQ = new Int32Array(capacity);
     this.sendQ = new Int32Array(capacity);
-    this.pid = new Int32Array(capacity);
+    this.pidPlusOne = new Int32Array(capacity);
     this.program = new Uint32Array(capacity);
     this.user = new Uint32Array(capacity);
-    this.inode = new Float64Array(capacity);
+    this.inodePlusOne = new Float64Array(capacity);
     this.timer = new Uint32Array(capacity);
     this.input = new Uint16Array(capacity);
     this.line = new Uint32Array(capacity);
@@ -166,10 +175,10 @@ export class SocketTable {
     this.remotePort = grow(this.remotePort, n, used);
     this.recvQ = grow(this.recvQ, n, used);
     this.sendQ = grow(this.sendQ, n, used);
-    this.pid = grow(this.pid, n, used);
+    this.pidPlusOne = grow(this.pidPlusOne, n, used);
     this.program = grow(this.program, n, used);
     this.user = grow(this.user, n, used);
-    this.inode = grow(this.inode, n, used);
+    this.inodePlusOne = grow(this.inodePlusOne, n, used);
     this.timer = grow(this.timer, n, used);
     this.input = grow(this.input, n, used);
     this.line = grow(this.line, n, used);
@@ -188,10 +197,10 @@ export class SocketTable {
     this.localPort[i] = row.localPort;
     this.remotePort[i] = row.remotePort;
     this.#queues(i, row.recvQ, row.sendQ);
-    this.pid[i] = row.pid ?? NONE;
+    if (row.pid !== undefined) this.setPid(i, row.pid);
     if (row.program) this.program[i] = s.intern(row.program);
     if (row.user) this.user[i] = s.intern(row.user);
-    this.inode[i] = row.inode ?? NONE;
+    if (row.inode !== undefined) this.setInode(i, row.inode);
     if (row.timer) this.timer[i] = s.intern(row.timer);
     this.input[i] = input;
     this.line[i] = line;
@@ -222,10 +231,10 @@ export class SocketTable {
     const recvQ = row.recvQ, sendQ = row.sendQ;
     this.recvQ[i] = recvQ < QUEUE_CLAMPED ? recvQ : this.#clamp(this.#bigRecvQ, i, recvQ);
     this.sendQ[i] = sendQ < QUEUE_CLAMPED ? sendQ : this.#clamp(this.#bigSendQ, i, sendQ);
-    this.pid[i] = row.pid;
+    if (row.pid !== NONE) this.setPid(i, row.pid);
     if (row.program !== 0) this.program[i] = row.program;
     if (row.user !== 0) this.user[i] = row.user;
-    this.inode[i] = row.inode;
+    if (row.inode !== NONE) this.setInode(i, row.inode);
     if (row.timer !== 0) this.timer[i] = row.timer;
     this.input[i] = input;
     this.line[i] = line;
@@ -249,8 +258,9 @@ export class SocketTable {
     this.remotePort.set(src.remotePort.subarray(0, n), o);
     this.recvQ.set(src.recvQ.subarray(0, n), o);
     this.sendQ.set(src.sendQ.subarray(0, n), o);
-    this.inode.set(src.inode.subarray(0, n), o);
-    this.pid.set(src.pid.subarray(0, n), o);
+    this.inodePlusOne.set(src.inodePlusOne.subarray(0, n), o);
+    this.pidPlusOne.set(src.pidPlusOne.subarray(0, n), o);
+    this.#anyPid = this.#anyInode = true;
     this.input.fill(input, o, end);
     for (let k = 0; k < n; k++) {
       const i = o + k;
@@ -285,10 +295,10 @@ export class SocketTable {
         this.remotePort[o] = this.remotePort[i];
         this.recvQ[o] = this.recvQ[i];
         this.sendQ[o] = this.sendQ[i];
-        this.pid[o] = this.pid[i];
+        this.pidPlusOne[o] = this.pidPlusOne[i];
         this.program[o] = this.program[i];
         this.user[o] = this.user[i];
-        this.inode[o] = this.inode[i];
+        this.inodePlusOne[o] = this.inodePlusOne[i];
         this.timer[o] = this.timer[i];
         this.input[o] = this.input[i];
         this.line[o] = this.line[i];
@@ -299,10 +309,49 @@ export class SocketTable {
       o++;
     }
     // Rows past the end are zero in the columns written only when not (see the class).
+    this.pidPlusOne.fill(0, o, this.length);
     this.program.fill(0, o, this.length);
     this.user.fill(0, o, this.length);
+    this.inodePlusOne.fill(0, o, this.length);
     this.timer.fill(0, o, this.length);
     this.length = o;
+  }
+
+  /** False when no row has a pid (the column need not be read). */
+  get anyPid(): boolean {
+    return this.#anyPid;
+  }
+
+  /** False when no row has an inode (the column need not be read). */
+  get anyInode(): boolean {
+    return this.#anyInode;
+  }
+
+  /** Row `i`'s pid, or NONE. */
+  pidOf(i: number): number {
+    return this.pidPlusOne[i] - 1;
+  }
+
+  /**
+   * Sets row `i`'s pid; NONE (or a figure no pid can be, negative or past
+   * 31 bits) makes it unknown.
+   */
+  setPid(i: number, pid: number): void {
+    const v = pid >= 0 && pid < 0x7fffffff ? pid + 1 : 0;
+    this.pidPlusOne[i] = v;
+    if (v !== 0) this.#anyPid = true;
+  }
+
+  /** Row `i`'s socket inode, or NONE. */
+  inodeOf(i: number): number {
+    return this.inodePlusOne[i] - 1;
+  }
+
+  /** Sets row `i`'s socket inode; NONE (or any negative figure) makes it unknown. */
+  setInode(i: number, inode: number): void {
+    const v = inode >= 0 ? inode + 1 : 0;
+    this.inodePlusOne[i] = v;
+    if (v !== 0) this.#anyInode = true;
   }
 
   /** Sets row `i`'s queue figures (a figure too big for the column kept aside, as add() does). */
@@ -328,10 +377,10 @@ export class SocketTable {
     if (this.remotePort[i] !== NONE) o.remotePort = this.remotePort[i];
     if (this.recvQ[i] !== NONE) o.recvQ = this.recvQ[i] === QUEUE_CLAMPED ? this.#bigRecvQ.get(i) ?? QUEUE_CLAMPED : this.recvQ[i];
     if (this.sendQ[i] !== NONE) o.sendQ = this.sendQ[i] === QUEUE_CLAMPED ? this.#bigSendQ.get(i) ?? QUEUE_CLAMPED : this.sendQ[i];
-    if (this.pid[i] !== NONE) o.pid = this.pid[i];
+    if (this.pidPlusOne[i] !== 0) o.pid = this.pidOf(i);
     if (this.program[i]) o.program = v.str(this.program[i]);
     if (this.user[i]) o.user = v.str(this.user[i]);
-    if (this.inode[i] !== NONE) o.inode = this.inode[i];
+    if (this.inodePlusOne[i] !== 0) o.inode = this.inodeOf(i);
     if (this.timer[i]) o.timer = v.str(this.timer[i]);
     return o;
   }

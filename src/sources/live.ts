@@ -14,7 +14,6 @@ import * as os from "node:os";
 import process from "node:process";
 import { applyOwners, finishSnapshot, Ingestor, type LiveCapture, type SocketOwner, sniffEncoding, snapshotFromCapture } from "../ingest/mod.ts";
 import { emptySnapshot, type Snapshot } from "../model/snapshot.ts";
-import { NONE } from "../model/socket_table.ts";
 import { inert } from "../text/inert.ts";
 import { CommandError, runCommandSync, systemProgram } from "./command.ts";
 import { InputError } from "./input_error.ts";
@@ -170,8 +169,8 @@ function readText(path: string): string | undefined {
 /** Inodes of the sockets in a table (from /proc/net/tcp{,6}: column 10), 0 and unknown left out. */
 function socketInodes(snap: Snapshot): Set<number> {
   const into = new Set<number>();
-  const t = snap.sockets, col = t.inode;
-  for (let i = 0; i < t.length; i++) if (col[i] > 0) into.add(col[i]);
+  const t = snap.sockets;
+  for (let i = 0; i < t.length; i++) if (t.inodeOf(i) > 0) into.add(t.inodeOf(i));
   return into;
 }
 
@@ -203,12 +202,12 @@ function expire(cache: OwnerCache, pids: readonly number[]): void {
 
 /** The table `owners` were found for, as {@link OwnerCache.seen} keeps it. */
 function seenTable(snap: Snapshot, owners: ReadonlyMap<number, SocketOwner>): SeenTable {
-  const t = snap.sockets, col = t.inode;
+  const t = snap.sockets;
   const inode = new Float64Array(t.length), owner = new Int32Array(t.length);
   const at = new Map<number, number>(), list: SocketOwner[] = [], byPid = new Map<number, number>();
   let n = 0;
   for (let i = 0; i < t.length; i++) {
-    const ino = col[i];
+    const ino = t.inodeOf(i);
     if (!(ino > 0) || at.has(ino)) continue;
     const o = owners.get(ino);
     let k = -1;
@@ -232,16 +231,16 @@ function seenTable(snap: Snapshot, owners: ReadonlyMap<number, SocketOwner>): Se
  * no owner before this).
  */
 function applySeen(snap: Snapshot, seen: SeenTable, last: Map<number, SocketOwner>): { owners: Map<number, SocketOwner>; unowned: number } | undefined {
-  const t = snap.sockets, col = t.inode, n = seen.inode.length;
+  const t = snap.sockets, n = seen.inode.length;
   const program = new Int32Array(seen.owners.length).fill(-1), here = new Uint8Array(n);
   let j = 0, owned = 0, unowned = 0;
   for (let i = 0; i < t.length; i++) {
-    const ino = col[i];
+    const ino = t.inodeOf(i);
     if (!(ino > 0)) continue;
     if (j >= n || seen.inode[j] !== ino) {
       const at = seen.at.get(ino);
       if (at === undefined) {
-        for (let r = 0; r < i; r++) t.pid[r] = NONE, t.program[r] = 0;
+        for (let r = 0; r < i; r++) t.pidPlusOne[r] = 0, t.program[r] = 0;
         return undefined;
       }
       j = at;
@@ -253,7 +252,7 @@ function applySeen(snap: Snapshot, seen: SeenTable, last: Map<number, SocketOwne
       continue;
     }
     const o = seen.owners[k];
-    t.pid[i] = o.pid;
+    t.setPid(i, o.pid);
     // A process's name is interned once, not once per socket it holds.
     if (o.comm) t.program[i] = program[k] >= 0 ? program[k] : program[k] = t.strings.intern(o.comm);
     owned++;

@@ -151,7 +151,7 @@ export function namespaceSnapshots(o: { owners?: boolean; proc?: string } = {}):
     const wanted = new Set<number>();
     for (const ns of out) {
       const t = ns.snap.sockets;
-      for (let i = 0; i < t.length; i++) if (t.inode[i] > 0) wanted.add(t.inode[i]);
+      for (let i = 0; i < t.length; i++) if (t.inodeOf(i) > 0) wanted.add(t.inodeOf(i));
     }
     const scan = scanOwners(wanted, proc);
     for (const ns of out) applyOwners(ns.snap, scan.owners);

@@ -130,7 +130,7 @@ function matching(snap: Snapshot, p: ProbeParams): number[] {
     if (state !== undefined && t.state[i] !== state) continue;
     if (port !== undefined && t.localPort[i] !== port && t.remotePort[i] !== port) continue;
     if (peer !== undefined && !sameAddress(t.strings.str(t.remoteAddr[i]), peer)) continue;
-    if (pid !== undefined && t.pid[i] !== pid) continue;
+    if (pid !== undefined && t.pidOf(i) !== pid) continue;
     out.push(i);
   }
   return out;
@@ -155,12 +155,13 @@ function socketReport(snap: Snapshot, plan: ProbePlan, proc: string | undefined)
     const wanted = new Set<number>();
     const t0 = snap.sockets;
     const { pid: _pid, ...unowned } = plan.params;
-    for (const i of matching(snap, unowned)) if (t0.inode[i] > 0) wanted.add(t0.inode[i]);
+    for (const i of matching(snap, unowned)) if (t0.inodeOf(i) > 0) wanted.add(t0.inodeOf(i));
     const { owners } = scanOwners(wanted, proc);
     for (let i = 0; i < t0.length; i++) {
-      const o = t0.inode[i] > 0 ? owners.get(t0.inode[i]) : undefined;
+      const ino = t0.inodeOf(i);
+      const o = ino > 0 ? owners.get(ino) : undefined;
       if (!o) continue;
-      t0.pid[i] = o.pid;
+      t0.setPid(i, o.pid);
       if (o.comm) t0.program[i] = t0.strings.intern(o.comm);
     }
   }

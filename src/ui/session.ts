@@ -174,8 +174,9 @@ export function topLists(snap: Snapshot, n = 5): TopLists {
     }
     peerIds.set(t.remoteAddr[i], (peerIds.get(t.remoteAddr[i]) ?? 0) + 1);
     const prog = t.program[i] ? v.str(t.program[i]) : "";
-    if (prog || t.pid[i] !== NONE) {
-      const k = t.pid[i] !== NONE ? `${prog || "?"}/${t.pid[i]}` : prog;
+    const pid = t.pidOf(i);
+    if (prog || pid !== NONE) {
+      const k = pid !== NONE ? `${prog || "?"}/${pid}` : prog;
       procs.set(k, (procs.get(k) ?? 0) + 1);
     }
   }

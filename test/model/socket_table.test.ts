@@ -141,3 +141,58 @@ describe("SocketTable columns written only when not empty (program, user, timer)
     ]);
   });
 });
+
+describe("SocketTable pid and inode columns (the value + 1, 0 when unknown)", () => {
+  const row = (extra: { pid?: number; inode?: number }) => ({
+    family: 4 as const, state: 1, localAddress: "10.0.0.1", localPort: 80, remoteAddress: "10.0.0.2", remotePort: 1, recvQ: 0, sendQ: 0, ...extra,
+  });
+
+  it("keep pid 0 and inode 0 as known figures, and NONE as unknown", () => {
+    // Windows netstat -ano gives TIME_WAIT sockets pid 0; /proc gives them inode 0.
+    const t = new SocketTable(1);
+    t.add(row({ pid: 0, inode: 0 }), 0, 1);
+    t.add(row({ pid: 4321, inode: 2 ** 32 + 5 }), 0, 2);
+    t.add(row({}), 0, 3);
+    t.add(row({ pid: NONE, inode: NONE }), 0, 4);
+    assert.deepEqual([0, 1, 2, 3].map((i) => [t.pidOf(i), t.inodeOf(i)]), [[0, 0], [4321, 2 ** 32 + 5], [NONE, NONE], [NONE, NONE]]);
+    assert.deepEqual([0, 1, 2, 3].map((i) => [t.get(i).pid, t.get(i).inode]), [[0, 0], [4321, 2 ** 32 + 5], [undefined, undefined], [undefined, undefined]]);
+  });
+
+  it("leave a figure no pid can be unknown, not wrapped into another pid", () => {
+    const t = new SocketTable(1);
+    for (const pid of [-5, 2 ** 31 - 1, 2 ** 32, NaN]) t.add(row({ pid }), 0, 1);
+    t.add(row({ pid: 2 ** 31 - 2 }), 0, 2);
+    assert.deepEqual([0, 1, 2, 3, 4].map((i) => t.pidOf(i)), [NONE, NONE, NONE, NONE, 2 ** 31 - 2]);
+  });
+
+  it("write nothing for a row without them, and say so (anyPid, anyInode)", () => {
+    const t = new SocketTable(4);
+    t.add(row({}), 0, 1);
+    t.addPlain(plainRow(), 0, 2);
+    assert.deepEqual([t.anyPid, t.anyInode], [false, false]);
+    assert.deepEqual([...t.pidPlusOne, ...t.inodePlusOne], new Array(8).fill(0));
+    t.addPlain({ ...plainRow(), inode: 77 }, 0, 3);
+    assert.deepEqual([t.anyPid, t.anyInode, t.inodeOf(2)], [false, true, 77]);
+    t.setPid(1, 12);
+    assert.deepEqual([t.anyPid, t.pidOf(1)], [true, 12]);
+  });
+
+  it("leave no pid or inode of a dropped row to the row that takes its place", () => {
+    const t = new SocketTable(2);
+    for (let k = 0; k < 4; k++) t.add(row({ pid: 100 + k, inode: 200 + k }), 0, k);
+    t.retain(new Uint8Array([0, 1, 0, 0]));
+    t.add(row({}), 0, 10);
+    t.addPlain(plainRow(), 0, 11);
+    assert.deepEqual([0, 1, 2].map((i) => [t.pidOf(i), t.inodeOf(i)]), [[101, 201], [NONE, NONE], [NONE, NONE]]);
+  });
+
+  it("travel with rows read on another thread (appendPlain)", () => {
+    const src = new SocketTable(2);
+    src.addPlain({ ...plainRow(), pid: 9, inode: 0 }, 0, 1);
+    src.addPlain(plainRow(), 0, 2);
+    const t = new SocketTable(1);
+    t.appendPlain(src, 2, new Uint32Array(src.strings.size), 0, 5);
+    assert.deepEqual([0, 1].map((i) => [t.pidOf(i), t.inodeOf(i)]), [[9, 0], [NONE, NONE]]);
+    assert.deepEqual([t.anyPid, t.anyInode], [true, true]);
+  });
+});

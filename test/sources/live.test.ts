@@ -326,7 +326,7 @@ describe("owner scan", () => {
     const owners = (snap: Snapshot) =>
       Array.from({ length: snap.sockets.length }, (_, i) => {
         const t = snap.sockets;
-        return t.pid[i] === NONE ? null : `${t.pid[i]} ${t.strings.str(t.program[i])}`;
+        return t.pidOf(i) === NONE ? null : `${t.pidOf(i)} ${t.strings.str(t.program[i])}`;
       });
     try {
       fd(10, 3, 100);

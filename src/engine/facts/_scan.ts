@@ -414,12 +414,17 @@ export class KeyCounter {
       this.addTuple(a[i], b[i], c[i], i, st[i] === TIME_WAIT ? 1 : 0);
     }
   }
-  /** By pid, else program, else none; returns how many name a process. */
-  countByProcess(list: Int32Array, from: number, to: number, pid: Int32Array, program: Uint32Array, st: Uint8Array): number {
+  /**
+   * By pid (`pidPlusOne`: the table's column, pid + 1, 0 when unknown;
+   * undefined when no row has one), else program, else none; returns how
+   * many name a process.
+   */
+  countByProcess(list: Int32Array, from: number, to: number, pidPlusOne: Int32Array | undefined, program: Uint32Array, st: Uint8Array): number {
     let named = 0;
     for (let k = from; k < to; k++) {
       const i = list[k];
-      const key = pid[i] !== NONE ? pid[i] : program[i] !== 0 ? -1 - program[i] : -1;
+      const p = pidPlusOne === undefined ? 0 : pidPlusOne[i];
+      const key = p !== 0 ? p - 1 : program[i] !== 0 ? -1 - program[i] : -1;
       if (key !== -1) named++;
       this.addTuple(key, 0, 0, i, st[i] === TIME_WAIT ? 1 : 0);
     }
@@ -1048,7 +1053,7 @@ export class TableScan {
         if (addrs && !addrs[t.localAddr[i]] && !addrs[t.remoteAddr[i]]) continue;
         if (laddrs && !laddrs[t.localAddr[i]]) continue;
         if (raddrs && !raddrs[t.remoteAddr[i]]) continue;
-        if (procs && !procs[t.program[i]] && !pids!.has(t.pid[i])) continue;
+        if (procs && !procs[t.program[i]] && !pids!.has(t.pidOf(i))) continue;
         mask[i] = 1;
         any = true;
       }
@@ -1073,9 +1078,11 @@ export class TableScan {
     const mr = new Float64Array(n), ms = new Float64Array(n);
     // rows without an inode, and those of them naming no process, per (state, input)
     const noInode = new Int32Array(n * m), noInodeNoProc = new Int32Array(n * m), withProc = new Uint8Array(m);
-    const t = this.t, st = t.state, recvQ = t.recvQ, sendQ = t.sendQ, inode = t.inode, input = t.input, pid = t.pid, program = t.program;
+    const t = this.t, st = t.state, recvQ = t.recvQ, sendQ = t.sendQ, input = t.input, program = t.program;
+    // columns no row was given are not read: a never-written page faults on a read too
+    const inodePlusOne = t.anyInode ? t.inodePlusOne : undefined, pidPlusOne = t.anyPid ? t.pidPlusOne : undefined;
     for (let i = 0; i < t.length; i++) {
-      const named = pid[i] !== NONE || program[i] !== 0, j = input[i];
+      const named = (pidPlusOne !== undefined && pidPlusOne[i] !== 0) || program[i] !== 0, j = input[i];
       if (named && j < m) withProc[j] = 1;
       if (ex && ex[i]) continue;
       const s = st[i];
@@ -1092,7 +1099,7 @@ export class TableScan {
           if (q > ms[s]) ms[s] = q;
         }
       }
-      const ino = inode[i];
+      const ino = inodePlusOne === undefined ? NONE : inodePlusOne[i] - 1;
       if (ino !== NONE) {
         known[s]++;
         if (ino === 0) orphan[s]++;
@@ -1246,7 +1253,8 @@ export class TableScan {
       case "destination": return fmtEndpoint(v.str(t.remoteAddr[i]), t.remotePort[i]);
       case "process": {
         const prog = t.program[i] ? v.str(t.program[i]) : "";
-        if (t.pid[i] !== NONE) return prog ? `${prog} (pid ${t.pid[i]})` : `pid ${t.pid[i]}`;
+        const pid = t.pidOf(i);
+        if (pid !== NONE) return prog ? `${prog} (pid ${pid})` : `pid ${pid}`;
         return prog || "no process";
       }
       case "service":
@@ -1269,7 +1277,7 @@ export class TableScan {
       case "remote-endpoint":
       case "destination": return t.remoteAddr[i] === t.remoteAddr[j] && t.remotePort[i] === t.remotePort[j];
       case "process":
-        return t.pid[i] !== NONE || t.pid[j] !== NONE ? t.pid[i] === t.pid[j] : t.program[i] === t.program[j];
+        return t.pidPlusOne[i] !== 0 || t.pidPlusOne[j] !== 0 ? t.pidPlusOne[i] === t.pidPlusOne[j] : t.program[i] === t.program[j];
       case "service": {
         const a = this.serverSide(i), b = this.serverSide(j);
         if (a !== b) return false;

@@ -116,7 +116,7 @@ function countGroups(scan: TableScan, s: Selection, mask: Uint8Array | null): Pa
       case "local-endpoint": kc.countByTuple(list, from, to, t.localAddr, t.localPort, t.localAddr, st); break;
       case "remote-endpoint":
       case "destination": kc.countByTuple(list, from, to, t.remoteAddr, t.remotePort, t.remoteAddr, st); break;
-      case "process": withProcess = kc.countByProcess(list, from, to, t.pid, t.program, st); break;
+      case "process": withProcess = kc.countByProcess(list, from, to, t.anyPid ? t.pidPlusOne : undefined, t.program, st); break;
       case "service":
         for (let k = from; k < to; k++) {
           const i = list[k];
@@ -136,7 +136,7 @@ function countGroups(scan: TableScan, s: Selection, mask: Uint8Array | null): Pa
     }
     if (by === "process" && total > 0 && withProcess === 0) return { why: scan.noProcessWhy() };
     // sockets that name no process are counted in the total but are no group of their own
-    const named = (x: number) => by !== "process" || t.pid[kc.first[x]] !== NONE || t.program[kc.first[x]] !== 0;
+    const named = (x: number) => by !== "process" || t.pidPlusOne[kc.first[x]] !== 0 || t.program[kc.first[x]] !== 0;
     const slots = kc.top(MAX_TOP + 1).filter(named).slice(0, MAX_TOP);
     return {
       total,

@@ -123,7 +123,7 @@ class Ref {
       case "local-endpoint": return `${v.str(t.localAddr[i])}|${t.localPort[i]}`;
       case "remote-endpoint":
       case "destination": return `${v.str(t.remoteAddr[i])}|${t.remotePort[i]}`;
-      case "process": return t.pid[i] !== NONE ? `pid ${t.pid[i]}` : t.program[i] ? `prog ${v.str(t.program[i])}` : "none";
+      case "process": return t.pidOf(i) !== NONE ? `pid ${t.pidOf(i)}` : t.program[i] ? `prog ${v.str(t.program[i])}` : "none";
       case "service": {
         // the server's end: a listener on the local port, or a local port outside the range whose peer's port is inside it or higher
         const [low, high] = this.range(), lp = t.localPort[i], rp = t.remotePort[i];
@@ -208,7 +208,7 @@ function refEphemeral(ref: Ref) {
 /** Per state: sockets, with queue figures, nonzero Recv-Q/Send-Q and bytes, known ownership, orphans. */
 function refPerState(ref: Ref) {
   const t = ref.t, n = STATES.length + 1, withProc = new Set<number>();
-  for (let i = 0; i < t.length; i++) if (t.pid[i] !== NONE || t.program[i] !== 0) withProc.add(t.input[i]);
+  for (let i = 0; i < t.length; i++) if (t.pidOf(i) !== NONE || t.program[i] !== 0) withProc.add(t.input[i]);
   const z = () => new Array<number>(n).fill(0);
   const s = { seen: z(), withQ: z(), rq: z(), sq: z(), rb: z(), sb: z(), known: z(), orphan: z(), mr: z(), ms: z() };
   for (let i = 0; i < t.length; i++) {
@@ -220,8 +220,8 @@ function refPerState(ref: Ref) {
       if (r > 0) s.rq[st]++, s.rb[st] += r, s.mr[st] = Math.max(s.mr[st], r);
       if (q > 0) s.sq[st]++, s.sb[st] += q, s.ms[st] = Math.max(s.ms[st], q);
     }
-    if (t.inode[i] !== NONE) s.known[st]++, s.orphan[st] += t.inode[i] === 0 ? 1 : 0;
-    else if (withProc.has(t.input[i])) s.known[st]++, s.orphan[st] += t.pid[i] === NONE && t.program[i] === 0 ? 1 : 0;
+    if (t.inodeOf(i) !== NONE) s.known[st]++, s.orphan[st] += t.inodeOf(i) === 0 ? 1 : 0;
+    else if (withProc.has(t.input[i])) s.known[st]++, s.orphan[st] += t.pidOf(i) === NONE && t.program[i] === 0 ? 1 : 0;
   }
   return s;
 }
@@ -319,7 +319,7 @@ function check(snap: Snapshot): void {
   const inputs = ctx.get("inputs", {}, undefined, {}).value as Record<string, boolean>;
   let proc = false, queues = false, backlog = false;
   for (let i = 0; i < t.length; i++) {
-    proc ||= t.pid[i] !== NONE || t.program[i] !== 0;
+    proc ||= t.pidOf(i) !== NONE || t.program[i] !== 0;
     queues ||= t.recvQ[i] !== NONE;
     backlog ||= t.state[i] === 1 && t.sendQ[i] !== NONE;
   }
