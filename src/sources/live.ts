@@ -166,11 +166,13 @@ function readText(path: string): string | undefined {
   }
 }
 
-/** Inodes of the sockets in a table (from /proc/net/tcp{,6}: column 10), 0 and unknown left out. */
-function socketInodes(snap: Snapshot): Set<number> {
-  const into = new Set<number>();
+/** Adds the inodes of the sockets in a table (from /proc/net/tcp{,6}: column 10) to `into`, 0 and unknown left out. */
+export function socketInodes(snap: Snapshot, into = new Set<number>()): Set<number> {
   const t = snap.sockets;
-  for (let i = 0; i < t.length; i++) if (t.inodeOf(i) > 0) into.add(t.inodeOf(i));
+  for (let i = 0; i < t.length; i++) {
+    const ino = t.inodeOf(i);
+    if (ino > 0) into.add(ino);
+  }
   return into;
 }
 

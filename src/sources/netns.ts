@@ -12,7 +12,7 @@ import { applyOwners, finishSnapshot, Ingestor } from "../ingest/mod.ts";
 import { emptySnapshot, type Snapshot } from "../model/snapshot.ts";
 import { inert } from "../text/inert.ts";
 import { InputError } from "./input_error.ts";
-import { scanOwners } from "./live.ts";
+import { scanOwners, socketInodes } from "./live.ts";
 import { isDenied, permissionError, readProcFile } from "./proc_file.ts";
 
 /** What each namespace's snapshot reads, under /proc/PID/. */
@@ -149,10 +149,7 @@ export function namespaceSnapshots(o: { owners?: boolean; proc?: string } = {}):
   }
   if (o.owners !== false) {
     const wanted = new Set<number>();
-    for (const ns of out) {
-      const t = ns.snap.sockets;
-      for (let i = 0; i < t.length; i++) if (t.inodeOf(i) > 0) wanted.add(t.inodeOf(i));
-    }
+    for (const ns of out) socketInodes(ns.snap, wanted);
     const scan = scanOwners(wanted, proc);
     for (const ns of out) applyOwners(ns.snap, scan.owners);
   }

@@ -155,7 +155,10 @@ function socketReport(snap: Snapshot, plan: ProbePlan, proc: string | undefined)
     const wanted = new Set<number>();
     const t0 = snap.sockets;
     const { pid: _pid, ...unowned } = plan.params;
-    for (const i of matching(snap, unowned)) if (t0.inodeOf(i) > 0) wanted.add(t0.inodeOf(i));
+    for (const i of matching(snap, unowned)) {
+      const ino = t0.inodeOf(i);
+      if (ino > 0) wanted.add(ino);
+    }
     const { owners } = scanOwners(wanted, proc);
     for (let i = 0; i < t0.length; i++) {
       const ino = t0.inodeOf(i);
