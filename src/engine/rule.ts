@@ -196,6 +196,4 @@ export interface RuleFiles {
   kind(path: string): "file" | "dir" | "missing" | "other";
   /** A name inside a directory, as a path. */
   join(dir: string, name: string): string;
-  /** A digest of a file's text (compiled rules remember it to notice a changed file). */
-  fingerprint(text: string): string;
 }

@@ -5,7 +5,6 @@
  * descriptor, regular files only, at most the limit + 1 bytes.
  */
 
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import process from "node:process";
@@ -94,7 +93,6 @@ export const ruleFiles: RuleFiles = {
     }
   },
   join: (dir, name) => path.join(dir, name),
-  fingerprint: (text) => createHash("sha1").update(text).digest("hex"),
 };
 
 /** The package root: the nearest directory above this module holding tcpdoc's package.json. */

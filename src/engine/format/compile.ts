@@ -8,7 +8,7 @@ import { conditionCycles } from "../language/conditions.ts";
 import { relationProblems } from "../relations.ts";
 import type { Rule } from "../rule.ts";
 import { baseName, type Conditions, RuleFileError, type RuleFiles } from "../rule.ts";
-import { type CompiledRuleDir, compiledInputs, isRuleFileName } from "./compiled.ts";
+import { type CompiledRuleDir, compiledInputs, isRuleFileName, textFingerprint } from "./compiled.ts";
 import type * as Read from "./read.ts";
 import { MAX_RULE_FILE_BYTES } from "./spec.ts";
 import type { YamlLib } from "./yaml.ts";
@@ -50,7 +50,7 @@ export function compile(dir: string, files: RuleFiles, read: typeof Read, lib: Y
   const hashes = compiledInputs(listed.names).map((name) => {
     const r = files.read(files.join(dir, name), MAX_RULE_FILE_BYTES);
     if (!("text" in r)) throw new Error(`built-in rules: cannot read ${name}: ${r.error}`);
-    return { name, hash: files.fingerprint(r.text) };
+    return { name, hash: textFingerprint(r.text) };
   });
   return { files: hashes, conditions: [...conditions], rules };
 }
