@@ -388,53 +388,30 @@ async function startup(tmp, out) {
   );
 }
 
-/** What the installed command loads when not interactive: the static import graph of dist/. */
+/**
+ * What the installed command loads when not interactive: dist/tcpdoc.js, one
+ * script, and its code cache (scripts/build.mjs); the other files of dist/
+ * load only when needed.
+ */
 function imports(out) {
   const dist = path.join(ROOT, "dist");
-  const staticFiles = new Map();
-  const lazy = new Set();
-  const edges = (file) => {
-    const text = fs.readFileSync(path.join(dist, file), "utf8");
-    const st = [...text.matchAll(/(?:^|[;\n])\s*import\s*(?:[\w*{}\s,$]+from\s*)?["'](\.\/[^"']+)["']/g)].map((m) => path.basename(m[1]));
-    const dyn = [...text.matchAll(/\bimport\(\s*["'](\.\/[^"']+)["']\s*\)/g)].map((m) => path.basename(m[1]));
-    return { text, st, dyn };
-  };
-  const visitStatic = (file) => {
-    if (staticFiles.has(file)) return;
-    const e = edges(file);
-    staticFiles.set(file, e.text);
-    e.st.forEach(visitStatic);
-    e.dyn.forEach((f) => lazy.add(f));
-  };
-  visitStatic("tcpdoc.js");
-  // Everything reachable from the dynamic imports loads only on demand.
-  const lazyAll = new Map();
-  const visitLazy = (file) => {
-    if (staticFiles.has(file) || lazyAll.has(file)) return;
-    const e = edges(file);
-    lazyAll.set(file, e.text.length);
-    [...e.st, ...e.dyn].forEach(visitLazy);
-  };
-  lazy.forEach(visitLazy);
-  // Markers of what must not load at start-up: the UI (ink, react, yoga) and a TypeScript compiler.
-  const markers = { ink: /\bfunction render\(node, options\)|ink-text|useInput/, react: /react\.production|__SECRET_INTERNALS|react-reconciler/, yoga: /yoga|Yoga/, "TypeScript compiler": /\bts\.createProgram|function createSourceFile\(|transpileModule/, esbuild: /esbuild/ };
-  const loaded = [...staticFiles].map(([f, text]) => {
-    const found = Object.entries(markers).filter(([, re]) => re.test(text)).map(([k]) => k);
-    return `| ${f} | ${(text.length / 1024).toFixed(1)} | ${found.join(", ") || "none"} |`;
-  });
-  const total = [...staticFiles.values()].reduce((a, t) => a + t.length, 0);
-  const lazyTotal = [...lazyAll.values()].reduce((a, b) => a + b, 0);
-  log(`  start-up loads ${staticFiles.size} file(s), ${(total / 1024).toFixed(1)} KiB; ${lazyAll.size} lazy file(s), ${(lazyTotal / 1024).toFixed(0)} KiB`);
+  const script = fs.readFileSync(path.join(dist, "tcpdoc.js"), "latin1");
+  const id = /^\/\/ tcpdoc bundle ([0-9a-f]+)/.exec(script)?.[1];
+  const cacheFile = id && path.join(dist, `tcpdoc-${id}.cache`);
+  const cache = cacheFile && fs.existsSync(cacheFile) ? fs.statSync(cacheFile).size : 0;
+  // Markers of what must not load at start-up: the UI's libraries (ink, react, yoga) and a compiler.
+  const markers = { ink: /ink-text|function render\(node, options\)/, react: /react\.production|__SECRET_INTERNALS|react-reconciler/, yoga: /yoga-layout|YGNode|Yoga\b/, "TypeScript compiler": /\bts\.createProgram|function createSourceFile\(|transpileModule/, esbuild: /ESBUILD_BINARY_PATH|esbuild-wasm/ };
+  const found = Object.entries(markers).filter(([, re]) => re.test(script)).map(([k]) => k);
+  const lazy = fs.readdirSync(dist).filter((f) => f.endsWith(".js") && f !== "tcpdoc.js").sort()
+    .map((f) => `\`${f}\` (${(fs.statSync(path.join(dist, f)).size / 1024).toFixed(0)} KiB)`);
+  log(`  start-up loads dist/tcpdoc.js ${(script.length / 1024).toFixed(1)} KiB and a code cache of ${(cache / 1024).toFixed(0)} KiB; ${found.length ? `found: ${found.join(", ")}` : "no UI or compiler code in it"}`);
   out.push(
     "### What the installed command loads when not interactive",
     "",
-    `Static import graph of \`dist/tcpdoc.js\`: ${staticFiles.size} file(s), ${(total / 1024).toFixed(1)} KiB of JavaScript ` +
-      `(plus Node built-ins). ${lazyAll.size} more file(s), ${(lazyTotal / 1024).toFixed(0)} KiB, are reached only through \`import()\` ` +
-      `(each command's handler, the interactive session) and load when needed: ${[...lazyAll.keys()].map((f) => `\`${f}\``).join(", ") || "none"}.`,
-    "",
-    "| file loaded at start-up | KiB | UI or compiler code found in it |",
-    "|---|---:|---|",
-    ...loaded,
+    `\`dist/tcpdoc.js\`, one script of ${(script.length / 1024).toFixed(1)} KiB (tcpdoc's code and the packages it uses but ink and React), ` +
+      (cache ? `compiled with the code cache the build made beside it (${(cache / 1024).toFixed(0)} KiB)` : "**without a code cache** (the build made none)") +
+      `, plus Node built-ins. UI or compiler code found in it: ${found.join(", ") || "none"}. ` +
+      `Loaded only when needed: ${lazy.join(", ") || "nothing"} (ink and React for an interactive session, the helper threads' modules).`,
     "",
   );
 }

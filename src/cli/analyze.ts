@@ -24,6 +24,7 @@ import { writeOutput } from "./output.ts";
 import { readWithProgress } from "./progress.ts";
 import { checkedAnswers, evaluate, loadRules, type RuleSet, withoutDisabled } from "./rule_set.ts";
 import { detectTerminal } from "./terminal.ts";
+import { loadUi } from "../ui/load.ts";
 import { VERSION } from "./version.ts";
 
 type ReportFormat = Flags["format"];
@@ -148,14 +149,14 @@ export async function sessionCommand(ctx: Context): Promise<number> {
   if (ctx.flags.fleet !== undefined || ctx.flags.allNetns) {
     const a = await manyHosts(ctx);
     const { fleetExitCode, presentFleet } = await import("./fleet.ts");
-    const { runFleetSession } = await import("../ui/run.tsx");
+    const { runFleetSession } = await loadUi();
     const color = detectTerminal(ctx.flags.noColor, ctx.flags.color, ctx.env).color;
     return (await runFleetSession(a, color)) ? fleetExitCode(a) : presentFleet(ctx, a, reportFormat(ctx), VERSION);
   }
   const format = reportFormat(ctx);
   const { rules, answers } = await prepare(ctx);
   const { flags } = ctx;
-  const { runSession } = await import("../ui/run.tsx");
+  const { runSession } = await loadUi();
   return await runSession({
     snapshot: () => readSnapshot(ctx),
     stdinIsData: ctx.positionals.includes("-") || ctx.positionals.includes("/dev/stdin"),

@@ -19,6 +19,7 @@ import type { Context } from "./command.ts";
 import { EXIT } from "./errors.ts";
 import { checkedAnswers, loadRules, withoutDisabled } from "./rule_set.ts";
 import { detectTerminal } from "./terminal.ts";
+import { loadUi } from "../ui/load.ts";
 import { recordPlan, Ticker } from "./ticks.ts";
 import { VERSION } from "./version.ts";
 
@@ -142,7 +143,7 @@ export async function watchCommand(ctx: Context): Promise<number> {
     return EXIT.ok;
   }
 
-  const { runWatchSession } = await import("../ui/run.tsx");
+  const { runWatchSession } = await loadUi();
   const recording = new Recording();
   let before: Finding[] | undefined;
   const shown = await runWatchSession({
