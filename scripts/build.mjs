@@ -17,8 +17,9 @@ import { BUNDLE_OPTIONS, compileBuiltinRules, ROOT as root } from "./bundle_conf
 
 const dist = path.join(root, "dist");
 const define = { "process.env.NODE_ENV": '"production"' };
-// The sample whose analysis compiles the functions the cache keeps: a finding, so the report's code runs too.
-const TRAINING = ["analyze", "samples/linux/close-wait-leak/ss-tan.txt", "--json"];
+// The sample whose analysis compiles the functions the cache keeps: a finding,
+// so the report's code runs too; the builder's own config and rules stay out.
+const TRAINING = ["analyze", "samples/linux/close-wait-leak/ss-tan.txt", "--json", "--no-config", "--no-user-rules"];
 
 const compiledRules = await compileBuiltinRules();
 /** Replaces src/engine/builtin_rules.ts in the bundle with the compiled rules. */
