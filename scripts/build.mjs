@@ -8,6 +8,8 @@
 //                        sessions (src/ui/load.ts is replaced to load it first)
 //   *-worker.js          the helper threads' modules
 // Node 20 has no code cache for ES modules (its compile cache came in 22.1).
+//
+//   node scripts/build.mjs [--no-minify]   (--no-minify: readable names in a --cpu-prof profile)
 import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -69,12 +71,13 @@ const uiVendorPlugin = {
 
 // The script: a function of (module, exports, require, the script's URL,
 // bin/bundle.js's import()), strict as the ES modules it is made of; minified
-// (a third less to read at each start; tcpdoc never shows a stack trace).
+// (a third less to read at each start; tcpdoc never shows a stack trace)
+// unless the build is asked not to.
 const main = await build({
   ...BUNDLE_OPTIONS,
   entryPoints: ["src/cli/process_main.ts"],
   format: "cjs",
-  minify: true,
+  minify: !process.argv.includes("--no-minify"),
   write: false,
   outfile: path.join(dist, "tcpdoc.js"),
   jsx: "automatic",
