@@ -327,6 +327,16 @@ export class SocketTable {
     return this.#anyInode;
   }
 
+  /** The pid column (pid + 1, 0 unknown) when some row has a pid, else undefined: a pass over every row then leaves it unread. */
+  pidColumn(): Int32Array | undefined {
+    return this.#anyPid ? this.pidPlusOne : undefined;
+  }
+
+  /** The inode column (inode + 1, 0 unknown) when some row has an inode, else undefined (as {@link pidColumn}). */
+  inodeColumn(): Float64Array | undefined {
+    return this.#anyInode ? this.inodePlusOne : undefined;
+  }
+
   /** Row `i`'s pid, or NONE. */
   pidOf(i: number): number {
     return this.pidPlusOne[i] - 1;

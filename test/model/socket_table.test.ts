@@ -171,8 +171,10 @@ describe("SocketTable pid and inode columns (the value + 1, 0 when unknown)", ()
     t.addPlain(plainRow(), 0, 2);
     assert.deepEqual([t.anyPid, t.anyInode], [false, false]);
     assert.deepEqual([...t.pidPlusOne, ...t.inodePlusOne], new Array(8).fill(0));
+    assert.deepEqual([t.pidColumn(), t.inodeColumn()], [undefined, undefined]);
     t.addPlain({ ...plainRow(), inode: 77 }, 0, 3);
     assert.deepEqual([t.anyPid, t.anyInode, t.inodeOf(2)], [false, true, 77]);
+    assert.deepEqual([t.pidColumn(), t.inodeColumn()], [undefined, t.inodePlusOne]);
     t.setPid(1, 12);
     assert.deepEqual([t.anyPid, t.pidOf(1)], [true, 12]);
   });

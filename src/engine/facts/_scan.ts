@@ -1080,7 +1080,7 @@ export class TableScan {
     const noInode = new Int32Array(n * m), noInodeNoProc = new Int32Array(n * m), withProc = new Uint8Array(m);
     const t = this.t, st = t.state, recvQ = t.recvQ, sendQ = t.sendQ, input = t.input, program = t.program;
     // columns no row was given are not read: a never-written page faults on a read too
-    const inodePlusOne = t.anyInode ? t.inodePlusOne : undefined, pidPlusOne = t.anyPid ? t.pidPlusOne : undefined;
+    const inodePlusOne = t.inodeColumn(), pidPlusOne = t.pidColumn();
     for (let i = 0; i < t.length; i++) {
       const named = (pidPlusOne !== undefined && pidPlusOne[i] !== 0) || program[i] !== 0, j = input[i];
       if (named && j < m) withProc[j] = 1;

@@ -116,7 +116,7 @@ function countGroups(scan: TableScan, s: Selection, mask: Uint8Array | null): Pa
       case "local-endpoint": kc.countByTuple(list, from, to, t.localAddr, t.localPort, t.localAddr, st); break;
       case "remote-endpoint":
       case "destination": kc.countByTuple(list, from, to, t.remoteAddr, t.remotePort, t.remoteAddr, st); break;
-      case "process": withProcess = kc.countByProcess(list, from, to, t.anyPid ? t.pidPlusOne : undefined, t.program, st); break;
+      case "process": withProcess = kc.countByProcess(list, from, to, t.pidColumn(), t.program, st); break;
       case "service":
         for (let k = from; k < to; k++) {
           const i = list[k];
