@@ -20,7 +20,7 @@ import {
   type TallyHow,
   UNPARSED_KEEP,
 } from "../model/snapshot.ts";
-import { NONE, plainRow, type SocketRow, type SocketTable } from "../model/socket_table.ts";
+import { NONE, plainRow, type SocketRow, type SocketTable, timerCell } from "../model/socket_table.ts";
 import { stateName, STATES, UNKNOWN_STATE } from "../model/states.ts";
 import type { CommandReading } from "./command_line.ts";
 import { resolveCounts } from "./combine.ts";
@@ -764,7 +764,7 @@ export class Ingestor implements Sink, BlockReader {
     const i = this.#lastSocket;
     if (i < 0) return false;
     const t = this.#snap.sockets;
-    if (fields.timer) t.timer[i] = t.strings.intern(fields.timer);
+    if (fields.timer) t.timer[i] = timerCell(fields.timer, t.strings);
     if (fields.inode !== undefined) t.setInode(i, fields.inode);
     if (fields.user) t.user[i] = t.strings.intern(fields.user);
     if (fields.pid !== undefined) t.setPid(i, fields.pid);

@@ -1,15 +1,21 @@
 /**
  * A socket's kernel timer as /proc/net/tcp shows it (`tr:tm->when`) and
- * tcpdoc writes it: "keepalive (71.84s)". The string pool keeps one by
- * value (a code and the ticks left), so a dump whose every socket has its
- * own expiry makes no string per socket.
+ * tcpdoc writes it: "keepalive (71.84s)". The socket table's timer column
+ * keeps one by value (a code and the ticks left: model/socket_table.ts,
+ * TIMER_BY_VALUE), and so does the string pool for such a text, so a dump
+ * whose every socket has its own expiry makes no string or id per socket.
  */
 
 /** Timer names by /proc's `tr` code (include/net/tcp.h ICSK_TIME_*; 5, the zero-window probe, shows as keepalive). */
 export const KERNEL_TIMERS: readonly string[] = ["", "retransmit", "keepalive", "timewait", "probe", "keepalive"];
 
-/** The most ticks a timer kept by value may have (about 31 days at 100 a second): code and ticks share an int32. */
-const MAX_TICKS = 2 ** 28 - 1;
+/**
+ * The most ticks a timer kept by value may have (about 7.7 days at 100 a
+ * second; a keepalive's idle time is at most 32,767 s; longer is text):
+ * code and ticks share 29 bits, so that a timer cell (model/socket_table.ts,
+ * TIMER_BY_VALUE + packed) is still a positive int32.
+ */
+const MAX_TICKS = 2 ** 26 - 1;
 
 /** The text of timer `code` with `ticks` left (clock ticks, USER_HZ: 100 a second), or "" for no timer. */
 export function formatKernelTimer(code: number, ticks: number): string {
@@ -17,9 +23,9 @@ export function formatKernelTimer(code: number, ticks: number): string {
 }
 
 /**
- * The timer as one int32 (ticks * 8 + code, the code of the first name of
- * equal names, so equal texts pack equal), or -1 when it is none or its
- * ticks are past what is kept by value.
+ * The timer as one number under 2^29 (ticks * 8 + code, the code of the
+ * first name of equal names, so equal texts pack equal), or -1 when it is
+ * none or its ticks are past what is kept by value.
  */
 export function packKernelTimer(code: number, ticks: number): number {
   if (!(code > 0 && code < KERNEL_TIMERS.length) || !(ticks >= 0 && ticks <= MAX_TICKS)) return -1;

@@ -3,6 +3,7 @@
  * field, strings interned once. About 60 bytes a socket.
  */
 
+import { packedKernelTimerText, parseKernelTimer } from "./kernel_timer.ts";
 import { stateName, STATES, type StateName } from "./states.ts";
 import { StringPool } from "./string_pool.ts";
 
@@ -18,6 +19,28 @@ export const NONE = -1;
  * int32 store would make it; {@link SocketTable.get} gives its exact value.
  */
 export const QUEUE_CLAMPED = 0x7fffffff;
+
+/**
+ * A timer cell (the timer column, PlainRow.timer) from this value up holds a
+ * kernel timer by value: TIMER_BY_VALUE + the timer packed by
+ * packKernelTimer (model/kernel_timer.ts: under 2^29). Any other cell is 0
+ * (no timer) or the string id of the timer's text (ss's and netstat's;
+ * ids stay far below 2^29). A /proc table whose every socket has its own
+ * expiry then hashes none of them. Every cell is a positive int32, the same
+ * number in a row object as in the column.
+ */
+export const TIMER_BY_VALUE = 2 ** 29;
+
+/** The timer cell of a kernel timer packed by packKernelTimer (not -1). */
+export function kernelTimerCell(packed: number): number {
+  return TIMER_BY_VALUE + packed;
+}
+
+/** The timer cell of a timer's text: by value when it is a kernel timer as tcpdoc writes it ("keepalive (7.20s)"), else its string id in `pool`. */
+export function timerCell(text: string, pool: StringPool): number {
+  const packed = parseKernelTimer(text);
+  return packed !== -1 ? kernelTimerCell(packed) : pool.intern(text);
+}
 
 /** One socket row as a plain object (what {@link SocketTable.get} returns). */
 export interface Socket {
@@ -125,6 +148,7 @@ export class SocketTable {
   user: Uint32Array;
   /** Each row's socket inode + 1; 0 when unknown (read with {@link inodeOf}). */
   inodePlusOne: Float64Array;
+  /** Timer cells: 0, a string id or a kernel timer by value (see {@link TIMER_BY_VALUE}; read with {@link timerText}). */
   timer: Uint32Array;
   input: Uint16Array;
   line: Uint32Array;
@@ -201,7 +225,7 @@ export class SocketTable {
     if (row.program) this.program[i] = s.intern(row.program);
     if (row.user) this.user[i] = s.intern(row.user);
     if (row.inode !== undefined) this.setInode(i, row.inode);
-    if (row.timer) this.timer[i] = s.intern(row.timer);
+    if (row.timer) this.timer[i] = timerCell(row.timer, s);
     this.input[i] = input;
     this.line[i] = line;
     return i;
@@ -269,7 +293,7 @@ export class SocketTable {
       const program = src.program[k], user = src.user[k], timer = src.timer[k];
       if (program !== 0) this.program[i] = remap[program];
       if (user !== 0) this.user[i] = remap[user];
-      if (timer !== 0) this.timer[i] = remap[timer];
+      if (timer !== 0) this.timer[i] = timer >= TIMER_BY_VALUE ? timer : remap[timer];
       this.line[i] = firstLine + k;
     }
     this.length = end;
@@ -391,8 +415,14 @@ export class SocketTable {
     if (this.program[i]) o.program = v.str(this.program[i]);
     if (this.user[i]) o.user = v.str(this.user[i]);
     if (this.inodePlusOne[i] !== 0) o.inode = this.inodeOf(i);
-    if (this.timer[i]) o.timer = v.str(this.timer[i]);
+    if (this.timer[i]) o.timer = this.timerText(i);
     return o;
+  }
+
+  /** Row i's timer as text; "" for none. */
+  timerText(i: number): string {
+    const c = this.timer[i];
+    return c >= TIMER_BY_VALUE ? packedKernelTimerText(c - TIMER_BY_VALUE) : c !== 0 ? this.strings.str(c) : "";
   }
 
   /** Counts sockets by state; index 0 holds those whose state is unknown. */

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { parseV4 } from "../../src/model/address.ts";
 import { formatKernelTimer, packKernelTimer, parseKernelTimer } from "../../src/model/kernel_timer.ts";
-import { NONE, plainRow, QUEUE_CLAMPED, SocketTable, StringPool } from "../../src/model/socket_table.ts";
+import { kernelTimerCell, NONE, plainRow, QUEUE_CLAMPED, SocketTable, StringPool, TIMER_BY_VALUE } from "../../src/model/socket_table.ts";
 
 const RUNS = Number(process.env.TCPDOC_PROPERTY_RUNS ?? 300);
 
@@ -85,7 +85,56 @@ describe("StringPool, /proc timers by value", () => {
     assert.equal(formatKernelTimer(2, 7184), "keepalive (71.84s)");
     assert.equal(parseKernelTimer("keepalive (71.84s)"), packKernelTimer(2, 7184));
     assert.equal(parseKernelTimer("keepalive (071.84s)"), -1);
-    assert.equal(packKernelTimer(2, 2 ** 28), -1, "past the ticks kept by value");
+    assert.equal(packKernelTimer(2, 2 ** 26), -1, "past the ticks kept by value");
+    assert.ok(packKernelTimer(5, 2 ** 26 - 1) < 2 ** 29);
+  });
+});
+
+describe("SocketTable timer cells: /proc timers by value, other timers by string id", () => {
+  const timerText = fc.oneof(
+    fc.tuple(fc.integer({ min: 1, max: 5 }), fc.oneof(fc.nat(3000), fc.nat(2 ** 29))).map(([c, t]) => formatKernelTimer(c, t)),
+    fc.constantFrom("keepalive (071.84s)", "on (0.20/0/0)", "keepalive,9min,0", "persist (1.00/0/0)"),
+    fc.string({ minLength: 1, maxLength: 12 }),
+  );
+  const row = (timer: string) => ({ family: 4 as const, state: 1, localAddress: "10.0.0.1", localPort: 80, remoteAddress: "10.0.0.2", remotePort: 1, recvQ: 0, sendQ: 0, timer });
+
+  it("give back the text added, a kernel timer without adding to the string pool", () => {
+    fc.assert(
+      fc.property(fc.array(timerText, { minLength: 1, maxLength: 40 }), (xs) => {
+        const t = new SocketTable(4);
+        for (const [k, x] of xs.entries()) {
+          const before = t.strings.size;
+          const i = t.add(row(x), 0, k);
+          assert.equal(t.get(i).timer, x);
+          assert.equal(t.timerText(i), x);
+          const packed = parseKernelTimer(x);
+          assert.equal(t.timer[i] >= TIMER_BY_VALUE, packed !== -1, x);
+          // the two addresses were interned by the first row
+          if (packed !== -1 && k > 0) assert.equal(t.strings.size, before, `${x}: no string`);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("are the same whether a row's timer comes as text or by value, and keep their value on another thread's rows (appendPlain)", () => {
+    const packed = packKernelTimer(2, 7184);
+    const t = new SocketTable(4);
+    const a = t.add(row("keepalive (71.84s)"), 0, 1);
+    const plain = plainRow();
+    plain.timer = kernelTimerCell(packed);
+    const b = t.addPlain(plain, 0, 2);
+    assert.equal(t.timer[a], t.timer[b]);
+    assert.equal(t.timer[a], TIMER_BY_VALUE + packed);
+    const src = new SocketTable(4);
+    src.addPlain(plain, 0, 1);
+    const text = plainRow();
+    text.timer = src.strings.intern("on (0.20/0/0)");
+    src.addPlain(text, 0, 2);
+    // the text's id is remapped into this table's pool; the cell by value is not an id
+    const remap = t.strings.internAll(src.strings.export());
+    t.appendPlain(src, 2, remap, 0, 3);
+    assert.deepEqual([t.get(2).timer, t.get(3).timer], ["keepalive (71.84s)", "on (0.20/0/0)"]);
   });
 });
 

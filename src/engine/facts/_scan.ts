@@ -7,9 +7,9 @@
  * FactContext.scan and the grouping keys through registry.ts.
  */
 
-import { KERNEL_TIMERS } from "../../model/kernel_timer.ts";
+import { KERNEL_TIMERS, packedKernelTimerCode } from "../../model/kernel_timer.ts";
 import type { Snapshot } from "../../model/snapshot.ts";
-import { NONE, type SocketTable } from "../../model/socket_table.ts";
+import { NONE, type SocketTable, TIMER_BY_VALUE } from "../../model/socket_table.ts";
 import { STATES, type StateName, stateId } from "../../model/states.ts";
 import { addressMatcher, exceptionsKey, processPids } from "../language/exceptions.ts";
 import { formatPlatform, isPlatform, nodePlatform, type Platform, platformFacts, sysctlPlatform } from "../platforms.ts";
@@ -999,20 +999,21 @@ export class TableScan {
     return this.#clientGroups = { rows, group, size: n };
   }
 
-  /** Each socket's timer as a kind, by the timer text's string id: see TIMER_KINDS. */
-  timerKinds(): Uint8Array {
-    if (this.#timerKinds) return this.#timerKinds;
-    // only the ids some socket has as its timer: the pool also holds every address
-    const pool = this.t.strings, timer = this.t.timer, out = new Uint8Array(pool.size), done = new Uint8Array(pool.size);
-    for (let i = 0; i < this.t.length; i++) {
-      const id = timer[i];
-      if (id === 0 || done[id] === 1) continue;
-      done[id] = 1;
-      // a timer kept by value is its code's name and the time left: no text to make
-      const code = pool.timerCode(id);
-      out[id] = code >= 0 ? KIND_BY_CODE[code] : timerKind(pool.str(id));
+  /**
+   * The kind (an index in TIMER_KINDS) of timer cell `c` (not 0; see
+   * TIMER_BY_VALUE): a kernel timer's from its code, a text's from its words,
+   * worked out once per string id.
+   */
+  timerKindOf(c: number): number {
+    if (c >= TIMER_BY_VALUE) return KIND_BY_CODE[packedKernelTimerCode(c - TIMER_BY_VALUE)];
+    const pool = this.t.strings;
+    // 255: not worked out yet
+    const kinds = this.#timerKinds ??= new Uint8Array(pool.size).fill(255);
+    if (kinds[c] === 255) {
+      const code = pool.timerCode(c);
+      kinds[c] = code >= 0 ? KIND_BY_CODE[code] : timerKind(pool.str(c));
     }
-    return this.#timerKinds = out;
+    return kinds[c];
   }
 
   /** Socket mask of a rule's exceptions: 1 = ignored; null when nothing is ignored. */

@@ -32,14 +32,13 @@ export const timers: Fact = {
     const t = scan.t;
     const q = params.queue === "send" ? t.sendQ : params.queue === "recv" ? t.recvQ : undefined;
     const { list, from, to } = scan.select(stateMask(params.state ?? params.states), mask, q, undefined, undefined);
-    const kinds = scan.timerKinds();
     const by = new Array<number>(TIMER_KINDS.length).fill(0);
     let shown = 0;
     for (let k = from; k < to; k++) {
-      const id = t.timer[list[k]];
-      if (id === 0) continue;
+      const c = t.timer[list[k]];
+      if (c === 0) continue;
       shown++;
-      by[kinds[id]]++;
+      by[scan.timerKindOf(c)]++;
     }
     if (shown === 0) return { value: null, why: to > from ? "the dump shows no timers on those sockets (ss -o, netstat -o and /proc/net/tcp show them)" : "no socket matched" };
     return {

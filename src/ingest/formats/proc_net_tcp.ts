@@ -11,7 +11,7 @@
 import { formatV4, formatV6, MAPPED_PREFIX } from "../../model/address.ts";
 import { formatKernelTimer, packKernelTimer } from "../../model/kernel_timer.ts";
 import type { LineKind } from "../../model/snapshot.ts";
-import { NONE, type PlainRow, type SocketRow, type StringPool } from "../../model/socket_table.ts";
+import { kernelTimerCell, NONE, type PlainRow, type SocketRow, type StringPool } from "../../model/socket_table.ts";
 import { stateId, UNKNOWN_STATE } from "../../model/states.ts";
 import { type Format, type Line, MAX_LINE, type ParseContext, parserState, type RowReader, type Sink } from "../format.ts";
 import {
@@ -423,7 +423,7 @@ class ProcRows implements RowReader {
     out.inode = inode;
     // A timer by value (no string); one past what is kept so, as text.
     const packed = packKernelTimer(tr, when);
-    out.timer = packed !== -1 ? pool.internTimer(packed) : timerText(tr, when) === "" ? 0 : pool.intern(timerText(tr, when));
+    out.timer = packed !== -1 ? kernelTimerCell(packed) : timerText(tr, when) === "" ? 0 : pool.intern(timerText(tr, when));
     return e;
   }
 }
