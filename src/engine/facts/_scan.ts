@@ -773,6 +773,11 @@ export class TableScan {
     return this.#inputProcess!;
   }
 
+  /** True when some socket row names a process (a pid or a program). */
+  namesAnyProcess(): boolean {
+    return this.inputsWithProcess().includes(1);
+  }
+
   /** True when the inputs hold some log or error lines. */
   hasLogs(): boolean {
     if (this.snap.symptoms.size > 0) return true;

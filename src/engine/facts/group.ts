@@ -116,7 +116,8 @@ function countGroups(scan: TableScan, s: Selection, mask: Uint8Array | null): Pa
       case "local-endpoint": kc.countByTuple(list, from, to, t.localAddr, t.localPort, t.localAddr, st); break;
       case "remote-endpoint":
       case "destination": kc.countByTuple(list, from, to, t.remoteAddr, t.remotePort, t.remoteAddr, st); break;
-      case "process": withProcess = kc.countByProcess(list, from, to, t.pidColumn(), t.program, st); break;
+      // no pass when no row names one: every socket would count under "none"
+      case "process": withProcess = scan.namesAnyProcess() ? kc.countByProcess(list, from, to, t.pidColumn(), t.program, st) : 0; break;
       case "service":
         for (let k = from; k < to; k++) {
           const i = list[k];
