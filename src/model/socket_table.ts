@@ -341,16 +341,6 @@ export class SocketTable {
     this.length = o;
   }
 
-  /** False when no row has a pid (the column need not be read). */
-  get anyPid(): boolean {
-    return this.#anyPid;
-  }
-
-  /** False when no row has an inode (the column need not be read). */
-  get anyInode(): boolean {
-    return this.#anyInode;
-  }
-
   /** The pid column (pid + 1, 0 unknown) when some row has a pid, else undefined: a pass over every row then leaves it unread. */
   pidColumn(): Int32Array | undefined {
     return this.#anyPid ? this.pidPlusOne : undefined;

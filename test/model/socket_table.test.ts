@@ -214,18 +214,17 @@ describe("SocketTable pid and inode columns (the value + 1, 0 when unknown)", ()
     assert.deepEqual([0, 1, 2, 3, 4].map((i) => t.pidOf(i)), [NONE, NONE, NONE, NONE, 2 ** 31 - 2]);
   });
 
-  it("write nothing for a row without them, and say so (anyPid, anyInode)", () => {
+  it("write nothing for a row without them, and say so (pidColumn, inodeColumn)", () => {
     const t = new SocketTable(4);
     t.add(row({}), 0, 1);
     t.addPlain(plainRow(), 0, 2);
-    assert.deepEqual([t.anyPid, t.anyInode], [false, false]);
     assert.deepEqual([...t.pidPlusOne, ...t.inodePlusOne], new Array(8).fill(0));
     assert.deepEqual([t.pidColumn(), t.inodeColumn()], [undefined, undefined]);
     t.addPlain({ ...plainRow(), inode: 77 }, 0, 3);
-    assert.deepEqual([t.anyPid, t.anyInode, t.inodeOf(2)], [false, true, 77]);
+    assert.equal(t.inodeOf(2), 77);
     assert.deepEqual([t.pidColumn(), t.inodeColumn()], [undefined, t.inodePlusOne]);
     t.setPid(1, 12);
-    assert.deepEqual([t.anyPid, t.pidOf(1)], [true, 12]);
+    assert.deepEqual([t.pidColumn(), t.pidOf(1)], [t.pidPlusOne, 12]);
   });
 
   it("leave no pid or inode of a dropped row to the row that takes its place", () => {
@@ -244,6 +243,6 @@ describe("SocketTable pid and inode columns (the value + 1, 0 when unknown)", ()
     const t = new SocketTable(1);
     t.appendPlain(src, 2, new Uint32Array(src.strings.size), 0, 5);
     assert.deepEqual([0, 1].map((i) => [t.pidOf(i), t.inodeOf(i)]), [[9, 0], [NONE, NONE]]);
-    assert.deepEqual([t.anyPid, t.anyInode], [true, true]);
+    assert.deepEqual([t.pidColumn(), t.inodeColumn()], [t.pidPlusOne, t.inodePlusOne]);
   });
 });

@@ -149,9 +149,9 @@ export function summarizeMoment(part: MomentPart, context?: Snapshot): Pick<Mome
   // columns no row was given are not read (see SocketTable.pidColumn)
   const pids = t.pidColumn(), inodes = t.inodeColumn();
   for (let i = part.rowFrom, k = 0; i < part.rowTo; i++, k++) {
-    const st = t.state[i], lp = t.localPort[i], rp = t.remotePort[i], pid = pids === undefined ? NONE : pids[i] - 1, ra = t.remoteAddr[i];
+    const st = t.state[i], lp = t.localPort[i], rp = t.remotePort[i], pid = pids === undefined ? NONE : t.pidOf(i), ra = t.remoteAddr[i];
     states[st]++;
-    keys[k] = identity(addr(t.localAddr[i]), lp, addr(ra), rp, inodes === undefined ? NONE : inodes[i] - 1) * STATE_SLOTS + st;
+    keys[k] = identity(addr(t.localAddr[i]), lp, addr(ra), rp, inodes === undefined ? NONE : t.inodeOf(i)) * STATE_SLOTS + st;
     if (pid !== NONE) {
       anyOwner = true;
       byProcess.slotOf[k] = byProcess.keys.addTuple(pid, 0, 0, i, 0);

@@ -1105,7 +1105,7 @@ export class TableScan {
           if (q > ms[s]) ms[s] = q;
         }
       }
-      const ino = inodePlusOne === undefined ? NONE : inodePlusOne[i] - 1;
+      const ino = inodePlusOne === undefined ? NONE : t.inodeOf(i);
       if (ino !== NONE) {
         known[s]++;
         if (ino === 0) orphan[s]++;
