@@ -174,6 +174,8 @@ export class Ingestor implements Sink, BlockReader {
   #expected = 0;
   #pushed = 0;
   #firstRow = -1;
+  /** The string pool's size when #firstRow was taken. */
+  #firstId = 0;
   /** The input whose capture lines describe the snapshot's capture (see capture()), or -1. */
   #captureInput = -1;
   /** The stretches of the input under one command and moment, in order. */
@@ -232,13 +234,14 @@ export class Ingestor implements Sink, BlockReader {
     this.#prev = undefined;
     this.#lastSocket = -1;
     this.#firstRow = snap.sockets.length;
+    this.#firstId = snap.sockets.strings.size;
     this.#captureInput = -1;
     this.#moments?.closed?.(left);
   }
 
   /** Reads a chunk of bytes. */
   push(chunk: Uint8Array): void {
-    if (this.#firstRow === -1) this.#firstRow = this.#snap.sockets.length;
+    if (this.#firstRow === -1) this.#firstRow = this.#snap.sockets.length, this.#firstId = this.#snap.sockets.strings.size;
     this.#decoder.pushBlocks(chunk, this, this.#onRange);
     this.#pushed += chunk.length;
     if (this.#expected > 0) this.#reserve();
@@ -286,8 +289,10 @@ export class Ingestor implements Sink, BlockReader {
    * still to come after it: after the first megabyte the socket table is
    * sized for all of them at the density seen so far, so a big dump does
    * not copy its columns at each doubling, nor when the next file of the
-   * same capture (/proc/net/tcp6 after tcp) comes. Room reserved and not
-   * filled costs address space, not memory: the pages are never touched.
+   * same capture (/proc/net/tcp6 after tcp) comes; so is the string pool's
+   * list of ids, at the rate new ones came (a million distinct peers). Room
+   * reserved and not filled costs address space, not memory: the pages are
+   * never touched.
    */
   expectBytes(total: number, after = 0): void {
     this.#expected = total;
@@ -301,6 +306,8 @@ export class Ingestor implements Sink, BlockReader {
     const t = this.#snap.sockets, rows = t.length - this.#firstRow;
     const left = this.#expected - this.#pushed + this.#after;
     if (rows > 0 && left > 0) t.reserve(t.length + Math.ceil((rows * left / this.#pushed) * 1.05) + 64);
+    const pool = t.strings, ids = pool.size - this.#firstId;
+    if (ids > 0 && left > 0) pool.reserve(pool.size + Math.ceil((ids * left / this.#pushed) * 1.05) + 64);
     this.#expected = 0;
   }
 

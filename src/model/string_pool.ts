@@ -19,6 +19,9 @@ import { packedKernelTimerCode, packedKernelTimerText, parseKernelTimer } from "
 /** What an id stands for (StringPool kinds). */
 const TEXT = 0, V4 = 1, MAPPED = 2, V6 = 3, TIMER = 4;
 
+/** Slots of a QuadIds' cache (a power of two). */
+const QUAD_CACHE = 64;
+
 /** A pool's contents as plain arrays, to hand to another thread (see {@link StringPool.export}). */
 export interface PoolExport {
   /** Ids in the pool (0 to size - 1). */
@@ -55,6 +58,12 @@ function shiftFor(slots: number): number {
 class QuadIds {
   t = new Int32Array(2048);
   count = 0;
+  // A small direct-mapped cache in front of the table (QUAD_CACHE slots):
+  // a dump's few local addresses come back on every row and are answered
+  // here. A key just added is not put in: a million peers seen once each
+  // would push the local addresses out.
+  readonly cacheKeys = new Int32Array(QUAD_CACHE);
+  readonly cacheIds = new Int32Array(QUAD_CACHE);
 
   /** The slot of `key`: where it is, or the empty slot where it goes. */
   slot(key: number): number {
@@ -171,10 +180,6 @@ export class StringPool {
   readonly #v6Ids = new HashIds();
   readonly #timerIds = new QuadIds();
   readonly #textIds = new HashIds();
-  // A small direct-mapped cache in front of the dotted quads' table: a
-  // dump's few local addresses come back on every row and are answered here.
-  readonly #v4CacheKeys = new Int32Array(64);
-  readonly #v4CacheIds = new Int32Array(64);
   /** Scratch words for reading IPv6 text. */
   readonly #w = new Int32Array(4);
 
@@ -332,35 +337,32 @@ export class StringPool {
    * the same 32 bits as an int32), adding it when new.
    */
   internV4(v4: number): number {
-    const key = v4 | 0, c = (key ^ (key >>> 11) ^ (key >>> 22)) & 63;
-    const cached = this.#v4CacheIds[c];
-    if (cached !== 0 && this.#v4CacheKeys[c] === key) return cached;
-    const q = this.#v4Ids, h = q.slot(key), id = q.t[2 * h + 1];
-    if (id !== 0) {
-      this.#v4CacheKeys[c] = key;
-      return this.#v4CacheIds[c] = id;
-    }
-    const fresh = this.#add(V4, key);
-    q.put(h, key, fresh);
-    return fresh;
+    return this.#internQuad(this.#v4Ids, V4, v4 | 0);
   }
 
   /** Returns the id of `::ffff:` and the dotted quad whose value is `v4`, adding it when new. */
   internMapped(v4: number): number {
-    const key = v4 | 0, q = this.#mappedIds, h = q.slot(key), id = q.t[2 * h + 1];
-    if (id !== 0) return id;
-    const fresh = this.#add(MAPPED, key);
+    return this.#internQuad(this.#mappedIds, MAPPED, v4 | 0);
+  }
+
+  /** The id of the quad `key` (an int32) in table `q` of ids of `kind`, through its cache; added when new. */
+  #internQuad(q: QuadIds, kind: number, key: number): number {
+    const c = (key ^ (key >>> 11) ^ (key >>> 22)) & (QUAD_CACHE - 1);
+    const cached = q.cacheIds[c];
+    if (cached !== 0 && q.cacheKeys[c] === key) return cached;
+    const h = q.slot(key), id = q.t[2 * h + 1];
+    if (id !== 0) {
+      q.cacheKeys[c] = key;
+      return q.cacheIds[c] = id;
+    }
+    const fresh = this.#add(kind, key);
     q.put(h, key, fresh);
     return fresh;
   }
 
   /** Returns the id of a /proc timer packed by packKernelTimer (model/kernel_timer.ts), adding it when new. */
   internTimer(packed: number): number {
-    const q = this.#timerIds, h = q.slot(packed), id = q.t[2 * h + 1];
-    if (id !== 0) return id;
-    const fresh = this.#add(TIMER, packed);
-    q.put(h, packed, fresh);
-    return fresh;
+    return this.#internQuad(this.#timerIds, TIMER, packed);
   }
 
   /** Returns the id of the IPv6 address of these four words (most significant first), adding it when new. */

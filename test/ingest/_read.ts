@@ -154,3 +154,20 @@ export function dump(snap: Snapshot): unknown {
 export function assertSameAsCareful(text: string): void {
   assert.deepEqual(dump(ingest(text)), dump(ingest(text, CAREFUL)));
 }
+
+// ---- odd rows for the fast readers' properties (netstat and ss share the endpoint reader) ----
+
+const octet = fc.oneof(fc.integer({ min: 0, max: 255 }).map(String), fc.constantFrom("00", "01", "256", "999", "", "x"));
+const quad = fc.tuple(octet, octet, octet, octet).map((o) => o.join("."));
+const goodQuad = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((o) => o.join("."));
+/** Hosts as tools print them and near misses: dotted quads, IPv4-mapped (bare, bracketed, cut short, in capitals, half-bracketed), IPv6, names. */
+export const oddHost: fc.Arbitrary<string> = fc.oneof(
+  quad,
+  fc.tuple(fc.constantFrom("::ffff:", "[::ffff:", "::FFFF:", "::ffff:0:", "::fff:", ":ffff:"), fc.oneof(goodQuad, quad), fc.constantFrom("", "]", "]]", "a", ".", "*", "[", "]a"))
+    .map(([a, b, c]) => a + b + c),
+  fc.tuple(octet, octet, octet).map((o) => "::ffff:" + o.join(".")),
+  fc.constantFrom("::", "::1", "::ffff:10.0.0.1", "[::]", "[::ffff:127.0.0.1]", "*", "fe80::1%eth0", "[fe80::1%lo]", "localhost", "a.b.c.d", "1.2.3"),
+);
+export const oddPort: fc.Arbitrary<string> = fc.oneof(fc.integer({ min: 0, max: 70000 }).map(String), fc.constantFrom("*", "", "http", "0x1F", "1e3", "007", "65535", "65536", "123456"));
+export const oddQueue: fc.Arbitrary<string> = fc.oneof(fc.nat({ max: 99999 }).map(String), fc.constantFrom("0", "007", "1234567890", "4294967296", "99999999999999999999", "-1", "x"));
+export const oddEndpoint: fc.Arbitrary<string> = fc.tuple(oddHost, oddPort).map(([h, p]) => `${h}:${p}`);

@@ -8,6 +8,9 @@ import { familyOfBytes, readV4Bytes } from "../../model/address.ts";
 import { NONE, type StringPool } from "../../model/socket_table.ts";
 import { spacesAfterBytes } from "../scan.ts";
 
+// What a host read in place is: bytes to intern as they are, or a quad (a dotted one, or one in `::ffff:`).
+const NOT_QUAD = 0, QUAD = 1, MAPPED = 2;
+
 /** The fields of the row being read, reused row after row by one reader. */
 export class RowFields {
   recvQ = 0;
@@ -21,13 +24,13 @@ export class RowFields {
   /** Where readV4Bytes stopped. */
   readonly #at = { end: 0 };
 
-  // Where the hosts are, until intern(): a dotted quad's bits (int32), else -1 and the host's bytes.
+  // Where the hosts are, until intern(): a dotted quad's bits (int32) and its kind (QUAD, MAPPED), else NOT_QUAD and the host's bytes.
   #localQuad = 0;
-  #localIsQuad = false;
+  #localKind = NOT_QUAD;
   #localStart = 0;
   #localEnd = 0;
   #remoteQuad = 0;
-  #remoteIsQuad = false;
+  #remoteKind = NOT_QUAD;
   #remoteStart = 0;
   #remoteEnd = 0;
 
@@ -45,17 +48,18 @@ export class RowFields {
     this.sendQ = this.#value;
     if ((i = spacesAfterBytes(b, i, end)) < 0 || (i = this.endpoint(b, i, end)) < 0) return -1;
     this.localPort = this.#port, this.localFamily = this.#family;
-    this.#localIsQuad = this.#isQuad, this.#localQuad = this.#quad, this.#localStart = this.#hostStart, this.#localEnd = this.#hostEnd;
+    this.#localKind = this.#kind, this.#localQuad = this.#quad, this.#localStart = this.#hostStart, this.#localEnd = this.#hostEnd;
     if ((i = spacesAfterBytes(b, i, end)) < 0 || (i = this.endpoint(b, i, end)) < 0) return -1;
     this.remotePort = this.#port, this.remoteFamily = this.#family;
-    this.#remoteIsQuad = this.#isQuad, this.#remoteQuad = this.#quad, this.#remoteStart = this.#hostStart, this.#remoteEnd = this.#hostEnd;
+    this.#remoteKind = this.#kind, this.#remoteQuad = this.#quad, this.#remoteStart = this.#hostStart, this.#remoteEnd = this.#hostEnd;
     return i;
   }
 
   /** Interns the hosts read last, local then peer (the table's order), into localAddr and remoteAddr. */
   intern(b: Uint8Array, pool: StringPool): void {
-    this.localAddr = this.#localIsQuad ? pool.internV4(this.#localQuad) : pool.internBytes(b, this.#localStart, this.#localEnd);
-    this.remoteAddr = this.#remoteIsQuad ? pool.internV4(this.#remoteQuad) : pool.internBytes(b, this.#remoteStart, this.#remoteEnd);
+    const lk = this.#localKind, rk = this.#remoteKind;
+    this.localAddr = lk === QUAD ? pool.internV4(this.#localQuad) : lk === MAPPED ? pool.internMapped(this.#localQuad) : pool.internBytes(b, this.#localStart, this.#localEnd);
+    this.remoteAddr = rk === QUAD ? pool.internV4(this.#remoteQuad) : rk === MAPPED ? pool.internMapped(this.#remoteQuad) : pool.internBytes(b, this.#remoteStart, this.#remoteEnd);
   }
 
   /** The value #number read last. */
@@ -74,8 +78,8 @@ export class RowFields {
     return j;
   }
 
-  /** What endpoint() read: the host (a dotted quad's bits, or where its bytes are), the port (NONE for "*"), the host's family. */
-  #isQuad = false;
+  /** What endpoint() read: the host (a dotted quad's bits and kind, or where its bytes are), the port (NONE for "*"), the host's family. */
+  #kind = NOT_QUAD;
   #quad = 0;
   #hostStart = 0;
   #hostEnd = 0;
@@ -98,10 +102,26 @@ export class RowFields {
     if (v4 !== -1 && at.end < end && b[at.end] === 58) {
       const p = this.#portAt(b, at.end + 1, end);
       if (p >= 0) {
-        this.#isQuad = true;
+        this.#kind = QUAD;
         this.#quad = v4 | 0;
         this.#family = 4;
         return p;
+      }
+    }
+    // An IPv4-mapped endpoint, `::ffff:a.b.c.d:PORT` (netstat) or `[::ffff:a.b.c.d]:PORT` (ss): the
+    // dual-stack server's every row, read in one pass too, to the quad the pool keeps it as (parseMappedBytes).
+    const q = b[i] === 91 ? i + 1 : i;
+    if (end - q > 14 && b[q] === 58 && b[q + 1] === 58 && b[q + 2] === 102 && b[q + 3] === 102 && b[q + 4] === 102 && b[q + 5] === 102 && b[q + 6] === 58) {
+      const m = readV4Bytes(b, q + 7, end, at);
+      let e = at.end;
+      if (m !== -1 && (q === i || (e < end && b[e++] === 93)) && e < end && b[e] === 58) {
+        const p = this.#portAt(b, e + 1, end);
+        if (p >= 0) {
+          this.#kind = MAPPED;
+          this.#quad = m | 0;
+          this.#family = 6;
+          return p;
+        }
       }
     }
     const start = i;
@@ -117,7 +137,7 @@ export class RowFields {
     let ha = start, hb = colon;
     if (hb - ha > 1 && b[ha] === 91 && b[hb - 1] === 93) ha++, hb--;
     for (let k = ha; k < hb; k++) if (b[k] === 91 || b[k] === 93) return -1;
-    this.#isQuad = false;
+    this.#kind = NOT_QUAD;
     this.#hostStart = ha;
     this.#hostEnd = hb;
     this.#family = familyOfBytes(b, ha, hb);
