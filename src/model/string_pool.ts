@@ -19,8 +19,8 @@ import { packedKernelTimerCode, packedKernelTimerText, parseKernelTimer } from "
 /** What an id stands for (StringPool kinds). */
 const TEXT = 0, V4 = 1, MAPPED = 2, V6 = 3, TIMER = 4;
 
-/** Slots of a QuadIds' cache (a power of two). */
-const QUAD_CACHE = 64;
+/** Slots of a QuadIds' cache, and of StringPool.internName's (powers of two). */
+const QUAD_CACHE = 64, NAME_CACHE = 16;
 
 /** A pool's contents as plain arrays, to hand to another thread (see {@link StringPool.export}). */
 export interface PoolExport {
@@ -180,6 +180,9 @@ export class StringPool {
   readonly #v6Ids = new HashIds();
   readonly #timerIds = new QuadIds();
   readonly #textIds = new HashIds();
+  // internName's cache: a text and its id per slot (id 0: empty).
+  readonly #nameIds = new Int32Array(NAME_CACHE);
+  readonly #nameTexts: string[] = new Array<string>(NAME_CACHE).fill("");
   /** Scratch words for reading IPv6 text. */
   readonly #w = new Int32Array(4);
 
@@ -282,6 +285,33 @@ export class StringPool {
     const w = this.#w;
     if (readV6Bytes(b, a, end, w)) return this.internV6(w[0], w[1], w[2], w[3]);
     return this.internTextBytes(b, a, end);
+  }
+
+  /**
+   * {@link internBytes} for a field whose few values come back row after
+   * row (a program name, a user): answered from a small direct-mapped
+   * cache of the texts seen last (NAME_CACHE slots, by length and end
+   * bytes) when the bytes are one of them, else interned and put there.
+   * An id's text interns to that id again, so a hit gives what
+   * internBytes would.
+   */
+  internName(b: Uint8Array, a: number, end: number): number {
+    const n = end - a;
+    if (n === 0) return 0;
+    const c = (n * 31 + b[a] * 7 + b[end - 1]) & (NAME_CACHE - 1);
+    const id = this.#nameIds[c];
+    if (id !== 0) {
+      const s = this.#nameTexts[c];
+      if (s.length === n) {
+        let i = 0;
+        while (i < n && s.charCodeAt(i) === b[a + i]) i++;
+        if (i === n) return id;
+      }
+    }
+    const fresh = this.internBytes(b, a, end);
+    this.#nameIds[c] = fresh;
+    this.#nameTexts[c] = this.str(fresh);
+    return fresh;
   }
 
   /**

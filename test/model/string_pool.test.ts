@@ -2,6 +2,7 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { home, StringPool } from "../../src/model/string_pool.ts";
 import { formatV4 } from "../../src/model/address.ts";
 
@@ -59,5 +60,28 @@ describe("StringPool.internAll: another thread's pool taken over", () => {
     assert.equal(here.quad(remap[v4]), there.quad(v4));
     // the ids are those this pool's own reading of the same bytes gives
     assert.equal(here.internTextBytes(b("keepalive (7.20s)"), 0, 17), remap[odd[0]]);
+  });
+});
+
+describe("StringPool.internName: the small cache before internBytes", () => {
+  it("gives the id internBytes gives, for any sequence of texts", () => {
+    const enc = new TextEncoder();
+    // same length and end bytes (one cache slot), addresses canonical or not, text that reads like a timer
+    const texts = ["java", "jova", "jeva", "nginx: worker", "0", "998", "", "10.0.0.1", "010.0.0.1", "::ffff:10.0.0.1",
+      "::1", "0:0:0:0:0:0:0:1", "0:0::1", "2001:db8::a", "keepalive (7.20s)", "::ffff:172.23.133", "sshd", "sshe", "ssht", "zava"];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...texts), { minLength: 1, maxLength: 60 }), (seq) => {
+        const named = new StringPool(), plain = new StringPool();
+        for (const s of seq) {
+          // in the middle of a bigger buffer, as a row reader sees it
+          const b = enc.encode(`  ${s}  `);
+          const id = named.internName(b, 2, 2 + s.length);
+          assert.equal(id, plain.internBytes(b, 2, 2 + s.length), s);
+          assert.equal(named.str(id), plain.str(id));
+        }
+        assert.equal(named.size, plain.size);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

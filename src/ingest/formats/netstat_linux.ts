@@ -198,7 +198,12 @@ function parse(line: Line, ctx: ParseContext, sink: Sink): LineKind | undefined 
 /** Timer words as bytes are matched against (the ASCII ones of TIMERS). */
 const TIMER_WORDS = [...TIMERS].filter((w) => /^[\x21-\x7e]+$/.test(w));
 
+/** Bytes a timer word starts with (1): a word that starts otherwise (most of them) is told at once. */
+const TIMER_FIRST = new Uint8Array(256);
+for (const w of TIMER_WORDS) TIMER_FIRST[w.charCodeAt(0)] = 1;
+
 function isTimer(b: Uint8Array, a: number, e: number): boolean {
+  if (e <= a || TIMER_FIRST[b[a]] !== 1) return false;
   for (const w of TIMER_WORDS) if (bytesAre(b, a, e, w)) return true;
   return false;
 }
@@ -306,8 +311,8 @@ class NetstatRows implements RowReader {
     f.intern(b, pool);
     out.localAddr = f.localAddr;
     out.remoteAddr = f.remoteAddr;
-    if (pa >= 0) out.program = pool.internBytes(b, pa, pe);
-    if (user >= 0) out.user = pool.internBytes(b, tail[0], tail[1]);
+    if (pa >= 0) out.program = pool.internName(b, pa, pe);
+    if (user >= 0) out.user = pool.internName(b, tail[0], tail[1]);
     if (timer >= 0) out.timer = pool.internBytes(b, tail[2 * timer], tail[2 * timer + 3]);
     return lineEnd;
   }

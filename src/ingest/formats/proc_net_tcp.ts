@@ -363,17 +363,9 @@ function skipToken(b: Uint8Array, i: number, end: number): number {
  */
 class ProcRows implements RowReader {
   readonly #r = new ProcBytes();
-  // The uid column repeats from row to row: keep the last one's text and id.
-  #lastUser = "";
-  #lastUserId = 0;
-  #lastPool: StringPool | undefined;
 
   read(b: Uint8Array, start: number, end: number, pool: StringPool, out: PlainRow): number {
     const r = this.#r;
-    if (pool !== this.#lastPool) {
-      this.#lastPool = pool;
-      this.#lastUser = "";
-    }
     let i = start;
     while (i < end && b[i] === 32) i++;
     // "12:"
@@ -412,14 +404,8 @@ class ProcRows implements RowReader {
     out.sendQ = state === LISTEN ? NONE : tx;
     out.pid = NONE;
     out.program = 0;
-    const lastUser = this.#lastUser;
-    let same = ue - ua === lastUser.length;
-    for (let k = 0; same && k < ue - ua; k++) same = b[ua + k] === lastUser.charCodeAt(k);
-    if (!same) {
-      this.#lastUserId = pool.internBytes(b, ua, ue);
-      this.#lastUser = pool.str(this.#lastUserId);
-    }
-    out.user = this.#lastUserId;
+    // the uid column repeats from row to row
+    out.user = pool.internName(b, ua, ue);
     out.inode = inode;
     // A timer by value (no string); one past what is kept so, as text.
     const packed = packKernelTimer(tr, when);

@@ -262,7 +262,7 @@ class SsRows implements RowReader {
     f.intern(b, pool);
     out.localAddr = f.localAddr;
     out.remoteAddr = f.remoteAddr;
-    if (na >= 0) out.program = pool.internBytes(b, na, ne);
+    if (na >= 0) out.program = pool.internName(b, na, ne);
     seen(ctx);
     return e;
   }
