@@ -292,8 +292,8 @@ export class StringPool {
    * row (a program name, a user): answered from a small direct-mapped
    * cache of the texts seen last (NAME_CACHE slots, by length and end
    * bytes) when the bytes are one of them, else interned and put there.
-   * An id's text interns to that id again, so a hit gives what
-   * internBytes would.
+   * The text of an id internBytes gave interns to that id again, so a hit
+   * gives what internBytes would.
    */
   internName(b: Uint8Array, a: number, end: number): number {
     const n = end - a;
