@@ -130,13 +130,15 @@ export function parseV4Bytes(b: Uint8Array, a: number, end: number): number {
   return v !== -1 && v4TextLength(v) === end - a ? v : -1;
 }
 
+/** True when `b[a, end)` starts with MAPPED_PREFIX (lowercase) and has room for a quad after it. */
+export function mappedPrefixAt(b: Uint8Array, a: number, end: number): boolean {
+  return end - a >= 14 && b[a] === 58 && b[a + 1] === 58 && b[a + 2] === 102 && b[a + 3] === 102 && b[a + 4] === 102 &&
+    b[a + 5] === 102 && b[a + 6] === 58;
+}
+
 /** The value of the quad in `b[a, end)` when it reads exactly `::ffff:a.b.c.d` (canonical quad, lowercase), or -1. */
 export function parseMappedBytes(b: Uint8Array, a: number, end: number): number {
-  if (
-    end - a < 14 || b[a] !== 58 || b[a + 1] !== 58 || b[a + 2] !== 102 || b[a + 3] !== 102 || b[a + 4] !== 102 ||
-    b[a + 5] !== 102 || b[a + 6] !== 58
-  ) return -1;
-  return parseV4Bytes(b, a + 7, end);
+  return mappedPrefixAt(b, a, end) ? parseV4Bytes(b, a + 7, end) : -1;
 }
 
 /**

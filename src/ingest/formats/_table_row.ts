@@ -4,7 +4,7 @@
  * read here from the line's bytes in place.
  */
 
-import { familyOfBytes, readV4Bytes } from "../../model/address.ts";
+import { familyOfBytes, mappedPrefixAt, readV4Bytes } from "../../model/address.ts";
 import { NONE, type StringPool } from "../../model/socket_table.ts";
 import { spacesAfterBytes } from "../scan.ts";
 
@@ -111,7 +111,7 @@ export class RowFields {
     // An IPv4-mapped endpoint, `::ffff:a.b.c.d:PORT` (netstat) or `[::ffff:a.b.c.d]:PORT` (ss): the
     // dual-stack server's every row, read in one pass too, to the quad the pool keeps it as (parseMappedBytes).
     const q = b[i] === 91 ? i + 1 : i;
-    if (end - q > 14 && b[q] === 58 && b[q + 1] === 58 && b[q + 2] === 102 && b[q + 3] === 102 && b[q + 4] === 102 && b[q + 5] === 102 && b[q + 6] === 58) {
+    if (mappedPrefixAt(b, q, end)) {
       const m = readV4Bytes(b, q + 7, end, at);
       let e = at.end;
       if (m !== -1 && (q === i || (e < end && b[e++] === 93)) && e < end && b[e] === 58) {
