@@ -245,6 +245,8 @@ export class Ingestor implements Sink, BlockReader {
     this.#decoder.pushBlocks(chunk, this, this.#onRange);
     this.#pushed += chunk.length;
     if (this.#expected > 0) this.#reserve();
+    const t = this.#snap.sockets;
+    t.memory?.wrote(t.length);
   }
 
   /**

@@ -109,11 +109,48 @@ export interface SocketRow {
   timer?: string;
 }
 
+/** Where a column lies in a buffer laid out for a {@link ColumnMemory}, and its bytes a row. */
+export interface ColumnStream {
+  byteOffset: number;
+  bytesPerRow: number;
+}
+
+/**
+ * Memory for a big table's columns whose pages another thread faults in a
+ * little ahead of the rows being written (sources/warm_pages.ts): a page's
+ * first write costs the writer a page fault, some 10 µs on the machine
+ * bench/README.md measures ("Warm pages"), a fifth of the time a
+ * million-row dump spends storing its rows.
+ */
+export interface ColumnMemory {
+  /**
+   * A zeroed shared buffer of `bytes` bytes for rows `from` to `to` of the
+   * columns `streams`, written in row order from now on, whose pages are
+   * then faulted in ahead of {@link wrote}; undefined when the table is too
+   * small to be worth it (plain arrays then).
+   */
+  allocate(bytes: number, streams: readonly ColumnStream[], from: number, to: number): SharedArrayBuffer | undefined;
+  /** The rows before `row` are written. */
+  wrote(row: number): void;
+}
+
 /** A column of `n` rows holding `a`'s first `used` (the rest zero, untouched: see SocketTable). */
 function grow<T extends Int32Array | Uint8Array | Float64Array | Uint32Array | Uint16Array>(a: T, n: number, used: number): T {
   const b = new (a.constructor as new (n: number) => T)(n);
   b.set(a.subarray(0, used));
   return b;
+}
+
+/** Every column of a SocketTable. */
+const COLUMNS = [
+  "state", "family", "localAddr", "remoteAddr", "localPort", "remotePort", "recvQ", "sendQ",
+  "pidPlusOne", "program", "user", "inodePlusOne", "timer", "input", "line",
+] as const;
+type Column = typeof COLUMNS[number];
+
+function anyNonzero(a: Uint32Array, n: number): boolean {
+  for (let i = 0; i < n; i++) if (a[i] !== 0) return true;
+  return false;
 }
 
 /** The columns of a SocketTable that plain rows fill (rows read on another thread travel as these). */
@@ -154,6 +191,8 @@ export class SocketTable {
   line: Uint32Array;
   /** Interned addresses, program names, users and timers. */
   readonly strings = new StringPool();
+  /** Where the columns go when the table grows (see {@link ColumnMemory}); plain arrays when undefined. */
+  memory: ColumnMemory | undefined = undefined;
   /**
    * Whether a row may have a pid, an inode: false while none was ever set,
    * so a pass over every row can leave the column unread (reading a page
@@ -191,6 +230,7 @@ export class SocketTable {
 
   #grow(n = this.#cap * 2): void {
     const used = this.length;
+    if (this.memory && this.#growShared(this.memory, n, used)) return;
     this.state = grow(this.state, n, used);
     this.family = grow(this.family, n, used);
     this.localAddr = grow(this.localAddr, n, used);
@@ -207,6 +247,45 @@ export class SocketTable {
     this.input = grow(this.input, n, used);
     this.line = grow(this.line, n, used);
     this.#cap = n;
+  }
+
+  /**
+   * Grows the columns into one buffer from `memory`, each column aligned
+   * for its type; false when `memory` gives none. Its pages are faulted in
+   * ahead for the columns every row writes, and for those written only with
+   * something else (pid, program, user, inode, timer) when a row so far had
+   * it: a dump that names no process still costs its pid column nothing.
+   */
+  #growShared(memory: ColumnMemory, n: number, used: number): boolean {
+    const columns = COLUMNS.map((name) => this[name]);
+    const offsets: number[] = [];
+    let bytes = 0;
+    for (const c of columns) {
+      bytes = Math.ceil(bytes / 8) * 8;
+      offsets.push(bytes);
+      bytes += c.BYTES_PER_ELEMENT * n;
+    }
+    const streams: ColumnStream[] = [];
+    for (let k = 0; k < columns.length; k++) {
+      const name = COLUMNS[k];
+      const sparse = name === "pidPlusOne" ? !this.#anyPid : name === "inodePlusOne" ? !this.#anyInode
+        : name === "program" || name === "user" || name === "timer" ? !anyNonzero(this[name], used) : false;
+      if (!sparse) streams.push({ byteOffset: offsets[k], bytesPerRow: columns[k].BYTES_PER_ELEMENT });
+    }
+    const buffer = memory.allocate(Math.ceil(bytes / 8) * 8, streams, used, n);
+    if (!buffer) return false;
+    for (let k = 0; k < columns.length; k++) {
+      const old = columns[k];
+      const grown = new (old.constructor as new (b: ArrayBufferLike, at: number, n: number) => typeof old)(buffer, offsets[k], n);
+      grown.set(old.subarray(0, used));
+      this.#setColumn(COLUMNS[k], grown);
+    }
+    this.#cap = n;
+    return true;
+  }
+
+  #setColumn(name: Column, a: SocketTable[Column]): void {
+    (this as Record<Column, SocketTable[Column]>)[name] = a;
   }
 
   /** Appends one socket and returns its index. */

@@ -28,6 +28,7 @@ import { buildSeries, type Moment, type MomentSource } from "../model/series.ts"
 import { emptySnapshot, type InputReport, LINE_KINDS, type Snapshot, TALLIES_KEEP, UNPARSED_KEEP } from "../model/snapshot.ts";
 import { assertUnderstood, bytesAfter, type Progress, readInput, type ReadOptions, stdinCopy, STDIN_KEPT } from "./files.ts";
 import { InputError } from "./input_error.ts";
+import { warmColumns } from "./warm_pages.ts";
 
 /**
  * Summarizes one moment's piece (the engine's `summarizeMoment`), given its
@@ -47,12 +48,17 @@ export function readSeries(paths: string[], summarize: Summarize, progress?: Pro
   const first = options.into ?? emptySnapshot();
   const seen = [];
   const after = bytesAfter(paths);
-  for (const [k, path] of paths.entries()) {
-    const obs = options.into ? undefined : new MarkObserver(path);
-    const ing = new Ingestor(first, path, REGISTRY, obs);
-    readInput(path, ing, progress, options, stdin, after[k]);
-    const r = ing.end();
-    if (obs) seen.push({ marks: obs.done(r), lines: r.lines });
+  const cool = warmColumns(first.sockets);
+  try {
+    for (const [k, path] of paths.entries()) {
+      const obs = options.into ? undefined : new MarkObserver(path);
+      const ing = new Ingestor(first, path, REGISTRY, obs);
+      readInput(path, ing, progress, options, stdin, after[k]);
+      const r = ing.end();
+      if (obs) seen.push({ marks: obs.done(r), lines: r.lines });
+    }
+  } finally {
+    cool();
   }
   finishSnapshot(first);
   assertUnderstood(first);

@@ -1,0 +1,92 @@
+/** Columns whose pages a helper thread faults in ahead of the rows written. */
+
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { Ingestor } from "../../src/ingest/mod.ts";
+import { emptySnapshot, type Snapshot } from "../../src/model/snapshot.ts";
+import { threadsHelp } from "../../src/sources/threads.ts";
+import { ColumnWarmer, LEAD, STEP } from "../../src/sources/warm_pages.ts";
+import { ROOT, socketsOf } from "../ingest/_read.ts";
+
+const helper = threadsHelp();
+const noHelper = helper ? false : "no helper thread here (Deno, or one core: threadsHelp)";
+
+/** Reads a sample into a new snapshot, its table's columns from `memory` when given. */
+function read(file: string, memory?: ColumnWarmer): Snapshot {
+  const snap = emptySnapshot();
+  snap.sockets.memory = memory;
+  const ing = new Ingestor(snap, file);
+  ing.pushText(fs.readFileSync(path.join(ROOT, file), "utf8"));
+  ing.end();
+  snap.sockets.memory = undefined;
+  return snap;
+}
+
+/** Waits until `ok()` or `ms` have passed; returns ok(). */
+function waitFor(ok: () => boolean, ms: number): boolean {
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  for (const end = Date.now() + ms; !ok() && Date.now() < end;) Atomics.wait(cell, 0, 0, 5);
+  return ok();
+}
+
+describe("ColumnWarmer", () => {
+  it("a table grown into its buffers holds every row as one grown into plain arrays", () => {
+    // a pid and program on every row (netstat -p), a uid and inode on every row (/proc)
+    for (const file of ["samples/linux/time-wait-churn/netstat-antp.txt", "samples/linux/time-wait-churn/proc-net-tcp.txt"]) {
+      const warmer = new ColumnWarmer(0);
+      try {
+        const warm = read(file, warmer), plain = read(file);
+        assert.ok(warm.sockets.length > 3000, `${file}: ${warm.sockets.length} sockets`);
+        assert.deepEqual(socketsOf(warm), socketsOf(plain), file);
+        assert.equal(warm.sockets.localPort.buffer instanceof SharedArrayBuffer, helper, `${file}: columns in shared memory`);
+      } finally {
+        warmer.close();
+      }
+    }
+  });
+
+  it("faults in pages up to LEAD rows past the rows written, and on to the end as they are written", { skip: noHelper }, () => {
+    const warmer = new ColumnWarmer(0), rows = 1 << 20;
+    try {
+      assert.ok(warmer.allocate(rows * 4, [{ byteOffset: 0, bytesPerRow: 4 }], 0, rows));
+      warmer.wrote(0);
+      assert.ok(waitFor(() => warmer.reached() >= LEAD, 5000), `reached ${warmer.reached()} rows`);
+      // it waits there: not further than a step past the lead
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+      assert.ok(warmer.reached() <= LEAD + STEP, `reached ${warmer.reached()} rows with none written`);
+      warmer.wrote(rows);
+      assert.ok(waitFor(() => warmer.reached() === rows, 5000), `reached ${warmer.reached()} of ${rows} rows`);
+    } finally {
+      warmer.close();
+    }
+  });
+
+  it("changes nothing the rows wrote before it came to their pages", { skip: noHelper }, () => {
+    const warmer = new ColumnWarmer(0), rows = 1 << 20;
+    try {
+      const buffer = warmer.allocate(rows * 4 + rows, [{ byteOffset: 0, bytesPerRow: 4 }, { byteOffset: rows * 4, bytesPerRow: 1 }], 0, rows)!;
+      const a = new Int32Array(buffer, 0, rows), b = new Uint8Array(buffer, rows * 4, rows);
+      // The helper runs and waits at LEAD rows; every row is then written, and only then told:
+      // it comes to the pages past LEAD after their rows were written (a plain store of 0 would wipe some).
+      warmer.wrote(0);
+      assert.ok(waitFor(() => warmer.reached() >= LEAD, 5000), `reached ${warmer.reached()} rows`);
+      for (let i = 0; i < rows; i++) a[i] = i + 1, b[i] = (i % 255) + 1;
+      warmer.wrote(rows);
+      assert.ok(waitFor(() => warmer.reached() === rows, 5000), `reached ${warmer.reached()} of ${rows} rows`);
+      for (let i = 0; i < rows; i++) {
+        if (a[i] !== i + 1 || b[i] !== (i % 255) + 1) assert.fail(`row ${i}: ${a[i]}, ${b[i]}`);
+      }
+    } finally {
+      warmer.close();
+    }
+  });
+
+  it("gives no buffer for columns under its size, nor once closed", () => {
+    const warmer = new ColumnWarmer(1 << 20);
+    assert.equal(warmer.allocate((1 << 20) - 8, [], 0, 1), undefined);
+    warmer.close();
+    assert.equal(warmer.allocate(1 << 21, [], 0, 1), undefined);
+  });
+});
