@@ -6,6 +6,7 @@
 import { packedKernelTimerText, parseKernelTimer } from "./kernel_timer.ts";
 import { stateName, STATES, type StateName } from "./states.ts";
 import { StringPool } from "./string_pool.ts";
+import type { ColumnStream, WarmMemory } from "./warm_memory.ts";
 
 export { StringPool } from "./string_pool.ts";
 
@@ -109,31 +110,6 @@ export interface SocketRow {
   timer?: string;
 }
 
-/** Where a column lies in a buffer laid out for a {@link ColumnMemory}, and its bytes a row. */
-export interface ColumnStream {
-  byteOffset: number;
-  bytesPerRow: number;
-}
-
-/**
- * Memory for a big table's columns whose pages another thread faults in a
- * little ahead of the rows being written (sources/warm_pages.ts): a page's
- * first write costs the writer a page fault, some 10 µs on the machine
- * bench/README.md measures ("Warm pages"), a fifth of the time a
- * million-row dump spends storing its rows.
- */
-export interface ColumnMemory {
-  /**
-   * A zeroed shared buffer of `bytes` bytes for rows `from` to `to` of the
-   * columns `streams`, written in row order from now on, whose pages are
-   * then faulted in ahead of {@link wrote}; undefined when the table is too
-   * small to be worth it (plain arrays then).
-   */
-  allocate(bytes: number, streams: readonly ColumnStream[], from: number, to: number): SharedArrayBuffer | undefined;
-  /** The rows before `row` are written. */
-  wrote(row: number): void;
-}
-
 /** A column of `n` rows holding `a`'s first `used` (the rest zero, untouched: see SocketTable). */
 function grow<T extends Int32Array | Uint8Array | Float64Array | Uint32Array | Uint16Array>(a: T, n: number, used: number): T {
   const b = new (a.constructor as new (n: number) => T)(n);
@@ -191,8 +167,17 @@ export class SocketTable {
   line: Uint32Array;
   /** Interned addresses, program names, users and timers. */
   readonly strings = new StringPool();
-  /** Where the columns go when the table grows (see {@link ColumnMemory}); plain arrays when undefined. */
-  memory: ColumnMemory | undefined = undefined;
+  #memory: WarmMemory | undefined = undefined;
+
+  /** Where the columns, and the pool's address tables, go when they grow (see {@link WarmMemory}); plain arrays when undefined. */
+  get memory(): WarmMemory | undefined {
+    return this.#memory;
+  }
+
+  set memory(m: WarmMemory | undefined) {
+    this.#memory = m;
+    this.strings.memory = m;
+  }
   /**
    * Whether a row may have a pid, an inode: false while none was ever set,
    * so a pass over every row can leave the column unread (reading a page
@@ -230,7 +215,7 @@ export class SocketTable {
 
   #grow(n = this.#cap * 2): void {
     const used = this.length;
-    if (this.memory && this.#growShared(this.memory, n, used)) return;
+    if (this.#memory && this.#growShared(this.#memory, n, used)) return;
     this.state = grow(this.state, n, used);
     this.family = grow(this.family, n, used);
     this.localAddr = grow(this.localAddr, n, used);
@@ -256,7 +241,7 @@ export class SocketTable {
    * something else (pid, program, user, inode, timer) when a row so far had
    * it: a dump that names no process still costs its pid column nothing.
    */
-  #growShared(memory: ColumnMemory, n: number, used: number): boolean {
+  #growShared(memory: WarmMemory, n: number, used: number): boolean {
     const columns = COLUMNS.map((name) => this[name]);
     const offsets: number[] = [];
     let bytes = 0;
@@ -272,7 +257,7 @@ export class SocketTable {
         : name === "program" || name === "user" || name === "timer" ? !anyNonzero(this[name], used) : false;
       if (!sparse) streams.push({ byteOffset: offsets[k], bytesPerRow: columns[k].BYTES_PER_ELEMENT });
     }
-    const buffer = memory.allocate(Math.ceil(bytes / 8) * 8, streams, used, n);
+    const buffer = memory.columns(Math.ceil(bytes / 8) * 8, streams, used, n);
     if (!buffer) return false;
     for (let k = 0; k < columns.length; k++) {
       const old = columns[k];

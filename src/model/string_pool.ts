@@ -15,6 +15,7 @@ import {
   familyOf, formatV4, formatV6, MAPPED_PREFIX, parseMapped, parseMappedBytes, parseV4, parseV4Bytes, readV6, readV6Bytes,
 } from "./address.ts";
 import { packedKernelTimerCode, packedKernelTimerText, parseKernelTimer } from "./kernel_timer.ts";
+import type { WarmMemory } from "./warm_memory.ts";
 
 /** What an id stands for (StringPool kinds). */
 const TEXT = 0, V4 = 1, MAPPED = 2, V6 = 3, TIMER = 4;
@@ -53,10 +54,14 @@ function shiftFor(slots: number): number {
  * An open-addressing table from an int32 key to an id: slot k holds the key
  * at 2k and the id at 2k+1, side by side so a probe touches one cache line;
  * id 0 marks an empty slot. It doubles when three slots in four are taken:
- * a smaller table misses the cache less (bench/README.md).
+ * a smaller table misses the cache less (bench/README.md). Given a
+ * {@link WarmMemory}, it asks for the doubled table when five slots in
+ * eight are taken, so that table's pages are faulted in by the time it
+ * grows into it (asked for earlier, a table that stops growing would
+ * leave more of them faulted in for nothing).
  */
 class QuadIds {
-  t = new Int32Array(2048);
+  t: Int32Array<ArrayBufferLike> = new Int32Array(2048);
   count = 0;
   // A small direct-mapped cache in front of the table (QUAD_CACHE slots):
   // a dump's few local addresses come back on every row and are answered
@@ -73,16 +78,27 @@ class QuadIds {
     return h;
   }
 
+  /** The doubled table asked for ahead (null: asked, none given). */
+  #next: SharedArrayBuffer | null | undefined = undefined;
+
   /** Puts `id` in the empty slot `h` found for `key`. */
-  put(h: number, key: number, id: number): void {
+  put(h: number, key: number, id: number, memory: WarmMemory | undefined): void {
     this.t[2 * h] = key;
     this.t[2 * h + 1] = id;
-    if (++this.count * 8 > this.t.length * 3) this.#grow();
+    const n = ++this.count * 8;
+    if (n > this.t.length * 3) this.#grow();
+    else if (memory && this.#next === undefined && n * 2 > this.t.length * 5) this.#next = memory.table(this.t.length * 8) ?? null;
+  }
+
+  /** Lets go of the table asked for ahead, if any. */
+  forgetNext(): void {
+    this.#next = undefined;
   }
 
   #grow(): void {
-    const old = this.t;
-    const t = new Int32Array(old.length * 2), mask = (t.length >> 1) - 1, shift = shiftFor(mask + 1);
+    const old = this.t, next = this.#next;
+    this.#next = undefined;
+    const t = next ? new Int32Array(next) : new Int32Array(old.length * 2), mask = (t.length >> 1) - 1, shift = shiftFor(mask + 1);
     for (let k = 0; k < old.length; k += 2) {
       if (old[k + 1] === 0) continue;
       let h = home(old[k], shift);
@@ -166,6 +182,19 @@ const ASCII = new TextDecoder("latin1");
  * reader interns a field in place, without making a string.
  */
 export class StringPool {
+  #memory: WarmMemory | undefined = undefined;
+
+  /** Where the address tables grow to (see {@link QuadIds}); plain arrays when undefined. */
+  get memory(): WarmMemory | undefined {
+    return this.#memory;
+  }
+
+  /** Unset, a table asked for ahead and not grown into is let go (so its pages, faulted in for nothing, are freed). */
+  set memory(m: WarmMemory | undefined) {
+    this.#memory = m;
+    if (!m) for (const q of [this.#v4Ids, this.#mappedIds, this.#timerIds]) q.forgetNext();
+  }
+
   #size = 1;
   /** What each id is (TEXT, V4, MAPPED, V6). */
   #kinds = new Uint8Array(1024);
@@ -386,7 +415,7 @@ export class StringPool {
       return q.cacheIds[c] = id;
     }
     const fresh = this.#add(kind, key);
-    q.put(h, key, fresh);
+    q.put(h, key, fresh, this.#memory);
     return fresh;
   }
 

@@ -1,116 +1,172 @@
 /**
- * Columns whose pages a helper thread faults in ahead of the rows written.
- * The first write to a page of fresh memory stops the writer for a page
- * fault: 10-11 µs a page on the 2-vCPU machine bench/README.md measures
- * ("Warm pages"), some 0.1 s of a million-row dump's 48 MB of columns. A
- * helper writes each page once, a few megabytes ahead of the reading, on
- * the core the reading does not use; the reading then finds the pages
- * there. The helper's write is a compare-and-swap of 0 with 0: it changes
- * nothing, whatever the reading has written there (native code would ask
- * the kernel for this with MADV_POPULATE_WRITE, which JavaScript cannot).
+ * Memory whose pages a helper thread faults in before they are written
+ * (model/warm_memory.ts says why). A big table's columns are faulted in a
+ * few megabytes ahead of the rows written, the string pool's next address
+ * table whole, on the core the reading does not use; the reading then
+ * finds the pages there. The helper writes each page once, with a
+ * compare-and-swap of 0 with 0: it changes nothing, whatever the reading
+ * has written there (native code would ask the kernel for this with
+ * MADV_POPULATE_WRITE, which JavaScript cannot).
  */
 
-import type { Worker } from "node:worker_threads";
-import type { ColumnMemory, ColumnStream, SocketTable } from "../model/socket_table.ts";
+import { MessageChannel, type MessagePort, type Worker } from "node:worker_threads";
+import type { SocketTable } from "../model/socket_table.ts";
+import type { ColumnStream, WarmMemory } from "../model/warm_memory.ts";
 import { startThread, threadsHelp } from "./threads.ts";
 
-/** Columns smaller than this take plain arrays: the helper's start (some 45 ms of the other core) would cost more than it saves. */
-export const WARM_FROM_BYTES = 8 << 20;
+/** Buffers smaller than this are not warmed: the helper's start (some 45 ms of the other core) would cost more than it saves. */
+export const WARM_FROM_BYTES = 1 << 20;
+/** Columns smaller than this take plain arrays (a table of some 170,000 rows). */
+export const WARM_COLUMNS_FROM_BYTES = 8 << 20;
 /** How far ahead of the rows written the helper goes, in rows (some 3 MB of columns). */
 export const LEAD = 1 << 16;
 /** Rows the helper advances by: at most a page of the widest column (8 bytes a row). */
 export const STEP = 256;
+/** Pages of a table the helper faults in between two steps of the columns. */
+const TABLE_SLICE = 16;
 
-/** Control words: rows written; the job (bumped by each buffer, -1: stop); rows the helper has faulted in. */
-const WROTE = 0, JOB = 1, REACHED = 2;
+/**
+ * Control words: rows written; the columns' buffer (bumped by each, -1:
+ * stop); rows of it faulted in; pages of tables faulted in; the bell the
+ * helper waits on (rung by each of the others' changes and each table).
+ */
+const WROTE = 0, JOB = 1, REACHED = 2, TABLE_PAGES = 3, BELL = 4;
 
 /** The helper's code: Node builtins only, so it needs no module of tcpdoc's (see proc_file.ts). */
 const WARMER = `
-const { workerData: { ctl }, parentPort } = require("node:worker_threads");
-const c = new Int32Array(ctl);
-parentPort.on("message", ({ buffer, streams, from, to, job }) => {
-  const v = new Int32Array(buffer), last = streams.map(() => -1);
-  // Where the rows written have got to while this thread started: their pages are in.
-  let r = Math.max(from, Math.min(to, Atomics.load(c, ${WROTE})));
-  Atomics.store(c, ${REACHED}, r);
-  for (r -= r % ${STEP}; r < to; r += ${STEP}) {
-    for (let w; r >= (w = Atomics.load(c, ${WROTE})) + ${LEAD};) {
-      if (Atomics.load(c, ${JOB}) !== job) return;
-      Atomics.wait(c, ${WROTE}, w, 100);
+const { workerData: { ctl, port }, receiveMessageOnPort } = require("node:worker_threads");
+const c = new Int32Array(ctl), tables = [];
+let col;
+const touch = (v, page) => Atomics.compareExchange(v, page * 1024, 0, 0);
+for (;;) {
+  const bell = Atomics.load(c, ${BELL});
+  for (let m; (m = receiveMessageOnPort(port)) !== undefined;) {
+    const j = m.message;
+    if (j.table) {
+      tables.push({ v: new Int32Array(j.table), page: 0, pages: Math.ceil(j.table.byteLength / 4096) });
+      continue;
     }
-    if (Atomics.load(c, ${JOB}) !== job) return;
-    for (let k = 0; k < streams.length; k++) {
-      const page = Math.floor((streams[k].byteOffset + r * streams[k].bytesPerRow) / 4096);
-      if (page !== last[k]) {
-        last[k] = page;
-        Atomics.compareExchange(v, page * 1024, 0, 0);
-      }
-    }
-    Atomics.store(c, ${REACHED}, Math.min(r + ${STEP}, to));
+    // Where the rows written have got to while this thread started: their pages are in.
+    const r = Math.max(j.from, Math.min(j.to, Atomics.load(c, ${WROTE})));
+    col = { ...j, v: new Int32Array(j.buffer), last: j.streams.map(() => -1), r: r - (r % ${STEP}) };
+    Atomics.store(c, ${REACHED}, r);
   }
-});`;
+  const job = Atomics.load(c, ${JOB});
+  if (job < 0) break;
+  let worked = false;
+  if (tables.length > 0) {
+    const t = tables[0];
+    for (const end = Math.min(t.pages, t.page + ${TABLE_SLICE}); t.page < end; t.page++) touch(t.v, t.page);
+    Atomics.add(c, ${TABLE_PAGES}, ${TABLE_SLICE});
+    if (t.page === t.pages) tables.shift();
+    worked = true;
+  }
+  // a newer buffer is on its way: this one is dropped
+  if (col !== undefined && col.job !== job) col = undefined;
+  if (col !== undefined && col.r < col.to && col.r < Atomics.load(c, ${WROTE}) + ${LEAD}) {
+    for (let k = 0; k < col.streams.length; k++) {
+      const page = Math.floor((col.streams[k].byteOffset + col.r * col.streams[k].bytesPerRow) / 4096);
+      if (page !== col.last[k]) touch(col.v, col.last[k] = page);
+    }
+    col.r += ${STEP};
+    Atomics.store(c, ${REACHED}, Math.min(col.r, col.to));
+    worked = true;
+  }
+  if (!worked) Atomics.wait(c, ${BELL}, bell, 1000);
+}`;
 
 /**
- * A {@link ColumnMemory} served by a helper thread, started with the first
+ * A {@link WarmMemory} served by a helper thread, started with the first
  * buffer big enough to need it (Node with a second core; elsewhere
  * {@link warmColumns} installs none).
  */
-export class ColumnWarmer implements ColumnMemory {
-  readonly #ctl = new Int32Array(new SharedArrayBuffer(12));
+export class PageWarmer implements WarmMemory {
+  readonly #ctl = new Int32Array(new SharedArrayBuffer(20));
   readonly #fromBytes: number;
+  readonly #columnsFromBytes: number;
   #worker: Worker | undefined;
+  #port: MessagePort | undefined;
   #failed = false;
 
-  constructor(fromBytes = WARM_FROM_BYTES) {
+  /** Buffers under `fromBytes`, and columns under `columnsFromBytes`, are not warmed (tests pass 0). */
+  constructor(fromBytes = WARM_FROM_BYTES, columnsFromBytes = WARM_COLUMNS_FROM_BYTES) {
     this.#fromBytes = fromBytes;
+    this.#columnsFromBytes = Math.max(fromBytes, columnsFromBytes);
   }
 
-  allocate(bytes: number, streams: readonly ColumnStream[], from: number, to: number): SharedArrayBuffer | undefined {
-    if (bytes < this.#fromBytes || this.#failed || this.#ctl[JOB] < 0) return undefined;
-    this.#worker ??= startThread(WARMER, { ctl: this.#ctl.buffer });
-    if (!this.#worker) {
-      this.#failed = true;
-      return undefined;
-    }
-    const buffer = new SharedArrayBuffer(bytes), c = this.#ctl;
-    // A job of its own: the helper leaves the previous buffer's pages (a grown table drops it).
-    const job = c[JOB] + 1;
+  columns(bytes: number, streams: readonly ColumnStream[], from: number, to: number): SharedArrayBuffer | undefined {
+    if (bytes < this.#columnsFromBytes || !this.#start()) return undefined;
+    const buffer = new SharedArrayBuffer(bytes), c = this.#ctl, job = c[JOB] + 1;
     Atomics.store(c, WROTE, from);
     Atomics.store(c, REACHED, from);
     Atomics.store(c, JOB, job);
-    Atomics.notify(c, WROTE);
-    this.#worker.postMessage({ buffer, streams, from, to, job });
+    this.#port!.postMessage({ buffer, streams, from, to, job });
+    this.#ring();
     return buffer;
   }
 
   wrote(row: number): void {
     Atomics.store(this.#ctl, WROTE, row);
-    Atomics.notify(this.#ctl, WROTE);
+    this.#ring();
   }
 
-  /** Rows of the current buffer whose pages the helper has faulted in (tests). */
+  table(bytes: number): SharedArrayBuffer | undefined {
+    if (bytes < this.#fromBytes || !this.#start()) return undefined;
+    const table = new SharedArrayBuffer(bytes);
+    this.#port!.postMessage({ table });
+    this.#ring();
+    return table;
+  }
+
+  /** Rows of the last columns' buffer whose pages are in: faulted in by the helper, or written before it came (tests). */
   reached(): number {
     return Atomics.load(this.#ctl, REACHED);
   }
 
-  /** Stops the helper; buffers it served stay as they are. */
+  /** Pages of tables the helper has faulted in, rounded up to its slices of 16 (tests). */
+  tablePages(): number {
+    return Atomics.load(this.#ctl, TABLE_PAGES);
+  }
+
+  /** Stops the helper; the buffers it gave stay as they are. */
   close(): void {
     Atomics.store(this.#ctl, JOB, -1);
-    Atomics.notify(this.#ctl, WROTE);
+    this.#ring();
     void this.#worker?.terminate();
-    this.#worker = undefined;
+    this.#port?.close();
+    this.#worker = this.#port = undefined;
+  }
+
+  /** Starts the helper if it is not running; false where none can run, or once closed. */
+  #start(): boolean {
+    if (this.#worker) return true;
+    if (this.#failed || this.#ctl[JOB] < 0) return false;
+    const { port1, port2 } = new MessageChannel();
+    this.#worker = startThread(WARMER, { ctl: this.#ctl.buffer, port: port2 }, [port2]);
+    if (!this.#worker) {
+      this.#failed = true;
+      port1.close();
+      return false;
+    }
+    this.#port = port1;
+    return true;
+  }
+
+  #ring(): void {
+    Atomics.add(this.#ctl, BELL, 1);
+    Atomics.notify(this.#ctl, BELL);
   }
 }
 
 /**
- * Has `t`'s columns, when they grow big, go to memory a helper thread
- * faults in ahead of the rows written (where threads help: Node with a
- * second core); returns what puts the table back as it was and stops the
- * helper, to call once the reading is done.
+ * Has `t`'s columns and address tables, when they grow big, go to memory a
+ * helper thread faults in ahead (where threads help: Node with a second
+ * core); returns what puts the table back as it was and stops the helper,
+ * to call once the reading is done.
  */
 export function warmColumns(t: SocketTable): () => void {
   if (!threadsHelp() || t.memory) return () => {};
-  const warmer = new ColumnWarmer();
+  const warmer = new PageWarmer();
   t.memory = warmer;
   return () => {
     t.memory = undefined;

@@ -1,4 +1,4 @@
-/** Columns whose pages a helper thread faults in ahead of the rows written. */
+/** Memory whose pages a helper thread faults in before they are written. */
 
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -6,15 +6,16 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import { Ingestor } from "../../src/ingest/mod.ts";
 import { emptySnapshot, type Snapshot } from "../../src/model/snapshot.ts";
+import { StringPool } from "../../src/model/string_pool.ts";
 import { threadsHelp } from "../../src/sources/threads.ts";
-import { ColumnWarmer, LEAD, STEP } from "../../src/sources/warm_pages.ts";
+import { LEAD, PageWarmer, STEP } from "../../src/sources/warm_pages.ts";
 import { ROOT, socketsOf } from "../ingest/_read.ts";
 
 const helper = threadsHelp();
 const noHelper = helper ? false : "no helper thread here (Deno, or one core: threadsHelp)";
 
 /** Reads a sample into a new snapshot, its table's columns from `memory` when given. */
-function read(file: string, memory?: ColumnWarmer): Snapshot {
+function read(file: string, memory?: PageWarmer): Snapshot {
   const snap = emptySnapshot();
   snap.sockets.memory = memory;
   const ing = new Ingestor(snap, file);
@@ -31,15 +32,18 @@ function waitFor(ok: () => boolean, ms: number): boolean {
   return ok();
 }
 
-describe("ColumnWarmer", () => {
+describe("PageWarmer", () => {
   it("a table grown into its buffers holds every row as one grown into plain arrays", () => {
     // a pid and program on every row (netstat -p), a uid and inode on every row (/proc)
     for (const file of ["samples/linux/time-wait-churn/netstat-antp.txt", "samples/linux/time-wait-churn/proc-net-tcp.txt"]) {
-      const warmer = new ColumnWarmer(0);
+      const warmer = new PageWarmer(0, 0);
       try {
         const warm = read(file, warmer), plain = read(file);
         assert.ok(warm.sockets.length > 3000, `${file}: ${warm.sockets.length} sockets`);
         assert.deepEqual(socketsOf(warm), socketsOf(plain), file);
+        // the same ids too
+        const n = warm.sockets.length, ids = (s: Snapshot) => [...s.sockets.localAddr.subarray(0, n), ...s.sockets.remoteAddr.subarray(0, n)];
+        assert.deepEqual(ids(warm), ids(plain), `${file}: address ids`);
         assert.equal(warm.sockets.localPort.buffer instanceof SharedArrayBuffer, helper, `${file}: columns in shared memory`);
       } finally {
         warmer.close();
@@ -47,10 +51,27 @@ describe("ColumnWarmer", () => {
     }
   });
 
-  it("faults in pages up to LEAD rows past the rows written, and on to the end as they are written", { skip: noHelper }, () => {
-    const warmer = new ColumnWarmer(0), rows = 1 << 20;
+  it("a string pool grows its address tables into the tables it asked for ahead, to the same ids", { timeout: 60_000 }, () => {
+    const warmer = new PageWarmer(0, 0), warm = new StringPool(), plain = new StringPool();
+    warm.memory = warmer;
     try {
-      assert.ok(warmer.allocate(rows * 4, [{ byteOffset: 0, bytesPerRow: 4 }], 0, rows));
+      // 200,000 distinct quads, each interned twice, alike in their low bits (10.X.Y.1) and not
+      for (let k = 0; k < 400000; k++) {
+        const q = k % 2 === 0 ? (0x0a000001 + ((k >> 1) << 8)) >>> 0 : Math.imul(k >> 1, 0x9e3779b1) >>> 0;
+        assert.equal(warm.internV4(q), plain.internV4(q));
+        if (k % 3 === 0) assert.equal(warm.internV4(q), plain.internV4(q));
+      }
+      assert.equal(warm.size, plain.size);
+      if (helper) assert.ok(waitFor(() => warmer.tablePages() > 0, 5000), "no table was asked for ahead");
+    } finally {
+      warmer.close();
+    }
+  });
+
+  it("faults in pages up to LEAD rows past the rows written, and on to the end as they are written", { skip: noHelper }, () => {
+    const warmer = new PageWarmer(0, 0), rows = 1 << 20;
+    try {
+      assert.ok(warmer.columns(rows * 4, [{ byteOffset: 0, bytesPerRow: 4 }], 0, rows));
       warmer.wrote(0);
       assert.ok(waitFor(() => warmer.reached() >= LEAD, 5000), `reached ${warmer.reached()} rows`);
       // it waits there: not further than a step past the lead
@@ -64,9 +85,9 @@ describe("ColumnWarmer", () => {
   });
 
   it("changes nothing the rows wrote before it came to their pages", { skip: noHelper }, () => {
-    const warmer = new ColumnWarmer(0), rows = 1 << 20;
+    const warmer = new PageWarmer(0, 0), rows = 1 << 20;
     try {
-      const buffer = warmer.allocate(rows * 4 + rows, [{ byteOffset: 0, bytesPerRow: 4 }, { byteOffset: rows * 4, bytesPerRow: 1 }], 0, rows)!;
+      const buffer = warmer.columns(rows * 4 + rows, [{ byteOffset: 0, bytesPerRow: 4 }, { byteOffset: rows * 4, bytesPerRow: 1 }], 0, rows)!;
       const a = new Int32Array(buffer, 0, rows), b = new Uint8Array(buffer, rows * 4, rows);
       // The helper runs and waits at LEAD rows; every row is then written, and only then told:
       // it comes to the pages past LEAD after their rows were written (a plain store of 0 would wipe some).
@@ -83,10 +104,27 @@ describe("ColumnWarmer", () => {
     }
   });
 
-  it("gives no buffer for columns under its size, nor once closed", () => {
-    const warmer = new ColumnWarmer(1 << 20);
-    assert.equal(warmer.allocate((1 << 20) - 8, [], 0, 1), undefined);
+  it("faults in a table whole, while the columns wait for rows", { skip: noHelper }, () => {
+    const warmer = new PageWarmer(0, 0), rows = 1 << 20;
+    try {
+      assert.ok(warmer.columns(rows * 4, [{ byteOffset: 0, bytesPerRow: 4 }], 0, rows));
+      warmer.wrote(0);
+      const table = warmer.table(4 << 20);
+      assert.ok(table instanceof SharedArrayBuffer);
+      assert.ok(waitFor(() => warmer.tablePages() >= 1024, 5000), `${warmer.tablePages()} of 1024 pages`);
+      assert.ok(new Int32Array(table).every((x) => x === 0), "a table page written with something else than 0");
+      assert.ok(warmer.reached() <= LEAD + STEP, `reached ${warmer.reached()} rows with none written`);
+    } finally {
+      warmer.close();
+    }
+  });
+
+  it("gives no buffer under its sizes, nor once closed", () => {
+    const warmer = new PageWarmer(1 << 20, 8 << 20);
+    assert.equal(warmer.table((1 << 20) - 8), undefined);
+    assert.equal(warmer.columns((8 << 20) - 8, [], 0, 1), undefined);
     warmer.close();
-    assert.equal(warmer.allocate(1 << 21, [], 0, 1), undefined);
+    assert.equal(warmer.table(1 << 21), undefined);
+    assert.equal(warmer.columns(8 << 21, [], 0, 1), undefined);
   });
 });
