@@ -6,7 +6,8 @@
 //
 // CommonJS (bin/package.json), as is bin/tcpdoc.js: Node reaches a CommonJS
 // entry's first line some 10 ms sooner than an ES module's, whose loader it
-// sets up first (bench/README.md, "A CommonJS launcher").
+// sets up first (bench/README.md,
+// "Warm pages, and a CommonJS launcher").
 "use strict";
 
 const fs = require("node:fs");

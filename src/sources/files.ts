@@ -6,7 +6,7 @@ import { emptySnapshot, type Snapshot } from "../model/snapshot.ts";
 import { InputError } from "./input_error.ts";
 import { freeRows, InlineReadAhead, type ReadAheadRunner, ReadAheadThread } from "./read_ahead.ts";
 import { splitReadingHelps } from "./threads.ts";
-import { warmColumns } from "./warm_pages.ts";
+import { warmPages } from "./warm_pages.ts";
 
 // Read 1 MiB at a time (fewer system calls), but hand the ingestor pieces of
 // whole lines of up to 64 KiB: the fast row readers read them in place, and
@@ -311,7 +311,7 @@ export function bytesAfter(paths: readonly string[]): number[] {
 export function readInputs(paths: string[], progress?: Progress, options: ReadOptions = {}): Snapshot {
   const snap = options.into ?? emptySnapshot();
   const after = bytesAfter(paths);
-  const cool = warmColumns(snap.sockets);
+  const cool = warmPages(snap.sockets);
   try {
     for (const [k, path] of paths.entries()) {
       const ing = new Ingestor(snap, path);

@@ -28,7 +28,7 @@ import { buildSeries, type Moment, type MomentSource } from "../model/series.ts"
 import { emptySnapshot, type InputReport, LINE_KINDS, type Snapshot, TALLIES_KEEP, UNPARSED_KEEP } from "../model/snapshot.ts";
 import { assertUnderstood, bytesAfter, type Progress, readInput, type ReadOptions, stdinCopy, STDIN_KEPT } from "./files.ts";
 import { InputError } from "./input_error.ts";
-import { warmColumns } from "./warm_pages.ts";
+import { warmPages } from "./warm_pages.ts";
 
 /**
  * Summarizes one moment's piece (the engine's `summarizeMoment`), given its
@@ -48,7 +48,7 @@ export function readSeries(paths: string[], summarize: Summarize, progress?: Pro
   const first = options.into ?? emptySnapshot();
   const seen = [];
   const after = bytesAfter(paths);
-  const cool = warmColumns(first.sockets);
+  const cool = warmPages(first.sockets);
   try {
     for (const [k, path] of paths.entries()) {
       const obs = options.into ? undefined : new MarkObserver(path);

@@ -78,7 +78,7 @@ for (;;) {
 /**
  * A {@link WarmMemory} served by a helper thread, started with the first
  * buffer big enough to need it (Node with a second core; elsewhere
- * {@link warmColumns} installs none).
+ * {@link warmPages} installs none).
  */
 export class PageWarmer implements WarmMemory {
   readonly #ctl = new Int32Array(new SharedArrayBuffer(20));
@@ -164,7 +164,7 @@ export class PageWarmer implements WarmMemory {
  * core); returns what puts the table back as it was and stops the helper,
  * to call once the reading is done.
  */
-export function warmColumns(t: SocketTable): () => void {
+export function warmPages(t: SocketTable): () => void {
   if (!threadsHelp() || t.memory) return () => {};
   const warmer = new PageWarmer();
   t.memory = warmer;
