@@ -117,7 +117,7 @@ function grow<T extends Int32Array | Uint8Array | Float64Array | Uint32Array | U
   return b;
 }
 
-/** Every column of a SocketTable. */
+/** Every column of a SocketTable: what growing it copies, into plain arrays or one shared buffer. */
 const COLUMNS = [
   "state", "family", "localAddr", "remoteAddr", "localPort", "remotePort", "recvQ", "sendQ",
   "pidPlusOne", "program", "user", "inodePlusOne", "timer", "input", "line",
@@ -216,21 +216,7 @@ export class SocketTable {
   #grow(n = this.#cap * 2): void {
     const used = this.length;
     if (this.#memory && this.#growShared(this.#memory, n, used)) return;
-    this.state = grow(this.state, n, used);
-    this.family = grow(this.family, n, used);
-    this.localAddr = grow(this.localAddr, n, used);
-    this.remoteAddr = grow(this.remoteAddr, n, used);
-    this.localPort = grow(this.localPort, n, used);
-    this.remotePort = grow(this.remotePort, n, used);
-    this.recvQ = grow(this.recvQ, n, used);
-    this.sendQ = grow(this.sendQ, n, used);
-    this.pidPlusOne = grow(this.pidPlusOne, n, used);
-    this.program = grow(this.program, n, used);
-    this.user = grow(this.user, n, used);
-    this.inodePlusOne = grow(this.inodePlusOne, n, used);
-    this.timer = grow(this.timer, n, used);
-    this.input = grow(this.input, n, used);
-    this.line = grow(this.line, n, used);
+    for (const name of COLUMNS) this.#setColumn(name, grow(this[name], n, used));
     this.#cap = n;
   }
 
