@@ -117,6 +117,9 @@ function grow<T extends Int32Array | Uint8Array | Float64Array | Uint32Array | U
   return b;
 }
 
+/** Spare bytes a row asked for with the columns (see {@link SocketTable.takeSpare}). */
+const SPARE_BYTES_PER_ROW = 32;
+
 /** Every column of a SocketTable: what growing it copies, into plain arrays or one shared buffer. */
 const COLUMNS = [
   "state", "family", "localAddr", "remoteAddr", "localPort", "remotePort", "recvQ", "sendQ",
@@ -178,6 +181,21 @@ export class SocketTable {
     this.#memory = m;
     this.strings.memory = m;
   }
+  #spare: SharedArrayBuffer | undefined;
+
+  /**
+   * Zeroed memory faulted in ahead (by the {@link WarmMemory} the columns
+   * grew into) for the counters of the facts over this table, the first
+   * time it is asked for; undefined after, and when there is none. The
+   * facts over a million rows ask for 20-30 MB of arrays as long as the
+   * table, its string pool or its client sockets: some 6,000 fresh pages.
+   */
+  takeSpare(): SharedArrayBuffer | undefined {
+    const s = this.#spare;
+    this.#spare = undefined;
+    return s;
+  }
+
   /**
    * Whether a row may have a pid, an inode: false while none was ever set,
    * so a pass over every row can leave the column unread (reading a page
@@ -245,6 +263,7 @@ export class SocketTable {
     }
     const buffer = memory.columns(Math.ceil(bytes / 8) * 8, streams, used, n);
     if (!buffer) return false;
+    this.#spare = memory.spare(n * SPARE_BYTES_PER_ROW);
     for (let k = 0; k < columns.length; k++) {
       const old = columns[k];
       const grown = new (old.constructor as new (b: ArrayBufferLike, at: number, n: number) => typeof old)(buffer, offsets[k], n);

@@ -30,4 +30,10 @@ export interface WarmMemory {
    * when too small to be worth it.
    */
   table(bytes: number): SharedArrayBuffer | undefined;
+  /**
+   * A zeroed shared buffer of `bytes` bytes for work after the reading
+   * (the facts' counters over the table), its pages faulted in when the
+   * helper has nothing else to do; undefined when too small to be worth it.
+   */
+  spare(bytes: number): SharedArrayBuffer | undefined;
 }

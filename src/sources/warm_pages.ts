@@ -28,22 +28,24 @@ const TABLE_SLICE = 16;
 /**
  * Control words: rows written; the columns' buffer (bumped by each, -1:
  * stop); rows of it faulted in; pages of tables faulted in; the bell the
- * helper waits on (rung by each of the others' changes and each table).
+ * helper waits on (rung by each of the others' changes and each table);
+ * pages of spare buffers faulted in.
  */
-const WROTE = 0, JOB = 1, REACHED = 2, TABLE_PAGES = 3, BELL = 4;
+const WROTE = 0, JOB = 1, REACHED = 2, TABLE_PAGES = 3, BELL = 4, SPARE_PAGES = 5;
 
 /** The helper's code: Node builtins only, so it needs no module of tcpdoc's (see proc_file.ts). */
 const WARMER = `
 const { workerData: { ctl, port }, receiveMessageOnPort } = require("node:worker_threads");
-const c = new Int32Array(ctl), tables = [];
+const c = new Int32Array(ctl), tables = [], spares = [];
 let col;
 const touch = (v, page) => Atomics.compareExchange(v, page * 1024, 0, 0);
 for (;;) {
   const bell = Atomics.load(c, ${BELL});
   for (let m; (m = receiveMessageOnPort(port)) !== undefined;) {
     const j = m.message;
-    if (j.table) {
-      tables.push({ v: new Int32Array(j.table), page: 0, pages: Math.ceil(j.table.byteLength / 4096) });
+    if (j.table || j.spare) {
+      const b = j.table ?? j.spare;
+      (j.table ? tables : spares).push({ v: new Int32Array(b), page: 0, pages: Math.ceil(b.byteLength / 4096) });
       continue;
     }
     // Where the rows written have got to while this thread started: their pages are in.
@@ -72,6 +74,14 @@ for (;;) {
     Atomics.store(c, ${REACHED}, Math.min(col.r, col.to));
     worked = true;
   }
+  // spare memory when nothing else waits
+  if (!worked && spares.length > 0) {
+    const t = spares[0];
+    for (const end = Math.min(t.pages, t.page + ${TABLE_SLICE}); t.page < end; t.page++) touch(t.v, t.page);
+    Atomics.add(c, ${SPARE_PAGES}, ${TABLE_SLICE});
+    if (t.page === t.pages) spares.shift();
+    worked = true;
+  }
   if (!worked) Atomics.wait(c, ${BELL}, bell, 1000);
 }`;
 
@@ -81,7 +91,7 @@ for (;;) {
  * {@link warmPages} installs none).
  */
 export class PageWarmer implements WarmMemory {
-  readonly #ctl = new Int32Array(new SharedArrayBuffer(20));
+  readonly #ctl = new Int32Array(new SharedArrayBuffer(24));
   readonly #fromBytes: number;
   readonly #columnsFromBytes: number;
   #worker: Worker | undefined;
@@ -118,6 +128,14 @@ export class PageWarmer implements WarmMemory {
     return table;
   }
 
+  spare(bytes: number): SharedArrayBuffer | undefined {
+    if (bytes < this.#fromBytes || !this.#start()) return undefined;
+    const spare = new SharedArrayBuffer(bytes);
+    this.#port!.postMessage({ spare });
+    this.#ring();
+    return spare;
+  }
+
   /** Rows of the last columns' buffer whose pages are in: faulted in by the helper, or written before it came (tests). */
   reached(): number {
     return Atomics.load(this.#ctl, REACHED);
@@ -126,6 +144,11 @@ export class PageWarmer implements WarmMemory {
   /** Pages of tables the helper has faulted in, rounded up to its slices of 16 (tests). */
   tablePages(): number {
     return Atomics.load(this.#ctl, TABLE_PAGES);
+  }
+
+  /** Pages of spare buffers the helper has faulted in, rounded up to its slices of 16 (tests). */
+  sparePages(): number {
+    return Atomics.load(this.#ctl, SPARE_PAGES);
   }
 
   /** Stops the helper; the buffers it gave stay as they are. */
@@ -159,10 +182,11 @@ export class PageWarmer implements WarmMemory {
 }
 
 /**
- * Has `t`'s columns and address tables, when they grow big, go to memory a
- * helper thread faults in ahead (where threads help: Node with a second
- * core); returns what puts the table back as it was and stops the helper,
- * to call once the reading is done.
+ * Has `t`'s columns and address tables, when they grow big, and the spare
+ * memory its facts will count in, go to memory a helper thread faults in
+ * ahead (where threads help: Node with a second core); returns what puts
+ * the table back as it was and stops the helper, to call once the reading
+ * is done.
  */
 export function warmPages(t: SocketTable): () => void {
   if (!threadsHelp() || t.memory) return () => {};

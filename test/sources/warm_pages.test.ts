@@ -119,12 +119,57 @@ describe("PageWarmer", () => {
     }
   });
 
+  it("faults in spare memory only while it has nothing else to do", { skip: noHelper }, () => {
+    const warmer = new PageWarmer(0, 0), rows = 1 << 20;
+    try {
+      const spare = warmer.spare(4 << 20)!;
+      assert.ok(spare instanceof SharedArrayBuffer);
+      assert.ok(waitFor(() => warmer.sparePages() >= 1024, 5000), `${warmer.sparePages()} of 1024 spare pages`);
+      assert.ok(new Int32Array(spare).every((x) => x === 0), "a spare page written with something else than 0");
+      // with columns to fault in, a spare waits for them: asked for while the helper waits at LEAD rows, all
+      // the rows are then written: it faults in the rest of the columns' pages first
+      assert.ok(warmer.columns(rows * 8, [{ byteOffset: 0, bytesPerRow: 8 }], 0, rows));
+      warmer.wrote(0);
+      assert.ok(waitFor(() => warmer.reached() >= LEAD, 5000), `reached ${warmer.reached()} rows`);
+      const before = warmer.sparePages();
+      assert.ok(warmer.spare(64 << 20));
+      warmer.wrote(rows);
+      assert.ok(waitFor(() => warmer.reached() === rows, 5000), `reached ${warmer.reached()} of ${rows} rows`);
+      assert.ok(warmer.sparePages() - before < 4096, `${warmer.sparePages() - before} of 16384 spare pages before the columns`);
+      assert.ok(waitFor(() => warmer.sparePages() - before >= 16384, 10000), `${warmer.sparePages() - before} of 16384 spare pages`);
+    } finally {
+      warmer.close();
+    }
+  });
+
+  it("a table that grows into its buffers asks for spare memory for its facts, given once", () => {
+    const asked: number[] = [];
+    const memory = {
+      columns: (bytes: number) => new SharedArrayBuffer(bytes),
+      wrote: () => {},
+      table: () => undefined,
+      spare: (bytes: number) => (asked.push(bytes), new SharedArrayBuffer(bytes)),
+    };
+    const snap = emptySnapshot();
+    snap.sockets.memory = memory;
+    snap.sockets.reserve(1 << 16);
+    snap.sockets.memory = undefined;
+    assert.equal(asked.length, 1);
+    assert.ok(asked[0] >= 16 * (1 << 16), `${asked[0]} bytes for ${1 << 16} rows`);
+    const spare = snap.sockets.takeSpare();
+    assert.equal(spare?.byteLength, asked[0]);
+    assert.equal(snap.sockets.takeSpare(), undefined, "given twice");
+    assert.equal(emptySnapshot().sockets.takeSpare(), undefined, "a table in plain arrays has none");
+  });
+
   it("gives no buffer under its sizes, nor once closed", () => {
     const warmer = new PageWarmer(1 << 20, 8 << 20);
     assert.equal(warmer.table((1 << 20) - 8), undefined);
+    assert.equal(warmer.spare((1 << 20) - 8), undefined);
     assert.equal(warmer.columns((8 << 20) - 8, [], 0, 1), undefined);
     warmer.close();
     assert.equal(warmer.table(1 << 21), undefined);
+    assert.equal(warmer.spare(1 << 21), undefined);
     assert.equal(warmer.columns(8 << 21, [], 0, 1), undefined);
   });
 });

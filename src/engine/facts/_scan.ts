@@ -83,40 +83,58 @@ export const CONNECTED = ["ESTABLISHED", "SYN_SENT", "TIME_WAIT", "FIN_WAIT_1", 
  * on the bench machine, bench/README.md) and stays as garbage until a
  * collection, so the peak grew with every fact. An array lent again is
  * zeroed first. Arrays under MIN_KEPT elements are not kept: the
- * allocator recycles those cheaply.
+ * allocator recycles those cheaply. A new array of MIN_KEPT elements or
+ * more is cut from the spare memory given, while it lasts: memory a helper
+ * thread faulted in during the reading (SocketTable.takeSpare), so the
+ * facts pay no page fault for it.
  */
 export class Scratch {
   static readonly MIN_KEPT = 1 << 14;
   readonly #free: Int32Array[] = [];
   readonly #keep: boolean;
+  /** The whole array each view lent as part of one is (take() lends a kept array's first `n` elements). */
+  readonly #whole = new WeakMap<Int32Array, Int32Array>();
+  readonly #spare: ArrayBufferLike | undefined;
+  /** Bytes of #spare cut so far. */
+  #cut = 0;
 
-  /** `keep` false: every array is new and nothing given back is kept (see FRESH). */
-  constructor(keep = true) {
+  /** `keep` false: every array is new and nothing given back is kept (see FRESH); `spare`: zeroed memory to cut new arrays from. */
+  constructor(keep = true, spare?: ArrayBufferLike) {
     this.#keep = keep;
+    this.#spare = spare;
   }
 
   /** A zeroed array of `n` elements: the smallest kept one that fits (a view of its first `n`), else a new one. */
   take(n: number): Int32Array {
     const free = this.#free;
-    if (n < Scratch.MIN_KEPT || free.length === 0) return new Int32Array(n);
+    if (n < Scratch.MIN_KEPT) return new Int32Array(n);
     let best = -1;
     for (let j = 0; j < free.length; j++) {
       if (free[j].length >= n && (best === -1 || free[j].length < free[best].length)) best = j;
     }
-    if (best === -1) return new Int32Array(n);
+    if (best === -1) return this.array(n);
     const a = free[best];
     free[best] = free[free.length - 1];
     free.pop();
-    const v = a.length === n ? a : a.subarray(0, n);
-    v.fill(0);
-    return v;
+    if (a.length === n) return a.fill(0);
+    const v = a.subarray(0, n);
+    this.#whole.set(v, a);
+    return v.fill(0);
   }
 
   /** Gives back an array from take(); the caller must not use it again. */
   give(a: Int32Array): void {
     // (a small array's .buffer is not read: V8 would have to move it off the heap)
     if (!this.#keep || a.length < Scratch.MIN_KEPT) return;
-    this.#free.push(a.length * 4 === a.buffer.byteLength ? a : new Int32Array(a.buffer));
+    this.#free.push(this.#whole.get(a) ?? a);
+  }
+
+  /** A new zeroed array of `n` elements for the caller to keep: cut from the spare memory while it lasts. */
+  array(n: number): Int32Array {
+    const spare = this.#spare, at = this.#cut;
+    if (spare === undefined || n < Scratch.MIN_KEPT || at + n * 4 > spare.byteLength) return new Int32Array(n);
+    this.#cut = at + Math.ceil(n / 2) * 8;
+    return new Int32Array(spare, at, n);
   }
 }
 
@@ -740,11 +758,12 @@ export class TableScan {
   #timerKinds: Uint8Array | undefined;
   #clientGroups: { rows: Int32Array; group: Int32Array; size: number } | undefined;
   /** Where the facts' counters over this table take their arrays from and give them back to. */
-  readonly scratch = new Scratch();
+  readonly scratch: Scratch;
 
   constructor(snap: Snapshot) {
     this.snap = snap;
     this.t = snap.sockets;
+    this.scratch = new Scratch(true, this.t.takeSpare());
   }
 
   /** Ports (index port+1) that have a LISTEN socket. */
@@ -762,7 +781,7 @@ export class TableScan {
     const t = this.t, st = t.state, n = STATES.length + 1, seen = this.stateStats(null).seen;
     const start = new Int32Array(n + 1);
     for (let s = 0; s < n; s++) start[s + 1] = start[s] + seen[s];
-    const next = start.slice(0, n), order = new Int32Array(t.length);
+    const next = start.slice(0, n), order = this.scratch.array(t.length);
     for (let i = 0; i < t.length; i++) order[next[st[i]]++] = i;
     return this.#stateIndex = { order, start };
   }
@@ -985,7 +1004,8 @@ export class TableScan {
       if (seen[ra[i]] === 0) seen[ra[i]] = 1, destinations++;
     }
     this.scratch.give(seen);
-    const rows = all.slice(0, clients), group = new Int32Array(clients);
+    const rows = this.scratch.array(clients), group = this.scratch.array(clients);
+    rows.set(all.subarray(0, clients));
     this.scratch.give(all);
     // Keyed by the destination's address first: each destination's first
     // tuple is found without hashing (see TupleIds), the others hashed. Only
@@ -1127,7 +1147,7 @@ export class TableScan {
   #subnetTable(): Int32Array {
     const n = this.t.strings.size;
     if (!this.#subnetKeys || this.#subnetKeys.length < n) {
-      const keys = new Int32Array(n).fill(-1);
+      const keys = this.scratch.array(n).fill(-1);
       if (this.#subnetKeys) keys.set(this.#subnetKeys);
       this.#subnetKeys = keys;
     }
@@ -1179,7 +1199,7 @@ export class TableScan {
 
   /** A socket-index buffer as long as the table, shared by the filters of select (and reused by the next caller). */
   scratchList(): Int32Array {
-    if (!this.#scratch || this.#scratch.length < this.t.length) this.#scratch = new Int32Array(this.t.length);
+    if (!this.#scratch || this.#scratch.length < this.t.length) this.#scratch = this.scratch.array(this.t.length);
     return this.#scratch;
   }
 

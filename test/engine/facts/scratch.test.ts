@@ -44,6 +44,33 @@ describe("Scratch", () => {
     assert.notEqual(none.take(BIG).buffer, a.buffer);
   });
 
+  it("cuts new arrays from the spare memory given while it lasts, apart and zeroed, then makes its own", () => {
+    const spare = new SharedArrayBuffer(BIG * 4 * 5);
+    const s = new Scratch(true, spare);
+    const a = s.take(BIG * 2), b = s.array(BIG + 1), c = s.take(BIG * 2);
+    assert.equal(a.buffer, spare);
+    assert.equal(b.buffer, spare);
+    assert.notEqual(c.buffer, spare, "no room left for it: its own");
+    assert.ok(c.every((x) => x === 0));
+    // apart: each byte of the spare in one array at most
+    assert.ok(b.byteOffset >= a.byteOffset + a.byteLength, `${a.byteOffset}+${a.byteLength} then ${b.byteOffset}`);
+    a.fill(1), b.fill(2);
+    assert.ok(a.every((x) => x === 1) && b.every((x) => x === 2));
+    // small arrays come from the heap, not the spare
+    assert.notEqual(s.array(16).buffer, spare);
+    // one given back is lent again, itself and not the whole spare
+    s.give(a);
+    assert.notEqual(s.take(BIG * 4).buffer, spare, "lent more than was given back");
+    assert.ok(b.every((x) => x === 2), "an array kept by its caller is never lent");
+    const again = s.take(BIG);
+    assert.equal(again.buffer, spare);
+    assert.equal(again.byteOffset, a.byteOffset);
+    assert.ok(again.every((x) => x === 0), "zeroed");
+    s.give(again);
+    assert.equal(s.take(BIG * 2).length, BIG * 2, "the whole of it came back");
+    assert.ok(b.every((x) => x === 2), "an array kept by its caller is never lent");
+  });
+
   it("a counter on lent arrays counts as one on its own, and gives them back", () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: -1, max: 70_000 }), fc.integer({ min: 0, max: 3 })), { maxLength: 3000 }), (keys) => {
