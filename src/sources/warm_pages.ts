@@ -39,6 +39,13 @@ const { workerData: { ctl, port }, receiveMessageOnPort } = require("node:worker
 const c = new Int32Array(ctl), tables = [], spares = [];
 let col;
 const touch = (v, page) => Atomics.compareExchange(v, page * 1024, 0, 0);
+// faults in the next pages of the first buffer of queue q, counted in control word w
+const slice = (q, w) => {
+  const t = q[0];
+  for (const end = Math.min(t.pages, t.page + ${TABLE_SLICE}); t.page < end; t.page++) touch(t.v, t.page);
+  Atomics.add(c, w, ${TABLE_SLICE});
+  if (t.page === t.pages) q.shift();
+};
 for (;;) {
   const bell = Atomics.load(c, ${BELL});
   for (let m; (m = receiveMessageOnPort(port)) !== undefined;) {
@@ -57,10 +64,7 @@ for (;;) {
   if (job < 0) break;
   let worked = false;
   if (tables.length > 0) {
-    const t = tables[0];
-    for (const end = Math.min(t.pages, t.page + ${TABLE_SLICE}); t.page < end; t.page++) touch(t.v, t.page);
-    Atomics.add(c, ${TABLE_PAGES}, ${TABLE_SLICE});
-    if (t.page === t.pages) tables.shift();
+    slice(tables, ${TABLE_PAGES});
     worked = true;
   }
   // a newer buffer is on its way: this one is dropped
@@ -76,10 +80,7 @@ for (;;) {
   }
   // spare memory when nothing else waits
   if (!worked && spares.length > 0) {
-    const t = spares[0];
-    for (const end = Math.min(t.pages, t.page + ${TABLE_SLICE}); t.page < end; t.page++) touch(t.v, t.page);
-    Atomics.add(c, ${SPARE_PAGES}, ${TABLE_SLICE});
-    if (t.page === t.pages) spares.shift();
+    slice(spares, ${SPARE_PAGES});
     worked = true;
   }
   if (!worked) Atomics.wait(c, ${BELL}, bell, 1000);
@@ -121,19 +122,20 @@ export class PageWarmer implements WarmMemory {
   }
 
   table(bytes: number): SharedArrayBuffer | undefined {
-    if (bytes < this.#fromBytes || !this.#start()) return undefined;
-    const table = new SharedArrayBuffer(bytes);
-    this.#port!.postMessage({ table });
-    this.#ring();
-    return table;
+    return this.#whole("table", bytes);
   }
 
   spare(bytes: number): SharedArrayBuffer | undefined {
+    return this.#whole("spare", bytes);
+  }
+
+  /** A buffer the helper faults in whole: first among the others if a table, after everything else if spare. */
+  #whole(kind: "table" | "spare", bytes: number): SharedArrayBuffer | undefined {
     if (bytes < this.#fromBytes || !this.#start()) return undefined;
-    const spare = new SharedArrayBuffer(bytes);
-    this.#port!.postMessage({ spare });
+    const buffer = new SharedArrayBuffer(bytes);
+    this.#port!.postMessage({ [kind]: buffer });
     this.#ring();
-    return spare;
+    return buffer;
   }
 
   /** Rows of the last columns' buffer whose pages are in: faulted in by the helper, or written before it came (tests). */
