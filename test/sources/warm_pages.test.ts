@@ -4,9 +4,11 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
+import { Scratch, TableScan } from "../../src/engine/facts/_scan.ts";
 import { Ingestor } from "../../src/ingest/mod.ts";
 import { emptySnapshot, type Snapshot } from "../../src/model/snapshot.ts";
 import { StringPool } from "../../src/model/string_pool.ts";
+import type { WarmMemory } from "../../src/model/warm_memory.ts";
 import { threadsHelp } from "../../src/sources/threads.ts";
 import { LEAD, PageWarmer, STEP } from "../../src/sources/warm_pages.ts";
 import { ROOT, socketsOf } from "../ingest/_read.ts";
@@ -14,12 +16,12 @@ import { ROOT, socketsOf } from "../ingest/_read.ts";
 const helper = threadsHelp();
 const noHelper = helper ? false : "no helper thread here (Deno, or one core: threadsHelp)";
 
-/** Reads a sample into a new snapshot, its table's columns from `memory` when given. */
-function read(file: string, memory?: PageWarmer): Snapshot {
+/** Reads a sample (`times` over) into a new snapshot, its table's columns from `memory` when given. */
+function read(file: string, memory?: WarmMemory, times = 1): Snapshot {
   const snap = emptySnapshot();
   snap.sockets.memory = memory;
   const ing = new Ingestor(snap, file);
-  ing.pushText(fs.readFileSync(path.join(ROOT, file), "utf8"));
+  ing.pushText(fs.readFileSync(path.join(ROOT, file), "utf8").repeat(times));
   ing.end();
   snap.sockets.memory = undefined;
   return snap;
@@ -160,6 +162,28 @@ describe("PageWarmer", () => {
     assert.equal(spare?.byteLength, asked[0]);
     assert.equal(snap.sockets.takeSpare(), undefined, "given twice");
     assert.equal(emptySnapshot().sockets.takeSpare(), undefined, "a table in plain arrays has none");
+  });
+
+  it("the facts over a table read into warmed memory cut their arrays from its spare, to the same figures", () => {
+    const spares: SharedArrayBuffer[] = [];
+    const memory: WarmMemory = {
+      columns: (bytes) => new SharedArrayBuffer(bytes),
+      wrote: () => {},
+      table: () => undefined,
+      spare: (bytes) => spares[spares.push(new SharedArrayBuffer(bytes)) - 1],
+    };
+    // eight times over: a table long enough for arrays the spare gives (Scratch.MIN_KEPT elements and up)
+    const file = "samples/linux/time-wait-churn/netstat-antp.txt";
+    const warm = new TableScan(read(file, memory, 8)), plain = new TableScan(read(file, undefined, 8));
+    assert.ok(spares.length > 0, "no spare asked for");
+    const order = warm.stateIndex().order;
+    assert.ok(order.length >= Scratch.MIN_KEPT, `${order.length} sockets`);
+    assert.ok(order.buffer === spares.at(-1), "the state index is not cut from the spare");
+    assert.deepEqual([...order], [...plain.stateIndex().order]);
+    const wg = warm.clientGroups(), pg = plain.clientGroups();
+    assert.ok(pg.rows.length > 1000, `${pg.rows.length} client sockets`);
+    assert.deepEqual([wg.size, [...wg.rows], [...wg.group]], [pg.size, [...pg.rows], [...pg.group]]);
+    assert.deepEqual(warm.portRange(), plain.portRange());
   });
 
   it("gives no buffer under its sizes, nor once closed", () => {
