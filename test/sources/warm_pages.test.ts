@@ -27,6 +27,16 @@ function read(file: string, memory?: WarmMemory, times = 1): Snapshot {
   return snap;
 }
 
+/** A WarmMemory with no helper: plain shared buffers, each spare asked for kept in `spares`. */
+function plainMemory(spares: SharedArrayBuffer[]): WarmMemory {
+  return {
+    columns: (bytes) => new SharedArrayBuffer(bytes),
+    wrote: () => {},
+    table: () => undefined,
+    spare: (bytes) => spares[spares.push(new SharedArrayBuffer(bytes)) - 1],
+  };
+}
+
 /** Waits until `ok()` or `ms` have passed; returns ok(). */
 function waitFor(ok: () => boolean, ms: number): boolean {
   const cell = new Int32Array(new SharedArrayBuffer(4));
@@ -145,33 +155,21 @@ describe("PageWarmer", () => {
   });
 
   it("a table that grows into its buffers asks for spare memory for its facts, given once", () => {
-    const asked: number[] = [];
-    const memory = {
-      columns: (bytes: number) => new SharedArrayBuffer(bytes),
-      wrote: () => {},
-      table: () => undefined,
-      spare: (bytes: number) => (asked.push(bytes), new SharedArrayBuffer(bytes)),
-    };
+    const asked: SharedArrayBuffer[] = [];
     const snap = emptySnapshot();
-    snap.sockets.memory = memory;
+    snap.sockets.memory = plainMemory(asked);
     snap.sockets.reserve(1 << 16);
     snap.sockets.memory = undefined;
     assert.equal(asked.length, 1);
-    assert.ok(asked[0] >= 16 * (1 << 16), `${asked[0]} bytes for ${1 << 16} rows`);
-    const spare = snap.sockets.takeSpare();
-    assert.equal(spare?.byteLength, asked[0]);
+    assert.ok(asked[0].byteLength >= 16 * (1 << 16), `${asked[0].byteLength} bytes for ${1 << 16} rows`);
+    assert.equal(snap.sockets.takeSpare(), asked[0]);
     assert.equal(snap.sockets.takeSpare(), undefined, "given twice");
     assert.equal(emptySnapshot().sockets.takeSpare(), undefined, "a table in plain arrays has none");
   });
 
   it("the facts over a table read into warmed memory cut their arrays from its spare, to the same figures", () => {
     const spares: SharedArrayBuffer[] = [];
-    const memory: WarmMemory = {
-      columns: (bytes) => new SharedArrayBuffer(bytes),
-      wrote: () => {},
-      table: () => undefined,
-      spare: (bytes) => spares[spares.push(new SharedArrayBuffer(bytes)) - 1],
-    };
+    const memory = plainMemory(spares);
     // eight times over: a table long enough for arrays the spare gives (Scratch.MIN_KEPT elements and up)
     const file = "samples/linux/time-wait-churn/netstat-antp.txt";
     const warm = new TableScan(read(file, memory, 8)), plain = new TableScan(read(file, undefined, 8));

@@ -104,7 +104,7 @@ export class Scratch {
     this.#spare = spare;
   }
 
-  /** A zeroed array of `n` elements: the smallest kept one that fits (a view of its first `n`), else a new one. */
+  /** A zeroed array of `n` elements: the smallest kept one that fits (a view of its first `n`), else a new one ({@link array}). */
   take(n: number): Int32Array {
     const free = this.#free;
     if (n < Scratch.MIN_KEPT) return new Int32Array(n);
