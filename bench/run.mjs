@@ -339,7 +339,7 @@ function dumps(tmp, out) {
  */
 async function engineFloor(tmp) {
   const rules = path.join(tmp, "builtin-rules.json"), bundle = path.join(tmp, "engine-floor.mjs");
-  fs.writeFileSync(rules, await compileBuiltinRules());
+  fs.writeFileSync(rules, (await compileBuiltinRules()).rules);
   await build({ ...BUNDLE_OPTIONS, entryPoints: ["bench/engine_floor.mjs"], outfile: bundle });
   return { rules, bundle, count: JSON.parse(fs.readFileSync(rules, "utf8")).rules.length };
 }

@@ -7,6 +7,8 @@
 //   ui-vendor.js         ink and React, an ES module loaded only for interactive
 //                        sessions (src/ui/load.ts is replaced to load it first)
 //   *-worker.js          the helper threads' modules
+//   builtin-rules.json   the built-in rules compiled, for runs of the sources
+//                        (Deno, tsx): src/engine/format/compiled.ts
 // Node 20 has no code cache for ES modules (its compile cache came in 22.1).
 //
 //   node scripts/build.mjs [--no-minify]   (--no-minify: readable names in a --cpu-prof profile)
@@ -23,7 +25,7 @@ const define = { "process.env.NODE_ENV": '"production"' };
 // so the report's code runs too; the builder's own config and rules stay out.
 const TRAINING = ["analyze", "samples/linux/close-wait-leak/ss-tan.txt", "--json", "--no-config", "--no-user-rules"];
 
-const compiledRules = await compileBuiltinRules();
+const { rules: compiledRules, built: builtRules, builtFile } = await compileBuiltinRules();
 /** Replaces src/engine/builtin_rules.ts in the bundle with the compiled rules. */
 const builtinRulesPlugin = {
   name: "tcpdoc-builtin-rules",
@@ -101,6 +103,8 @@ const others = await build({
   plugins: [builtinRulesPlugin],
   metafile: true,
 });
+
+fs.writeFileSync(path.join(root, builtFile), builtRules);
 
 // The script last (and the files earlier builds left removed after it): a
 // running tcpdoc never finds a script without the modules it loads.

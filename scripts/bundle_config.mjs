@@ -35,24 +35,56 @@ export const BUNDLE_OPTIONS = {
  * The built-in rules, validated by the engine's own code (bundled on the fly
  * from the sources) and compiled to JSON text: the installed command then
  * starts without parsing YAML. A rule that does not validate throws.
+ * Returns that text (`rules`, for the bundle), the text of the file left
+ * for runs of the sources (`built`: the rules and the fingerprints of the
+ * files that compiled them, src/engine/format/compiled.ts BuiltRules) and
+ * its path in the package (`builtFile`).
  */
 export async function compileBuiltinRules() {
   const tool = await build({
     ...BUNDLE_OPTIONS,
-    stdin: { contents: 'export { compileRuleDir } from "./src/engine/mod.ts"; export { ruleFiles } from "./src/sources/rule_files.ts";', resolveDir: ROOT, loader: "ts" },
+    stdin: {
+      contents: 'export { compileRuleDir, textFingerprint, BUILT_RULES_FILE } from "./src/engine/mod.ts"; export { ruleFiles } from "./src/sources/rule_files.ts";',
+      resolveDir: ROOT,
+      loader: "ts",
+    },
     write: false,
+    metafile: true,
   });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tcpdoc-build-"));
   try {
     const file = path.join(tmp, "compile-rules.mjs");
     fs.writeFileSync(file, tool.outputFiles[0].text);
-    const { compileRuleDir, ruleFiles } = await import(pathToFileURL(file).href);
+    const { compileRuleDir, ruleFiles, textFingerprint, BUILT_RULES_FILE } = await import(pathToFileURL(file).href);
     const compiled = await compileRuleDir(path.join(ROOT, "rules"), ruleFiles);
     const text = JSON.stringify(compiled);
     // JSON must carry the rules exactly (no Infinity, NaN or undefined lost on the way)
     if (!isDeepStrictEqual(JSON.parse(text), compiled)) throw new Error("built-in rules do not survive a JSON round trip");
-    return text;
+    const compiler = compilerFiles(tool.metafile).map((name) => {
+      const r = ruleFiles.read(path.join(ROOT, name), 16 << 20);
+      if (!("text" in r)) throw new Error(`${name}: ${r.error}`);
+      return [name, textFingerprint(r.text)];
+    });
+    return { rules: text, built: JSON.stringify({ compiler, rules: compiled }), builtFile: BUILT_RULES_FILE };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * The files whose code compiled the rules, from the compiling bundle's
+ * metafile, package-relative with / between names: each module that put
+ * code in it, and for an npm package's modules its package.json (the
+ * version there changes whenever they do).
+ */
+function compilerFiles(metafile) {
+  const names = new Set();
+  for (const out of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(out.inputs)) {
+      if (bytesInOutput === 0 || input === "<stdin>") continue;
+      const pkg = /^(.*?node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+      names.add(pkg ? `${pkg[1]}/package.json` : input);
+    }
+  }
+  return [...names].sort();
 }

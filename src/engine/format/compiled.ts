@@ -1,9 +1,10 @@
 /**
  * Compiled rules: a rule directory validated at build time and kept as
- * data (the built-in rules in the bundle), so the installed command starts
- * without parsing YAML. Each file's fingerprint ({@link textFingerprint})
- * is kept too: a directory changed since (an edited installation) is read
- * as YAML again.
+ * data, so tcpdoc starts without parsing YAML: the built-in rules are in
+ * the bundle, and for runs of the sources (Deno, tsx) the build leaves them
+ * in {@link BUILT_RULES_FILE}. Each file's fingerprint ({@link
+ * textFingerprint}) is kept too: a directory changed since (an edited
+ * installation) is read as YAML again.
  */
 
 import { COMPILED_BUILTIN_RULES } from "../builtin_rules.ts";
@@ -56,10 +57,57 @@ export function compiledInputs(names: readonly string[]): string[] {
   return names.filter((n) => isRuleFileName(n) || isConditionsFileName(n)).sort();
 }
 
-/** The compiled built-in rules (fresh objects each call), when the bundle carries them and `dir` still matches. */
+/**
+ * The build's compiled built-in rules for runs of the sources, relative to
+ * the package root (the parent of the built-in rules directory).
+ */
+export const BUILT_RULES_FILE = "dist/builtin-rules.json";
+
+/**
+ * What {@link BUILT_RULES_FILE} holds: the compiled directory and the files
+ * that compiled it (package-relative paths and fingerprints: tcpdoc's
+ * modules, and each package's package.json for the packages it used).
+ */
+export interface BuiltRules {
+  compiler: [string, string][];
+  rules: CompiledRuleDir;
+}
+
+/** Bound on the build's file and on each compiler file read to check it. */
+const MAX_BUILT_BYTES = 16 << 20;
+
+/**
+ * The build's compiled rules, when the code that would compile them now is
+ * the code that did: a source changed since the build (and not built
+ * again) has them read as YAML, so they never disagree with the sources.
+ */
+function builtRules(dir: string, files: RuleFiles): CompiledRuleDir | undefined {
+  const root = files.join(dir, "..");
+  const r = files.read(files.join(root, BUILT_RULES_FILE), MAX_BUILT_BYTES);
+  if (!("text" in r)) return undefined;
+  let built: BuiltRules;
+  try {
+    built = JSON.parse(r.text) as BuiltRules;
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(built?.compiler) || !Array.isArray(built.rules?.files)) return undefined;
+  for (const entry of built.compiler) {
+    if (!Array.isArray(entry) || typeof entry[0] !== "string") return undefined;
+    const f = files.read(files.join(root, entry[0]), MAX_BUILT_BYTES);
+    if (!("text" in f) || textFingerprint(f.text) !== entry[1]) return undefined;
+  }
+  return built.rules;
+}
+
+/**
+ * The compiled built-in rules (fresh objects each call), when the bundle
+ * carries them, or the build left them for the sources, and `dir` still
+ * matches.
+ */
 export function compiledBuiltin(dir: string, files: RuleFiles): CompiledRuleDir | undefined {
-  if (COMPILED_BUILTIN_RULES === undefined) return undefined;
-  const c = JSON.parse(COMPILED_BUILTIN_RULES) as CompiledRuleDir;
+  const c = COMPILED_BUILTIN_RULES === undefined ? builtRules(dir, files) : JSON.parse(COMPILED_BUILTIN_RULES) as CompiledRuleDir;
+  if (c === undefined) return undefined;
   const listed = files.list(dir);
   if (!("names" in listed)) return undefined;
   const names = compiledInputs(listed.names);
