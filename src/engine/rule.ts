@@ -196,4 +196,10 @@ export interface RuleFiles {
   kind(path: string): "file" | "dir" | "missing" | "other";
   /** A name inside a directory, as a path. */
   join(dir: string, name: string): string;
+  /**
+   * Whether everything under `dir` may be read without asking the user
+   * (Deno asks for each path its permissions leave out, when it may
+   * prompt); absent: yes. Reads that only save time are skipped otherwise.
+   */
+  readableUnasked?(dir: string): boolean;
 }

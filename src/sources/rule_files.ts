@@ -93,6 +93,10 @@ export const ruleFiles: RuleFiles = {
     }
   },
   join: (dir, name) => path.join(dir, name),
+  readableUnasked(dir) {
+    const deno = (globalThis as { Deno?: { permissions: { querySync(d: { name: "read"; path: string }): { state: string } } } }).Deno;
+    return deno === undefined || deno.permissions.querySync({ name: "read", path: dir }).state === "granted";
+  },
 };
 
 /** The package root: the nearest directory above this module holding tcpdoc's package.json. */

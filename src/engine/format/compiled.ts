@@ -83,6 +83,8 @@ const MAX_BUILT_BYTES = 16 << 20;
  */
 function builtRules(dir: string, files: RuleFiles): CompiledRuleDir | undefined {
   const root = files.join(dir, "..");
+  // checking them reads across the package: not worth a permission prompt for each file
+  if (files.readableUnasked?.(root) === false) return undefined;
   const r = files.read(files.join(root, BUILT_RULES_FILE), MAX_BUILT_BYTES);
   if (!("text" in r)) return undefined;
   let built: BuiltRules;

@@ -34,8 +34,8 @@ async function pkg(): Promise<{ root: string; rules: string; compiler: string; b
   return { root, rules, compiler, built };
 }
 
-async function messageOf(rules: string): Promise<string> {
-  const set = await loadRules({ sources: [{ path: rules, origin: "built-in" }], files: ruleFiles });
+async function messageOf(rules: string, files = ruleFiles): Promise<string> {
+  const set = await loadRules({ sources: [{ path: rules, origin: "built-in" }], files });
   assert.deepEqual(set.errors, []);
   const r = set.rules.find((x) => x.id === "last-ack-after-load-test");
   assert.ok(r?.message);
@@ -62,6 +62,14 @@ describe("the build's compiled rules, running the sources", () => {
     const p = await pkg();
     fs.appendFileSync(path.join(p.rules, RULE), "# edited\n");
     assert.notEqual(await messageOf(p.rules), BUILT_MESSAGE);
+  });
+  it("are not read where reading the package would ask the user (Deno's prompt)", async () => {
+    const p = await pkg();
+    const asked: string[] = [];
+    const files = { ...ruleFiles, readableUnasked: (dir: string) => (asked.push(dir), false) };
+    assert.notEqual(await messageOf(p.rules, files), BUILT_MESSAGE);
+    assert.deepEqual([...new Set(asked)], [p.root]);
+    assert.equal(await messageOf(p.rules, { ...files, readableUnasked: () => true }), BUILT_MESSAGE);
   });
   it("a file that is not the build's (absent, cut short, another shape) leaves the YAML, with no error", async () => {
     const p = await pkg();
