@@ -44,7 +44,7 @@ export async function compileBuiltinRules() {
   const tool = await build({
     ...BUNDLE_OPTIONS,
     stdin: {
-      contents: 'export { compileRuleDir, textFingerprint, BUILT_RULES_FILE } from "./src/engine/mod.ts"; export { ruleFiles } from "./src/sources/rule_files.ts";',
+      contents: 'export { compileRuleDir, textFingerprint, BUILT_RULES_FILE, MAX_BUILT_BYTES } from "./src/engine/mod.ts"; export { ruleFiles } from "./src/sources/rule_files.ts";',
       resolveDir: ROOT,
       loader: "ts",
     },
@@ -55,13 +55,13 @@ export async function compileBuiltinRules() {
   try {
     const file = path.join(tmp, "compile-rules.mjs");
     fs.writeFileSync(file, tool.outputFiles[0].text);
-    const { compileRuleDir, ruleFiles, textFingerprint, BUILT_RULES_FILE } = await import(pathToFileURL(file).href);
+    const { compileRuleDir, ruleFiles, textFingerprint, BUILT_RULES_FILE, MAX_BUILT_BYTES } = await import(pathToFileURL(file).href);
     const compiled = await compileRuleDir(path.join(ROOT, "rules"), ruleFiles);
     const text = JSON.stringify(compiled);
     // JSON must carry the rules exactly (no Infinity, NaN or undefined lost on the way)
     if (!isDeepStrictEqual(JSON.parse(text), compiled)) throw new Error("built-in rules do not survive a JSON round trip");
     const compiler = compilerFiles(tool.metafile).map((name) => {
-      const r = ruleFiles.read(path.join(ROOT, name), 16 << 20);
+      const r = ruleFiles.read(path.join(ROOT, name), MAX_BUILT_BYTES);
       if (!("text" in r)) throw new Error(`${name}: ${r.error}`);
       return [name, textFingerprint(r.text)];
     });

@@ -30,7 +30,7 @@ export {
 } from "./load.ts";
 export { MAX_FACT_PASSES } from "./cost.ts";
 export { ID_PATTERN, MAX_RULE_FILES } from "./format/spec.ts";
-export { BUILT_RULES_FILE, type BuiltRules, isConditionsFileName, isRuleFileName, isTestFileName, textFingerprint } from "./format/compiled.ts";
+export { BUILT_RULES_FILE, type BuiltRules, MAX_BUILT_BYTES, isConditionsFileName, isRuleFileName, isTestFileName, textFingerprint } from "./format/compiled.ts";
 export {
   type Conditions,
   type Rule,

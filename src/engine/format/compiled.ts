@@ -73,8 +73,8 @@ export interface BuiltRules {
   rules: CompiledRuleDir;
 }
 
-/** Bound on the build's file and on each compiler file read to check it. */
-const MAX_BUILT_BYTES = 16 << 20;
+/** Bound on the build's file and on each compiler file read to check it (the build fingerprints them under it too). */
+export const MAX_BUILT_BYTES = 16 << 20;
 
 /**
  * The build's compiled rules, when the code that would compile them now is
