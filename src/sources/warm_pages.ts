@@ -117,8 +117,11 @@ export class PageWarmer implements WarmMemory {
   }
 
   wrote(row: number): void {
-    Atomics.store(this.#ctl, WROTE, row);
-    this.#ring();
+    const c = this.#ctl;
+    Atomics.store(c, WROTE, row);
+    // The helper waits once it is LEAD rows ahead: woken only when its lead is down to half,
+    // not after every 64 KiB piece (each wake-up is a system call of this thread's).
+    if (Atomics.load(c, REACHED) - row < LEAD / 2) this.#ring();
   }
 
   table(bytes: number): SharedArrayBuffer | undefined {
@@ -141,6 +144,11 @@ export class PageWarmer implements WarmMemory {
   /** Rows of the last columns' buffer whose pages are in: faulted in by the helper, or written before it came (tests). */
   reached(): number {
     return Atomics.load(this.#ctl, REACHED);
+  }
+
+  /** Times the helper was woken (tests). */
+  bells(): number {
+    return Atomics.load(this.#ctl, BELL);
   }
 
   /** Pages of tables the helper has faulted in, rounded up to its slices of 16 (tests). */

@@ -96,6 +96,25 @@ describe("PageWarmer", () => {
     }
   });
 
+  it("is woken as rows are written only once its lead is down to half", { skip: noHelper }, () => {
+    const warmer = new PageWarmer(0, 0), rows = 1 << 20;
+    try {
+      assert.ok(warmer.columns(rows * 4, [{ byteOffset: 0, bytesPerRow: 4 }], 0, rows));
+      warmer.wrote(0);
+      assert.ok(waitFor(() => warmer.reached() >= LEAD, 5000), `reached ${warmer.reached()} rows`);
+      const bells = warmer.bells();
+      // still more than LEAD / 2 rows ahead: left waiting
+      for (let row = STEP; warmer.reached() - row > LEAD / 2; row += STEP) warmer.wrote(row);
+      assert.equal(warmer.bells(), bells, "woken with half its lead left");
+      const row = warmer.reached() - LEAD / 2 + 1;
+      warmer.wrote(row);
+      assert.equal(warmer.bells(), bells + 1, "not woken with less than half its lead left");
+      assert.ok(waitFor(() => warmer.reached() >= row + LEAD, 5000), `reached ${warmer.reached()} rows, ${row} written`);
+    } finally {
+      warmer.close();
+    }
+  });
+
   it("changes nothing the rows wrote before it came to their pages", { skip: noHelper }, () => {
     const warmer = new PageWarmer(0, 0), rows = 1 << 20;
     try {
