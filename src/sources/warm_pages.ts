@@ -146,7 +146,7 @@ export class PageWarmer implements WarmMemory {
     return Atomics.load(this.#ctl, REACHED);
   }
 
-  /** Times the helper was woken (tests). */
+  /** How many times the helper's bell has been rung, whether it was waiting or not (tests). */
   bells(): number {
     return Atomics.load(this.#ctl, BELL);
   }
